@@ -1,0 +1,3 @@
+//! sessionconf: a conformance test harness for backup platforms' session-management REST APIs.
+
+pub mod xml;

@@ -1,0 +1,733 @@
+//! The comparator: a pure function of a compiled golden, an actual document and
+//! the bound variables. It lists every difference with its path and builds the
+//! actual document normalized toward the golden (placeholders kept where they
+//! matched, unordered children in the golden's order, allowed extras left out),
+//! which is what the diff shows and what bless writes.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use roxmltree::Node;
+
+use super::canonical::Element;
+use super::expected::ExpectedElement;
+use super::pattern::{templatize, Pattern};
+use super::{element_text, Bindings, QName};
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DifferenceKind {
+    ElementName,
+    MissingAttribute,
+    UnexpectedAttribute,
+    AttributeValue,
+    Text,
+    MissingElement,
+    UnexpectedElement,
+    Order,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Difference {
+    pub path: String,
+    pub kind: DifferenceKind,
+    pub expected: Option<String>,
+    pub actual: Option<String>,
+}
+
+impl fmt::Display for Difference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let show = |v: &Option<String>| v.as_deref().map(quote).unwrap_or_default();
+        match self.kind {
+            DifferenceKind::ElementName => write!(
+                f,
+                "{}: element is {}, expected {}",
+                self.path,
+                show(&self.actual),
+                show(&self.expected)
+            ),
+            DifferenceKind::MissingAttribute => write!(
+                f,
+                "{}: missing attribute, expected {}",
+                self.path,
+                show(&self.expected)
+            ),
+            DifferenceKind::UnexpectedAttribute => write!(
+                f,
+                "{}: unexpected attribute {}",
+                self.path,
+                show(&self.actual)
+            ),
+            DifferenceKind::AttributeValue | DifferenceKind::Text => write!(
+                f,
+                "{}: expected {}, found {}",
+                self.path,
+                match &self.expected {
+                    Some(e) => quote(e),
+                    None => "no text".into(),
+                },
+                match &self.actual {
+                    Some(a) => quote(a),
+                    None => "no text".into(),
+                }
+            ),
+            DifferenceKind::MissingElement => {
+                write!(f, "{}: missing element {}", self.path, show(&self.expected))
+            }
+            DifferenceKind::UnexpectedElement => write!(
+                f,
+                "{}: unexpected element {}",
+                self.path,
+                show(&self.actual)
+            ),
+            DifferenceKind::Order => write!(
+                f,
+                "{}: out of order: expected as child {}, found as child {}",
+                self.path,
+                self.expected.as_deref().unwrap_or("?"),
+                self.actual.as_deref().unwrap_or("?")
+            ),
+        }
+    }
+}
+
+fn quote(text: &str) -> String {
+    format!("{text:?}")
+}
+
+/// What a comparison found.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    pub differences: Vec<Difference>,
+    /// The actual document normalized toward the golden.
+    pub normalized: Element,
+    /// The bindings after the comparison: `{{origin}}` is bound once seen.
+    pub bindings: Bindings,
+}
+
+impl Comparison {
+    pub fn is_match(&self) -> bool {
+        self.differences.is_empty()
+    }
+}
+
+/// Compares an actual document's root element with a compiled golden.
+pub fn compare(expected: &ExpectedElement, actual: Node, bindings: &Bindings) -> Comparison {
+    let mut walker = Walker {
+        bindings: bindings.clone(),
+        differences: Vec::new(),
+    };
+    let root = Path::Root;
+    let normalized = walker.walk(expected, actual, &Path::Child(&root, Label::Top(expected)));
+    Comparison {
+        differences: walker.differences,
+        normalized,
+        bindings: walker.bindings,
+    }
+}
+
+/// Where a difference is, rendered only when one is reported.
+enum Path<'p, 'a, 'i> {
+    Root,
+    Child(&'p Path<'p, 'a, 'i>, Label<'p, 'a, 'i>),
+}
+
+enum Label<'p, 'a, 'i> {
+    Top(&'p ExpectedElement),
+    Expected(&'p [ExpectedElement], usize),
+    Actual(&'p [Node<'a, 'i>], usize),
+}
+
+impl Path<'_, '_, '_> {
+    fn render(&self) -> String {
+        match self {
+            Path::Root => String::new(),
+            Path::Child(parent, label) => format!("{}/{}", parent.render(), label.render()),
+        }
+    }
+
+    fn attribute(&self, name: &QName) -> String {
+        format!("{}/@{}", self.render(), name.local)
+    }
+
+    fn text(&self) -> String {
+        format!("{}/text()", self.render())
+    }
+}
+
+impl Label<'_, '_, '_> {
+    fn render(&self) -> String {
+        match self {
+            Label::Top(e) => e.name.local.clone(),
+            Label::Expected(siblings, index) => {
+                let describe = |e: &ExpectedElement| {
+                    let attrs = e
+                        .attrs
+                        .iter()
+                        .filter_map(|a| {
+                            Some((a.name.local.clone(), a.value.as_literal()?.to_string()))
+                        })
+                        .collect();
+                    (e.name.clone(), attrs)
+                };
+                let all: Vec<_> = siblings.iter().map(describe).collect();
+                step_label(&all, *index)
+            }
+            Label::Actual(siblings, index) => {
+                let all: Vec<_> = siblings
+                    .iter()
+                    .map(|n| {
+                        let attrs = n
+                            .attributes()
+                            .map(|a| (a.name().to_string(), a.value().to_string()))
+                            .collect();
+                        (QName::of_node(*n), attrs)
+                    })
+                    .collect();
+                step_label(&all, *index)
+            }
+        }
+    }
+}
+
+type Described = (QName, Vec<(String, String)>);
+
+/// `Name`, `Name[@Attr='value']` with the first attribute that tells it apart
+/// from its same-named siblings, or `Name[k]`.
+fn step_label(siblings: &[Described], index: usize) -> String {
+    let (name, attrs) = &siblings[index];
+    let same: Vec<usize> = (0..siblings.len())
+        .filter(|&i| siblings[i].0 == *name)
+        .collect();
+    if same.len() == 1 {
+        return name.local.clone();
+    }
+    for (attr, value) in attrs {
+        let shared = same
+            .iter()
+            .any(|&i| i != index && siblings[i].1.iter().any(|(a, v)| a == attr && v == value));
+        if !shared && !value.contains('\'') {
+            return format!("{}[@{attr}='{value}']", name.local);
+        }
+    }
+    let position = same.iter().position(|&i| i == index).unwrap_or(0) + 1;
+    format!("{}[{position}]", name.local)
+}
+
+fn same_name(expected: &ExpectedElement, actual: Node) -> bool {
+    let tag = actual.tag_name();
+    expected.name.is(tag.namespace(), tag.name())
+}
+
+struct Walker {
+    bindings: Bindings,
+    differences: Vec<Difference>,
+}
+
+impl Walker {
+    fn text_matches(&mut self, expected: Option<&Pattern>, actual: Option<&str>) -> bool {
+        match (expected, actual) {
+            (None, None) => true,
+            (None, Some(_)) => false,
+            (Some(p), a) => p.matches(a.unwrap_or(""), &mut self.bindings),
+        }
+    }
+
+    /// Whether `actual` matches `expected` entirely. A failed probe leaves the bindings as they were.
+    fn probe(&mut self, expected: &ExpectedElement, actual: Node) -> bool {
+        let saved = self.bindings.origin.clone();
+        let ok = self.probe_inner(expected, actual);
+        if !ok {
+            self.bindings.origin = saved;
+        }
+        ok
+    }
+
+    fn probe_inner(&mut self, expected: &ExpectedElement, actual: Node) -> bool {
+        if !same_name(expected, actual) {
+            return false;
+        }
+        for attr in &expected.attrs {
+            let found = actual
+                .attributes()
+                .find(|a| attr.name.is(a.namespace(), a.name()));
+            match found {
+                Some(a) if attr.value.matches(a.value(), &mut self.bindings) => {}
+                _ => return false,
+            }
+        }
+        if !expected.directives.extra_attributes
+            && actual.attributes().len() != expected.attrs.len()
+        {
+            return false;
+        }
+        if !self.text_matches(expected.text.as_ref(), element_text(actual).as_deref()) {
+            return false;
+        }
+        let children: Vec<Node> = actual.children().filter(|c| c.is_element()).collect();
+        let extra = expected.directives.extra_children;
+        if !extra && children.len() != expected.children.len() {
+            return false;
+        }
+        if expected.directives.any_order {
+            let assignment = self.assign(&expected.children, &children);
+            assignment.iter().all(Option::is_some)
+        } else if !extra {
+            expected
+                .children
+                .iter()
+                .zip(&children)
+                .all(|(e, a)| self.probe(e, *a))
+        } else {
+            // Leftmost embedding is optimal for a subsequence match.
+            let mut next = 0;
+            expected.children.iter().all(|e| {
+                match (next..children.len()).find(|&j| self.probe(e, children[j])) {
+                    Some(j) => {
+                        next = j + 1;
+                        true
+                    }
+                    None => false,
+                }
+            })
+        }
+    }
+
+    fn differ(
+        &mut self,
+        path: String,
+        kind: DifferenceKind,
+        expected: Option<String>,
+        actual: Option<String>,
+    ) {
+        self.differences.push(Difference {
+            path,
+            kind,
+            expected,
+            actual,
+        });
+    }
+
+    /// An actual element with no golden counterpart, as bless would record it.
+    fn recorded(&self, actual: Node) -> Element {
+        let mut element = Element::from_node(actual);
+        let bindings = &self.bindings;
+        element.walk_mut(&mut |e| {
+            for (_, value) in &mut e.attrs {
+                *value = templatize(value, bindings);
+            }
+            if let Some(text) = &mut e.text {
+                *text = templatize(text, bindings);
+            }
+        });
+        element
+    }
+
+    fn walk(&mut self, expected: &ExpectedElement, actual: Node, path: &Path) -> Element {
+        if !same_name(expected, actual) {
+            self.differ(
+                path.render(),
+                DifferenceKind::ElementName,
+                Some(expected.name.to_string()),
+                Some(QName::of_node(actual).to_string()),
+            );
+            return self.recorded(actual);
+        }
+        let mut attrs = Vec::with_capacity(expected.attrs.len());
+        for attr in &expected.attrs {
+            let found = actual
+                .attributes()
+                .find(|a| attr.name.is(a.namespace(), a.name()));
+            match found {
+                Some(a) if attr.value.matches(a.value(), &mut self.bindings) => {
+                    attrs.push((attr.name.clone(), attr.value.raw().to_string()));
+                }
+                Some(a) => {
+                    self.differ(
+                        path.attribute(&attr.name),
+                        DifferenceKind::AttributeValue,
+                        Some(attr.value.raw().to_string()),
+                        Some(a.value().to_string()),
+                    );
+                    attrs.push((attr.name.clone(), templatize(a.value(), &self.bindings)));
+                }
+                None => self.differ(
+                    path.attribute(&attr.name),
+                    DifferenceKind::MissingAttribute,
+                    Some(attr.value.raw().to_string()),
+                    None,
+                ),
+            }
+        }
+        for a in actual.attributes() {
+            let mentioned = expected
+                .attrs
+                .iter()
+                .any(|e| e.name.is(a.namespace(), a.name()));
+            if mentioned || expected.directives.extra_attributes {
+                continue;
+            }
+            let name = QName::of_attr(&a);
+            self.differ(
+                path.attribute(&name),
+                DifferenceKind::UnexpectedAttribute,
+                None,
+                Some(format!("{}=\"{}\"", a.name(), a.value())),
+            );
+            attrs.push((name, templatize(a.value(), &self.bindings)));
+        }
+
+        let actual_text = element_text(actual);
+        let text = if self.text_matches(expected.text.as_ref(), actual_text.as_deref()) {
+            expected.text.as_ref().map(|t| t.raw().to_string())
+        } else {
+            self.differ(
+                path.text(),
+                DifferenceKind::Text,
+                expected.text.as_ref().map(|t| t.raw().to_string()),
+                actual_text.clone(),
+            );
+            actual_text.map(|t| templatize(&t, &self.bindings))
+        };
+
+        let children: Vec<Node> = actual.children().filter(|c| c.is_element()).collect();
+        let normalized_children = if expected.directives.any_order {
+            self.walk_unordered(expected, &children, path)
+        } else if expected.directives.extra_children {
+            self.walk_subsequence(expected, &children, path)
+        } else {
+            self.walk_aligned(expected, &children, path)
+        };
+        Element {
+            name: expected.name.clone(),
+            attrs,
+            text,
+            children: normalized_children,
+            directives: expected.directives,
+        }
+    }
+
+    fn missing(
+        &mut self,
+        expected: &ExpectedElement,
+        siblings: &[ExpectedElement],
+        index: usize,
+        parent: &Path,
+    ) {
+        let path = Path::Child(parent, Label::Expected(siblings, index));
+        self.differ(
+            path.render(),
+            DifferenceKind::MissingElement,
+            Some(format!("<{}>", expected.name.local)),
+            None,
+        );
+    }
+
+    fn unexpected(&mut self, children: &[Node], index: usize, parent: &Path) -> Element {
+        let path = Path::Child(parent, Label::Actual(children, index));
+        self.differ(
+            path.render(),
+            DifferenceKind::UnexpectedElement,
+            None,
+            Some(format!("<{}>", children[index].tag_name().name())),
+        );
+        self.recorded(children[index])
+    }
+
+    /// Schema sequences: children align by name, in order.
+    fn walk_aligned(
+        &mut self,
+        expected: &ExpectedElement,
+        children: &[Node],
+        parent: &Path,
+    ) -> Vec<Element> {
+        let e_names: Vec<QName> = expected.children.iter().map(|e| e.name.clone()).collect();
+        let a_names: Vec<QName> = children.iter().map(|n| QName::of_node(*n)).collect();
+        let mut out = Vec::with_capacity(children.len());
+        if e_names == a_names {
+            for (i, (e, a)) in expected.children.iter().zip(children).enumerate() {
+                let path = Path::Child(parent, Label::Expected(&expected.children, i));
+                out.push(self.walk(e, *a, &path));
+            }
+            return out;
+        }
+        let mut missing = Vec::new();
+        let mut unexpected = Vec::new();
+        let mut pairs = Vec::new();
+        for op in similar::capture_diff_slices(similar::Algorithm::Myers, &e_names, &a_names) {
+            let (tag, old, new) = op.as_tag_tuple();
+            match tag {
+                similar::DiffTag::Equal => pairs.extend(old.zip(new)),
+                similar::DiffTag::Delete => missing.extend(old),
+                similar::DiffTag::Insert => unexpected.extend(new),
+                similar::DiffTag::Replace => {
+                    let common = old.len().min(new.len());
+                    pairs.extend(old.clone().zip(new.clone()).take(common));
+                    missing.extend(old.skip(common));
+                    unexpected.extend(new.skip(common));
+                }
+            }
+        }
+        // A child that is missing in one place and unexpected in another is out of order.
+        let mut moved = Vec::new();
+        missing.retain(|&i| {
+            let found = unexpected
+                .iter()
+                .position(|&j| self.probe(&expected.children[i], children[j]));
+            match found {
+                Some(k) => {
+                    moved.push((i, unexpected.remove(k)));
+                    false
+                }
+                None => true,
+            }
+        });
+        let mut placed: Vec<(usize, Element)> = Vec::new();
+        for (i, j) in pairs {
+            let path = Path::Child(parent, Label::Expected(&expected.children, i));
+            placed.push((j, self.walk(&expected.children[i], children[j], &path)));
+        }
+        for (i, j) in moved {
+            let path = Path::Child(parent, Label::Expected(&expected.children, i));
+            self.differ(
+                path.render(),
+                DifferenceKind::Order,
+                Some((i + 1).to_string()),
+                Some((j + 1).to_string()),
+            );
+            placed.push((j, self.walk(&expected.children[i], children[j], &path)));
+        }
+        for i in missing {
+            self.missing(&expected.children[i], &expected.children, i, parent);
+        }
+        for j in unexpected {
+            let element = self.unexpected(children, j, parent);
+            placed.push((j, element));
+        }
+        placed.sort_by_key(|(j, _)| *j);
+        out.extend(placed.into_iter().map(|(_, e)| e));
+        out
+    }
+
+    /// Ordered, with extras allowed: the golden's children must appear in this order among others.
+    fn walk_subsequence(
+        &mut self,
+        expected: &ExpectedElement,
+        children: &[Node],
+        parent: &Path,
+    ) -> Vec<Element> {
+        let mut out = Vec::new();
+        let mut next = 0;
+        for (i, e) in expected.children.iter().enumerate() {
+            let path = Path::Child(parent, Label::Expected(&expected.children, i));
+            let found = (next..children.len())
+                .find(|&j| self.probe(e, children[j]))
+                .or_else(|| (next..children.len()).find(|&j| same_name(e, children[j])));
+            match found {
+                Some(j) => {
+                    out.push(self.walk(e, children[j], &path));
+                    next = j + 1;
+                }
+                None => self.missing(e, &expected.children, i, parent),
+            }
+        }
+        out
+    }
+
+    /// Any order: each expected child to a distinct actual child.
+    fn walk_unordered(
+        &mut self,
+        expected: &ExpectedElement,
+        children: &[Node],
+        parent: &Path,
+    ) -> Vec<Element> {
+        let assignment = self.assign(&expected.children, children);
+        let mut taken = vec![false; children.len()];
+        for j in assignment.iter().flatten() {
+            taken[*j] = true;
+        }
+        let mut out = Vec::with_capacity(expected.children.len());
+        for (i, e) in expected.children.iter().enumerate() {
+            let path = Path::Child(parent, Label::Expected(&expected.children, i));
+            let j = match assignment[i] {
+                Some(j) => Some(j),
+                // No match: show the differences against a same-named leftover, if any.
+                None => {
+                    let leftover =
+                        (0..children.len()).find(|&j| !taken[j] && same_name(e, children[j]));
+                    if let Some(j) = leftover {
+                        taken[j] = true;
+                    }
+                    leftover
+                }
+            };
+            match j {
+                Some(j) => out.push(self.walk(e, children[j], &path)),
+                None => self.missing(e, &expected.children, i, parent),
+            }
+        }
+        if !expected.directives.extra_children {
+            for j in (0..children.len()).filter(|&j| !taken[j]) {
+                let element = self.unexpected(children, j, parent);
+                out.push(element);
+            }
+        }
+        out
+    }
+
+    /// Multiset matching: a maximum matching of expected to actual children, by a
+    /// greedy pass (same position first) and augmenting paths for what is left.
+    fn assign(&mut self, expected: &[ExpectedElement], actual: &[Node]) -> Vec<Option<usize>> {
+        let candidates = candidate_lists(expected, actual);
+        let mut owner: Vec<Option<usize>> = vec![None; actual.len()];
+        let mut result: Vec<Option<usize>> = vec![None; expected.len()];
+        let mut known: HashMap<(usize, usize), bool> = HashMap::new();
+        let mut cursors: HashMap<*const Vec<usize>, usize> = HashMap::new();
+
+        for i in 0..expected.len() {
+            let list = &candidates[i];
+            if i < actual.len() && owner[i].is_none() && list.binary_search(&i).is_ok() {
+                let ok = self.probe(&expected[i], actual[i]);
+                known.insert((i, i), ok);
+                if ok {
+                    owner[i] = Some(i);
+                    result[i] = Some(i);
+                    continue;
+                }
+            }
+            // Candidates only ever get taken in this pass, so a taken prefix is skipped for good.
+            let cursor = cursors.entry(Rc::as_ptr(list)).or_insert(0);
+            while *cursor < list.len() && owner[list[*cursor]].is_some() {
+                *cursor += 1;
+            }
+            let start = *cursor;
+            for &j in &list[start..] {
+                if owner[j].is_some() {
+                    continue;
+                }
+                let ok = *known
+                    .entry((i, j))
+                    .or_insert_with(|| self.probe(&expected[i], actual[j]));
+                if ok {
+                    owner[j] = Some(i);
+                    result[i] = Some(j);
+                    break;
+                }
+            }
+        }
+
+        for i in 0..expected.len() {
+            if result[i].is_none() {
+                let mut visited = vec![false; actual.len()];
+                self.augment(
+                    i,
+                    expected,
+                    actual,
+                    &candidates,
+                    &mut owner,
+                    &mut result,
+                    &mut visited,
+                    &mut known,
+                );
+            }
+        }
+        result
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn augment(
+        &mut self,
+        i: usize,
+        expected: &[ExpectedElement],
+        actual: &[Node],
+        candidates: &[Rc<Vec<usize>>],
+        owner: &mut [Option<usize>],
+        result: &mut [Option<usize>],
+        visited: &mut [bool],
+        known: &mut HashMap<(usize, usize), bool>,
+    ) -> bool {
+        for &j in candidates[i].iter() {
+            if visited[j] {
+                continue;
+            }
+            let ok = match known.get(&(i, j)) {
+                Some(ok) => *ok,
+                None => {
+                    let ok = self.probe(&expected[i], actual[j]);
+                    known.insert((i, j), ok);
+                    ok
+                }
+            };
+            if !ok {
+                continue;
+            }
+            visited[j] = true;
+            let free = match owner[j] {
+                None => true,
+                Some(other) => self.augment(
+                    other, expected, actual, candidates, owner, result, visited, known,
+                ),
+            };
+            if free {
+                owner[j] = Some(i);
+                result[i] = Some(j);
+                return true;
+            }
+        }
+        false
+    }
+}
+
+use std::rc::Rc;
+
+/// For each expected child, the actual children that could match it: same name,
+/// and the same value for its most selective literal attribute. Lists are shared
+/// between expected children with the same key.
+fn candidate_lists(expected: &[ExpectedElement], actual: &[Node]) -> Vec<Rc<Vec<usize>>> {
+    let mut by_name: HashMap<QName, Rc<Vec<usize>>> = HashMap::new();
+    {
+        let mut lists: HashMap<QName, Vec<usize>> = HashMap::new();
+        for (j, node) in actual.iter().enumerate() {
+            lists.entry(QName::of_node(*node)).or_default().push(j);
+        }
+        for (name, list) in lists {
+            by_name.insert(name, Rc::new(list));
+        }
+    }
+    type AttrIndex = HashMap<String, Rc<Vec<usize>>>;
+    let mut by_attr: HashMap<(QName, QName), AttrIndex> = HashMap::new();
+    let empty = Rc::new(Vec::new());
+    expected
+        .iter()
+        .map(|e| {
+            let Some(named) = by_name.get(&e.name) else {
+                return empty.clone();
+            };
+            let mut best = named.clone();
+            for attr in &e.attrs {
+                let Some(value) = attr.value.as_literal() else {
+                    continue;
+                };
+                let index = by_attr
+                    .entry((e.name.clone(), attr.name.clone()))
+                    .or_insert_with(|| {
+                        let mut lists: HashMap<String, Vec<usize>> = HashMap::new();
+                        for &j in named.iter() {
+                            if let Some(a) = actual[j]
+                                .attributes()
+                                .find(|a| attr.name.is(a.namespace(), a.name()))
+                            {
+                                lists.entry(a.value().to_string()).or_default().push(j);
+                            }
+                        }
+                        lists.into_iter().map(|(k, v)| (k, Rc::new(v))).collect()
+                    });
+                let list = index.get(value).cloned().unwrap_or_else(|| empty.clone());
+                if list.len() < best.len() {
+                    best = list;
+                }
+            }
+            best
+        })
+        .collect()
+}

@@ -1,0 +1,125 @@
+//! A golden document compiled once: names resolved, placeholders parsed,
+//! directives read, positions kept for error messages.
+
+use super::directives::{self, Directives};
+use super::pattern::Pattern;
+use super::{element_text, position, QName};
+
+#[derive(Debug, Clone)]
+pub struct ExpectedAttr {
+    pub name: QName,
+    pub value: Pattern,
+    pub line: u32,
+    pub col: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct ExpectedElement {
+    pub name: QName,
+    pub attrs: Vec<ExpectedAttr>,
+    pub text: Option<Pattern>,
+    pub children: Vec<ExpectedElement>,
+    pub directives: Directives,
+    pub line: u32,
+    pub col: u32,
+}
+
+/// A golden that is not well-formed or says something the comparator cannot read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{line}:{col}: {message}")]
+pub struct GoldenSyntaxError {
+    pub line: u32,
+    pub col: u32,
+    pub message: String,
+}
+
+impl ExpectedElement {
+    pub fn compile(text: &str) -> Result<ExpectedElement, GoldenSyntaxError> {
+        let doc = super::parse(text).map_err(|e| {
+            let pos = e.pos();
+            GoldenSyntaxError {
+                line: pos.row,
+                col: pos.col,
+                message: format!("not well-formed XML: {e}"),
+            }
+        })?;
+        compile_element(&doc, doc.root_element())
+    }
+
+    /// Every `{{NAME}}` the golden refers to, with where it stands.
+    pub fn variables(&self) -> Vec<(String, u32, u32)> {
+        let mut out = Vec::new();
+        self.collect_variables(&mut out);
+        out
+    }
+
+    fn collect_variables(&self, out: &mut Vec<(String, u32, u32)>) {
+        for attr in &self.attrs {
+            out.extend(
+                attr.value
+                    .variables()
+                    .map(|v| (v.to_string(), attr.line, attr.col)),
+            );
+        }
+        if let Some(text) = &self.text {
+            out.extend(
+                text.variables()
+                    .map(|v| (v.to_string(), self.line, self.col)),
+            );
+        }
+        for child in &self.children {
+            child.collect_variables(out);
+        }
+    }
+}
+
+fn compile_element(
+    doc: &roxmltree::Document,
+    node: roxmltree::Node,
+) -> Result<ExpectedElement, GoldenSyntaxError> {
+    let (line, col) = position(doc, node.range().start);
+    let mut directives = Directives::default();
+    let mut attrs = Vec::new();
+    for attr in node.attributes() {
+        let (aline, acol) = position(doc, attr.range().start);
+        let error = |message: String| GoldenSyntaxError {
+            line: aline,
+            col: acol,
+            message,
+        };
+        if attr.namespace() == Some(directives::NAMESPACE) {
+            directives.apply(attr.name(), attr.value()).map_err(error)?;
+            continue;
+        }
+        let value = Pattern::parse(attr.value())
+            .map_err(|e| error(format!("attribute {}: {e}", attr.name())))?;
+        attrs.push(ExpectedAttr {
+            name: QName::of_attr(&attr),
+            value,
+            line: aline,
+            col: acol,
+        });
+    }
+    let text = match element_text(node) {
+        Some(text) => Some(Pattern::parse(&text).map_err(|e| GoldenSyntaxError {
+            line,
+            col,
+            message: format!("text of <{}>: {e}", node.tag_name().name()),
+        })?),
+        None => None,
+    };
+    let children = node
+        .children()
+        .filter(|c| c.is_element())
+        .map(|c| compile_element(doc, c))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(ExpectedElement {
+        name: QName::of_node(node),
+        attrs,
+        text,
+        children,
+        directives,
+        line,
+        col,
+    })
+}

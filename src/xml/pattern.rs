@@ -1,0 +1,308 @@
+//! Placeholders inside golden text and attribute values: `{{any}}`, `{{uuid}}`,
+//! `{{int}}`, `{{origin}}` and `{{NAME}}` for a bound variable.
+
+use std::fmt;
+
+use super::Bindings;
+
+/// One piece of a golden value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    Literal(String),
+    Any,
+    Uuid,
+    Int,
+    Origin,
+    Var(String),
+}
+
+/// A golden value: literal text with placeholders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pattern {
+    raw: String,
+    segments: Vec<Segment>,
+}
+
+/// Why a golden value could not be read as a pattern; `offset` is a byte offset into the value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatternError {
+    pub offset: usize,
+    pub message: String,
+}
+
+impl fmt::Display for PatternError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+pub fn is_variable_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+impl Pattern {
+    pub fn parse(raw: &str) -> Result<Pattern, PatternError> {
+        let mut segments = Vec::new();
+        let mut literal = String::new();
+        let mut rest = raw;
+        let mut offset = 0;
+        while let Some(start) = rest.find("{{") {
+            literal.push_str(&rest[..start]);
+            let after = &rest[start + 2..];
+            let end = after.find("}}").ok_or_else(|| PatternError {
+                offset: offset + start,
+                message: "placeholder `{{` is not closed by `}}`".into(),
+            })?;
+            let name = after[..end].trim();
+            let segment = match name {
+                "any" => Segment::Any,
+                "uuid" => Segment::Uuid,
+                "int" => Segment::Int,
+                "origin" => Segment::Origin,
+                _ if is_variable_name(name) => Segment::Var(name.to_string()),
+                _ => {
+                    return Err(PatternError {
+                        offset: offset + start,
+                        message: format!(
+                            "`{{{{{name}}}}}` is not a placeholder: expected {{{{any}}}}, {{{{uuid}}}}, {{{{int}}}}, {{{{origin}}}} or {{{{VARIABLE}}}}"
+                        ),
+                    })
+                }
+            };
+            if !literal.is_empty() {
+                segments.push(Segment::Literal(std::mem::take(&mut literal)));
+            }
+            segments.push(segment);
+            let consumed = start + 2 + end + 2;
+            offset += consumed;
+            rest = &rest[consumed..];
+        }
+        literal.push_str(rest);
+        if !literal.is_empty() {
+            segments.push(Segment::Literal(literal));
+        }
+        Ok(Pattern {
+            raw: raw.to_string(),
+            segments,
+        })
+    }
+
+    pub fn raw(&self) -> &str {
+        &self.raw
+    }
+
+    pub fn segments(&self) -> &[Segment] {
+        &self.segments
+    }
+
+    /// The literal value when the pattern has no placeholder.
+    pub fn as_literal(&self) -> Option<&str> {
+        match self.segments.as_slice() {
+            [] => Some(""),
+            [Segment::Literal(text)] => Some(text),
+            _ => None,
+        }
+    }
+
+    /// Names of the `{{NAME}}` variables the pattern refers to.
+    pub fn variables(&self) -> impl Iterator<Item = &str> {
+        self.segments.iter().filter_map(|s| match s {
+            Segment::Var(name) => Some(name.as_str()),
+            _ => None,
+        })
+    }
+
+    /// Whether `text` matches. A first `{{origin}}` binds the origin in `bindings`;
+    /// the binding is kept only when the whole value matches.
+    pub fn matches(&self, text: &str, bindings: &mut Bindings) -> bool {
+        if let Some(literal) = self.as_literal() {
+            return literal == text;
+        }
+        match_segments(&self.segments, text, bindings)
+    }
+}
+
+fn match_segments(segments: &[Segment], text: &str, bindings: &mut Bindings) -> bool {
+    let Some((first, rest)) = segments.split_first() else {
+        return text.is_empty();
+    };
+    match first {
+        Segment::Literal(literal) => text
+            .strip_prefix(literal.as_str())
+            .is_some_and(|tail| match_segments(rest, tail, bindings)),
+        Segment::Var(name) => match bindings.vars.get(name) {
+            Some(value) => text
+                .strip_prefix(value.as_str())
+                .is_some_and(|tail| match_segments(rest, tail, bindings)),
+            None => false,
+        },
+        Segment::Origin => match bindings.origin.clone() {
+            Some(origin) => text
+                .strip_prefix(origin.as_str())
+                .is_some_and(|tail| match_segments(rest, tail, bindings)),
+            None => {
+                let Some(len) = origin_prefix_len(text) else {
+                    return false;
+                };
+                bindings.origin = Some(text[..len].to_string());
+                if match_segments(rest, &text[len..], bindings) {
+                    true
+                } else {
+                    bindings.origin = None;
+                    false
+                }
+            }
+        },
+        Segment::Uuid => {
+            text.len() >= 36
+                && text.is_char_boundary(36)
+                && is_uuid(&text[..36])
+                && match_segments(rest, &text[36..], bindings)
+        }
+        Segment::Int => {
+            let sign = usize::from(text.starts_with('-'));
+            let digits = text[sign..]
+                .bytes()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            (1..=digits)
+                .rev()
+                .any(|n| match_segments(rest, &text[sign + n..], bindings))
+        }
+        Segment::Any => {
+            if rest.is_empty() {
+                return true;
+            }
+            text.char_indices()
+                .map(|(i, _)| i)
+                .chain(std::iter::once(text.len()))
+                .any(|i| match_segments(rest, &text[i..], bindings))
+        }
+    }
+}
+
+/// Length of a leading `scheme://authority`, the part of a URL that names the server.
+pub fn origin_prefix_len(text: &str) -> Option<usize> {
+    let scheme_end = text.find("://")?;
+    let scheme = &text[..scheme_end];
+    let mut scheme_chars = scheme.chars();
+    if !scheme_chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        || !scheme_chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    {
+        return None;
+    }
+    let authority = &text[scheme_end + 3..];
+    let len = authority
+        .find(|c: char| matches!(c, '/' | '?' | '#' | '"' | '<' | '>') || c.is_whitespace())
+        .unwrap_or(authority.len());
+    (len > 0).then_some(scheme_end + 3 + len)
+}
+
+pub fn is_uuid(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 36
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => *b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
+/// Writes a recorded value back as a pattern: the origin, captured variables and
+/// UUIDs become placeholders, so a golden holds no host, session id or token.
+pub fn templatize(value: &str, bindings: &Bindings) -> String {
+    let mut replacements: Vec<(&str, String)> = Vec::new();
+    if let Some(origin) = &bindings.origin {
+        replacements.push((origin.as_str(), "{{origin}}".to_string()));
+    }
+    for (name, captured) in &bindings.vars {
+        if !captured.is_empty() && bindings.templatized.contains(name) {
+            replacements.push((captured.as_str(), format!("{{{{{name}}}}}")));
+        }
+    }
+    // Longest first, so a token that contains an id is replaced whole.
+    replacements.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    'outer: while !rest.is_empty() {
+        for (needle, placeholder) in &replacements {
+            if let Some(tail) = rest.strip_prefix(needle) {
+                out.push_str(placeholder);
+                rest = tail;
+                continue 'outer;
+            }
+        }
+        if rest.len() >= 36 && rest.is_char_boundary(36) && is_uuid(&rest[..36]) {
+            out.push_str("{{uuid}}");
+            rest = &rest[36..];
+            continue;
+        }
+        let ch = rest.chars().next().expect("rest is not empty");
+        out.push(ch);
+        rest = &rest[ch.len_utf8()..];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bindings(vars: &[(&str, &str)]) -> Bindings {
+        let mut b = Bindings::default();
+        for (k, v) in vars {
+            b.bind_capture(k, v);
+        }
+        b
+    }
+
+    #[test]
+    fn literal_and_placeholders() {
+        let mut b = bindings(&[("id", "abc")]);
+        let p = Pattern::parse("{{origin}}/api/logonSessions/{{id}}").unwrap();
+        assert!(p.matches("http://h:9399/api/logonSessions/abc", &mut b));
+        assert_eq!(b.origin.as_deref(), Some("http://h:9399"));
+        assert!(!p.matches("http://other:9399/api/logonSessions/abc", &mut b));
+        assert!(!p.matches("http://h:9399/api/logonSessions/abd", &mut b));
+    }
+
+    #[test]
+    fn uuid_int_any() {
+        let mut b = Bindings::default();
+        let p = Pattern::parse("x-{{uuid}}-{{int}}-{{any}}!").unwrap();
+        assert!(p.matches(
+            "x-ae0dab67-06f0-40e8-8331-047734fc3484-42-whatever!",
+            &mut b
+        ));
+        assert!(!p.matches("x-ae0dab67-06f0-40e8-8331-047734fc348-42-w!", &mut b));
+        assert!(!p.matches("x-ae0dab67-06f0-40e8-8331-047734fc3484--w!", &mut b));
+        assert!(Pattern::parse("{{any}}").unwrap().matches("", &mut b));
+    }
+
+    #[test]
+    fn unbound_variable_never_matches() {
+        let p = Pattern::parse("{{nope}}").unwrap();
+        assert!(!p.matches("", &mut Bindings::default()));
+    }
+
+    #[test]
+    fn bad_placeholders_are_errors() {
+        assert!(Pattern::parse("{{any").is_err());
+        let err = Pattern::parse("ab{{1x}}").unwrap_err();
+        assert_eq!(err.offset, 2);
+    }
+
+    #[test]
+    fn templatize_replaces_origin_captures_and_uuids() {
+        let mut b = bindings(&[("session_id", "ae0dab67-06f0-40e8-8331-047734fc3484")]);
+        b.origin = Some("http://h:1".into());
+        assert_eq!(
+            templatize(
+                "http://h:1/api/logonSessions/ae0dab67-06f0-40e8-8331-047734fc3484?x=11111111-2222-3333-4444-555555555555",
+                &b
+            ),
+            "{{origin}}/api/logonSessions/{{session_id}}?x={{uuid}}"
+        );
+    }
+}

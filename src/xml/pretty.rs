@@ -1,0 +1,193 @@
+//! Canonical, pretty-printed XML: two-space indentation, the root's namespace as
+//! the default one, other namespaces with generated prefixes declared on the root.
+
+use std::collections::BTreeMap;
+
+use quick_xml::events::{BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::Writer;
+
+use super::canonical::Element;
+use super::directives;
+
+const XML_NAMESPACE: &str = "http://www.w3.org/XML/1998/namespace";
+
+/// Whether the golden directives (`sc:order`, `sc:extra`) are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Directives {
+    Keep,
+    Drop,
+}
+
+pub fn to_pretty_string(root: &Element, directives: Directives) -> String {
+    let prefixes = assign_prefixes(root, directives);
+    let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
+    write_element(
+        &mut writer,
+        root,
+        &prefixes,
+        root.name.ns.as_deref(),
+        true,
+        directives,
+    );
+    let mut out = String::from_utf8(writer.into_inner()).expect("writer emits UTF-8");
+    out.push('\n');
+    out
+}
+
+/// Prefix for every namespace other than the root's default; attributes in a
+/// namespace always need one, even in the default namespace.
+fn assign_prefixes(root: &Element, directives: Directives) -> BTreeMap<String, String> {
+    let mut prefixes = BTreeMap::new();
+    let mut next = 1;
+    let mut need = |ns: &str, prefixes: &mut BTreeMap<String, String>| {
+        if ns == XML_NAMESPACE || prefixes.contains_key(ns) {
+            return;
+        }
+        let prefix = if ns == directives::NAMESPACE {
+            directives::PREFIX.to_string()
+        } else {
+            let p = format!("ns{next}");
+            next += 1;
+            p
+        };
+        prefixes.insert(ns.to_string(), prefix);
+    };
+    let mut order = Vec::new();
+    collect_namespaces(root, root.name.ns.as_deref(), &mut order, directives);
+    for ns in order {
+        need(&ns, &mut prefixes);
+    }
+    prefixes
+}
+
+fn collect_namespaces(
+    element: &Element,
+    default: Option<&str>,
+    out: &mut Vec<String>,
+    directives: Directives,
+) {
+    if let Some(ns) = &element.name.ns {
+        if Some(ns.as_str()) != default && !out.contains(ns) {
+            out.push(ns.clone());
+        }
+    }
+    for (name, _) in &element.attrs {
+        if let Some(ns) = &name.ns {
+            if !out.contains(ns) {
+                out.push(ns.clone());
+            }
+        }
+    }
+    if directives == Directives::Keep && !element.directives.is_empty() {
+        let ns = directives::NAMESPACE.to_string();
+        if !out.contains(&ns) {
+            out.push(ns);
+        }
+    }
+    for child in &element.children {
+        collect_namespaces(child, default, out, directives);
+    }
+}
+
+fn qualified(ns: Option<&str>, local: &str, prefixes: &BTreeMap<String, String>) -> String {
+    match ns {
+        Some(XML_NAMESPACE) => format!("xml:{local}"),
+        Some(ns) => match prefixes.get(ns) {
+            Some(p) => format!("{p}:{local}"),
+            None => local.to_string(),
+        },
+        None => local.to_string(),
+    }
+}
+
+fn write_element(
+    writer: &mut Writer<Vec<u8>>,
+    element: &Element,
+    prefixes: &BTreeMap<String, String>,
+    default: Option<&str>,
+    is_root: bool,
+    directives: Directives,
+) {
+    let ns = element.name.ns.as_deref();
+    let name = if ns == default {
+        element.name.local.clone()
+    } else {
+        qualified(ns, &element.name.local, prefixes)
+    };
+    let mut start = BytesStart::new(name.as_str());
+    if is_root {
+        if let Some(d) = default {
+            start.push_attribute(("xmlns", d));
+        }
+        for (uri, prefix) in prefixes {
+            start.push_attribute((format!("xmlns:{prefix}").as_str(), uri.as_str()));
+        }
+    }
+    // An element outside any namespace under a default namespace must undeclare it.
+    let mut child_default = default;
+    if ns.is_none() && default.is_some() {
+        start.push_attribute(("xmlns", ""));
+        child_default = None;
+    }
+    if directives == Directives::Keep {
+        for (local, value) in element.directives.attributes() {
+            let key = format!("{}:{local}", directives::PREFIX);
+            start.push_attribute((key.as_str(), value.as_str()));
+        }
+    }
+    for (attr, value) in &element.attrs {
+        let key = qualified(attr.ns.as_deref(), &attr.local, prefixes);
+        start.push_attribute((key.as_str(), value.as_str()));
+    }
+    let io = "writing to a Vec cannot fail";
+    if element.text.is_none() && element.children.is_empty() {
+        writer.write_event(Event::Empty(start)).expect(io);
+        return;
+    }
+    writer.write_event(Event::Start(start)).expect(io);
+    if let Some(text) = &element.text {
+        writer
+            .write_event(Event::Text(BytesText::new(text)))
+            .expect(io);
+    }
+    for child in &element.children {
+        write_element(writer, child, prefixes, child_default, false, directives);
+    }
+    writer
+        .write_event(Event::End(BytesEnd::new(name.as_str())))
+        .expect(io);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pretty(text: &str) -> String {
+        let doc = crate::xml::parse(text).unwrap();
+        to_pretty_string(&Element::from_node(doc.root_element()), Directives::Keep)
+    }
+
+    #[test]
+    fn prefixes_and_attribute_order_are_canonical() {
+        let a = pretty(r#"<v:A xmlns:v="urn:x" b="2" a="1"><v:B>t</v:B></v:A>"#);
+        let b = pretty("<A xmlns=\"urn:x\" a=\"1\"   b=\"2\">\n  <B>t</B>\n</A>");
+        assert_eq!(a, b);
+        assert_eq!(a, "<A xmlns=\"urn:x\" a=\"1\" b=\"2\">\n  <B>t</B>\n</A>\n");
+    }
+
+    #[test]
+    fn unqualified_child_under_default_namespace_is_undeclared() {
+        let out = pretty(r#"<A xmlns="urn:x"><B xmlns=""/></A>"#);
+        assert_eq!(out, "<A xmlns=\"urn:x\">\n  <B xmlns=\"\"/>\n</A>\n");
+        let again = pretty(&out);
+        assert_eq!(again, out);
+    }
+
+    #[test]
+    fn text_is_escaped() {
+        let out = pretty(r#"<A x="&quot;&lt;">a &amp; b</A>"#);
+        let doc = crate::xml::parse(&out).unwrap();
+        assert_eq!(doc.root_element().text(), Some("a & b"));
+        assert_eq!(doc.root_element().attribute("x"), Some("\"<"));
+    }
+}

@@ -1,0 +1,391 @@
+//! A small XPath-like selector language over roxmltree, namespace-insensitive
+//! (names match local names; prefixes are ignored):
+//!
+//! - `/A/B` children, `//B` descendants at any depth, `*` any element
+//! - predicates: `[2]` position among the matches under one parent,
+//!   `[@Rel]`, `[@Rel='Delete']`, `[Name='x']` (a child's text)
+//! - a last step `@Href` selects an attribute, `text()` an element's text
+
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selector {
+    source: String,
+    steps: Vec<Step>,
+    target: Target,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Axis {
+    Child,
+    Descendant,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Step {
+    axis: Axis,
+    name: Option<String>,
+    predicates: Vec<Predicate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Predicate {
+    Position(usize),
+    HasAttr(String),
+    AttrEquals(String, String),
+    ChildEquals(String, String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Target {
+    Elements,
+    Attribute(String),
+    Text,
+}
+
+/// A selector that could not be read; `offset` is a byte offset into it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("selector `{selector}`: {message} at offset {offset}")]
+pub struct SelectorError {
+    pub selector: String,
+    pub offset: usize,
+    pub message: String,
+}
+
+/// One selected item: an element, or the string value of an attribute or text.
+#[derive(Debug, Clone)]
+pub enum Selected<'a, 'i> {
+    Element(roxmltree::Node<'a, 'i>),
+    Value(String),
+}
+
+impl Selected<'_, '_> {
+    /// The string value: an element's text content, or the attribute or text itself.
+    pub fn value(&self) -> String {
+        match self {
+            Selected::Element(node) => node
+                .descendants()
+                .filter(|n| n.is_text())
+                .filter_map(|n| n.text())
+                .collect(),
+            Selected::Value(v) => v.clone(),
+        }
+    }
+
+    pub fn element(&self) -> Option<roxmltree::Node<'_, '_>> {
+        match self {
+            Selected::Element(node) => Some(*node),
+            Selected::Value(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for Selector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.source)
+    }
+}
+
+struct Parser<'s> {
+    source: &'s str,
+    pos: usize,
+}
+
+impl Parser<'_> {
+    fn error(&self, message: impl Into<String>) -> SelectorError {
+        SelectorError {
+            selector: self.source.to_string(),
+            offset: self.pos,
+            message: message.into(),
+        }
+    }
+
+    fn rest(&self) -> &str {
+        &self.source[self.pos..]
+    }
+
+    fn eat(&mut self, token: &str) -> bool {
+        if self.rest().starts_with(token) {
+            self.pos += token.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn skip_spaces(&mut self) {
+        while self.rest().starts_with(' ') {
+            self.pos += 1;
+        }
+    }
+
+    fn name(&mut self) -> Result<String, SelectorError> {
+        let rest = self.rest();
+        let len = rest
+            .find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':')))
+            .unwrap_or(rest.len());
+        if len == 0 {
+            return Err(self.error("expected a name"));
+        }
+        let qualified = rest[..len].to_string();
+        self.pos += len;
+        // Prefixes are ignored: names match by local name.
+        Ok(qualified
+            .rsplit(':')
+            .next()
+            .unwrap_or(&qualified)
+            .to_string())
+    }
+
+    fn literal(&mut self) -> Result<String, SelectorError> {
+        let quote = match self.rest().chars().next() {
+            Some(q @ ('\'' | '"')) => q,
+            _ => return Err(self.error("expected a quoted value")),
+        };
+        self.pos += 1;
+        let end = self
+            .rest()
+            .find(quote)
+            .ok_or_else(|| self.error("unterminated quoted value"))?;
+        let value = self.rest()[..end].to_string();
+        self.pos += end + 1;
+        Ok(value)
+    }
+
+    fn predicate(&mut self) -> Result<Predicate, SelectorError> {
+        self.skip_spaces();
+        let predicate = if self.eat("@") {
+            let name = self.name()?;
+            self.skip_spaces();
+            if self.eat("=") {
+                self.skip_spaces();
+                Predicate::AttrEquals(name, self.literal()?)
+            } else {
+                Predicate::HasAttr(name)
+            }
+        } else if self.rest().starts_with(|c: char| c.is_ascii_digit()) {
+            let len = self
+                .rest()
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(self.rest().len());
+            let n: usize = self.rest()[..len]
+                .parse()
+                .map_err(|_| self.error("position is too large"))?;
+            if n == 0 {
+                return Err(self.error("positions start at 1"));
+            }
+            self.pos += len;
+            Predicate::Position(n)
+        } else {
+            let name = self.name()?;
+            self.skip_spaces();
+            if !self.eat("=") {
+                return Err(self.error("expected `=` after a child name in a predicate"));
+            }
+            self.skip_spaces();
+            Predicate::ChildEquals(name, self.literal()?)
+        };
+        self.skip_spaces();
+        if !self.eat("]") {
+            return Err(self.error("expected `]`"));
+        }
+        Ok(predicate)
+    }
+}
+
+impl Selector {
+    pub fn parse(source: &str) -> Result<Selector, SelectorError> {
+        let mut p = Parser {
+            source: source.trim(),
+            pos: 0,
+        };
+        let mut steps = Vec::new();
+        let mut target = Target::Elements;
+        if !p.rest().starts_with('/') {
+            return Err(p.error("a selector starts with `/` or `//`"));
+        }
+        while !p.rest().is_empty() {
+            let axis = if p.eat("//") {
+                Axis::Descendant
+            } else if p.eat("/") {
+                Axis::Child
+            } else {
+                return Err(p.error("expected `/` or `//`"));
+            };
+            if p.eat("@") {
+                if axis == Axis::Descendant {
+                    // `//@x` is every such attribute under the current elements.
+                    steps.push(Step {
+                        axis: Axis::Descendant,
+                        name: None,
+                        predicates: Vec::new(),
+                    });
+                }
+                target = Target::Attribute(p.name()?);
+                break;
+            }
+            if p.eat("text()") {
+                target = Target::Text;
+                break;
+            }
+            let name = if p.eat("*") { None } else { Some(p.name()?) };
+            let mut predicates = Vec::new();
+            while p.eat("[") {
+                predicates.push(p.predicate()?);
+            }
+            steps.push(Step {
+                axis,
+                name,
+                predicates,
+            });
+        }
+        if !p.rest().is_empty() {
+            return Err(p.error("unexpected text after an attribute or text() step"));
+        }
+        if steps.is_empty() && target == Target::Elements {
+            return Err(p.error("the selector selects nothing"));
+        }
+        Ok(Selector {
+            source: source.trim().to_string(),
+            steps,
+            target,
+        })
+    }
+
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    pub fn select<'a, 'i>(&self, doc: &'a roxmltree::Document<'i>) -> Vec<Selected<'a, 'i>> {
+        let mut context = vec![doc.root()];
+        for step in &self.steps {
+            let mut next = Vec::new();
+            for node in &context {
+                let parents: Vec<roxmltree::Node> = match step.axis {
+                    Axis::Child => vec![*node],
+                    Axis::Descendant => node
+                        .descendants()
+                        .filter(|n| n.is_element() || n.is_root())
+                        .collect(),
+                };
+                for parent in parents {
+                    let mut matched: Vec<roxmltree::Node> = parent
+                        .children()
+                        .filter(|c| {
+                            c.is_element()
+                                && step
+                                    .name
+                                    .as_deref()
+                                    .is_none_or(|n| c.tag_name().name() == n)
+                        })
+                        .collect();
+                    for predicate in &step.predicates {
+                        matched = apply(predicate, matched);
+                    }
+                    next.extend(matched);
+                }
+            }
+            // `//` from several contexts can reach a node twice.
+            next.sort_by_key(|n| n.id().get());
+            next.dedup_by_key(|n| n.id().get());
+            context = next;
+        }
+        match &self.target {
+            Target::Elements => context.into_iter().map(Selected::Element).collect(),
+            Target::Attribute(name) => context
+                .into_iter()
+                .filter_map(|n| {
+                    n.attributes()
+                        .find(|a| a.name() == name)
+                        .map(|a| Selected::Value(a.value().to_string()))
+                })
+                .collect(),
+            Target::Text => context
+                .into_iter()
+                .filter_map(|n| crate::xml::element_text(n).map(Selected::Value))
+                .collect(),
+        }
+    }
+}
+
+fn apply<'a, 'i>(
+    predicate: &Predicate,
+    nodes: Vec<roxmltree::Node<'a, 'i>>,
+) -> Vec<roxmltree::Node<'a, 'i>> {
+    match predicate {
+        Predicate::Position(n) => nodes.into_iter().nth(n - 1).into_iter().collect(),
+        Predicate::HasAttr(name) => nodes
+            .into_iter()
+            .filter(|n| n.attributes().any(|a| a.name() == name))
+            .collect(),
+        Predicate::AttrEquals(name, value) => nodes
+            .into_iter()
+            .filter(|n| {
+                n.attributes()
+                    .any(|a| a.name() == name && a.value() == value)
+            })
+            .collect(),
+        Predicate::ChildEquals(name, value) => nodes
+            .into_iter()
+            .filter(|n| {
+                n.children().any(|c| {
+                    c.is_element()
+                        && c.tag_name().name() == name
+                        && Selected::Element(c).value() == *value
+                })
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = r#"<v:LogonSession xmlns:v="urn:v" Href="h"><v:Links>
+        <v:Link Rel="Up" Href="u"/><v:Link Rel="Down" Href="d1"/><v:Link Rel="Down" Href="d2"/>
+        <v:Link Rel="Delete" Href="x"/></v:Links><v:UserName>A\b</v:UserName></v:LogonSession>"#;
+
+    fn values(sel: &str) -> Vec<String> {
+        let doc = crate::xml::parse(DOC).unwrap();
+        Selector::parse(sel)
+            .unwrap()
+            .select(&doc)
+            .iter()
+            .map(|s| s.value())
+            .collect()
+    }
+
+    #[test]
+    fn paths_predicates_and_targets() {
+        assert_eq!(
+            values("/LogonSession/Links/Link[@Rel='Delete']/@Href"),
+            ["x"]
+        );
+        assert_eq!(values("//Link[@Rel='Down'][2]/@Href"), ["d2"]);
+        assert_eq!(values("//Link/@Href").len(), 4);
+        assert_eq!(values("/LogonSession/UserName"), ["A\\b"]);
+        assert_eq!(values("/LogonSession/UserName/text()"), ["A\\b"]);
+        assert_eq!(values("/LogonSession/@Href"), ["h"]);
+        assert_eq!(values("/v:LogonSession/*/Link[1]/@Rel"), ["Up"]);
+        assert_eq!(values("/LogonSession[UserName='A\\b']/@Href"), ["h"]);
+        assert!(values("/Nope").is_empty());
+        assert_eq!(values("//@Rel").len(), 4);
+    }
+
+    #[test]
+    fn bad_selectors_say_where() {
+        for bad in [
+            "Link",
+            "/Link[",
+            "/Link[@Rel=Delete]",
+            "/Link[0]",
+            "/@x/y",
+            "/",
+        ] {
+            assert!(Selector::parse(bad).is_err(), "{bad} should not parse");
+        }
+        let err = Selector::parse("/A/B[@x='1'").unwrap_err();
+        assert!(err.to_string().contains("expected `]`"), "{err}");
+    }
+}

@@ -1,0 +1,293 @@
+//! The comparator against the rules of the core issue: what must compare equal,
+//! what must not, and what a difference reports.
+
+use sessionconf::xml::compare::{compare, Comparison, DifferenceKind};
+use sessionconf::xml::expected::ExpectedElement;
+use sessionconf::xml::pretty::{to_pretty_string, Directives};
+use sessionconf::xml::Bindings;
+
+fn run(golden: &str, actual: &str, bindings: &Bindings) -> Comparison {
+    let expected = ExpectedElement::compile(golden).expect("golden compiles");
+    let doc = sessionconf::xml::parse(actual).expect("actual parses");
+    compare(&expected, doc.root_element(), bindings)
+}
+
+fn same(golden: &str, actual: &str) {
+    let c = run(golden, actual, &Bindings::default());
+    assert!(c.is_match(), "expected a match, got {:#?}", c.differences);
+}
+
+fn differs(golden: &str, actual: &str) -> Vec<String> {
+    let c = run(golden, actual, &Bindings::default());
+    assert!(
+        !c.is_match(),
+        "expected a difference between\n{golden}\nand\n{actual}"
+    );
+    c.differences.iter().map(|d| d.to_string()).collect()
+}
+
+const SC: &str = r#"xmlns:sc="urn:sessionconf:golden""#;
+
+#[test]
+fn equal_under_prefix_change() {
+    same(
+        r#"<LogonSession xmlns="http://www.veeam.com/ent/v1.0"><UserName>a</UserName></LogonSession>"#,
+        r#"<v:LogonSession xmlns:v="http://www.veeam.com/ent/v1.0"><v:UserName>a</v:UserName></v:LogonSession>"#,
+    );
+}
+
+#[test]
+fn equal_under_attribute_order_and_namespace_declarations() {
+    same(
+        r#"<Link xmlns="urn:v" Rel="Up" Type="EnterpriseManager" Href="h"/>"#,
+        r#"<Link xmlns="urn:v" xmlns:xsd="http://www.w3.org/2001/XMLSchema" Href="h" Type="EnterpriseManager" Rel="Up"/>"#,
+    );
+}
+
+#[test]
+fn equal_under_whitespace_declaration_and_self_closing() {
+    same(
+        "<A><B/><C>x</C></A>",
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<A>\n   <B></B>\n\t<C>x</C>\n</A>\n",
+    );
+}
+
+#[test]
+fn equal_under_cdata_and_character_references() {
+    same(
+        "<A><B>a &amp; b</B><C>&#65;</C></A>",
+        "<A><B><![CDATA[a & b]]></B><C>A</C></A>",
+    );
+    same(
+        "<A>SRV36\\Administrator</A>",
+        "<A>SRV36&#x5C;Administrator</A>",
+    );
+}
+
+#[test]
+fn changed_namespace_uri_differs() {
+    let d = differs(r#"<A xmlns="urn:one"/>"#, r#"<A xmlns="urn:two"/>"#);
+    assert!(
+        d[0].contains("{urn:one}A") && d[0].contains("{urn:two}A"),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn missing_and_extra_attributes_differ() {
+    let d = differs(r#"<A x="1" y="2"/>"#, r#"<A x="1"/>"#);
+    assert_eq!(d, ["/A/@y: missing attribute, expected \"2\""]);
+    let d = differs(r#"<A x="1"/>"#, r#"<A x="1" z="3"/>"#);
+    assert_eq!(d, ["/A/@z: unexpected attribute \"z=\\\"3\\\"\""]);
+}
+
+#[test]
+fn changed_text_differs_with_its_path() {
+    let d = differs("<A><B>x</B></A>", "<A><B>y</B></A>");
+    assert_eq!(d, ["/A/B/text(): expected \"x\", found \"y\""]);
+}
+
+#[test]
+fn missing_and_extra_children_differ() {
+    let d = differs("<A><B/><C/></A>", "<A><B/></A>");
+    assert_eq!(d, ["/A/C: missing element \"<C>\""]);
+    let d = differs("<A><B/></A>", "<A><B/><C/></A>");
+    assert_eq!(d, ["/A/C: unexpected element \"<C>\""]);
+}
+
+#[test]
+fn swapped_sequence_order_differs() {
+    let d = differs("<A><B/><C/></A>", "<A><C/><B/></A>");
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(d[0].contains("out of order"), "{d:?}");
+}
+
+#[test]
+fn paths_name_links_by_a_distinguishing_attribute() {
+    let golden = r#"<S><Links><Link Rel="Up" Href="u"/><Link Rel="Delete" Href="d"/></Links></S>"#;
+    let actual = r#"<S><Links><Link Rel="Up" Href="u"/><Link Rel="Delete" Href="D"/></Links></S>"#;
+    assert_eq!(
+        differs(golden, actual),
+        ["/S/Links/Link[@Rel='Delete']/@Href: expected \"d\", found \"D\""]
+    );
+}
+
+#[test]
+fn unordered_children_match_as_a_multiset() {
+    let golden =
+        format!(r#"<L {SC} sc:order="any"><Link Rel="a"/><Link Rel="b"/><Link Rel="a"/></L>"#);
+    same(
+        &golden,
+        r#"<L><Link Rel="b"/><Link Rel="a"/><Link Rel="a"/></L>"#,
+    );
+    // Duplicates count: two expected "a" need two actual "a".
+    let d = differs(
+        &golden,
+        r#"<L><Link Rel="b"/><Link Rel="a"/><Link Rel="b"/></L>"#,
+    );
+    assert!(
+        d.iter().any(|d| d.contains("expected \"a\", found \"b\"")),
+        "{d:?}"
+    );
+    differs(&golden, r#"<L><Link Rel="b"/><Link Rel="a"/></L>"#);
+    differs(
+        &golden,
+        r#"<L><Link Rel="b"/><Link Rel="a"/><Link Rel="a"/><Link Rel="c"/></L>"#,
+    );
+}
+
+#[test]
+fn unordered_matching_is_not_fooled_by_greedy_choices() {
+    // A greedy matcher gives the first actual "x" to {{any}} and then has nothing for "x".
+    let golden = format!(r#"<L {SC} sc:order="any"><I>{{{{any}}}}</I><I>x</I></L>"#);
+    same(&golden, "<L><I>x</I><I>y</I></L>");
+}
+
+#[test]
+fn extras_allowed_only_where_the_golden_says() {
+    let golden = format!(
+        r#"<L {SC} sc:order="any" sc:extra="children"><Link Rel="Up"/><Link Rel="Delete"/></L>"#
+    );
+    same(
+        &golden,
+        r#"<L><Link Rel="New"/><Link Rel="Delete"/><Link Rel="Up"/></L>"#,
+    );
+    // What the golden mentions must still be there.
+    let d = differs(&golden, r#"<L><Link Rel="New"/><Link Rel="Up"/></L>"#);
+    assert!(d.iter().any(|d| d.contains("Delete")), "{d:?}");
+    // Extra attributes are a separate permission, per element.
+    differs(
+        &golden,
+        r#"<L><Link Rel="Up" New="1"/><Link Rel="Delete"/></L>"#,
+    );
+    let golden = format!(r#"<L {SC} sc:extra="attributes" a="1"><B/></L>"#);
+    same(&golden, r#"<L b="2" a="1"><B/></L>"#);
+    differs(&golden, r#"<L b="2" a="1"><B/><C/></L>"#);
+}
+
+#[test]
+fn ordered_extras_keep_the_golden_order() {
+    let golden = format!(r#"<A {SC} sc:extra="children"><B/><D/></A>"#);
+    same(&golden, "<A><B/><C/><D/><E/></A>");
+    differs(&golden, "<A><D/><B/></A>");
+}
+
+#[test]
+fn placeholders_whole_and_partial() {
+    let golden =
+        r#"<S Href="{{origin}}/api/logonSessions/{{uuid}}" N="{{int}}"><U>{{any}}\admin</U></S>"#;
+    same(
+        golden,
+        r#"<S Href="https://em01:9398/api/logonSessions/ae0dab67-06f0-40e8-8331-047734fc3484" N="42"><U>SRV36\admin</U></S>"#,
+    );
+    differs(
+        golden,
+        r#"<S Href="https://em01:9398/api/logonSessions/nope" N="42"><U>SRV36\admin</U></S>"#,
+    );
+    differs(
+        golden,
+        r#"<S Href="https://em01:9398/api/logonSessions/ae0dab67-06f0-40e8-8331-047734fc3484" N="x"><U>SRV36\admin</U></S>"#,
+    );
+}
+
+#[test]
+fn a_variable_bound_in_two_places_must_equal_it_in_both() {
+    let mut b = Bindings::default();
+    b.bind_capture("session_id", "abc");
+    let golden =
+        r#"<S Href="{{origin}}/s/{{session_id}}"><SessionId>{{session_id}}</SessionId></S>"#;
+    assert!(run(
+        golden,
+        r#"<S Href="http://h/s/abc"><SessionId>abc</SessionId></S>"#,
+        &b
+    )
+    .is_match());
+    let c = run(
+        golden,
+        r#"<S Href="http://h/s/abc"><SessionId>abd</SessionId></S>"#,
+        &b,
+    );
+    assert_eq!(c.differences.len(), 1);
+    assert_eq!(c.differences[0].path, "/S/SessionId/text()");
+}
+
+#[test]
+fn origin_must_not_change_half_way() {
+    let golden = r#"<S Href="{{origin}}/a"><L Href="{{origin}}/b"/></S>"#;
+    same(
+        golden,
+        r#"<S Href="http://lb:1/a"><L Href="http://lb:1/b"/></S>"#,
+    );
+    let d = differs(
+        golden,
+        r#"<S Href="http://lb:1/a"><L Href="http://node2:1/b"/></S>"#,
+    );
+    assert_eq!(d.len(), 1);
+    assert!(d[0].starts_with("/S/L/@Href"), "{d:?}");
+    // An origin already bound by an earlier step must be kept too.
+    let mut b = Bindings::default();
+    b.origin = Some("http://lb:1".into());
+    assert!(!run(
+        golden,
+        r#"<S Href="http://x:1/a"><L Href="http://x:1/b"/></S>"#,
+        &b
+    )
+    .is_match());
+}
+
+#[test]
+fn comparison_binds_the_origin_it_saw() {
+    let c = run(
+        r#"<S Href="{{origin}}/a"/>"#,
+        r#"<S Href="https://cs01/a"/>"#,
+        &Bindings::default(),
+    );
+    assert_eq!(c.bindings.origin.as_deref(), Some("https://cs01"));
+}
+
+#[test]
+fn normalized_actual_follows_the_golden() {
+    let golden = format!(
+        r#"<L xmlns="urn:v" {SC} sc:order="any" sc:extra="children"><Link Rel="a" Href="{{{{origin}}}}/a"/><Link Rel="b" Href="{{{{origin}}}}/b"/></L>"#
+    );
+    let c = run(
+        &golden,
+        r#"<x:L xmlns:x="urn:v"><x:Link Href="http://h/b" Rel="b"/><x:Link Rel="new" Href="http://h/n"/><x:Link Href="http://h/a" Rel="a"/></x:L>"#,
+        &Bindings::default(),
+    );
+    assert!(c.is_match(), "{:?}", c.differences);
+    let expected = ExpectedElement::compile(&golden).unwrap();
+    let golden_pretty = to_pretty_string(
+        &sessionconf::xml::canonical::Element::from_expected(&expected),
+        Directives::Keep,
+    );
+    // Re-blessing a passing golden writes it back unchanged.
+    assert_eq!(
+        to_pretty_string(&c.normalized, Directives::Keep),
+        golden_pretty
+    );
+}
+
+#[test]
+fn difference_kinds_are_reported() {
+    let c = run("<A x=\"1\"><B/></A>", "<A><C/></A>", &Bindings::default());
+    let kinds: Vec<_> = c.differences.iter().map(|d| d.kind.clone()).collect();
+    assert!(kinds.contains(&DifferenceKind::MissingAttribute));
+    assert!(
+        kinds.contains(&DifferenceKind::ElementName)
+            || kinds.contains(&DifferenceKind::MissingElement)
+    );
+}
+
+#[test]
+fn bad_goldens_name_line_and_column() {
+    let err = ExpectedElement::compile("<A>\n  <B x=\"{{nope\"/>\n</A>").unwrap_err();
+    assert_eq!((err.line, err.col), (2, 6), "{err}");
+    let err =
+        ExpectedElement::compile(&format!("<A {SC}>\n<B sc:order=\"sideways\"/></A>")).unwrap_err();
+    assert_eq!(err.line, 2);
+    assert!(err.message.contains("sideways"), "{err}");
+    let err = ExpectedElement::compile("<A>\n<B></C></A>").unwrap_err();
+    assert_eq!(err.line, 2);
+    assert!(err.message.contains("not well-formed"), "{err}");
+}
