@@ -222,7 +222,7 @@ pub fn templatize(value: &str, bindings: &Bindings) -> String {
         }
     }
     // Longest first, so a token that contains an id is replaced whole.
-    replacements.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+    replacements.sort_by_key(|r| std::cmp::Reverse(r.0.len()));
     let mut out = String::with_capacity(value.len());
     let mut rest = value;
     'outer: while !rest.is_empty() {
