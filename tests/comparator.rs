@@ -225,8 +225,10 @@ fn origin_must_not_change_half_way() {
     assert_eq!(d.len(), 1);
     assert!(d[0].starts_with("/S/L/@Href"), "{d:?}");
     // An origin already bound by an earlier step must be kept too.
-    let mut b = Bindings::default();
-    b.origin = Some("http://lb:1".into());
+    let b = Bindings {
+        origin: Some("http://lb:1".into()),
+        ..Bindings::default()
+    };
     assert!(!run(
         golden,
         r#"<S Href="http://x:1/a"><L Href="http://x:1/b"/></S>"#,
