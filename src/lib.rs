@@ -1,3 +1,13 @@
 //! sessionconf: a conformance test harness for backup platforms' session-management REST APIs.
+//!
+//! A scenario is loaded ([`scenario`]), run over HTTP ([`run`]), its XML responses
+//! compared ([`xml`]) with goldens ([`golden`]), and the outcome reported ([`report`]).
 
+pub mod credentials;
+pub mod error;
+pub mod golden;
+pub mod harness;
+pub mod report;
+pub mod run;
+pub mod scenario;
 pub mod xml;

@@ -1,1 +1,320 @@
-fn main() {}
+//! The `sessionconf` command: a thin layer over the library.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+use sessionconf::error::ConfigError;
+use sessionconf::golden::bless;
+use sessionconf::harness::{self, Plan};
+use sessionconf::run::{ClientOptions, RunOptions};
+use sessionconf::scenario::{load_suite, SuiteSource};
+use sessionconf::xml::Bindings;
+
+#[derive(Parser)]
+#[command(
+    name = "sessionconf",
+    version,
+    about = "Conformance tests for backup platforms' session-management REST APIs"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the suite against an endpoint (by default, the embedded reference server).
+    Run(RunArgs),
+    /// Run the suite and record every differing or missing golden (same as `run --bless`).
+    Bless(RunArgs),
+    /// Validate every scenario and golden without touching the network.
+    Check(SuiteArgs),
+    /// Compare a captured response with a golden, offline, with the same rules as `run`.
+    Diff(DiffArgs),
+}
+
+#[derive(Args, Clone)]
+struct SuiteArgs {
+    /// The scenarios directory: one subdirectory per dialect.
+    #[arg(long, default_value = "scenarios")]
+    scenarios: PathBuf,
+    /// The goldens directory that scenarios' `golden:` paths are relative to.
+    #[arg(long, default_value = "golden")]
+    golden_dir: PathBuf,
+    /// Dialects to run (subdirectories of the scenarios directory); all when left out.
+    #[arg(long = "dialect", value_name = "NAME")]
+    dialects: Vec<String>,
+}
+
+#[derive(Args)]
+struct RunArgs {
+    #[command(flatten)]
+    suite: SuiteArgs,
+    /// The API base URL, e.g. https://em01:9398/api/ or https://cs01/webconsole/api/.
+    #[arg(long, value_name = "URL")]
+    endpoint: Option<String>,
+    /// Run only scenarios whose name contains this text.
+    #[arg(long, value_name = "TEXT")]
+    filter: Option<String>,
+    /// Run only scenarios with this tag (repeat: all of them).
+    #[arg(long = "tag", value_name = "TAG")]
+    tags: Vec<String>,
+    /// Scenarios run at once.
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Write a JUnit XML report here.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Write a JSON report here.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Limit on each HTTP exchange, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    timeout: f64,
+    /// Limit on connecting, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    connect_timeout: f64,
+    /// Accept any TLS certificate (self-signed servers).
+    #[arg(long)]
+    insecure: bool,
+    /// Trust this CA certificate (PEM) besides the system's.
+    #[arg(long, value_name = "FILE")]
+    cacert: Option<PathBuf>,
+    /// Client certificate (PEM), with --key.
+    #[arg(long, value_name = "FILE", requires = "key")]
+    cert: Option<PathBuf>,
+    /// Client private key (PEM), with --cert.
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    key: Option<PathBuf>,
+    /// Largest response body read, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024)]
+    max_body_bytes: u64,
+    /// Record differing or missing goldens instead of failing.
+    #[arg(long)]
+    bless: bool,
+    /// Bless even when the CI environment variable is set.
+    #[arg(long)]
+    force: bool,
+    /// Only list the scenarios.
+    #[arg(long)]
+    list: bool,
+    /// Arguments for the test harness after `--` (`--exact`, `--skip NAME`, `--format terse`, ...).
+    #[arg(last = true)]
+    harness: Vec<String>,
+}
+
+#[derive(Args)]
+struct DiffArgs {
+    golden: PathBuf,
+    actual: PathBuf,
+    /// A variable the golden's `{{NAME}}` placeholders refer to.
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    vars: Vec<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Run(args) => run(args, false),
+        Command::Bless(args) => run(args, true),
+        Command::Check(args) => check(args),
+        Command::Diff(args) => diff(args),
+    };
+    ExitCode::from(code)
+}
+
+fn config_errors(errors: &[ConfigError]) -> u8 {
+    for e in errors {
+        eprintln!("error: {e}");
+    }
+    eprintln!(
+        "{} configuration error{}",
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" }
+    );
+    2
+}
+
+fn usage(message: impl std::fmt::Display) -> u8 {
+    eprintln!("error: {message}");
+    2
+}
+
+fn check(args: SuiteArgs) -> u8 {
+    let source = SuiteSource {
+        scenarios_dir: args.scenarios,
+        golden_dir: args.golden_dir,
+        dialects: args.dialects,
+        allow_missing_goldens: false,
+    };
+    match load_suite(&source) {
+        Ok(loaded) => {
+            let goldens: std::collections::BTreeSet<_> = loaded
+                .iter()
+                .flat_map(|s| s.goldens.values().map(|g| g.path.clone()))
+                .collect();
+            println!(
+                "{} scenarios and {} goldens are valid",
+                loaded.len(),
+                goldens.len()
+            );
+            0
+        }
+        Err(errors) => config_errors(&errors),
+    }
+}
+
+fn run(args: RunArgs, bless_all: bool) -> u8 {
+    let bless = bless_all || args.bless;
+    if bless {
+        if let Err(e) = bless::allowed(args.force) {
+            return usage(e);
+        }
+    }
+    let source = SuiteSource {
+        scenarios_dir: args.suite.scenarios.clone(),
+        golden_dir: args.suite.golden_dir.clone(),
+        dialects: args.suite.dialects.clone(),
+        allow_missing_goldens: bless,
+    };
+    let loaded = match load_suite(&source) {
+        Ok(l) => harness::filter_tags(l, &args.tags),
+        Err(errors) => return config_errors(&errors),
+    };
+    let client = ClientOptions {
+        timeout: Duration::from_secs_f64(args.timeout.max(0.001)),
+        connect_timeout: Duration::from_secs_f64(args.connect_timeout.max(0.001)),
+        insecure: args.insecure,
+        cacert: args.cacert.clone(),
+        cert: args.cert.clone(),
+        key: args.key.clone(),
+        max_body_bytes: args.max_body_bytes,
+    };
+    // A bad --cacert is a configuration error, found before any scenario runs.
+    if let Err(e) = sessionconf::run::client::build(&client) {
+        return usage(e);
+    }
+    let dialects: std::collections::BTreeSet<String> =
+        loaded.iter().map(|s| s.dialect.clone()).collect();
+    let mut targets = BTreeMap::new();
+    match &args.endpoint {
+        Some(endpoint) => {
+            if dialects.len() > 1 {
+                return usage(format!(
+                    "--endpoint is one server, but the suite has several dialects ({}): choose one with --dialect",
+                    dialects.iter().cloned().collect::<Vec<_>>().join(", ")
+                ));
+            }
+            let url = match reqwest::Url::parse(endpoint) {
+                Ok(u) if matches!(u.scheme(), "http" | "https") => u,
+                Ok(u) => {
+                    return usage(format!(
+                        "--endpoint {endpoint}: scheme {} is not http or https",
+                        u.scheme()
+                    ))
+                }
+                Err(e) => return usage(format!("--endpoint {endpoint}: not a URL: {e}")),
+            };
+            for d in &dialects {
+                targets.insert(d.clone(), options(url.clone(), &client, bless));
+            }
+        }
+        None => {
+            return usage("no --endpoint given: pass the API base URL of the server to test");
+        }
+    }
+    let mut harness_args = vec!["sessionconf".to_string()];
+    if let Some(jobs) = args.jobs {
+        harness_args.push(format!("--test-threads={}", jobs.max(1)));
+    }
+    if args.list {
+        harness_args.push("--list".into());
+    }
+    harness_args.extend(args.harness.iter().cloned());
+    if let Some(filter) = &args.filter {
+        harness_args.push(filter.clone());
+    }
+    let harness_args = match libtest_mimic::Arguments::try_parse_from(&harness_args) {
+        Ok(a) => a,
+        Err(e) => return usage(format!("harness arguments: {e}")),
+    };
+    let plan = Plan {
+        scenarios: loaded,
+        targets,
+        junit: args.junit,
+        json: args.json,
+    };
+    let finished = harness::run(plan, &harness_args);
+    for e in &finished.report_errors {
+        eprintln!("error: {e}");
+    }
+    finished.exit_code()
+}
+
+fn options(url: reqwest::Url, client: &ClientOptions, bless: bool) -> Arc<RunOptions> {
+    let mut options = RunOptions::new(url);
+    options.client = client.clone();
+    options.bless = bless;
+    Arc::new(options)
+}
+
+fn diff(args: DiffArgs) -> u8 {
+    let expected = match sessionconf::golden::load(&args.golden) {
+        Ok(e) => e,
+        Err(e) => return usage(e),
+    };
+    let text = match std::fs::read_to_string(&args.actual) {
+        Ok(t) => t,
+        Err(e) => return usage(format!("{}: cannot read: {e}", args.actual.display())),
+    };
+    let doc = match sessionconf::xml::parse(&text) {
+        Ok(d) => d,
+        Err(e) => {
+            return usage(format!(
+                "{}:{}:{}: not well-formed XML: {e}",
+                args.actual.display(),
+                e.pos().row,
+                e.pos().col
+            ))
+        }
+    };
+    let mut bindings = Bindings::default();
+    for pair in &args.vars {
+        match pair.split_once('=') {
+            Some((name, value)) if sessionconf::xml::pattern::is_variable_name(name) => {
+                bindings.bind_capture(name, value)
+            }
+            _ => return usage(format!("--var {pair}: expected NAME=VALUE")),
+        }
+    }
+    for (var, line, col) in expected.variables() {
+        if !bindings.vars.contains_key(&var) {
+            return usage(format!(
+                "{}:{line}:{col}: placeholder `{{{{{var}}}}}` has no value: pass --var {var}=VALUE",
+                args.golden.display()
+            ));
+        }
+    }
+    let comparison = sessionconf::xml::compare::compare(&expected, doc.root_element(), &bindings);
+    if comparison.is_match() {
+        println!(
+            "{} matches {}",
+            args.actual.display(),
+            args.golden.display()
+        );
+        return 0;
+    }
+    let color = sessionconf::report::console::stdout_color();
+    let mismatch =
+        sessionconf::golden::mismatch(&args.golden.display().to_string(), &expected, &comparison);
+    print!(
+        "{}",
+        sessionconf::report::console::render_mismatch(&mismatch, color)
+    );
+    1
+}

@@ -731,3 +731,12 @@ fn candidate_lists(expected: &[ExpectedElement], actual: &[Node]) -> Vec<Rc<Vec<
         })
         .collect()
 }
+
+/// An actual document recorded as a new golden: values written back as placeholders.
+pub fn record(actual: Node, bindings: &Bindings) -> Element {
+    Walker {
+        bindings: bindings.clone(),
+        differences: Vec::new(),
+    }
+    .recorded(actual)
+}

@@ -1,0 +1,52 @@
+//! Writing goldens: atomically, and never in CI unless forced.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::xml::canonical::Element;
+use crate::xml::pretty::{to_pretty_string, Directives};
+
+#[derive(Debug, thiserror::Error)]
+pub enum BlessError {
+    #[error("{path}: cannot write golden: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("refusing to bless in CI (the CI environment variable is set); pass --force to write goldens anyway")]
+    InCi,
+}
+
+/// Whether goldens may be written here: not in CI unless forced.
+pub fn allowed(force: bool) -> Result<(), BlessError> {
+    let in_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0");
+    if in_ci && !force {
+        Err(BlessError::InCi)
+    } else {
+        Ok(())
+    }
+}
+
+/// Writes `element` as the golden at `path`: a temporary file in the same
+/// directory renamed over it, so a golden is always either old or new.
+pub fn write(path: &Path, element: &Element) -> Result<(), BlessError> {
+    write_text(path, &to_pretty_string(element, Directives::Keep))
+}
+
+/// Writes any report or golden atomically.
+pub fn write_text(path: &Path, text: &str) -> Result<(), BlessError> {
+    let io = |source| BlessError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+    tmp.write_all(text.as_bytes()).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}

@@ -1,0 +1,101 @@
+//! Every scenario as a libtest-mimic trial, for the binary and for `cargo test`:
+//! name filters, `--list`, `--exact`, `--skip`, `--test-threads` and nextest work.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use libtest_mimic::{Arguments, Conclusion, Trial};
+
+use crate::golden::bless::write_text;
+use crate::report::{self, ScenarioOutcome};
+use crate::run::{run_scenario, RunOptions};
+use crate::scenario::LoadedScenario;
+
+/// Where each dialect's scenarios run, and what to write when done.
+pub struct Plan {
+    pub scenarios: Vec<LoadedScenario>,
+    /// Run options per dialect (each dialect has its own endpoint).
+    pub targets: BTreeMap<String, Arc<RunOptions>>,
+    pub junit: Option<PathBuf>,
+    pub json: Option<PathBuf>,
+}
+
+/// Keeps scenarios that carry every one of `tags` (none: all).
+pub fn filter_tags(scenarios: Vec<LoadedScenario>, tags: &[String]) -> Vec<LoadedScenario> {
+    scenarios
+        .into_iter()
+        .filter(|s| tags.iter().all(|t| s.scenario.tags.contains(t)))
+        .collect()
+}
+
+pub struct Finished {
+    pub conclusion: Conclusion,
+    pub outcomes: Vec<ScenarioOutcome>,
+    /// Reports that could not be written.
+    pub report_errors: Vec<String>,
+}
+
+impl Finished {
+    /// 0 all passed, 1 a scenario failed, 2 a report could not be written.
+    pub fn exit_code(&self) -> u8 {
+        if !self.report_errors.is_empty() {
+            2
+        } else if self.conclusion.has_failed() {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+pub fn run(plan: Plan, args: &Arguments) -> Finished {
+    let outcomes: Arc<Mutex<Vec<ScenarioOutcome>>> = Arc::default();
+    let color = report::console::stdout_color();
+    let trials: Vec<Trial> = plan
+        .scenarios
+        .into_iter()
+        .filter_map(|loaded| {
+            let options = plan.targets.get(&loaded.dialect)?.clone();
+            let sink = outcomes.clone();
+            Some(Trial::test(loaded.id.clone(), move || {
+                let outcome = run_scenario(&loaded, &options);
+                let passed = outcome.passed();
+                let text = report::console::render(&outcome, color);
+                sink.lock().unwrap_or_else(|e| e.into_inner()).push(outcome);
+                if passed {
+                    Ok(())
+                } else {
+                    Err(text.into())
+                }
+            }))
+        })
+        .collect();
+    let conclusion = libtest_mimic::run(args, trials);
+    let mut outcomes = std::mem::take(&mut *outcomes.lock().unwrap_or_else(|e| e.into_inner()));
+    outcomes.sort_by(|a, b| a.id.cmp(&b.id));
+    let endpoints: Vec<String> = plan
+        .targets
+        .values()
+        .map(|o| o.base_url.to_string())
+        .collect();
+    let mut report_errors = Vec::new();
+    if !args.list {
+        if let Some(path) = &plan.junit {
+            if let Err(e) = write_text(path, &report::junit::render(&outcomes)) {
+                report_errors.push(e.to_string());
+            }
+        }
+        if let Some(path) = &plan.json {
+            if let Err(e) = write_text(path, &report::json::render(&endpoints.join(" "), &outcomes))
+            {
+                report_errors.push(e.to_string());
+            }
+        }
+    }
+    Finished {
+        conclusion,
+        outcomes,
+        report_errors,
+    }
+}

@@ -1,0 +1,115 @@
+//! The text of a scenario's outcome, for a terminal or a log: coloured on a
+//! terminal, plain when `NO_COLOR` is set or output goes elsewhere.
+
+use std::fmt::Write;
+use std::io::IsTerminal;
+
+use super::outcome::{Phase, ScenarioOutcome, Status};
+
+/// Whether to colour output written to stdout or stderr.
+pub fn use_color(is_terminal: bool) -> bool {
+    is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+pub fn stdout_color() -> bool {
+    use_color(std::io::stdout().is_terminal())
+}
+
+const RED: &str = "\x1b[31m";
+const GREEN: &str = "\x1b[32m";
+const CYAN: &str = "\x1b[36m";
+const BOLD: &str = "\x1b[1m";
+const RESET: &str = "\x1b[0m";
+
+fn paint(text: &str, code: &str, color: bool) -> String {
+    if color {
+        format!("{code}{text}{RESET}")
+    } else {
+        text.to_string()
+    }
+}
+
+/// Every step of a scenario, failures in detail.
+pub fn render(outcome: &ScenarioOutcome, color: bool) -> String {
+    let mut out = String::new();
+    let verdict = match outcome.status {
+        Status::Passed => paint("passed", GREEN, color),
+        _ => paint("FAILED", RED, color),
+    };
+    let _ = writeln!(
+        out,
+        "{} {} ({}) in {:.0} ms",
+        paint(&outcome.id, BOLD, color),
+        verdict,
+        outcome.file,
+        outcome.duration_ms
+    );
+    for step in &outcome.steps {
+        let phase = match step.phase {
+            Phase::Steps => "step",
+            Phase::Finally => "finally",
+        };
+        let status = match step.status {
+            Status::Passed => paint("ok", GREEN, color),
+            Status::Failed => paint("FAILED", RED, color),
+            Status::Skipped => "skipped".to_string(),
+        };
+        let request = step.request.as_deref().unwrap_or("(not sent)");
+        let response = step
+            .response_status
+            .map(|s| format!(" -> {s}"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  {phase} `{}`: {request}{response} {status}",
+            step.name
+        );
+        if let Some(note) = &step.note {
+            let _ = writeln!(out, "    {note}");
+        }
+        if let Some(path) = &step.blessed {
+            let _ = writeln!(out, "    blessed {path}");
+        }
+        for failure in &step.failures {
+            let _ = writeln!(out, "    {}", paint(failure, RED, color));
+        }
+        if let Some(diff) = &step.diff {
+            for line in paint_diff(diff, color).lines() {
+                let _ = writeln!(out, "    {line}");
+            }
+        }
+    }
+    out
+}
+
+/// A unified diff with removed lines red and added lines green.
+pub fn paint_diff(diff: &str, color: bool) -> String {
+    let mut out = String::new();
+    for line in diff.lines() {
+        let painted = if line.starts_with("+++") || line.starts_with("---") {
+            paint(line, BOLD, color)
+        } else if line.starts_with('+') {
+            paint(line, GREEN, color)
+        } else if line.starts_with('-') {
+            paint(line, RED, color)
+        } else if line.starts_with("@@") {
+            paint(line, CYAN, color)
+        } else {
+            line.to_string()
+        };
+        out.push_str(&painted);
+        out.push('\n');
+    }
+    out
+}
+
+/// What `sessionconf diff` prints for a mismatch.
+pub fn render_mismatch(mismatch: &crate::golden::Mismatch, color: bool) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", paint(&mismatch.summary, RED, color));
+    for d in &mismatch.differences {
+        let _ = writeln!(out, "{d}");
+    }
+    out.push_str(&paint_diff(&mismatch.diff, color));
+    out
+}

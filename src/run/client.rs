@@ -1,0 +1,81 @@
+//! The HTTP client of one scenario: its own cookie store, explicit timeouts,
+//! redirects never followed, TLS options for self-signed servers.
+
+use std::path::PathBuf;
+use std::sync::Once;
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    /// Limit on a whole exchange, from connect to the last body byte.
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    /// Accept any server certificate (self-signed Enterprise Manager installs).
+    pub insecure: bool,
+    /// Extra trusted CA certificates (PEM).
+    pub cacert: Option<PathBuf>,
+    /// Client certificate and key (PEM) for sites that require them.
+    pub cert: Option<PathBuf>,
+    pub key: Option<PathBuf>,
+    /// Largest response body read; a larger one fails the step.
+    pub max_body_bytes: u64,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            insecure: false,
+            cacert: None,
+            cert: None,
+            key: None,
+            max_body_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
+/// rustls needs a process-wide crypto provider before the first client; ring builds faster than aws-lc.
+pub fn install_crypto_provider() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // Another part of the process may have installed one already; either is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
+pub fn build(options: &ClientOptions) -> Result<reqwest::blocking::Client, String> {
+    install_crypto_provider();
+    let mut builder = reqwest::blocking::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(options.timeout)
+        .connect_timeout(options.connect_timeout)
+        .tls_backend_rustls()
+        .tls_danger_accept_invalid_certs(options.insecure);
+    if let Some(path) = &options.cacert {
+        let pem = std::fs::read(path).map_err(|e| format!("--cacert {}: {e}", path.display()))?;
+        let certs = reqwest::Certificate::from_pem_bundle(&pem)
+            .map_err(|e| format!("--cacert {}: not a PEM certificate: {e}", path.display()))?;
+        if certs.is_empty() {
+            return Err(format!("--cacert {}: holds no certificate", path.display()));
+        }
+        builder = builder.tls_certs_merge(certs);
+    }
+    match (&options.cert, &options.key) {
+        (Some(cert), Some(key)) => {
+            let mut pem =
+                std::fs::read(cert).map_err(|e| format!("--cert {}: {e}", cert.display()))?;
+            pem.push(b'\n');
+            pem.extend(std::fs::read(key).map_err(|e| format!("--key {}: {e}", key.display()))?);
+            let identity = reqwest::Identity::from_pem(&pem)
+                .map_err(|e| format!("--cert/--key: not a PEM certificate and key: {e}"))?;
+            builder = builder.identity(identity);
+        }
+        (None, None) => {}
+        _ => return Err("--cert and --key go together".into()),
+    }
+    builder
+        .build()
+        .map_err(|e| format!("cannot build the HTTP client: {e}"))
+}

@@ -1,0 +1,154 @@
+//! One HTTP exchange: sending a prepared request and reading the response within limits.
+
+use std::io::Read;
+
+use reqwest::blocking::Client;
+
+/// A response as the checks see it.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    pub url: reqwest::Url,
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+    /// Set when the body is not valid UTF-8 (it is then kept lossily for display).
+    pub body_error: Option<String>,
+}
+
+impl Exchange {
+    /// All values of a header, in order; names are compared case-insensitively.
+    pub fn header_values(&self, name: &str) -> Vec<&str> {
+        self.headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// Values of a cookie the response sets.
+    pub fn cookie_values(&self, name: &str) -> Vec<String> {
+        self.header_values("set-cookie")
+            .into_iter()
+            .filter_map(|c| {
+                let pair = c.split(';').next()?;
+                let (n, v) = pair.split_once('=')?;
+                (n.trim() == name).then(|| v.trim().to_string())
+            })
+            .collect()
+    }
+}
+
+pub struct Outgoing {
+    pub method: reqwest::Method,
+    pub url: reqwest::Url,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<String>,
+}
+
+pub fn send(
+    client: &Client,
+    request: &Outgoing,
+    max_body_bytes: u64,
+    timeout_secs: f64,
+) -> Result<Exchange, String> {
+    let mut builder = client.request(request.method.clone(), request.url.clone());
+    for (name, value) in &request.headers {
+        if value.contains(['\r', '\n']) {
+            return Err(format!(
+                "header {name}: the value holds a CR or LF; refusing to send it (header injection)"
+            ));
+        }
+        let header_name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| format!("`{name}` is not a valid header name"))?;
+        let header_value = reqwest::header::HeaderValue::from_str(value)
+            .map_err(|_| format!("header {name}: the value has characters HTTP does not allow"))?;
+        builder = builder.header(header_name, header_value);
+    }
+    if let Some(body) = &request.body {
+        builder = builder.body(body.clone());
+    }
+    let response = builder.send().map_err(|e| describe(&e, timeout_secs))?;
+    let status = response.status().as_u16();
+    let url = response.url().clone();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    if let Some(len) = response.content_length() {
+        if len > max_body_bytes {
+            return Err(format!(
+                "response body of {len} bytes is larger than the limit of {max_body_bytes} bytes"
+            ));
+        }
+    }
+    let mut bytes = Vec::new();
+    response
+        .take(max_body_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| {
+            let timed_out = std::error::Error::source(&e)
+                .and_then(|s| s.downcast_ref::<reqwest::Error>())
+                .is_some_and(reqwest::Error::is_timeout)
+                || e.kind() == std::io::ErrorKind::TimedOut;
+            if timed_out {
+                format!("timed out reading the response body after {timeout_secs}s (the --timeout limit)")
+            } else {
+                format!("the response body broke off: {}", chain(&e))
+            }
+        })?;
+    if bytes.len() as u64 > max_body_bytes {
+        return Err(format!(
+            "response body is larger than the limit of {max_body_bytes} bytes"
+        ));
+    }
+    let (body, body_error) = match String::from_utf8(bytes) {
+        Ok(text) => (text, None),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            (
+                String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                Some(format!(
+                    "the response body is not valid UTF-8 (at byte {at})"
+                )),
+            )
+        }
+    };
+    Ok(Exchange {
+        url,
+        status,
+        headers,
+        body,
+        body_error,
+    })
+}
+
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = s.source();
+    }
+    out
+}
+
+fn describe(e: &reqwest::Error, timeout_secs: f64) -> String {
+    let detail = chain(e);
+    if e.is_timeout() {
+        format!("timed out after {timeout_secs}s (the --timeout limit): {detail}")
+    } else if e.is_connect() {
+        format!("cannot connect: {detail}")
+    } else {
+        format!("request failed: {detail}")
+    }
+}

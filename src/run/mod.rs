@@ -1,0 +1,54 @@
+//! Running scenarios over HTTP: variables, requests, captures, links, checks.
+
+pub mod client;
+pub mod exchange;
+pub mod redact;
+pub mod scenario;
+pub mod step;
+pub mod vars;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+pub use client::ClientOptions;
+pub use scenario::run_scenario;
+
+use crate::credentials::Credentials;
+
+/// What every scenario of a run shares.
+#[derive(Debug)]
+pub struct RunOptions {
+    /// The API base URL as its users know it, ending in `/`.
+    pub base_url: reqwest::Url,
+    pub client: ClientOptions,
+    pub bless: bool,
+    pub credentials: Credentials,
+    /// Set on Ctrl-C or SIGTERM: scenarios stop after the current step and run their `finally` steps.
+    pub interrupted: Arc<AtomicBool>,
+}
+
+impl RunOptions {
+    pub fn new(base_url: reqwest::Url) -> RunOptions {
+        RunOptions {
+            base_url: normalize_base(base_url),
+            client: ClientOptions::default(),
+            bless: false,
+            credentials: Credentials::from_env(),
+            interrupted: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    pub fn is_interrupted(&self) -> bool {
+        self.interrupted.load(Ordering::SeqCst)
+    }
+}
+
+/// Paths in scenarios are relative to the base URL, so it must end in `/`
+/// (`https://em01:9398/api` and `https://em01:9398/api/` mean the same).
+pub fn normalize_base(mut url: reqwest::Url) -> reqwest::Url {
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    url
+}

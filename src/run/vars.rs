@@ -1,0 +1,106 @@
+//! The variables of one running scenario.
+
+use std::collections::BTreeMap;
+
+use base64::Engine;
+
+use super::redact::Redactor;
+use crate::scenario::template::{Part, Template};
+use crate::xml::Bindings;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    One(String),
+    /// From a capture with `all: true`.
+    Many(Vec<String>),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Variables {
+    values: BTreeMap<String, Value>,
+    captured: Vec<String>,
+    pub redactor: Redactor,
+}
+
+impl Variables {
+    pub fn set(&mut self, name: &str, value: Value, secret: bool) {
+        if secret {
+            match &value {
+                Value::One(v) => self.redactor.add(v),
+                Value::Many(vs) => vs.iter().for_each(|v| self.redactor.add(v)),
+            }
+        }
+        self.values.insert(name.to_string(), value);
+    }
+
+    pub fn capture(&mut self, name: &str, value: Value, secret: bool) {
+        self.set(name, value, secret);
+        if !self.captured.iter().any(|c| c == name) {
+            self.captured.push(name.to_string());
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.values.get(name)
+    }
+
+    /// Expands a template. An error names the variable that is missing.
+    pub fn expand(&self, template: &Template) -> Result<String, String> {
+        let mut out = String::new();
+        for part in template.parts() {
+            match part {
+                Part::Literal(text) => out.push_str(text),
+                Part::Var(name) => out.push_str(self.one(name)?),
+                Part::Base64(name) => {
+                    let value = self.one(name)?;
+                    let encoded = base64::engine::general_purpose::STANDARD.encode(value);
+                    // The encoding of a secret is as secret as the secret.
+                    if self.redactor.redact(value) != value {
+                        self.redactor.add(&encoded);
+                    }
+                    out.push_str(&encoded);
+                }
+                Part::Env { name, default } => match (std::env::var(name), default) {
+                    (Ok(v), _) => out.push_str(&v),
+                    (Err(_), Some(d)) => out.push_str(d),
+                    (Err(_), None) => {
+                        return Err(format!(
+                        "environment variable {name} is not set and `{template}` gives no default"
+                    ))
+                    }
+                },
+            }
+        }
+        Ok(out)
+    }
+
+    fn one(&self, name: &str) -> Result<&str, String> {
+        match self.values.get(name) {
+            Some(Value::One(v)) => Ok(v),
+            Some(Value::Many(_)) => Err(format!(
+                "`${{{name}}}` is a list (captured with `all`); it can only be used by `exclude`"
+            )),
+            None => Err(format!(
+                "`${{{name}}}` has no value: the step that captures it did not run or failed"
+            )),
+        }
+    }
+
+    /// What a golden may refer to: every single-valued variable; captures are written back by bless.
+    pub fn bindings(&self, origin: Option<&str>) -> Bindings {
+        let mut b = Bindings {
+            origin: origin.map(str::to_string),
+            ..Bindings::default()
+        };
+        for (name, value) in &self.values {
+            if let Value::One(v) = value {
+                if self.captured.contains(name) {
+                    b.bind_capture(name, v);
+                } else {
+                    b.bind(name, v);
+                }
+            }
+        }
+        b
+    }
+}

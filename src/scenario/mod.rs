@@ -1,0 +1,20 @@
+//! Loading and validating scenarios.
+
+pub mod load;
+pub mod model;
+pub mod template;
+
+pub use load::{load_scenario, load_suite, GoldenEntry, LoadedScenario, SuiteSource};
+pub use model::Scenario;
+
+/// Variables every scenario has: the credentials and the endpoint.
+pub const BUILTIN_VARIABLES: [&str; 5] = [
+    "user",
+    "password",
+    "tenant_user",
+    "tenant_password",
+    "base_url",
+];
+
+/// Built-in variables whose values are secrets.
+pub const SECRET_VARIABLES: [&str; 2] = ["password", "tenant_password"];

@@ -1,0 +1,422 @@
+//! The scenario format, as read from YAML. Every field type validates itself while
+//! it is read, so a mistake is reported with the file, line and column.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+use super::template::Template;
+use crate::xml::select::Selector;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Scenario variables, evaluated in order; they may refer to earlier ones.
+    #[serde(default)]
+    pub vars: indexmap::IndexMap<String, Template>,
+    pub steps: Vec<Step>,
+    /// Steps that always run after `steps`, also after a failure (logout).
+    #[serde(default)]
+    pub finally: Vec<Step>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub name: String,
+    pub request: Request,
+    #[serde(default)]
+    pub expect: Expect,
+    #[serde(default)]
+    pub capture: BTreeMap<String, Capture>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Request {
+    #[serde(default)]
+    pub method: Method,
+    /// Relative to the endpoint's base URL.
+    pub path: Option<Template>,
+    /// An absolute URL, usually from a variable.
+    pub url: Option<Template>,
+    /// The `Href` of a `Link` in an earlier step's response.
+    pub link: Option<LinkRef>,
+    #[serde(default)]
+    pub headers: BTreeMap<String, Template>,
+    #[serde(default)]
+    pub query: BTreeMap<String, Template>,
+    pub body: Option<Template>,
+    /// Relative to the scenario file.
+    pub body_file: Option<PathBuf>,
+    pub auth: Option<Auth>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkRef {
+    /// The name of an earlier step.
+    pub step: String,
+    pub rel: String,
+    #[serde(rename = "type")]
+    pub link_type: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Auth {
+    pub basic: BasicAuth,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BasicAuth {
+    pub user: Template,
+    pub password: Template,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Method(pub String);
+
+impl Default for Method {
+    fn default() -> Self {
+        Method("GET".into())
+    }
+}
+
+impl TryFrom<String> for Method {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, String> {
+        const METHODS: [&str; 7] = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
+        let upper = value.to_ascii_uppercase();
+        if METHODS.contains(&upper.as_str()) {
+            Ok(Method(upper))
+        } else {
+            Err(format!(
+                "`{value}` is not an HTTP method: expected one of {}",
+                METHODS.join(", ")
+            ))
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    /// One code or a list; when left out, any 2xx passes.
+    pub status: Option<StatusSet>,
+    #[serde(default)]
+    pub headers: BTreeMap<String, HeaderCheck>,
+    /// Relative to the golden directory.
+    pub golden: Option<PathBuf>,
+    #[serde(default)]
+    pub body: Vec<Assertion>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusSet(pub Vec<u16>);
+
+impl StatusSet {
+    pub fn allows(&self, status: u16) -> bool {
+        self.0.contains(&status)
+    }
+}
+
+impl fmt::Display for StatusSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let codes: Vec<String> = self.0.iter().map(u16::to_string).collect();
+        f.write_str(&codes.join(" or "))
+    }
+}
+
+impl<'de> Deserialize<'de> for StatusSet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        fn code<E: serde::de::Error>(v: u64) -> Result<u16, E> {
+            if (100..=599).contains(&v) {
+                Ok(v as u16)
+            } else {
+                Err(E::custom(format!(
+                    "{v} is not an HTTP status code (100-599)"
+                )))
+            }
+        }
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = StatusSet;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a status code or a list of status codes")
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<StatusSet, E> {
+                Ok(StatusSet(vec![code(v)?]))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<StatusSet, E> {
+                Ok(StatusSet(vec![code(u64::try_from(v).unwrap_or(0))?]))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<StatusSet, A::Error> {
+                let mut codes = Vec::new();
+                while let Some(v) = seq.next_element::<u64>()? {
+                    codes.push(code(v)?);
+                }
+                if codes.is_empty() {
+                    return Err(serde::de::Error::custom(
+                        "the list of status codes is empty",
+                    ));
+                }
+                Ok(StatusSet(codes))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A regular expression, compiled when the scenario is read.
+#[derive(Debug, Clone)]
+pub struct Regex(pub regex::Regex);
+
+impl<'de> Deserialize<'de> for Regex {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        regex::Regex::new(&text)
+            .map(Regex)
+            .map_err(|e| serde::de::Error::custom(format!("invalid regular expression: {e}")))
+    }
+}
+
+impl<'de> Deserialize<'de> for Selector {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Selector::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(try_from = "RawHeaderCheck")]
+pub enum HeaderCheck {
+    Equals(Template),
+    Matches(Regex),
+    Present(bool),
+    Absent(bool),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHeaderCheck {
+    equals: Option<Template>,
+    matches: Option<Regex>,
+    present: Option<bool>,
+    absent: Option<bool>,
+}
+
+impl TryFrom<RawHeaderCheck> for HeaderCheck {
+    type Error = String;
+    fn try_from(raw: RawHeaderCheck) -> Result<Self, String> {
+        let mut checks = Vec::new();
+        checks.extend(raw.equals.map(HeaderCheck::Equals));
+        checks.extend(raw.matches.map(HeaderCheck::Matches));
+        checks.extend(raw.present.map(HeaderCheck::Present));
+        checks.extend(raw.absent.map(HeaderCheck::Absent));
+        match checks.len() {
+            1 => Ok(checks.pop().expect("one check")),
+            0 => Err("a header check needs one of `equals`, `matches`, `present`, `absent`".into()),
+            _ => Err(
+                "a header check has one of `equals`, `matches`, `present`, `absent`, not several"
+                    .into(),
+            ),
+        }
+    }
+}
+
+/// A check on the response body, by selector.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(try_from = "RawAssertion")]
+pub struct Assertion {
+    pub select: Selector,
+    pub check: Check,
+}
+
+#[derive(Debug, Clone)]
+pub enum Check {
+    /// The one selected value equals this.
+    Equals(Template),
+    /// The one selected value matches this.
+    Matches(Regex),
+    Exists,
+    Absent,
+    Count(usize),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAssertion {
+    select: Selector,
+    equals: Option<Template>,
+    matches: Option<Regex>,
+    exists: Option<bool>,
+    absent: Option<bool>,
+    count: Option<usize>,
+}
+
+impl TryFrom<RawAssertion> for Assertion {
+    type Error = String;
+    fn try_from(raw: RawAssertion) -> Result<Self, String> {
+        let mut checks = Vec::new();
+        if let Some(t) = raw.equals {
+            checks.push(Check::Equals(t));
+        }
+        if let Some(r) = raw.matches {
+            checks.push(Check::Matches(r));
+        }
+        match (raw.exists, raw.absent) {
+            (Some(true), _) | (_, Some(false)) => checks.push(Check::Exists),
+            (Some(false), _) | (_, Some(true)) => checks.push(Check::Absent),
+            _ => {}
+        }
+        if raw.exists.is_some() && raw.absent.is_some() {
+            return Err("an assertion has `exists` or `absent`, not both".into());
+        }
+        if let Some(n) = raw.count {
+            checks.push(Check::Count(n));
+        }
+        match checks.len() {
+            1 => Ok(Assertion {
+                select: raw.select,
+                check: checks.pop().expect("one check"),
+            }),
+            0 => Err(format!(
+                "assertion on `{}` checks nothing: expected one of `equals`, `matches`, `exists`, `absent`, `count`",
+                raw.select
+            )),
+            _ => Err(format!(
+                "assertion on `{}` has several checks: write one assertion per check",
+                raw.select
+            )),
+        }
+    }
+}
+
+/// Where a captured value comes from.
+#[derive(Debug, Clone)]
+pub enum CaptureSource {
+    Select(Selector),
+    Header(String),
+    Cookie(String),
+    Body,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(try_from = "RawCapture")]
+pub struct Capture {
+    pub source: CaptureSource,
+    /// Applied to the source's value; the first group, if any, is the value.
+    pub regex: Option<Regex>,
+    /// Keep every selected value as a list, not exactly one.
+    pub all: bool,
+    /// Leave out values found in this list variable (the sessions that were open before).
+    pub exclude: Option<String>,
+    /// Redact the value everywhere. Values from token headers and cookies are always secret.
+    pub secret: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCapture {
+    select: Option<Selector>,
+    header: Option<String>,
+    cookie: Option<String>,
+    regex: Option<Regex>,
+    #[serde(default)]
+    all: bool,
+    exclude: Option<String>,
+    #[serde(default)]
+    secret: bool,
+}
+
+impl TryFrom<RawCapture> for Capture {
+    type Error = String;
+    fn try_from(raw: RawCapture) -> Result<Self, String> {
+        let mut sources = Vec::new();
+        if let Some(s) = raw.select {
+            sources.push(CaptureSource::Select(s));
+        }
+        if let Some(h) = raw.header {
+            sources.push(CaptureSource::Header(h));
+        }
+        if let Some(c) = raw.cookie {
+            sources.push(CaptureSource::Cookie(c));
+        }
+        let source = match (sources.len(), &raw.regex) {
+            (0, Some(_)) => CaptureSource::Body,
+            (1, _) => sources.pop().expect("one source"),
+            (0, None) => return Err(
+                "a capture needs a source: `select`, `header`, `cookie` or `regex` (on the body)"
+                    .into(),
+            ),
+            _ => return Err("a capture has one source: `select`, `header` or `cookie`".into()),
+        };
+        if raw.all && !matches!(source, CaptureSource::Select(_)) {
+            return Err("`all` collects several values and needs `select`".into());
+        }
+        Ok(Capture {
+            source,
+            regex: raw.regex,
+            all: raw.all,
+            exclude: raw.exclude,
+            secret: raw.secret,
+        })
+    }
+}
+
+impl Request {
+    /// Every template of the request, with the field it stands in.
+    pub fn templates(&self) -> Vec<(String, &Template)> {
+        let mut out = Vec::new();
+        if let Some(t) = &self.path {
+            out.push(("path".to_string(), t));
+        }
+        if let Some(t) = &self.url {
+            out.push(("url".to_string(), t));
+        }
+        for (k, t) in &self.headers {
+            out.push((format!("header {k}"), t));
+        }
+        for (k, t) in &self.query {
+            out.push((format!("query {k}"), t));
+        }
+        if let Some(t) = &self.body {
+            out.push(("body".to_string(), t));
+        }
+        if let Some(a) = &self.auth {
+            out.push(("auth user".to_string(), &a.basic.user));
+            out.push(("auth password".to_string(), &a.basic.password));
+        }
+        out
+    }
+}
+
+impl Expect {
+    pub fn templates(&self) -> Vec<(String, &Template)> {
+        let mut out = Vec::new();
+        for (k, c) in &self.headers {
+            if let HeaderCheck::Equals(t) = c {
+                out.push((format!("expected header {k}"), t));
+            }
+        }
+        for a in &self.body {
+            if let Check::Equals(t) = &a.check {
+                out.push((format!("assertion on {}", a.select), t));
+            }
+        }
+        out
+    }
+}

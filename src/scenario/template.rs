@@ -1,0 +1,166 @@
+//! Strings with `${...}` references: `${name}`, `${env:VAR}`, `${env:VAR:-default}`,
+//! `${base64:name}`; `$$` is a literal `$`.
+
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    Literal(String),
+    Var(String),
+    Env {
+        name: String,
+        default: Option<String>,
+    },
+    Base64(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    raw: String,
+    parts: Vec<Part>,
+}
+
+impl Template {
+    pub fn parse(raw: &str) -> Result<Template, String> {
+        let mut parts = Vec::new();
+        let mut literal = String::new();
+        let mut rest = raw;
+        while let Some(i) = rest.find('$') {
+            literal.push_str(&rest[..i]);
+            let after = &rest[i + 1..];
+            if let Some(tail) = after.strip_prefix('$') {
+                literal.push('$');
+                rest = tail;
+                continue;
+            }
+            let Some(inner_start) = after.strip_prefix('{') else {
+                literal.push('$');
+                rest = after;
+                continue;
+            };
+            let end = inner_start
+                .find('}')
+                .ok_or_else(|| format!("`${{` is not closed by `}}` in {raw:?}"))?;
+            let inner = inner_start[..end].trim();
+            let part = if let Some(env) = inner.strip_prefix("env:") {
+                let (name, default) = match env.split_once(":-") {
+                    Some((n, d)) => (n, Some(d.to_string())),
+                    None => (env, None),
+                };
+                if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                    return Err(format!(
+                        "`${{{inner}}}`: `{name}` is not an environment variable name"
+                    ));
+                }
+                Part::Env {
+                    name: name.to_string(),
+                    default,
+                }
+            } else if let Some(var) = inner.strip_prefix("base64:") {
+                check_name(var, inner)?;
+                Part::Base64(var.to_string())
+            } else {
+                check_name(inner, inner)?;
+                Part::Var(inner.to_string())
+            };
+            if !literal.is_empty() {
+                parts.push(Part::Literal(std::mem::take(&mut literal)));
+            }
+            parts.push(part);
+            rest = &inner_start[end + 1..];
+        }
+        literal.push_str(rest);
+        if !literal.is_empty() {
+            parts.push(Part::Literal(literal));
+        }
+        Ok(Template {
+            raw: raw.to_string(),
+            parts,
+        })
+    }
+
+    pub fn raw(&self) -> &str {
+        &self.raw
+    }
+
+    pub fn parts(&self) -> &[Part] {
+        &self.parts
+    }
+
+    /// Scenario variables the template refers to (not environment variables).
+    pub fn variables(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Var(n) | Part::Base64(n) => Some(n.as_str()),
+            _ => None,
+        })
+    }
+}
+
+fn check_name(name: &str, inner: &str) -> Result<(), String> {
+    if crate::xml::pattern::is_variable_name(name) {
+        Ok(())
+    } else {
+        Err(format!(
+            "`${{{inner}}}`: expected a variable name (letters, digits, `_`, `-`), `env:VAR` or `base64:NAME`"
+        ))
+    }
+}
+
+impl fmt::Display for Template {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.raw)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Template {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Template;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Template, E> {
+                Template::parse(v).map_err(E::custom)
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Template, E> {
+                self.visit_str(&v.to_string())
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Template, E> {
+                self.visit_str(&v.to_string())
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Template, E> {
+                self.visit_str(&v.to_string())
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_references() {
+        let t = Template::parse("a${x}b${env:HOME:-/root}${base64:pw}$$${y}$").unwrap();
+        assert_eq!(
+            t.parts(),
+            &[
+                Part::Literal("a".into()),
+                Part::Var("x".into()),
+                Part::Literal("b".into()),
+                Part::Env {
+                    name: "HOME".into(),
+                    default: Some("/root".into())
+                },
+                Part::Base64("pw".into()),
+                Part::Literal("$".into()),
+                Part::Var("y".into()),
+                Part::Literal("$".into()),
+            ]
+        );
+        assert!(Template::parse("${x").is_err());
+        assert!(Template::parse("${a b}").is_err());
+    }
+}

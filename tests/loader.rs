@@ -1,0 +1,223 @@
+//! Every kind of bad scenario or golden gives a message naming file, line and column.
+
+mod support;
+
+use sessionconf::error::ConfigError;
+use sessionconf::scenario::{load_scenario, load_suite, SuiteSource};
+use support::Suite;
+
+fn errors(yaml: &str) -> Vec<ConfigError> {
+    let suite = Suite::new();
+    suite.write("golden/ok.xml", "<A/>");
+    suite.write("golden/bad.xml", "<A>\n  <B>\n</A>\n");
+    suite.write(
+        "golden/placeholder.xml",
+        "<A>\n  <B Id=\"{{nobody}}\"/>\n</A>\n",
+    );
+    let path = suite.write("scenarios/test/s.yaml", yaml);
+    load_scenario(&path, "test", &suite.golden_dir(), false).expect_err("should not load")
+}
+
+/// The one error's line, column and message.
+fn one(yaml: &str) -> (u32, u32, String) {
+    let errs = errors(yaml);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    let e = &errs[0];
+    (
+        e.line.expect("a line"),
+        e.col.expect("a column"),
+        e.to_string(),
+    )
+}
+
+const HEAD: &str = "name: s\nsteps:\n  - name: first\n    request:\n";
+
+#[test]
+fn unknown_key() {
+    let (line, col, msg) = one(&format!("{HEAD}      path: x\n      headrs: {{}}\n"));
+    assert_eq!((line, col), (6, 7));
+    assert!(
+        msg.contains("unknown field `headrs`") && msg.contains("s.yaml:6:7"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn unknown_top_level_key() {
+    let (line, _, msg) = one("name: s\nstep: []\n");
+    assert_eq!(line, 2);
+    assert!(msg.contains("unknown field `step`"), "{msg}");
+}
+
+#[test]
+fn malformed_yaml() {
+    let (line, _, msg) = one("name: s\nsteps:\n  - name: a\n    request: { path: x\n  - name: b\n");
+    assert_eq!(line, 5, "{msg}");
+}
+
+#[test]
+fn bad_status_method_regex_selector_template() {
+    let (line, _, msg) = one(&format!(
+        "{HEAD}      path: x\n    expect:\n      status: 42\n"
+    ));
+    assert_eq!(line, 7);
+    assert!(msg.contains("42 is not an HTTP status code"), "{msg}");
+    let (line, _, msg) = one(&format!("{HEAD}      method: FETCH\n      path: x\n"));
+    assert_eq!(line, 5);
+    assert!(msg.contains("not an HTTP method"), "{msg}");
+    let (line, _, msg) = one(&format!(
+        "{HEAD}      path: x\n    expect:\n      headers:\n        A: {{ matches: '(' }}\n"
+    ));
+    assert_eq!(line, 8);
+    assert!(msg.contains("invalid regular expression"), "{msg}");
+    let (line, _, msg) = one(&format!("{HEAD}      path: x\n    expect:\n      body:\n        - select: 'Link['\n          exists: true\n"));
+    assert_eq!(line, 8);
+    assert!(msg.contains("selector"), "{msg}");
+    let (line, _, msg) = one(&format!("{HEAD}      path: '${{x'\n"));
+    assert_eq!(line, 5);
+    assert!(msg.contains("not closed"), "{msg}");
+}
+
+#[test]
+fn assertion_and_capture_shapes() {
+    let (_, _, msg) = one(&format!(
+        "{HEAD}      path: x\n    expect:\n      body:\n        - select: /A\n"
+    ));
+    assert!(msg.contains("checks nothing"), "{msg}");
+    let (_, _, msg) = one(&format!(
+        "{HEAD}      path: x\n    capture:\n      v: {{ all: true }}\n"
+    ));
+    assert!(msg.contains("needs a source"), "{msg}");
+}
+
+#[test]
+fn unknown_variable_is_located() {
+    let (line, col, msg) = one(&format!(
+        "{HEAD}      path: x\n  - name: second\n    request:\n      path: 'a/${{tokn}}'\n"
+    ));
+    assert_eq!((line, col), (8, 16), "{msg}");
+    assert!(
+        msg.contains("unknown variable `tokn`") && msg.contains("step `second`"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_variable_captured_later_is_unknown_earlier() {
+    let yaml = format!(
+        "{HEAD}      path: '${{id}}'\n  - name: second\n    request:\n      path: x\n    capture:\n      id: {{ header: X }}\n"
+    );
+    let (line, _, msg) = one(&yaml);
+    assert_eq!(line, 5);
+    assert!(msg.contains("unknown variable `id`"), "{msg}");
+}
+
+#[test]
+fn finally_sees_every_capture_of_the_steps() {
+    let suite = Suite::new();
+    let path = suite.write(
+        "scenarios/test/s.yaml",
+        &format!("{HEAD}      path: x\n    capture:\n      id: {{ header: X }}\nfinally:\n  - name: out\n    request:\n      link: {{ step: first, rel: Delete }}\n      headers: {{ T: '${{id}}' }}\n"),
+    );
+    load_scenario(&path, "test", &suite.golden_dir(), false).unwrap();
+}
+
+#[test]
+fn link_to_a_step_that_is_not_earlier() {
+    let (_, _, msg) = one(&format!(
+        "{HEAD}      link: {{ step: later, rel: Delete }}\n"
+    ));
+    assert!(
+        msg.contains("link from `later`, which is not an earlier step"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn request_target_must_be_one() {
+    let (line, _, msg) = one(&format!("{HEAD}      path: x\n      url: 'http://x/'\n"));
+    assert_eq!(line, 4);
+    assert!(
+        msg.contains("exactly one of `path`, `url` or `link`"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn duplicate_step_names() {
+    let (_, _, msg) = one(&format!(
+        "{HEAD}      path: x\n  - name: first\n    request: {{ path: y }}\n"
+    ));
+    assert!(msg.contains("used twice"), "{msg}");
+}
+
+#[test]
+fn missing_body_file() {
+    let (line, _, msg) = one(&format!(
+        "{HEAD}      path: x\n      body_file: nowhere.xml\n"
+    ));
+    assert_eq!(line, 6);
+    assert!(msg.contains("cannot read body file"), "{msg}");
+}
+
+#[test]
+fn missing_golden_names_the_scenario_line_and_the_golden() {
+    let (line, _, msg) = one(&format!(
+        "{HEAD}      path: x\n    expect:\n      golden: missing.xml\n"
+    ));
+    assert_eq!(line, 7);
+    assert!(
+        msg.contains("missing.xml") && msg.contains("cannot read golden"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn golden_that_is_not_well_formed_names_the_golden_position() {
+    let errs = errors(&format!(
+        "{HEAD}      path: x\n    expect:\n      golden: bad.xml\n"
+    ));
+    let text = errs[0].to_string();
+    assert!(text.contains("bad.xml:3:"), "{text}");
+    assert!(text.contains("not well-formed"), "{text}");
+}
+
+#[test]
+fn golden_placeholder_naming_no_capture() {
+    let errs = errors(&format!(
+        "{HEAD}      path: x\n    expect:\n      golden: placeholder.xml\n"
+    ));
+    assert_eq!(errs.len(), 1);
+    let e = &errs[0];
+    assert!(e.file.ends_with("placeholder.xml"));
+    assert_eq!((e.line, e.col), (Some(2), Some(6)), "{e}");
+    assert!(e.message.contains("`{{nobody}}` names no variable"), "{e}");
+}
+
+#[test]
+fn a_suite_reports_every_broken_file() {
+    let suite = Suite::new();
+    suite.write("scenarios/test/a.yaml", "name: a\nsteps: 3\n");
+    suite.write("scenarios/test/b.yaml", "name: b\nstepz: []\n");
+    suite.write(
+        "scenarios/test/c.yaml",
+        "name: c\nsteps:\n  - name: x\n    request: { path: y }\n",
+    );
+    let source = SuiteSource {
+        scenarios_dir: suite.root().join("scenarios"),
+        golden_dir: suite.golden_dir(),
+        dialects: vec![],
+        allow_missing_goldens: false,
+    };
+    let errs = load_suite(&source).unwrap_err();
+    assert_eq!(errs.len(), 2, "{errs:?}");
+    let source = SuiteSource {
+        dialects: vec!["nope".into()],
+        ..source
+    };
+    let errs = load_suite(&source).unwrap_err();
+    assert!(
+        errs[0].to_string().contains("the suite has: test"),
+        "{errs:?}"
+    );
+}

@@ -1,0 +1,309 @@
+//! The runner against an in-test server on 127.0.0.1: captures, link following,
+//! goldens, `finally` after a failure, bless, and redaction of secrets.
+
+mod support;
+
+use std::sync::Arc;
+
+use sessionconf::credentials::Credentials;
+use sessionconf::report::{self, Status};
+use sessionconf::run::{run_scenario, RunOptions};
+use sessionconf::scenario::{load_scenario, LoadedScenario};
+
+use support::{Suite, PASSWORD, SESSION, TOKEN, USER};
+
+fn options(base: &str, bless: bool) -> Arc<RunOptions> {
+    let mut o = RunOptions::new(base.parse().unwrap());
+    o.credentials = Credentials {
+        user: USER.into(),
+        password: PASSWORD.into(),
+        tenant_user: "t".into(),
+        tenant_password: "tenant-pw-x".into(),
+    };
+    o.client.timeout = std::time::Duration::from_secs(10);
+    o.bless = bless;
+    Arc::new(o)
+}
+
+fn load(suite: &Suite, file: &str, bless: bool) -> LoadedScenario {
+    load_scenario(&suite.scenario(file), "test", &suite.golden_dir(), bless)
+        .unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+const LOGON_GOLDEN: &str = r#"<LogonSession xmlns="urn:test" xmlns:sc="urn:sessionconf:golden" Href="{{origin}}/api/sessions/{{session_id}}">
+  <Links sc:order="any">
+    <Link Rel="Delete" Type="LogonSession" Href="{{origin}}/api/sessions/{{session_id}}"/>
+    <Link Rel="Up" Href="{{origin}}/api/"/>
+  </Links>
+  <UserName>{{any}}\{{user}}</UserName>
+  <SessionId>{{session_id}}</SessionId>
+</LogonSession>
+"#;
+
+fn flow(middle: &str) -> String {
+    format!(
+        r#"name: flow
+tags: [logon]
+steps:
+  - name: logon
+    request:
+      method: POST
+      path: login
+      auth: {{ basic: {{ user: "${{user}}", password: "${{password}}" }} }}
+    expect:
+      status: 201
+      headers:
+        X-RestSvcSessionId: {{ present: true }}
+      golden: logon.xml
+      body:
+        - select: //Link[@Rel='Delete']
+          count: 1
+        - select: /LogonSession/UserName
+          matches: '\\{USER}$'
+    capture:
+      token: {{ header: X-RestSvcSessionId }}
+      session_id: {{ select: /LogonSession/SessionId }}
+{middle}
+finally:
+  - name: logout
+    request:
+      method: DELETE
+      link: {{ step: logon, rel: Delete, type: LogonSession }}
+      headers: {{ X-RestSvcSessionId: "${{token}}" }}
+    expect:
+      status: 204
+"#
+    )
+}
+
+#[test]
+fn captures_goldens_and_link_following() {
+    let server = support::start();
+    let suite = Suite::new();
+    suite.write("golden/logon.xml", LOGON_GOLDEN);
+    suite.write("scenarios/test/flow.yaml", &flow(""));
+    let outcome = run_scenario(
+        &load(&suite, "flow.yaml", false),
+        &options(&server.base, false),
+    );
+    assert!(
+        outcome.passed(),
+        "{}",
+        report::console::render(&outcome, false)
+    );
+    assert_eq!(outcome.steps.len(), 2);
+    assert_eq!(server.seen.lock().unwrap().deleted, [SESSION]);
+}
+
+#[test]
+fn finally_runs_after_a_failed_step() {
+    let server = support::start();
+    let suite = Suite::new();
+    suite.write("golden/logon.xml", LOGON_GOLDEN);
+    let middle = "  - name: broken\n    request: { path: fail }\n    expect: { status: 200 }\n  - name: never\n    request: { path: fail }\n";
+    suite.write("scenarios/test/flow.yaml", &flow(middle));
+    let outcome = run_scenario(
+        &load(&suite, "flow.yaml", false),
+        &options(&server.base, false),
+    );
+    assert_eq!(outcome.status, Status::Failed);
+    let names: Vec<_> = outcome
+        .steps
+        .iter()
+        .map(|s| (s.name.as_str(), s.status))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("logon", Status::Passed),
+            ("broken", Status::Failed),
+            ("logout", Status::Passed)
+        ]
+    );
+    assert!(
+        outcome.steps[1].failures[0].contains("status 500, expected 200"),
+        "{:?}",
+        outcome.steps[1]
+    );
+    assert_eq!(
+        server.seen.lock().unwrap().deleted,
+        [SESSION],
+        "finally logged out"
+    );
+}
+
+#[test]
+fn finally_is_skipped_when_what_it_needs_was_never_captured() {
+    let server = support::start();
+    let suite = Suite::new();
+    suite.write("golden/logon.xml", LOGON_GOLDEN);
+    suite.write("scenarios/test/flow.yaml", &flow(""));
+    let mut o = RunOptions::new(server.base.parse().unwrap());
+    o.credentials = Credentials {
+        user: USER.into(),
+        password: "wrong-password".into(),
+        tenant_user: "t".into(),
+        tenant_password: "tpw-x".into(),
+    };
+    let outcome = run_scenario(&load(&suite, "flow.yaml", false), &Arc::new(o));
+    assert_eq!(outcome.status, Status::Failed);
+    assert!(
+        outcome.steps[0].failures[0].contains("status 401, expected 201"),
+        "{:?}",
+        outcome.steps[0]
+    );
+    assert_eq!(outcome.steps[1].status, Status::Skipped);
+    assert!(
+        outcome.steps[1]
+            .note
+            .as_deref()
+            .unwrap_or("")
+            .contains("logon"),
+        "{:?}",
+        outcome.steps[1]
+    );
+    assert!(server.seen.lock().unwrap().deleted.is_empty());
+}
+
+#[test]
+fn a_golden_difference_is_reported_with_its_path_and_diff() {
+    let server = support::start();
+    let suite = Suite::new();
+    suite.write(
+        "golden/logon.xml",
+        &LOGON_GOLDEN.replace("<Link Rel=\"Up\"", "<Link Rel=\"Upward\""),
+    );
+    suite.write("scenarios/test/flow.yaml", &flow(""));
+    let outcome = run_scenario(
+        &load(&suite, "flow.yaml", false),
+        &options(&server.base, false),
+    );
+    assert_eq!(outcome.status, Status::Failed);
+    let text = report::console::render(&outcome, false);
+    assert!(
+        text.contains("response differs from golden logon.xml"),
+        "{text}"
+    );
+    assert!(
+        text.contains("/LogonSession/Links/Link[@Rel='Upward']"),
+        "{text}"
+    );
+    assert!(text.contains("-    <Link Rel=\"Upward\""), "{text}");
+    // Logged out all the same.
+    assert_eq!(server.seen.lock().unwrap().deleted, [SESSION]);
+}
+
+#[test]
+fn secrets_never_reach_any_report() {
+    use base64::Engine;
+    let server = support::start();
+    let suite = Suite::new();
+    suite.write("golden/logon.xml", LOGON_GOLDEN);
+    suite.write(
+        "golden/echo.xml",
+        "<Echo><Token>nothing</Token><Pw>nothing</Pw></Echo>\n",
+    );
+    let middle = r#"  - name: echo
+    request:
+      path: echo
+      headers: { X-RestSvcSessionId: "${token}", X-Debug: "${token}" }
+    expect:
+      status: 201
+      golden: echo.xml
+      body:
+        - select: /Echo/Token
+          equals: "${password}"
+"#;
+    suite.write("scenarios/test/flow.yaml", &flow(middle));
+    let outcome = run_scenario(
+        &load(&suite, "flow.yaml", false),
+        &options(&server.base, false),
+    );
+    assert_eq!(outcome.status, Status::Failed);
+    let creds = base64::engine::general_purpose::STANDARD.encode(format!("{USER}:{PASSWORD}"));
+    let outputs = [
+        report::console::render(&outcome, false),
+        report::junit::render(std::slice::from_ref(&outcome)),
+        report::json::render("x", std::slice::from_ref(&outcome)),
+    ];
+    for text in &outputs {
+        assert!(
+            text.contains("<redacted>") || text.contains("&lt;redacted&gt;"),
+            "{text}"
+        );
+        for secret in [PASSWORD, TOKEN, creds.as_str()] {
+            assert!(
+                !text.contains(secret),
+                "secret {secret} leaked into:\n{text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn bless_records_placeholders_and_reblessing_a_passing_golden_changes_nothing() {
+    let server = support::start();
+    let suite = Suite::new();
+    suite.write("scenarios/test/flow.yaml", &flow(""));
+    let golden = suite.golden_dir().join("logon.xml");
+    let outcome = run_scenario(
+        &load(&suite, "flow.yaml", true),
+        &options(&server.base, true),
+    );
+    assert!(
+        outcome.passed(),
+        "{}",
+        report::console::render(&outcome, false)
+    );
+    let recorded = std::fs::read_to_string(&golden).unwrap();
+    assert!(
+        recorded.contains("Href=\"{{origin}}/api/sessions/{{session_id}}\""),
+        "{recorded}"
+    );
+    assert!(
+        recorded.contains("<SessionId>{{session_id}}</SessionId>"),
+        "{recorded}"
+    );
+    for leaked in [SESSION, TOKEN, "127.0.0.1"] {
+        assert!(!recorded.contains(leaked), "{leaked} in {recorded}");
+    }
+    // The recorded golden passes without bless.
+    let outcome = run_scenario(
+        &load(&suite, "flow.yaml", false),
+        &options(&server.base, false),
+    );
+    assert!(
+        outcome.passed(),
+        "{}",
+        report::console::render(&outcome, false)
+    );
+    // A hand-edited golden with markers survives a re-bless untouched.
+    suite.write("golden/logon.xml", LOGON_GOLDEN);
+    let before = std::fs::metadata(&golden).unwrap().modified().unwrap();
+    let outcome = run_scenario(
+        &load(&suite, "flow.yaml", true),
+        &options(&server.base, true),
+    );
+    assert!(outcome.passed());
+    assert_eq!(std::fs::read_to_string(&golden).unwrap(), LOGON_GOLDEN);
+    assert_eq!(
+        std::fs::metadata(&golden).unwrap().modified().unwrap(),
+        before
+    );
+    assert!(outcome.steps.iter().all(|s| s.blessed.is_none()));
+}
+
+#[test]
+fn connection_refused_is_a_failure_naming_the_url() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}/api/", listener.local_addr().unwrap());
+    drop(listener);
+    let suite = Suite::new();
+    suite.write("golden/logon.xml", LOGON_GOLDEN);
+    suite.write("scenarios/test/flow.yaml", &flow(""));
+    let outcome = run_scenario(&load(&suite, "flow.yaml", false), &options(&base, false));
+    assert_eq!(outcome.status, Status::Failed);
+    let text = report::console::render(&outcome, false);
+    assert!(text.contains("cannot connect"), "{text}");
+    assert!(text.contains(&format!("POST {base}login")), "{text}");
+}

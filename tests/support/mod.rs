@@ -1,0 +1,158 @@
+//! A small in-test HTTP server on 127.0.0.1 answering a logon flow, independent
+//! of the reference server, and helpers to write a suite into a temporary directory.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Path as UrlPath, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::Router;
+
+pub const USER: &str = "tester";
+pub const PASSWORD: &str = "pw-Secret-42";
+pub const TOKEN: &str = "tok-Secret-Token-0001";
+pub const SESSION: &str = "5d3c1b2a-0000-4000-8000-00000000abcd";
+
+#[derive(Default)]
+pub struct Seen {
+    pub deleted: Vec<String>,
+}
+
+pub struct TestServer {
+    pub base: String,
+    pub seen: Arc<Mutex<Seen>>,
+}
+
+fn authorized(headers: &HeaderMap) -> bool {
+    headers
+        .get("X-RestSvcSessionId")
+        .and_then(|v| v.to_str().ok())
+        == Some(TOKEN)
+}
+
+async fn logon(State(_): State<Arc<Mutex<Seen>>>, headers: HeaderMap) -> Response {
+    use base64::Engine;
+    let expected = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{USER}:{PASSWORD}"))
+    );
+    if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(expected.as_str()) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            "<Error Message=\"bad credentials\" StatusCode=\"401\"/>",
+        )
+            .into_response();
+    }
+    let host = headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let body = format!(
+        r#"<LogonSession xmlns="urn:test" Href="http://{host}/api/sessions/{SESSION}"><Links><Link Rel="Up" Href="http://{host}/api/"/><Link Rel="Delete" Type="LogonSession" Href="http://{host}/api/sessions/{SESSION}"/></Links><UserName>DOM\{USER}</UserName><SessionId>{SESSION}</SessionId></LogonSession>"#
+    );
+    (
+        StatusCode::CREATED,
+        [
+            ("X-RestSvcSessionId", TOKEN.to_string()),
+            (
+                "Set-Cookie",
+                format!("X-RestSvcSessionId={TOKEN}; Path=/api"),
+            ),
+            ("Content-Type", "application/xml".to_string()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn echo_token(headers: HeaderMap) -> Response {
+    // A misbehaving server that echoes the token in its body.
+    let token = headers
+        .get("X-RestSvcSessionId")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    (
+        StatusCode::OK,
+        format!("<Echo><Token>{token}</Token><Pw>{PASSWORD}</Pw></Echo>"),
+    )
+        .into_response()
+}
+
+async fn remove(
+    State(seen): State<Arc<Mutex<Seen>>>,
+    headers: HeaderMap,
+    UrlPath(id): UrlPath<String>,
+) -> Response {
+    if !authorized(&headers) {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    seen.lock().unwrap().deleted.push(id);
+    StatusCode::NO_CONTENT.into_response()
+}
+
+pub fn start() -> TestServer {
+    let seen: Arc<Mutex<Seen>> = Arc::default();
+    let app = Router::new()
+        .route("/api/login", post(logon))
+        .route("/api/sessions/{id}", delete(remove))
+        .route("/api/echo", get(echo_token))
+        .route(
+            "/api/fail",
+            get(|| async { (StatusCode::INTERNAL_SERVER_ERROR, "<Error/>") }),
+        )
+        .with_state(seen.clone());
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+    listener.set_nonblocking(true).unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    TestServer {
+        base: format!("http://{addr}/api/"),
+        seen,
+    }
+}
+
+/// A suite in a temporary directory: `scenarios/test/*.yaml`, `golden/`.
+pub struct Suite {
+    pub dir: tempfile::TempDir,
+}
+
+impl Suite {
+    pub fn new() -> Suite {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("scenarios/test")).unwrap();
+        std::fs::create_dir_all(dir.path().join("golden")).unwrap();
+        Suite { dir }
+    }
+
+    pub fn write(&self, rel: &str, text: &str) -> PathBuf {
+        let path = self.dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn scenario(&self, file: &str) -> PathBuf {
+        self.root().join("scenarios/test").join(file)
+    }
+
+    pub fn golden_dir(&self) -> PathBuf {
+        self.root().join("golden")
+    }
+}
