@@ -99,3 +99,49 @@ pub fn run(plan: Plan, args: &Arguments) -> Finished {
         report_errors,
     }
 }
+
+/// The embedded reference servers a run without `--endpoint` starts, one per dialect.
+pub struct Embedded {
+    pub servers: Vec<crate::server::RunningServer>,
+}
+
+impl Embedded {
+    /// Starts a server for each dialect on 127.0.0.1 and points its scenarios at it.
+    pub fn start(
+        dialects: &std::collections::BTreeSet<String>,
+        mut configure: impl FnMut(reqwest::Url) -> Arc<RunOptions>,
+    ) -> Result<(Embedded, BTreeMap<String, Arc<RunOptions>>), String> {
+        use crate::server::{start, Dialect, ServerOptions};
+        let mut servers = Vec::new();
+        let mut targets = BTreeMap::new();
+        for name in dialects {
+            let dialect = Dialect::parse(name).ok_or_else(|| {
+                format!(
+                    "there is no embedded reference server for dialect `{name}`: pass --endpoint"
+                )
+            })?;
+            let bind = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+            let server = start(dialect, ServerOptions::new(dialect), bind)
+                .map_err(|e| format!("cannot start the {name} reference server: {e}"))?;
+            let url = reqwest::Url::parse(&server.base_url()).map_err(|e| e.to_string())?;
+            targets.insert(name.clone(), configure(url));
+            servers.push(server);
+        }
+        Ok((Embedded { servers }, targets))
+    }
+
+    /// Sessions a run left open, per dialect: every scenario must log out in `finally`.
+    pub fn leaks(&self) -> Vec<String> {
+        self.servers
+            .iter()
+            .filter(|s| s.open_sessions() > 0)
+            .map(|s| {
+                format!(
+                    "{} session(s) left open on the embedded {} server: a scenario does not log out in `finally`",
+                    s.open_sessions(),
+                    s.dialect.name()
+                )
+            })
+            .collect()
+    }
+}

@@ -10,4 +10,5 @@ pub mod harness;
 pub mod report;
 pub mod run;
 pub mod scenario;
+pub mod server;
 pub mod xml;

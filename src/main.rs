@@ -36,6 +36,36 @@ enum Command {
     Check(SuiteArgs),
     /// Compare a captured response with a golden, offline, with the same rules as `run`.
     Diff(DiffArgs),
+    /// Serve the reference server for a dialect until Ctrl-C.
+    Serve(ServeArgs),
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// veeam-em or commvault.
+    #[arg(long)]
+    dialect: String,
+    /// Address and port; port 0 picks a free one.
+    #[arg(long, default_value = "127.0.0.1:0")]
+    bind: std::net::SocketAddr,
+    /// Seconds a session may stay unused (default: the vendor's, 900 or 1800).
+    #[arg(long, value_name = "SECONDS")]
+    idle_timeout: Option<u64>,
+    /// Break the server on purpose (repeatable), to see the suite catch it.
+    #[arg(long = "fault", value_name = "NAME")]
+    faults: Vec<String>,
+    /// Write XML with this namespace prefix instead of a default namespace.
+    #[arg(long)]
+    prefix: Option<String>,
+    /// Indent XML.
+    #[arg(long)]
+    indent: bool,
+    /// Write attributes in reverse order, as newer Enterprise Manager versions do.
+    #[arg(long)]
+    reverse_attributes: bool,
+    /// Add the links of a newer server version.
+    #[arg(long)]
+    extra_links: bool,
 }
 
 #[derive(Args, Clone)]
@@ -124,6 +154,7 @@ fn main() -> ExitCode {
         Command::Bless(args) => run(args, true),
         Command::Check(args) => check(args),
         Command::Diff(args) => diff(args),
+        Command::Serve(args) => serve(args),
     };
     ExitCode::from(code)
 }
@@ -202,6 +233,7 @@ fn run(args: RunArgs, bless_all: bool) -> u8 {
     let dialects: std::collections::BTreeSet<String> =
         loaded.iter().map(|s| s.dialect.clone()).collect();
     let mut targets = BTreeMap::new();
+    let mut embedded = None;
     match &args.endpoint {
         Some(endpoint) => {
             if dialects.len() > 1 {
@@ -224,9 +256,20 @@ fn run(args: RunArgs, bless_all: bool) -> u8 {
                 targets.insert(d.clone(), options(url.clone(), &client, bless));
             }
         }
-        None => {
-            return usage("no --endpoint given: pass the API base URL of the server to test");
-        }
+        None => match harness::Embedded::start(&dialects, |url| options(url, &client, bless)) {
+            Ok((servers, t)) => {
+                for s in &servers.servers {
+                    eprintln!(
+                        "embedded {} reference server at {}",
+                        s.dialect.name(),
+                        s.base_url()
+                    );
+                }
+                embedded = Some(servers);
+                targets = t;
+            }
+            Err(e) => return usage(e),
+        },
     }
     let mut harness_args = vec!["sessionconf".to_string()];
     if let Some(jobs) = args.jobs {
@@ -249,11 +292,92 @@ fn run(args: RunArgs, bless_all: bool) -> u8 {
         junit: args.junit,
         json: args.json,
     };
+    let listing = harness_args.list;
     let finished = harness::run(plan, &harness_args);
     for e in &finished.report_errors {
         eprintln!("error: {e}");
     }
-    finished.exit_code()
+    let mut code = finished.exit_code();
+    if let (Some(servers), false) = (&embedded, listing) {
+        for leak in servers.leaks() {
+            eprintln!("error: {leak}");
+            code = code.max(1);
+        }
+    }
+    code
+}
+
+fn serve(args: ServeArgs) -> u8 {
+    use sessionconf::server::{start, Dialect, Fault, ServerOptions};
+    let Some(dialect) = Dialect::parse(&args.dialect) else {
+        let names: Vec<_> = Dialect::ALL.iter().map(|d| d.name()).collect();
+        return usage(format!(
+            "--dialect {}: expected one of {}",
+            args.dialect,
+            names.join(", ")
+        ));
+    };
+    let mut options = ServerOptions::new(dialect);
+    if let Some(secs) = args.idle_timeout {
+        options.idle_timeout = Duration::from_secs(secs);
+    }
+    for name in &args.faults {
+        match Fault::parse(name) {
+            Some(f) if f.applies_to(dialect) => options.faults.push(f),
+            _ => {
+                let names: Vec<_> = Fault::ALL
+                    .iter()
+                    .filter(|f| f.applies_to(dialect))
+                    .map(|f| f.name())
+                    .collect();
+                return usage(format!(
+                    "--fault {name}: expected one of {}",
+                    names.join(", ")
+                ));
+            }
+        }
+    }
+    options.style.prefix = args.prefix;
+    options.style.indent = args.indent;
+    options.style.reverse_attributes = args.reverse_attributes;
+    options.style.schema_namespaces = args.reverse_attributes;
+    options.style.extra_links = args.extra_links;
+    let server = match start(dialect, options, args.bind) {
+        Ok(s) => s,
+        Err(e) => return usage(format!("cannot serve on {}: {e}", args.bind)),
+    };
+    println!("{}", server.base_url());
+    eprintln!(
+        "serving the {} reference server; Ctrl-C stops it",
+        dialect.name()
+    );
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => return usage(format!("cannot wait for signals: {e}")),
+    };
+    runtime.block_on(wait_for_stop());
+    drop(server);
+    eprintln!("stopped");
+    0
+}
+
+/// Ctrl-C, or SIGTERM where there is one.
+async fn wait_for_stop() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 fn options(url: reqwest::Url, client: &ClientOptions, bless: bool) -> Arc<RunOptions> {

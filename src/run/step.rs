@@ -283,14 +283,29 @@ fn check_and_capture(
                 let secret = capture.secret || is_secret_capture(name, capture);
                 state.vars.capture(name, value, secret);
             }
+            Err(_) if capture.optional => {}
             Err(why) => failures.push(format!("capture `{name}`: {why}")),
         }
     }
 
     if let Some(doc) = doc {
         for assertion in &expect.body {
-            let selected = assertion.select.select(doc);
-            let sel = assertion.select.source();
+            let selector = match &assertion.select.fixed {
+                Some(s) => s.clone(),
+                None => match state
+                    .vars
+                    .expand(&assertion.select.template)
+                    .map(|t| crate::xml::select::Selector::parse(&t).map_err(|e| e.to_string()))
+                {
+                    Ok(Ok(s)) => s,
+                    Ok(Err(e)) | Err(e) => {
+                        failures.push(format!("selector `{}`: {e}", assertion.select));
+                        continue;
+                    }
+                },
+            };
+            let selected = selector.select(doc);
+            let sel = selector.source();
             let single = || match selected.as_slice() {
                 [one] => Ok(one.value()),
                 [] => Err(format!("`{sel}` selects nothing")),

@@ -200,6 +200,44 @@ impl<'de> Deserialize<'de> for Selector {
     }
 }
 
+/// A selector that may hold `${var}` references, expanded when the step runs.
+#[derive(Debug, Clone)]
+pub struct SelectorTemplate {
+    pub template: Template,
+    /// The selector itself when it refers to no variable.
+    pub fixed: Option<Selector>,
+}
+
+impl fmt::Display for SelectorTemplate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.template.raw())
+    }
+}
+
+impl<'de> Deserialize<'de> for SelectorTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use super::template::Part;
+        let template = Template::deserialize(d)?;
+        // Check the syntax now, with every reference standing in as a plain word.
+        let probe: String = template
+            .parts()
+            .iter()
+            .map(|p| match p {
+                Part::Literal(t) => t.as_str(),
+                _ => "x",
+            })
+            .collect();
+        let parsed = Selector::parse(&probe).map_err(serde::de::Error::custom)?;
+        let fixed = (template.variables().next().is_none()
+            && !template
+                .parts()
+                .iter()
+                .any(|p| matches!(p, Part::Env { .. })))
+        .then_some(parsed);
+        Ok(SelectorTemplate { template, fixed })
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(try_from = "RawHeaderCheck")]
 pub enum HeaderCheck {
@@ -241,7 +279,7 @@ impl TryFrom<RawHeaderCheck> for HeaderCheck {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(try_from = "RawAssertion")]
 pub struct Assertion {
-    pub select: Selector,
+    pub select: SelectorTemplate,
     pub check: Check,
 }
 
@@ -259,7 +297,7 @@ pub enum Check {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawAssertion {
-    select: Selector,
+    select: SelectorTemplate,
     equals: Option<Template>,
     matches: Option<Regex>,
     exists: Option<bool>,
@@ -326,6 +364,8 @@ pub struct Capture {
     pub exclude: Option<String>,
     /// Redact the value everywhere. Values from token headers and cookies are always secret.
     pub secret: bool,
+    /// Finding nothing is not a failure: the variable stays unset (a `finally` step that needs it is skipped).
+    pub optional: bool,
 }
 
 #[derive(Deserialize)]
@@ -340,6 +380,8 @@ struct RawCapture {
     exclude: Option<String>,
     #[serde(default)]
     secret: bool,
+    #[serde(default)]
+    optional: bool,
 }
 
 impl TryFrom<RawCapture> for Capture {
@@ -373,6 +415,7 @@ impl TryFrom<RawCapture> for Capture {
             all: raw.all,
             exclude: raw.exclude,
             secret: raw.secret,
+            optional: raw.optional,
         })
     }
 }
@@ -413,6 +456,7 @@ impl Expect {
             }
         }
         for a in &self.body {
+            out.push((format!("selector {}", a.select), &a.select.template));
             if let Check::Equals(t) = &a.check {
                 out.push((format!("assertion on {}", a.select), t));
             }

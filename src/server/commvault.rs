@@ -1,0 +1,538 @@
+//! Commvault's session API (Login, Session(s), DELETE Sessions, Logout), as its
+//! documentation describes it; where it is silent, the choices of vendor-notes.md.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use base64::Engine;
+use serde_json::{json, Value};
+
+use super::representation::{to_xml, Node};
+use super::sessions::{constant_time_eq, random_hex, random_uuid, Activity};
+use super::{Fault, ServerOptions};
+
+/// The web service roots a Commvault server answers on.
+pub const WEB_SERVICES: [&str; 3] = [
+    "/webconsole/api",
+    "/commandcenter/api",
+    "/SearchSvc/CVWebService.svc",
+];
+
+#[derive(Debug, Clone)]
+struct Session {
+    id: String,
+    token: String,
+    user_name: String,
+    user_id: u32,
+    admin: bool,
+    login_time: u64,
+    last_accessed: u64,
+    activity: Activity,
+}
+
+struct Shared {
+    options: ServerOptions,
+    sessions: Mutex<HashMap<String, Session>>,
+}
+
+impl Shared {
+    fn has(&self, fault: Fault) -> bool {
+        self.options.faults.contains(&fault)
+    }
+}
+
+#[derive(Clone)]
+pub struct Handle(Arc<Shared>);
+
+impl Handle {
+    pub fn open_sessions(&self) -> usize {
+        let idle = self.0.options.idle_timeout;
+        let sessions = self.0.sessions.lock().unwrap_or_else(|e| e.into_inner());
+        sessions
+            .values()
+            .filter(|s| !s.activity.expired(idle))
+            .count()
+    }
+}
+
+type SharedState = State<Arc<Shared>>;
+
+pub fn router(options: ServerOptions) -> (Router, Handle) {
+    let shared = Arc::new(Shared {
+        options,
+        sessions: Mutex::new(HashMap::new()),
+    });
+    let mut router = Router::new();
+    for ws in WEB_SERVICES {
+        router = router
+            .route(&format!("{ws}/"), get(service_root))
+            .route(ws, get(service_root))
+            .route(&format!("{ws}/Login"), post(login))
+            .route(&format!("{ws}/Logout"), post(logout))
+            .route(&format!("{ws}/Session"), get(list_sessions))
+            .route(
+                &format!("{ws}/Sessions"),
+                get(list_sessions).delete(logoff_sessions),
+            );
+    }
+    let router = router
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(shared.clone());
+    (router, Handle(shared))
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+fn wants_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|a| a.to_str().ok())
+        .is_some_and(|a| a.contains("application/json"))
+}
+
+fn respond(
+    shared: &Shared,
+    headers: &HeaderMap,
+    status: StatusCode,
+    xml: &Node,
+    json: Value,
+) -> Response {
+    if wants_json(headers) {
+        (
+            status,
+            [(header::CONTENT_TYPE, "application/json;charset=utf-8")],
+            json.to_string(),
+        )
+            .into_response()
+    } else {
+        let body = to_xml(xml, "", &shared.options.style);
+        (
+            status,
+            [(header::CONTENT_TYPE, "application/xml;charset=utf-8")],
+            body,
+        )
+            .into_response()
+    }
+}
+
+/// The generic error body: `{"errorCode":N,"errorMessage":"..."}`, or the same as XML attributes.
+fn error(shared: &Shared, headers: &HeaderMap, status: StatusCode, message: &str) -> Response {
+    let code = status.as_u16();
+    let xml = Node::new("Response")
+        .attr("errorCode", code.to_string())
+        .attr("errorMessage", message);
+    respond(
+        shared,
+        headers,
+        status,
+        &xml,
+        json!({"errorCode": code, "errorMessage": message}),
+    )
+}
+
+async fn not_found(State(shared): SharedState, headers: HeaderMap) -> Response {
+    error(
+        &shared,
+        &headers,
+        StatusCode::NOT_FOUND,
+        "The requested resource was not found.",
+    )
+}
+
+async fn method_not_allowed(State(shared): SharedState, headers: HeaderMap) -> Response {
+    error(
+        &shared,
+        &headers,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "The HTTP method is not allowed for this resource.",
+    )
+}
+
+async fn service_root(State(shared): SharedState, headers: HeaderMap) -> Response {
+    let xml = Node::new("WebService").attr("status", "running");
+    respond(
+        &shared,
+        &headers,
+        StatusCode::OK,
+        &xml,
+        json!({"status": "running"}),
+    )
+}
+
+/// Username and base64 password from an XML or JSON Login body.
+fn login_request(body: &str) -> Result<(String, String), String> {
+    let trimmed = body.trim_start();
+    if trimmed.starts_with('{') {
+        let v: Value = serde_json::from_str(trimmed).map_err(|e| format!("malformed JSON: {e}"))?;
+        let field = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+        return match (field("username"), field("password")) {
+            (Some(u), Some(p)) => Ok((u, p)),
+            _ => Err("the Login request needs username and password".into()),
+        };
+    }
+    let doc = roxmltree::Document::parse(trimmed).map_err(|e| format!("malformed XML: {e}"))?;
+    let root = doc.root_element();
+    if root.tag_name().name() != "DM2ContentIndexing_CheckCredentialReq" {
+        return Err(format!(
+            "expected DM2ContentIndexing_CheckCredentialReq, found <{}>",
+            root.tag_name().name()
+        ));
+    }
+    match (root.attribute("username"), root.attribute("password")) {
+        (Some(u), Some(p)) => Ok((u.to_string(), p.to_string())),
+        _ => Err("the Login request needs username and password".into()),
+    }
+}
+
+async fn login(
+    State(shared): SharedState,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match body {
+        Ok(b) => b,
+        Err(e) => {
+            return error(
+                &shared,
+                &headers,
+                e.status(),
+                "The request body could not be read.",
+            )
+        }
+    };
+    let (user, encoded) = match login_request(&String::from_utf8_lossy(&body)) {
+        Ok(r) => r,
+        Err(why) => return error(&shared, &headers, StatusCode::BAD_REQUEST, &why),
+    };
+    let password = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .unwrap_or_default();
+    let creds = &shared.options.credentials;
+    let admin = constant_time_eq(user.as_bytes(), creds.user.as_bytes())
+        & constant_time_eq(password.as_bytes(), creds.password.as_bytes());
+    let other = constant_time_eq(user.as_bytes(), creds.tenant_user.as_bytes())
+        & constant_time_eq(password.as_bytes(), creds.tenant_password.as_bytes());
+    let accept_any = shared.has(Fault::AcceptAnyPassword);
+    if !admin && !other && !accept_any {
+        // A failed logon is a 200 with an error list, as documented.
+        let message = "Login failed. Invalid username or password.";
+        let xml = Node::new("DM2ContentIndexing_CheckCredentialResp").child(
+            Node::new("errList")
+                .attr("errorCode", "5")
+                .attr("errLogMessage", message),
+        );
+        return respond(
+            &shared,
+            &headers,
+            StatusCode::OK,
+            &xml,
+            json!({"errList": [{"errLogMessage": message, "errorCode": 5}]}),
+        );
+    }
+    let is_admin = admin || (accept_any && !other);
+    let user_id: u32 = if is_admin { 1 } else { 2 };
+    let token = format!("QSDK {}", random_hex(96));
+    let t = now();
+    let session = Session {
+        id: random_uuid().to_ascii_uppercase(),
+        token: token.clone(),
+        user_name: user.clone(),
+        user_id,
+        admin: is_admin,
+        login_time: t,
+        last_accessed: t,
+        activity: Activity::now(),
+    };
+    let guid = random_uuid();
+    shared
+        .sessions
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(session.id.clone(), session);
+    let organization = |name: &str| {
+        Node::new(name)
+            .attr("providerId", "0")
+            .attr("providerDomainName", "Commcell")
+    };
+    let xml = Node::new("DM2ContentIndexing_CheckCredentialResp")
+        .attr("aliasName", user_id.to_string())
+        .attr("userGUID", guid.clone())
+        .attr("loginAttempts", "0")
+        .attr("remainingLockTime", "0")
+        .attr("userName", user.clone())
+        .attr("providerType", "1")
+        .attr("ccn", "0")
+        .attr("token", token.clone())
+        .attr("forcePasswordChange", "false")
+        .attr("isAccountLocked", "false")
+        .child(organization("ownerOrganization"))
+        .child(organization("providerOrganization"));
+    let org = json!({"providerId": 0, "providerDomainName": "Commcell"});
+    let body = json!({
+        "aliasName": user_id.to_string(), "userGUID": guid, "loginAttempts": 0, "remainingLockTime": 0,
+        "userName": user, "providerType": 1, "ccn": 0, "token": token,
+        "forcePasswordChange": false, "isAccountLocked": false,
+        "ownerOrganization": org.clone(), "providerOrganization": org,
+    });
+    respond(&shared, &headers, StatusCode::OK, &xml, body)
+}
+
+fn authenticate(shared: &Shared, headers: &HeaderMap) -> Result<Session, Response> {
+    let unauthorized = || {
+        error(
+            shared,
+            headers,
+            StatusCode::UNAUTHORIZED,
+            "Invalid authorization token provided.",
+        )
+    };
+    let token = headers
+        .get("Authtoken")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let Some(token) = token else {
+        return if shared.has(Fault::IgnoreMissingToken) {
+            Ok(anonymous())
+        } else {
+            Err(unauthorized())
+        };
+    };
+    let idle = shared.options.idle_timeout;
+    let mut sessions = shared.sessions.lock().unwrap_or_else(|e| e.into_inner());
+    let found = sessions
+        .values()
+        .find(|s| constant_time_eq(s.token.as_bytes(), token.as_bytes()))
+        .map(|s| s.id.clone());
+    match found {
+        Some(id) if sessions[&id].activity.expired(idle) => {
+            sessions.remove(&id);
+            drop(sessions);
+            Err(unauthorized())
+        }
+        Some(id) => {
+            let s = sessions.get_mut(&id).expect("found above");
+            s.activity.touch();
+            s.last_accessed = now();
+            Ok(s.clone())
+        }
+        None if shared.has(Fault::AcceptAnyToken) => Ok(anonymous()),
+        None => {
+            drop(sessions);
+            Err(unauthorized())
+        }
+    }
+}
+
+fn anonymous() -> Session {
+    Session {
+        id: String::new(),
+        token: String::new(),
+        user_name: "anonymous".into(),
+        user_id: 1,
+        admin: true,
+        login_time: 0,
+        last_accessed: 0,
+        activity: Activity::now(),
+    }
+}
+
+async fn list_sessions(
+    State(shared): SharedState,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let caller = match authenticate(&shared, &headers) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let user_filter: Option<u32> = match query.get("userId") {
+        Some(v) => match v.parse() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                return error(
+                    &shared,
+                    &headers,
+                    StatusCode::BAD_REQUEST,
+                    "userId is not a number.",
+                )
+            }
+        },
+        None => None,
+    };
+    let idle = shared.options.idle_timeout;
+    let mut listed: Vec<Session> = shared
+        .sessions
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .values()
+        .filter(|s| !s.activity.expired(idle))
+        .filter(|s| caller.admin || s.user_id == caller.user_id)
+        .filter(|s| user_filter.is_none_or(|u| s.user_id == u))
+        .cloned()
+        .collect();
+    listed.sort_by(|a, b| a.activity.created.cmp(&b.activity.created));
+    let xml = Node::new("Api_GetSessionsResp").children(listed.iter().map(|s| {
+        Node::new("sessions")
+            .attr("sessionId", s.id.clone())
+            .attr("loginTime", s.login_time.to_string())
+            .attr("lastAccessedTime", s.last_accessed.to_string())
+            .attr("logoutTime", "0")
+            .attr("host", "localhost")
+            .attr("consoleType", "REST API")
+            .child(
+                Node::new("user")
+                    .attr("userName", s.user_name.clone())
+                    .attr("userId", s.user_id.to_string()),
+            )
+    }));
+    let items: Vec<Value> = listed
+        .iter()
+        .map(|s| {
+            json!({"sessionId": s.id, "loginTime": s.login_time, "lastAccessedTime": s.last_accessed,
+                   "logoutTime": 0, "host": "localhost", "consoleType": "REST API",
+                   "user": {"userName": s.user_name, "userId": s.user_id}})
+        })
+        .collect();
+    respond(
+        &shared,
+        &headers,
+        StatusCode::OK,
+        &xml,
+        json!({"sessions": items}),
+    )
+}
+
+/// Session ids listed in an `Api_LogoffUsersRequest`, XML or JSON.
+fn logoff_request(body: &str) -> Result<Vec<String>, String> {
+    let trimmed = body.trim_start();
+    if trimmed.starts_with('{') {
+        let v: Value = serde_json::from_str(trimmed).map_err(|e| format!("malformed JSON: {e}"))?;
+        let list = v
+            .get("sessions")
+            .and_then(Value::as_array)
+            .ok_or("expected a sessions list")?;
+        return list
+            .iter()
+            .map(|s| {
+                s.get("val")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+                    .ok_or_else(|| "a session has no val".to_string())
+            })
+            .collect();
+    }
+    let doc = roxmltree::Document::parse(trimmed).map_err(|e| format!("malformed XML: {e}"))?;
+    let root = doc.root_element();
+    if root.tag_name().name() != "Api_LogoffUsersRequest" {
+        return Err(format!(
+            "expected Api_LogoffUsersRequest, found <{}>",
+            root.tag_name().name()
+        ));
+    }
+    root.children()
+        .filter(|c| c.is_element() && c.tag_name().name() == "sessions")
+        .map(|c| {
+            c.attribute("val")
+                .map(str::to_string)
+                .ok_or_else(|| "a sessions element has no val".to_string())
+        })
+        .collect()
+}
+
+async fn logoff_sessions(
+    State(shared): SharedState,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let caller = match authenticate(&shared, &headers) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let body = match body {
+        Ok(b) => b,
+        Err(e) => {
+            return error(
+                &shared,
+                &headers,
+                e.status(),
+                "The request body could not be read.",
+            )
+        }
+    };
+    let ids = match logoff_request(&String::from_utf8_lossy(&body)) {
+        Ok(ids) => ids,
+        Err(why) => return error(&shared, &headers, StatusCode::BAD_REQUEST, &why),
+    };
+    {
+        let mut sessions = shared.sessions.lock().unwrap_or_else(|e| e.into_inner());
+        for id in &ids {
+            if let Some(s) = sessions.get(id) {
+                if !caller.admin && s.user_id != caller.user_id {
+                    drop(sessions);
+                    return error(
+                        &shared,
+                        &headers,
+                        StatusCode::FORBIDDEN,
+                        "Not permitted to log off another user's session.",
+                    );
+                }
+            }
+        }
+        if shared.has(Fault::LogoffAll) {
+            sessions.clear();
+        } else if !shared.has(Fault::KeepEndedSessions) {
+            for id in &ids {
+                sessions.remove(id);
+            }
+        }
+    }
+    respond(
+        &shared,
+        &headers,
+        StatusCode::OK,
+        &Node::new("Api_LogoffUsersResponse"),
+        json!({}),
+    )
+}
+
+async fn logout(State(shared): SharedState, headers: HeaderMap) -> Response {
+    let caller = match authenticate(&shared, &headers) {
+        Ok(c) => c,
+        Err(_) => {
+            return (
+                StatusCode::UNAUTHORIZED,
+                [(header::CONTENT_TYPE, "text/plain")],
+                "Invalid authorization token provided.",
+            )
+                .into_response()
+        }
+    };
+    if !shared.has(Fault::KeepEndedSessions) {
+        shared
+            .sessions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&caller.id);
+    }
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "text/plain")],
+        "User logged out",
+    )
+        .into_response()
+}

@@ -1,0 +1,251 @@
+//! The embedded reference server: each vendor's session API as its documentation
+//! describes it. It shares no code with the comparator or the scenario model, so
+//! the suite and the server cannot agree by construction.
+
+pub mod commvault;
+pub mod representation;
+pub mod sessions;
+pub mod veeam_em;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+
+use crate::credentials::Credentials;
+pub use representation::Style;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Dialect {
+    VeeamEm,
+    Commvault,
+}
+
+impl Dialect {
+    pub const ALL: [Dialect; 2] = [Dialect::VeeamEm, Dialect::Commvault];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::VeeamEm => "veeam-em",
+            Dialect::Commvault => "commvault",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Dialect> {
+        Dialect::ALL.into_iter().find(|d| d.name() == name)
+    }
+
+    /// The API base path its users know.
+    pub fn base_path(self) -> &'static str {
+        match self {
+            Dialect::VeeamEm => "/api/",
+            Dialect::Commvault => "/webconsole/api/",
+        }
+    }
+}
+
+/// Ways to break the reference server on purpose, to show the suite catches each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// Any password logs on.
+    AcceptAnyPassword,
+    /// A request without a token is served as an administrator's.
+    IgnoreMissingToken,
+    /// An unknown token is served as an administrator's.
+    AcceptAnyToken,
+    /// Logout answers success but the session goes on.
+    KeepEndedSessions,
+    /// LogonSession has no Delete link (Enterprise Manager).
+    NoDeleteLink,
+    /// A tenant lists every session (Enterprise Manager).
+    TenantSeesAll,
+    /// A tenant may read administrator resources (Enterprise Manager).
+    TenantAdminAccess,
+    /// A malformed LoginSpec logs on (Enterprise Manager).
+    AcceptMalformedBody,
+    /// Responses in another namespace (Enterprise Manager).
+    WrongNamespace,
+    /// DELETE Sessions ends every session, not just the listed ones (Commvault).
+    LogoffAll,
+}
+
+impl Fault {
+    pub const ALL: [Fault; 10] = [
+        Fault::AcceptAnyPassword,
+        Fault::IgnoreMissingToken,
+        Fault::AcceptAnyToken,
+        Fault::KeepEndedSessions,
+        Fault::NoDeleteLink,
+        Fault::TenantSeesAll,
+        Fault::TenantAdminAccess,
+        Fault::AcceptMalformedBody,
+        Fault::WrongNamespace,
+        Fault::LogoffAll,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Fault::AcceptAnyPassword => "accept-any-password",
+            Fault::IgnoreMissingToken => "ignore-missing-token",
+            Fault::AcceptAnyToken => "accept-any-token",
+            Fault::KeepEndedSessions => "keep-ended-sessions",
+            Fault::NoDeleteLink => "no-delete-link",
+            Fault::TenantSeesAll => "tenant-sees-all",
+            Fault::TenantAdminAccess => "tenant-admin-access",
+            Fault::AcceptMalformedBody => "accept-malformed-body",
+            Fault::WrongNamespace => "wrong-namespace",
+            Fault::LogoffAll => "logoff-all",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Fault> {
+        Fault::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    pub fn applies_to(self, dialect: Dialect) -> bool {
+        match self {
+            Fault::AcceptAnyPassword
+            | Fault::IgnoreMissingToken
+            | Fault::AcceptAnyToken
+            | Fault::KeepEndedSessions => true,
+            Fault::LogoffAll => dialect == Dialect::Commvault,
+            _ => dialect == Dialect::VeeamEm,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ServerOptions {
+    pub credentials: Credentials,
+    /// Sessions end after this long unused (Enterprise Manager: 15 minutes; Commvault: 30).
+    pub idle_timeout: Duration,
+    pub style: Style,
+    pub faults: Vec<Fault>,
+    /// Larger request bodies are refused with 413.
+    pub max_body_bytes: usize,
+}
+
+impl ServerOptions {
+    pub fn new(dialect: Dialect) -> ServerOptions {
+        ServerOptions {
+            credentials: Credentials::from_env(),
+            idle_timeout: Duration::from_secs(match dialect {
+                Dialect::VeeamEm => 15 * 60,
+                Dialect::Commvault => 30 * 60,
+            }),
+            style: Style::default(),
+            faults: Vec::new(),
+            max_body_bytes: 64 * 1024,
+        }
+    }
+}
+
+enum Sessions {
+    VeeamEm(veeam_em::Handle),
+    Commvault(commvault::Handle),
+}
+
+/// A reference server running on its own thread and runtime (a blocking HTTP
+/// client must not run inside the server's runtime). Stops when dropped.
+pub struct RunningServer {
+    pub dialect: Dialect,
+    pub address: SocketAddr,
+    sessions: Sessions,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl RunningServer {
+    /// The API base URL, e.g. `http://127.0.0.1:40123/api/`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}{}", self.address, self.dialect.base_path())
+    }
+
+    /// Sessions that are still open: after a suite run, this must be zero.
+    pub fn open_sessions(&self) -> usize {
+        match &self.sessions {
+            Sessions::VeeamEm(h) => h.open_sessions(),
+            Sessions::Commvault(h) => h.open_sessions(),
+        }
+    }
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Starts a reference server on `bind` (port 0 picks a free port).
+pub fn start(
+    dialect: Dialect,
+    options: ServerOptions,
+    bind: SocketAddr,
+) -> std::io::Result<RunningServer> {
+    let limit = options.max_body_bytes;
+    let (router, sessions) = match dialect {
+        Dialect::VeeamEm => {
+            let (r, h) = veeam_em::router(options);
+            (r, Sessions::VeeamEm(h))
+        }
+        Dialect::Commvault => {
+            let (r, h) = commvault::router(options);
+            (r, Sessions::Commvault(h))
+        }
+    };
+    let router = router.layer(DefaultBodyLimit::max(limit));
+    let listener = std::net::TcpListener::bind(bind)?;
+    listener.set_nonblocking(true)?;
+    let address = listener.local_addr()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name(format!("sessionconf-{}", dialect.name()))
+        .enable_all()
+        .build()?;
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let thread = std::thread::Builder::new()
+        .name(format!("sessionconf-serve-{}", dialect.name()))
+        .spawn(move || {
+            runtime.block_on(async move {
+                let listener = match tokio::net::TcpListener::from_std(listener) {
+                    Ok(l) => l,
+                    Err(e) => {
+                        eprintln!("reference server: {e}");
+                        return;
+                    }
+                };
+                let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+                let server = axum::serve(listener, router).with_graceful_shutdown(async move {
+                    let _ = rx.await;
+                    let _ = stop_tx.send(true);
+                });
+                let mut stop = stop_rx;
+                // Graceful shutdown waits for open connections; give them a bounded time.
+                let deadline = async move {
+                    let _ = stop.wait_for(|v| *v).await;
+                    tokio::time::sleep(Duration::from_secs(2)).await;
+                };
+                tokio::select! {
+                    result = server => {
+                        if let Err(e) = result {
+                            eprintln!("reference server: {e}");
+                        }
+                    }
+                    _ = deadline => {}
+                }
+            });
+            runtime.shutdown_timeout(Duration::from_secs(1));
+        })?;
+    Ok(RunningServer {
+        dialect,
+        address,
+        sessions,
+        shutdown: Some(tx),
+        thread: Some(thread),
+    })
+}

@@ -1,0 +1,929 @@
+//! Veeam Backup Enterprise Manager's session API, as its documentation describes
+//! it (see vendor-notes.md; where the documents are silent, the notes' choices).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use base64::Engine;
+
+use super::representation::{to_xml, Node};
+use super::sessions::{constant_time_eq, random_uuid, Activity};
+use super::{Fault, ServerOptions};
+
+pub const NAMESPACE: &str = "http://www.veeam.com/ent/v1.0";
+pub const VERSIONS: [&str; 8] = ["v1", "v1_1", "v1_2", "v1_3", "v1_4", "v1_5", "v1_6", "v1_7"];
+/// The Windows domain the server reports in `UserName` (clients may not know it).
+const DOMAIN: &str = "EM01";
+
+/// The administrator's links, in the documentation's order: (Rel, Type, path, Name).
+const ADMIN_LINKS: &[(&str, Option<&str>, &str, Option<&str>)] = &[
+    (
+        "Down",
+        Some("BackupServerReferenceList"),
+        "backupServers",
+        None,
+    ),
+    (
+        "Down",
+        Some("ManagedServerReferenceList"),
+        "managedServers",
+        None,
+    ),
+    ("Down", Some("JobReferenceList"), "jobs", None),
+    (
+        "Down",
+        Some("FailoverPlanReferenceList"),
+        "failoverPlans",
+        None,
+    ),
+    (
+        "Down",
+        Some("HierarchyRootReferenceList"),
+        "hierarchyRoots",
+        None,
+    ),
+    (
+        "Down",
+        Some("RepositoryReferenceList"),
+        "repositories",
+        None,
+    ),
+    ("Down", Some("BackupReferenceList"), "backups", None),
+    (
+        "Down",
+        Some("RestorePointReferenceList"),
+        "restorePoints",
+        None,
+    ),
+    (
+        "Down",
+        Some("VmRestorePointReferenceList"),
+        "vmRestorePoints",
+        None,
+    ),
+    (
+        "Down",
+        Some("VAppRestorePointReferenceList"),
+        "vAppRestorePoints",
+        None,
+    ),
+    ("Down", Some("ReplicaReferenceList"), "replicas", None),
+    (
+        "Down",
+        Some("VmReplicaPointReferenceList"),
+        "vmReplicaPoints",
+        None,
+    ),
+    ("Down", Some("CatalogVmReferenceList"), "catalog/vms", None),
+    (
+        "Down",
+        Some("BackupJobSessionReferenceList"),
+        "backupSessions",
+        None,
+    ),
+    (
+        "Down",
+        Some("RestoreSessionReferenceList"),
+        "restoreSessions",
+        None,
+    ),
+    (
+        "Down",
+        Some("ReplicaJobSessionReferenceList"),
+        "replicaSessions",
+        None,
+    ),
+    (
+        "Down",
+        Some("BackupTaskSessionReferenceList"),
+        "backupTaskSessions",
+        None,
+    ),
+    (
+        "Down",
+        Some("ReplicaTaskSessionReferenceList"),
+        "replicaTaskSessions",
+        None,
+    ),
+    ("Down", Some("EnterpriseSecuritySettings"), "security", None),
+    (
+        "Down",
+        Some("WanAcceleratorReferenceList"),
+        "wanAccelerators",
+        None,
+    ),
+    ("Down", Some("TaskList"), "tasks", None),
+    ("Down", Some("QueryService"), "querySvc", None),
+    ("Down", Some("LookupService"), "lookupSvc", None),
+    ("Down", Some("Report"), "reports/summary", Some("Summary")),
+    (
+        "Down",
+        Some("BackupServerList"),
+        "backupServers?format=Entity",
+        None,
+    ),
+    (
+        "Down",
+        Some("ManagedServerList"),
+        "managedServers?format=Entity",
+        None,
+    ),
+    ("Create", None, "backupServers?action=create", None),
+    ("Down", Some("JobList"), "jobs?format=Entity", None),
+    (
+        "Down",
+        Some("FailoverPlanList"),
+        "failoverPlans?format=Entity",
+        None,
+    ),
+    (
+        "Down",
+        Some("HierarchyRootList"),
+        "hierarchyRoots?format=Entity",
+        None,
+    ),
+    (
+        "Down",
+        Some("RepositoryList"),
+        "repositories?format=Entity",
+        None,
+    ),
+    ("Down", Some("BackupList"), "backups?format=Entity", None),
+    (
+        "Down",
+        Some("RestorePointList"),
+        "restorePoints?format=Entity",
+        None,
+    ),
+    (
+        "Down",
+        Some("VmRestorePointList"),
+        "vmRestorePoints?format=Entity",
+        None,
+    ),
+    (
+        "Down",
+        Some("VAppRestorePointList"),
+        "vAppRestorePoints?format=Entity",
+        None,
+    ),
+    ("Down", Some("ReplicaList"), "replicas?format=Entity", None),
+    (
+        "Down",
+        Some("VmReplicaPointList"),
+        "vmReplicaPoints?format=Entity",
+        None,
+    ),
+    (
+        "Down",
+        Some("CatalogVmList"),
+        "catalog/vms?format=Entity",
+        None,
+    ),
+    (
+        "Down",
+        Some("BackupJobSessionList"),
+        "backupSessions?format=Entity",
+        None,
+    ),
+    (
+        "Down",
+        Some("RestoreSessionList"),
+        "restoreSessions?format=Entity",
+        None,
+    ),
+    (
+        "Down",
+        Some("ReplicaJobSessionList"),
+        "replicaSessions?format=Entity",
+        None,
+    ),
+    (
+        "Down",
+        Some("BackupTaskSessionList"),
+        "backupTaskSessions?format=Entity",
+        None,
+    ),
+    (
+        "Down",
+        Some("ReplicaTaskSessionList"),
+        "replicaTaskSessions?format=Entity",
+        None,
+    ),
+    (
+        "Down",
+        Some("WanAcceleratorList"),
+        "wanAccelerators?format=Entity",
+        None,
+    ),
+    ("Down", Some("CloudConnectService"), "cloud", None),
+];
+
+/// Links a newer server version adds; a suite must tolerate them.
+const NEWER_LINKS: &[(&str, Option<&str>, &str, Option<&str>)] = &[
+    (
+        "Down",
+        Some("AgentBackupJobReferenceList"),
+        "agents/jobs",
+        None,
+    ),
+    (
+        "Down",
+        Some("VSphereSelfServiceTenantList"),
+        "vsphereSelfServiceTenants",
+        None,
+    ),
+];
+
+const CLOUD_LINKS: &[(&str, &str)] = &[
+    ("CloudFailoverPlanReferenceList", "cloud/cloudFailoverPlans"),
+    ("CloudVmReplicaPointReferenceList", "cloud/vmReplicaPoints"),
+    ("CloudReplicaReferenceList", "cloud/replicas"),
+    (
+        "CloudFailoverPlanList",
+        "cloud/cloudFailoverPlans?format=Entity",
+    ),
+    (
+        "CloudVmReplicaPointList",
+        "cloud/vmReplicaPoints?format=Entity",
+    ),
+    ("CloudReplicaList", "cloud/replicas?format=Entity"),
+];
+
+#[derive(Debug, Clone)]
+struct Session {
+    id: String,
+    token: String,
+    user_name: String,
+    tenant: bool,
+    activity: Activity,
+}
+
+struct Shared {
+    options: ServerOptions,
+    /// Sessions by id.
+    sessions: Mutex<HashMap<String, Session>>,
+}
+
+impl Shared {
+    fn has(&self, fault: Fault) -> bool {
+        self.options.faults.contains(&fault)
+    }
+
+    fn namespace(&self) -> &'static str {
+        if self.has(Fault::WrongNamespace) {
+            "http://www.veeam.com/ent/v2.0"
+        } else {
+            NAMESPACE
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Handle(Arc<Shared>);
+
+impl Handle {
+    /// Sessions that have not ended or expired.
+    pub fn open_sessions(&self) -> usize {
+        let idle = self.0.options.idle_timeout;
+        let sessions = self.0.sessions.lock().unwrap_or_else(|e| e.into_inner());
+        sessions
+            .values()
+            .filter(|s| !s.activity.expired(idle))
+            .count()
+    }
+}
+
+pub fn router(options: ServerOptions) -> (Router, Handle) {
+    let shared = Arc::new(Shared {
+        options,
+        sessions: Mutex::new(HashMap::new()),
+    });
+    let router = Router::new()
+        .route("/api", get(entry_point))
+        .route("/api/", get(entry_point))
+        .route("/api/sessionMngr", post(logon))
+        .route("/api/sessionMngr/", post(logon))
+        .route("/api/logonSessions", get(list_sessions))
+        .route("/api/logonSessions/", get(list_sessions))
+        .route(
+            "/api/logonSessions/{id}",
+            get(get_session).delete(delete_session),
+        )
+        .route("/api/cloud", get(cloud))
+        .route("/api/backupServers", get(backup_servers))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(shared.clone());
+    (router, Handle(shared))
+}
+
+type Shared_ = State<Arc<Shared>>;
+
+fn origin(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| !h.is_empty() && !h.contains(['/', ' ', '"', '<']))
+        .unwrap_or("localhost");
+    format!("http://{host}")
+}
+
+fn wants_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|a| a.to_str().ok())
+        .is_some_and(|a| a.contains("application/json"))
+}
+
+fn link(origin: &str, rel: &str, link_type: Option<&str>, path: &str, name: Option<&str>) -> Node {
+    let mut node = Node::new("Link").attr("Rel", rel);
+    if let Some(t) = link_type {
+        node = node.attr("Type", t);
+    }
+    node = node.attr("Href", format!("{origin}/api/{path}"));
+    if let Some(n) = name {
+        node = node.attr("Name", n);
+    }
+    node
+}
+
+/// A representation as XML, or as JSON when the client asks for it.
+fn respond(shared: &Shared, headers: &HeaderMap, status: StatusCode, node: &Node) -> Response {
+    if wants_json(headers) {
+        let body = serde_json::to_string(&to_json(node)).expect("JSON of strings serializes");
+        (
+            status,
+            [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+            body,
+        )
+            .into_response()
+    } else {
+        let body = to_xml(node, shared.namespace(), &shared.options.style);
+        (
+            status,
+            [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
+            body,
+        )
+            .into_response()
+    }
+}
+
+/// The documented JSON mapping: child elements become properties, `Links` an array,
+/// list resources an array under their name, `Href` and `Type` last.
+fn to_json(node: &Node) -> serde_json::Value {
+    use serde_json::{Map, Value};
+    if node.name == "LogonSessions" {
+        let items: Vec<Value> = node.children.iter().map(to_json).collect();
+        let mut map = Map::new();
+        map.insert("LogonSessions".into(), Value::Array(items));
+        return Value::Object(map);
+    }
+    if node.name == "Error" {
+        let mut map = Map::new();
+        map.insert("FirstChanceExceptionMessage".into(), Value::Null);
+        map.insert(
+            "Message".into(),
+            Value::String(node.get("Message").unwrap_or("").into()),
+        );
+        map.insert("StackTrace".into(), Value::Null);
+        map.insert("Status".into(), Value::Null);
+        let code: i64 = node
+            .get("StatusCode")
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(500);
+        map.insert("StatusCode".into(), Value::from(code));
+        return Value::Object(map);
+    }
+    let mut map = Map::new();
+    for child in &node.children {
+        let value = match child.name.as_str() {
+            "Links" => Value::Array(
+                child
+                    .children
+                    .iter()
+                    .map(|l| {
+                        let mut link = Map::new();
+                        for key in ["Rel", "Href", "Type", "Name"] {
+                            if let Some(v) = l.get(key) {
+                                link.insert(key.into(), Value::String(v.into()));
+                            }
+                        }
+                        Value::Object(link)
+                    })
+                    .collect(),
+            ),
+            "SupportedVersions" => Value::Array(child.children.iter().map(to_json).collect()),
+            _ if !child.children.is_empty() => to_json(child),
+            _ => Value::String(child.text.clone().unwrap_or_default()),
+        };
+        map.insert(child.name.clone(), value);
+    }
+    for (k, v) in &node.attrs {
+        if k != "Href" && k != "Type" {
+            map.insert(k.clone(), Value::String(v.clone()));
+        }
+    }
+    for key in ["Href", "Type"] {
+        if let Some(v) = node.get(key) {
+            map.insert(key.into(), Value::String(v.into()));
+        }
+    }
+    Value::Object(map)
+}
+
+fn error(shared: &Shared, headers: &HeaderMap, status: StatusCode, message: &str) -> Response {
+    let node = Node::new("Error")
+        .attr("Message", message)
+        .attr("StatusCode", status.as_u16().to_string());
+    let mut response = respond(shared, headers, status, &node);
+    if status == StatusCode::UNAUTHORIZED {
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            "Basic Realm=RestSvc".parse().expect("a valid header"),
+        );
+    }
+    response
+}
+
+async fn not_found(State(shared): Shared_, headers: HeaderMap) -> Response {
+    error(
+        &shared,
+        &headers,
+        StatusCode::NOT_FOUND,
+        "The requested resource was not found.",
+    )
+}
+
+async fn method_not_allowed(State(shared): Shared_, headers: HeaderMap) -> Response {
+    error(
+        &shared,
+        &headers,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "The HTTP method is not allowed for this resource.",
+    )
+}
+
+async fn entry_point(State(shared): Shared_, headers: HeaderMap) -> Response {
+    let o = origin(&headers);
+    let versions = VERSIONS.iter().map(|v| {
+        Node::new("SupportedVersion")
+            .attr("Name", *v)
+            .child(Node::new("Links").child(link(
+                &o,
+                "Create",
+                Some("LogonSession"),
+                &format!("sessionMngr/?v={v}"),
+                None,
+            )))
+    });
+    let node = Node::new("EnterpriseManager")
+        .attr("Type", "EnterpriseManager")
+        .attr("Href", format!("{o}/api/"))
+        .child(
+            Node::new("Links")
+                .child(link(
+                    &o,
+                    "Down",
+                    Some("LogonSessionList"),
+                    "logonSessions",
+                    None,
+                ))
+                .child(link(
+                    &o,
+                    "Create",
+                    Some("LogonSession"),
+                    "sessionMngr/?v=latest",
+                    None,
+                )),
+        )
+        .child(Node::new("SupportedVersions").children(versions));
+    respond(&shared, &headers, StatusCode::OK, &node)
+}
+
+fn session_node(shared: &Shared, origin: &str, session: &Session) -> Node {
+    let href = format!("{origin}/api/logonSessions/{}", session.id);
+    let mut links = vec![link(origin, "Up", Some("EnterpriseManager"), "", None)];
+    if session.tenant {
+        links.push(link(
+            origin,
+            "Down",
+            Some("CloudConnectService"),
+            "cloud",
+            None,
+        ));
+    } else {
+        links.extend(
+            ADMIN_LINKS
+                .iter()
+                .map(|(r, t, p, n)| link(origin, r, *t, p, *n)),
+        );
+        if shared.options.style.extra_links {
+            links.extend(
+                NEWER_LINKS
+                    .iter()
+                    .map(|(r, t, p, n)| link(origin, r, *t, p, *n)),
+            );
+        }
+    }
+    if !shared.has(Fault::NoDeleteLink) {
+        links.push(
+            Node::new("Link")
+                .attr("Rel", "Delete")
+                .attr("Type", "LogonSession")
+                .attr("Href", href.clone()),
+        );
+    }
+    Node::new("LogonSession")
+        .attr("Type", "LogonSession")
+        .attr("Href", href)
+        .child(Node::new("Links").children(links))
+        .child(Node::new("UserName").text(session.user_name.clone()))
+        .child(Node::new("SessionId").text(session.id.clone()))
+}
+
+/// The tenant's credentials from a `LoginSpec` body, XML or JSON; `Err` for a malformed body.
+fn tenant_credentials(body: &str) -> Result<Option<(String, String)>, String> {
+    let trimmed = body.trim_start();
+    if trimmed.starts_with('{') {
+        let value: serde_json::Value =
+            serde_json::from_str(trimmed).map_err(|e| format!("malformed JSON: {e}"))?;
+        let Some(tc) = value.get("TenantCredentials") else {
+            return Ok(None);
+        };
+        let field = |k: &str| tc.get(k).and_then(|v| v.as_str()).map(str::to_string);
+        return match (field("Username"), field("Password")) {
+            (Some(u), Some(p)) => Ok(Some((u, p))),
+            _ => Err("TenantCredentials needs Username and Password".into()),
+        };
+    }
+    let doc = roxmltree::Document::parse(trimmed).map_err(|e| format!("malformed XML: {e}"))?;
+    let root = doc.root_element();
+    if root.tag_name().name() != "LoginSpec" {
+        return Err(format!(
+            "expected a LoginSpec, found <{}>",
+            root.tag_name().name()
+        ));
+    }
+    let Some(tc) = root
+        .children()
+        .find(|c| c.is_element() && c.tag_name().name() == "TenantCredentials")
+    else {
+        return Ok(None);
+    };
+    let field = |k: &str| {
+        tc.children()
+            .find(|c| c.is_element() && c.tag_name().name() == k)
+            .map(|c| c.text().unwrap_or("").to_string())
+    };
+    match (field("Username"), field("Password")) {
+        (Some(u), Some(p)) => Ok(Some((u, p))),
+        _ => Err("TenantCredentials needs Username and Password".into()),
+    }
+}
+
+fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let encoded = value
+        .strip_prefix("Basic ")
+        .or_else(|| value.strip_prefix("basic "))?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (user, password) = text.split_once(':')?;
+    Some((user.to_string(), password.to_string()))
+}
+
+/// Whether `user` names the account `expected`, with or without a `DOMAIN\` prefix.
+fn same_account(user: &str, expected: &str) -> bool {
+    let bare = user.rsplit('\\').next().unwrap_or(user);
+    bare.eq_ignore_ascii_case(expected) || user.eq_ignore_ascii_case(expected)
+}
+
+async fn logon(
+    State(shared): Shared_,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    if let Some(v) = query.get("v") {
+        if v != "latest" && !VERSIONS.contains(&v.as_str()) {
+            return error(
+                &shared,
+                &headers,
+                StatusCode::BAD_REQUEST,
+                &format!("Unsupported API version '{v}'."),
+            );
+        }
+    }
+    let body = match body {
+        Ok(b) => b,
+        Err(e) => {
+            return error(
+                &shared,
+                &headers,
+                e.status(),
+                "The request body could not be read.",
+            )
+        }
+    };
+    let text = String::from_utf8_lossy(&body);
+    let creds = &shared.options.credentials;
+    let accept_any = shared.has(Fault::AcceptAnyPassword);
+    let session = if text.trim().is_empty() {
+        None
+    } else {
+        match tenant_credentials(&text) {
+            Ok(found) => found.map(|(user, password)| (user, password, true)),
+            Err(_) if shared.has(Fault::AcceptMalformedBody) => Some((
+                creds.tenant_user.clone(),
+                creds.tenant_password.clone(),
+                true,
+            )),
+            Err(why) => {
+                return error(
+                    &shared,
+                    &headers,
+                    StatusCode::BAD_REQUEST,
+                    &format!("The LoginSpec is not valid: {why}"),
+                )
+            }
+        }
+    };
+    let (user_name, tenant) = match session {
+        Some((user, password, true)) => {
+            let ok = constant_time_eq(user.as_bytes(), creds.tenant_user.as_bytes())
+                & constant_time_eq(password.as_bytes(), creds.tenant_password.as_bytes());
+            if !ok && !accept_any {
+                return error(
+                    &shared,
+                    &headers,
+                    StatusCode::UNAUTHORIZED,
+                    "Tenant credentials are not valid.",
+                );
+            }
+            (user, true)
+        }
+        _ => {
+            let Some((user, password)) = basic_credentials(&headers) else {
+                return error(
+                    &shared,
+                    &headers,
+                    StatusCode::UNAUTHORIZED,
+                    "Authentication is required.",
+                );
+            };
+            let ok = same_account(&user, &creds.user)
+                & constant_time_eq(password.as_bytes(), creds.password.as_bytes());
+            if !ok && !accept_any {
+                return error(
+                    &shared,
+                    &headers,
+                    StatusCode::UNAUTHORIZED,
+                    "Login failed: the user name or password is incorrect.",
+                );
+            }
+            let bare = user.rsplit('\\').next().unwrap_or(&user).to_string();
+            (format!("{DOMAIN}\\{bare}"), false)
+        }
+    };
+    let id = random_uuid();
+    let token = base64::engine::general_purpose::STANDARD.encode(id.as_bytes());
+    let session = Session {
+        id: id.clone(),
+        token: token.clone(),
+        user_name,
+        tenant,
+        activity: Activity::now(),
+    };
+    let node = session_node(&shared, &origin(&headers), &session);
+    shared
+        .sessions
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(id, session);
+    let mut response = respond(&shared, &headers, StatusCode::CREATED, &node);
+    let h = response.headers_mut();
+    h.insert(
+        "X-RestSvcSessionId",
+        token.parse().expect("base64 is a valid header"),
+    );
+    h.insert(
+        header::SET_COOKIE,
+        format!("X-RestSvcSessionId={token}; Path=/api;")
+            .parse()
+            .expect("a valid header"),
+    );
+    response
+}
+
+/// The session a request belongs to: the cookie wins over the header, as on the real server.
+fn authenticate(shared: &Shared, headers: &HeaderMap) -> Result<Session, Response> {
+    let from_cookie = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == "X-RestSvcSessionId")
+        .map(|(_, value)| value.to_string());
+    let from_header = headers
+        .get("X-RestSvcSessionId")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let Some(token) = from_cookie.or(from_header) else {
+        if shared.has(Fault::IgnoreMissingToken) {
+            return Ok(anonymous_admin());
+        }
+        return Err(error(
+            shared,
+            headers,
+            StatusCode::UNAUTHORIZED,
+            "Authentication is required: no X-RestSvcSessionId.",
+        ));
+    };
+    let idle = shared.options.idle_timeout;
+    let mut sessions = shared.sessions.lock().unwrap_or_else(|e| e.into_inner());
+    let found = sessions
+        .values()
+        .find(|s| constant_time_eq(s.token.as_bytes(), token.as_bytes()))
+        .map(|s| s.id.clone());
+    match found {
+        Some(id) if sessions[&id].activity.expired(idle) => {
+            sessions.remove(&id);
+            drop(sessions);
+            Err(error(
+                shared,
+                headers,
+                StatusCode::UNAUTHORIZED,
+                "The session has expired.",
+            ))
+        }
+        Some(id) => {
+            let session = sessions.get_mut(&id).expect("found above");
+            session.activity.touch();
+            Ok(session.clone())
+        }
+        None if shared.has(Fault::AcceptAnyToken) => Ok(anonymous_admin()),
+        None => {
+            drop(sessions);
+            Err(error(
+                shared,
+                headers,
+                StatusCode::UNAUTHORIZED,
+                "The session is not valid or has ended.",
+            ))
+        }
+    }
+}
+
+fn anonymous_admin() -> Session {
+    Session {
+        id: random_uuid(),
+        token: String::new(),
+        user_name: format!("{DOMAIN}\\anonymous"),
+        tenant: false,
+        activity: Activity::now(),
+    }
+}
+
+/// Whether `caller` may see `session`: an administrator sees administrators'
+/// sessions, a tenant only its own.
+fn visible(shared: &Shared, caller: &Session, session: &Session) -> bool {
+    session.id == caller.id
+        || (!caller.tenant && !session.tenant)
+        || (caller.tenant && shared.has(Fault::TenantSeesAll))
+}
+
+async fn list_sessions(State(shared): Shared_, headers: HeaderMap) -> Response {
+    let caller = match authenticate(&shared, &headers) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let o = origin(&headers);
+    let idle = shared.options.idle_timeout;
+    let mut listed: Vec<Session> = {
+        let sessions = shared.sessions.lock().unwrap_or_else(|e| e.into_inner());
+        sessions
+            .values()
+            .filter(|s| !s.activity.expired(idle) && visible(&shared, &caller, s))
+            .cloned()
+            .collect()
+    };
+    listed.sort_by(|a, b| a.activity.created.cmp(&b.activity.created));
+    let node =
+        Node::new("LogonSessions").children(listed.iter().map(|s| session_node(&shared, &o, s)));
+    respond(&shared, &headers, StatusCode::OK, &node)
+}
+
+fn find_visible(shared: &Shared, headers: &HeaderMap, id: &str) -> Result<Session, Response> {
+    let caller = authenticate(shared, headers)?;
+    let found = shared
+        .sessions
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(id)
+        .cloned();
+    match found {
+        Some(s) if visible(shared, &caller, &s) => Ok(s),
+        Some(_) => Err(error(
+            shared,
+            headers,
+            StatusCode::FORBIDDEN,
+            "Access to this logon session is denied.",
+        )),
+        None => Err(error(
+            shared,
+            headers,
+            StatusCode::NOT_FOUND,
+            &format!("Logon session '{id}' was not found."),
+        )),
+    }
+}
+
+async fn get_session(
+    State(shared): Shared_,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    match find_visible(&shared, &headers, &id) {
+        Ok(s) => respond(
+            &shared,
+            &headers,
+            StatusCode::OK,
+            &session_node(&shared, &origin(&headers), &s),
+        ),
+        Err(r) => r,
+    }
+}
+
+async fn delete_session(
+    State(shared): Shared_,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    match find_visible(&shared, &headers, &id) {
+        Ok(s) => {
+            if !shared.has(Fault::KeepEndedSessions) {
+                shared
+                    .sessions
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .remove(&s.id);
+            }
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(r) => r,
+    }
+}
+
+async fn cloud(State(shared): Shared_, headers: HeaderMap) -> Response {
+    let caller = match authenticate(&shared, &headers) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let o = origin(&headers);
+    let mut links = vec![Node::new("Link")
+        .attr("Rel", "Up")
+        .attr("Type", "LogonSession")
+        .attr("Href", format!("{o}/api/logonSessions/{}", caller.id))];
+    links.extend(
+        CLOUD_LINKS
+            .iter()
+            .map(|(t, p)| link(&o, "Down", Some(t), p, None)),
+    );
+    let node = Node::new("CloudConnectService")
+        .attr("Type", "CloudConnectService")
+        .attr("Href", format!("{o}/api/cloud"))
+        .child(Node::new("Links").children(links));
+    respond(&shared, &headers, StatusCode::OK, &node)
+}
+
+async fn backup_servers(State(shared): Shared_, headers: HeaderMap) -> Response {
+    let caller = match authenticate(&shared, &headers) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    if caller.tenant && !shared.has(Fault::TenantAdminAccess) {
+        return error(
+            &shared,
+            &headers,
+            StatusCode::FORBIDDEN,
+            "Tenants have no access to this resource.",
+        );
+    }
+    respond(
+        &shared,
+        &headers,
+        StatusCode::OK,
+        &Node::new("EntityReferences"),
+    )
+}
