@@ -76,7 +76,11 @@ pub fn run_scenario(loaded: &LoadedScenario, options: &Arc<RunOptions>) -> Scena
     vars.set("base_url", Value::One(options.base_url.to_string()), false);
     for (name, template) in &scenario.vars {
         match vars.expand(template) {
-            Ok(v) => vars.set(name, Value::One(v), false),
+            Ok(v) => {
+                // A value made from a secret is a secret.
+                let secret = vars.redactor.redact(&v) != v;
+                vars.set(name, Value::One(v), secret)
+            }
             Err(why) => {
                 let why = vars.redactor.redact(&format!("var `{name}`: {why}"));
                 return failed_setup(why, outcome);

@@ -9,7 +9,7 @@ use super::scenario::ScenarioState;
 use super::vars::Value;
 use crate::golden::bless;
 use crate::report::{Phase, Status, StepOutcome};
-use crate::scenario::model::{Capture, CaptureSource, Check, HeaderCheck, Step};
+use crate::scenario::model::{Capture, CaptureSource, Check, Step, TextCheck};
 use crate::scenario::GoldenEntry;
 use crate::xml::canonical::Element;
 use crate::xml::compare;
@@ -226,15 +226,14 @@ fn check_and_capture(
             joined.clone()
         };
         match check {
-            HeaderCheck::Present(true) | HeaderCheck::Absent(false) if values.is_empty() => {
+            TextCheck::Present(true) | TextCheck::Absent(false) if values.is_empty() => {
                 failures.push(format!("header {name} is missing"))
             }
-            HeaderCheck::Absent(true) | HeaderCheck::Present(false) if !values.is_empty() => {
-                failures.push(format!(
+            TextCheck::Absent(true) | TextCheck::Present(false) if !values.is_empty() => failures
+                .push(format!(
                     "header {name} is present ({shown}), expected it absent"
-                ))
-            }
-            HeaderCheck::Equals(t) => match state.vars.expand(t) {
+                )),
+            TextCheck::Equals(t) => match state.vars.expand(t) {
                 Ok(want) if values.is_empty() => {
                     failures.push(format!("header {name} is missing, expected {want:?}"))
                 }
@@ -244,11 +243,11 @@ fn check_and_capture(
                 Ok(_) => {}
                 Err(e) => failures.push(format!("header {name}: {e}")),
             },
-            HeaderCheck::Matches(re) if values.is_empty() => failures.push(format!(
+            TextCheck::Matches(re) if values.is_empty() => failures.push(format!(
                 "header {name} is missing, expected it to match /{}/",
                 re.0
             )),
-            HeaderCheck::Matches(re) if !re.0.is_match(&joined) => failures.push(format!(
+            TextCheck::Matches(re) if !re.0.is_match(&joined) => failures.push(format!(
                 "header {name} is {shown:?}, which does not match /{}/",
                 re.0
             )),
@@ -256,6 +255,33 @@ fn check_and_capture(
         }
     }
 
+    if let Some(check) = &expect.text {
+        let body = exchange.body.as_str();
+        match check {
+            TextCheck::Present(true) | TextCheck::Absent(false) if body.is_empty() => {
+                failures.push("the body is empty, expected text".into())
+            }
+            TextCheck::Absent(true) | TextCheck::Present(false) if !body.is_empty() => failures
+                .push(format!(
+                    "the body is {:?}, expected it empty",
+                    excerpt(body)
+                )),
+            TextCheck::Equals(t) => match state.vars.expand(t) {
+                Ok(want) if body != want => failures.push(format!(
+                    "the body is {:?}, expected {want:?}",
+                    excerpt(body)
+                )),
+                Ok(_) => {}
+                Err(e) => failures.push(format!("expected text: {e}")),
+            },
+            TextCheck::Matches(re) if !re.0.is_match(body) => failures.push(format!(
+                "the body {:?} does not match /{}/",
+                excerpt(body),
+                re.0
+            )),
+            _ => {}
+        }
+    }
     let needs_xml = expect.golden.is_some()
         || !expect.body.is_empty()
         || step
@@ -509,5 +535,14 @@ fn bless_golden(
     match bless::write(&entry.path, &element) {
         Ok(()) => outcome.blessed = Some(entry.path.display().to_string()),
         Err(e) => failures.push(e.to_string()),
+    }
+}
+
+/// The start of a long body, for a failure message.
+fn excerpt(body: &str) -> String {
+    const LIMIT: usize = 200;
+    match body.char_indices().nth(LIMIT) {
+        Some((i, _)) => format!("{}...", &body[..i]),
+        None => body.to_string(),
     }
 }

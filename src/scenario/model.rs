@@ -114,7 +114,9 @@ pub struct Expect {
     /// One code or a list; when left out, any 2xx passes.
     pub status: Option<StatusSet>,
     #[serde(default)]
-    pub headers: BTreeMap<String, HeaderCheck>,
+    pub headers: BTreeMap<String, TextCheck>,
+    /// A check on the body as text, for responses that are not XML.
+    pub text: Option<TextCheck>,
     /// Relative to the golden directory.
     pub golden: Option<PathBuf>,
     #[serde(default)]
@@ -239,8 +241,8 @@ impl<'de> Deserialize<'de> for SelectorTemplate {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(try_from = "RawHeaderCheck")]
-pub enum HeaderCheck {
+#[serde(try_from = "RawTextCheck")]
+pub enum TextCheck {
     Equals(Template),
     Matches(Regex),
     Present(bool),
@@ -249,21 +251,21 @@ pub enum HeaderCheck {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawHeaderCheck {
+struct RawTextCheck {
     equals: Option<Template>,
     matches: Option<Regex>,
     present: Option<bool>,
     absent: Option<bool>,
 }
 
-impl TryFrom<RawHeaderCheck> for HeaderCheck {
+impl TryFrom<RawTextCheck> for TextCheck {
     type Error = String;
-    fn try_from(raw: RawHeaderCheck) -> Result<Self, String> {
+    fn try_from(raw: RawTextCheck) -> Result<Self, String> {
         let mut checks = Vec::new();
-        checks.extend(raw.equals.map(HeaderCheck::Equals));
-        checks.extend(raw.matches.map(HeaderCheck::Matches));
-        checks.extend(raw.present.map(HeaderCheck::Present));
-        checks.extend(raw.absent.map(HeaderCheck::Absent));
+        checks.extend(raw.equals.map(TextCheck::Equals));
+        checks.extend(raw.matches.map(TextCheck::Matches));
+        checks.extend(raw.present.map(TextCheck::Present));
+        checks.extend(raw.absent.map(TextCheck::Absent));
         match checks.len() {
             1 => Ok(checks.pop().expect("one check")),
             0 => Err("a header check needs one of `equals`, `matches`, `present`, `absent`".into()),
@@ -451,9 +453,12 @@ impl Expect {
     pub fn templates(&self) -> Vec<(String, &Template)> {
         let mut out = Vec::new();
         for (k, c) in &self.headers {
-            if let HeaderCheck::Equals(t) = c {
+            if let TextCheck::Equals(t) = c {
                 out.push((format!("expected header {k}"), t));
             }
+        }
+        if let Some(TextCheck::Equals(t)) = &self.text {
+            out.push(("expected text".to_string(), t));
         }
         for a in &self.body {
             out.push((format!("selector {}", a.select), &a.select.template));
