@@ -45,9 +45,16 @@ pub fn install_crypto_provider() {
 }
 
 pub fn build(options: &ClientOptions) -> Result<reqwest::blocking::Client, String> {
+    build_with_cookies(options, true)
+}
+
+pub fn build_with_cookies(
+    options: &ClientOptions,
+    cookies: bool,
+) -> Result<reqwest::blocking::Client, String> {
     install_crypto_provider();
     let mut builder = reqwest::blocking::Client::builder()
-        .cookie_store(true)
+        .cookie_store(cookies)
         .redirect(reqwest::redirect::Policy::none())
         .timeout(options.timeout)
         .connect_timeout(options.connect_timeout)

@@ -15,6 +15,8 @@ use crate::scenario::LoadedScenario;
 /// What a running scenario carries from step to step.
 pub struct ScenarioState {
     pub client: reqwest::blocking::Client,
+    /// For requests with `cookies: false`, built when first needed.
+    pub cookieless: Option<reqwest::blocking::Client>,
     pub options: Arc<RunOptions>,
     pub vars: Variables,
     /// The `{{origin}}` the server reported first; the same everywhere after.
@@ -89,6 +91,7 @@ pub fn run_scenario(loaded: &LoadedScenario, options: &Arc<RunOptions>) -> Scena
     }
     let mut state = ScenarioState {
         client,
+        cookieless: None,
         options: options.clone(),
         vars,
         origin: None,

@@ -57,6 +57,14 @@ pub struct Request {
     /// Relative to the scenario file.
     pub body_file: Option<PathBuf>,
     pub auth: Option<Auth>,
+    /// `false`: send no cookies and keep none from the response, so a second
+    /// logon in one scenario does not replace the first one's session cookie.
+    #[serde(default = "yes")]
+    pub cookies: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -1,0 +1,453 @@
+//! The reference server and the shipped suite together: the suite passes against
+//! any server that writes the documented meaning, fails (naming a step) against a
+//! server broken in each documented way, and the server survives bad input and load.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sessionconf::credentials::Credentials;
+use sessionconf::report::{self, ScenarioOutcome, Status};
+use sessionconf::run::{run_scenario, RunOptions};
+use sessionconf::scenario::{load_suite, SuiteSource};
+use sessionconf::server::{start, Dialect, Fault, RunningServer, ServerOptions, Style};
+
+fn serve(dialect: Dialect, options: ServerOptions) -> RunningServer {
+    start(dialect, options, ([127, 0, 0, 1], 0).into()).expect("the reference server starts")
+}
+
+fn run_suite(dialect: Dialect, server: &RunningServer) -> Vec<ScenarioOutcome> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let source = SuiteSource {
+        scenarios_dir: root.join("scenarios"),
+        golden_dir: root.join("golden"),
+        dialects: vec![dialect.name().to_string()],
+        allow_missing_goldens: false,
+    };
+    let suite = load_suite(&source).expect("the shipped suite loads");
+    assert!(
+        suite.len() >= 5,
+        "the {} suite has its scenarios",
+        dialect.name()
+    );
+    let mut options = RunOptions::new(server.base_url().parse().unwrap());
+    options.client.timeout = Duration::from_secs(10);
+    let options = Arc::new(options);
+    suite.iter().map(|s| run_scenario(s, &options)).collect()
+}
+
+fn failures(outcomes: &[ScenarioOutcome]) -> Vec<String> {
+    outcomes
+        .iter()
+        .filter(|o| !o.passed())
+        .map(|o| report::console::render(o, false))
+        .collect()
+}
+
+fn styles() -> Vec<(&'static str, Style)> {
+    vec![
+        ("default", Style::default()),
+        (
+            "prefixed",
+            Style {
+                prefix: Some("v".into()),
+                ..Style::default()
+            },
+        ),
+        (
+            "indented with a declaration",
+            Style {
+                indent: true,
+                declaration: true,
+                ..Style::default()
+            },
+        ),
+        (
+            "newer server: attributes reversed, schema namespaces, more links",
+            Style {
+                reverse_attributes: true,
+                schema_namespaces: true,
+                extra_links: true,
+                ..Style::default()
+            },
+        ),
+        (
+            "everything at once",
+            Style {
+                prefix: Some("ns0".into()),
+                indent: true,
+                reverse_attributes: true,
+                schema_namespaces: true,
+                declaration: true,
+                extra_links: true,
+            },
+        ),
+    ]
+}
+
+#[test]
+fn the_suite_passes_against_every_way_of_writing_the_same_documents() {
+    for dialect in Dialect::ALL {
+        for (label, style) in styles() {
+            let mut options = ServerOptions::new(dialect);
+            options.style = style;
+            let server = serve(dialect, options);
+            let outcomes = run_suite(dialect, &server);
+            let failed = failures(&outcomes);
+            assert!(
+                failed.is_empty(),
+                "{} / {label}:\n{}",
+                dialect.name(),
+                failed.join("\n")
+            );
+            assert_eq!(
+                server.open_sessions(),
+                0,
+                "{} / {label}: the suite left sessions open",
+                dialect.name()
+            );
+        }
+    }
+}
+
+#[test]
+fn the_suite_fails_against_each_broken_server_and_names_the_step() {
+    for dialect in Dialect::ALL {
+        for fault in Fault::ALL.into_iter().filter(|f| f.applies_to(dialect)) {
+            let mut options = ServerOptions::new(dialect);
+            options.faults = vec![fault];
+            let server = serve(dialect, options);
+            let outcomes = run_suite(dialect, &server);
+            let failed: Vec<&ScenarioOutcome> = outcomes.iter().filter(|o| !o.passed()).collect();
+            assert!(
+                !failed.is_empty(),
+                "{} with fault {}: the suite passed",
+                dialect.name(),
+                fault.name()
+            );
+            for outcome in failed {
+                let step = outcome
+                    .steps
+                    .iter()
+                    .find(|s| s.status == Status::Failed)
+                    .expect("a failed scenario has a failed step");
+                assert!(
+                    !step.failures.is_empty(),
+                    "{}: a failed step says why",
+                    outcome.id
+                );
+                let text = report::console::render(outcome, false);
+                assert!(text.contains(&format!("`{}`", step.name)), "{text}");
+            }
+        }
+    }
+}
+
+fn client() -> reqwest::blocking::Client {
+    sessionconf::run::client::install_crypto_provider();
+    reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap()
+}
+
+fn admin_logon(http: &reqwest::blocking::Client, base: &str) -> (String, String) {
+    let c = Credentials::from_env();
+    let r = http
+        .post(format!("{base}sessionMngr/?v=latest"))
+        .basic_auth(&c.user, Some(&c.password))
+        .send()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let token = r.headers()["X-RestSvcSessionId"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let body = r.text().unwrap();
+    let doc = roxmltree::Document::parse(&body).unwrap();
+    let delete = doc
+        .descendants()
+        .find(|n| n.attribute("Rel") == Some("Delete"))
+        .and_then(|n| n.attribute("Href"))
+        .unwrap()
+        .to_string();
+    (token, delete)
+}
+
+#[test]
+fn many_clients_at_once_leave_no_session_and_get_no_error() {
+    let server = serve(Dialect::VeeamEm, ServerOptions::new(Dialect::VeeamEm));
+    let base = server.base_url();
+    let threads: Vec<_> = (0..64)
+        .map(|_| {
+            let base = base.clone();
+            std::thread::spawn(move || {
+                let http = client();
+                for _ in 0..5 {
+                    let (token, delete) = admin_logon(&http, &base);
+                    let listed = http
+                        .get(format!("{base}logonSessions"))
+                        .header("X-RestSvcSessionId", &token)
+                        .send()
+                        .unwrap();
+                    assert_eq!(listed.status().as_u16(), 200);
+                    let out = http
+                        .delete(&delete)
+                        .header("X-RestSvcSessionId", &token)
+                        .send()
+                        .unwrap();
+                    assert_eq!(out.status().as_u16(), 204);
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().expect("a client thread failed");
+    }
+    assert_eq!(server.open_sessions(), 0);
+}
+
+#[test]
+fn bad_requests_get_documented_errors_and_leave_the_state_intact() {
+    let server = serve(Dialect::VeeamEm, ServerOptions::new(Dialect::VeeamEm));
+    let base = server.base_url();
+    let http = client();
+    let (token, delete) = admin_logon(&http, &base);
+    let expect_error = |r: reqwest::blocking::Response, code: u16| {
+        assert_eq!(r.status().as_u16(), code);
+        let body = r.text().unwrap();
+        let doc = roxmltree::Document::parse(&body).unwrap_or_else(|e| panic!("{e}: {body}"));
+        let root = doc.root_element();
+        assert_eq!(root.tag_name().name(), "Error");
+        assert_eq!(
+            root.tag_name().namespace(),
+            Some("http://www.veeam.com/ent/v1.0")
+        );
+        assert_eq!(
+            root.attribute("StatusCode"),
+            Some(code.to_string().as_str())
+        );
+    };
+    for body in ["<LoginSpec", "{not json", "<Other/>", "\u{0}\u{1}"] {
+        expect_error(
+            http.post(format!("{base}sessionMngr/?v=latest"))
+                .body(body)
+                .send()
+                .unwrap(),
+            400,
+        );
+    }
+    expect_error(
+        http.post(format!("{base}sessionMngr/?v=v9_9"))
+            .send()
+            .unwrap(),
+        400,
+    );
+    expect_error(
+        http.put(format!("{base}logonSessions")).send().unwrap(),
+        405,
+    );
+    expect_error(
+        http.get(format!("{base}no/such/thing")).send().unwrap(),
+        404,
+    );
+    let huge = vec![b'<'; 10 * 1024 * 1024];
+    let r = http
+        .post(format!("{base}sessionMngr/?v=latest"))
+        .body(huge)
+        .send();
+    if let Ok(r) = r {
+        // The server may also close the connection before reading it all.
+        assert_eq!(r.status().as_u16(), 413);
+    }
+    expect_error(
+        http.get(format!("{base}logonSessions/nope"))
+            .header("X-RestSvcSessionId", &token)
+            .send()
+            .unwrap(),
+        404,
+    );
+    assert_eq!(
+        server.open_sessions(),
+        1,
+        "bad requests made or lost no session"
+    );
+    let out = http
+        .delete(&delete)
+        .header("X-RestSvcSessionId", &token)
+        .send()
+        .unwrap();
+    assert_eq!(out.status().as_u16(), 204);
+    assert_eq!(server.open_sessions(), 0);
+}
+
+#[test]
+fn json_follows_the_documented_mapping() {
+    let server = serve(Dialect::VeeamEm, ServerOptions::new(Dialect::VeeamEm));
+    let base = server.base_url();
+    let http = client();
+    let c = Credentials::from_env();
+    let r = http
+        .post(format!("{base}sessionMngr/?v=latest"))
+        .basic_auth(&c.user, Some(&c.password))
+        .header("Accept", "application/json")
+        .send()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let token = r.headers()["X-RestSvcSessionId"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let v: serde_json::Value = serde_json::from_str(&r.text().unwrap()).unwrap();
+    let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        ["Links", "UserName", "SessionId", "Href", "Type"],
+        "Href and Type come last"
+    );
+    let links = v["Links"].as_array().unwrap();
+    assert!(links
+        .iter()
+        .any(|l| l["Rel"] == "Delete" && l["Type"] == "LogonSession"));
+    assert_eq!(links[0].as_object().unwrap().keys().next().unwrap(), "Rel");
+    let list: serde_json::Value = http
+        .get(format!("{base}logonSessions"))
+        .header("Accept", "application/json")
+        .header("X-RestSvcSessionId", &token)
+        .send()
+        .unwrap()
+        .text()
+        .map(|t| serde_json::from_str(&t).unwrap())
+        .unwrap();
+    assert_eq!(list["LogonSessions"][0]["SessionId"], v["SessionId"]);
+    let err: serde_json::Value = http
+        .get(format!("{base}logonSessions"))
+        .header("Accept", "application/json")
+        .send()
+        .unwrap()
+        .text()
+        .map(|t| serde_json::from_str(&t).unwrap())
+        .unwrap();
+    assert_eq!(err["StatusCode"], 401);
+    assert!(err["FirstChanceExceptionMessage"].is_null() && err["Message"].is_string());
+    let href = v["Href"].as_str().unwrap();
+    let out = http
+        .delete(href)
+        .header("X-RestSvcSessionId", &token)
+        .send()
+        .unwrap();
+    assert_eq!(out.status().as_u16(), 204);
+}
+
+#[test]
+fn idle_sessions_expire() {
+    let mut options = ServerOptions::new(Dialect::VeeamEm);
+    options.idle_timeout = Duration::from_millis(300);
+    let server = serve(Dialect::VeeamEm, options);
+    let base = server.base_url();
+    let http = client();
+    let (token, _) = admin_logon(&http, &base);
+    let ok = http
+        .get(format!("{base}logonSessions"))
+        .header("X-RestSvcSessionId", &token)
+        .send()
+        .unwrap();
+    assert_eq!(ok.status().as_u16(), 200);
+    std::thread::sleep(Duration::from_millis(600));
+    let expired = http
+        .get(format!("{base}logonSessions"))
+        .header("X-RestSvcSessionId", &token)
+        .send()
+        .unwrap();
+    assert_eq!(expired.status().as_u16(), 401);
+    assert_eq!(server.open_sessions(), 0);
+}
+
+#[test]
+fn commvault_login_over_json_and_logoff_of_listed_sessions_only() {
+    use base64::Engine;
+    let server = serve(Dialect::Commvault, ServerOptions::new(Dialect::Commvault));
+    let base = server.base_url();
+    let http = client();
+    let c = Credentials::from_env();
+    let login = |user: &str, password: &str| -> serde_json::Value {
+        http.post(format!("{base}Login"))
+            .header("Accept", "application/json")
+            .header("Content-Type", "application/json")
+            .body(
+                serde_json::json!({
+                    "username": user,
+                    "password": base64::engine::general_purpose::STANDARD.encode(password),
+                    "domain": "", "deviceId": "x", "mode": 4, "clientType": 30
+                })
+                .to_string(),
+            )
+            .send()
+            .unwrap()
+            .text()
+            .map(|t| serde_json::from_str(&t).unwrap())
+            .unwrap()
+    };
+    let failed = login(&c.user, "nope");
+    assert_eq!(failed["errList"][0]["errorCode"], 5);
+    let a = login(&c.user, &c.password);
+    let b = login(&c.user, &c.password);
+    assert_eq!(a["userName"], c.user.as_str());
+    let token_a = a["token"].as_str().unwrap().to_string();
+    let token_b = b["token"].as_str().unwrap().to_string();
+    assert!(token_a.starts_with("QSDK "));
+    let list: serde_json::Value = http
+        .get(format!("{base}Sessions"))
+        .header("Accept", "application/json")
+        .header("Authtoken", &token_a)
+        .send()
+        .unwrap()
+        .text()
+        .map(|t| serde_json::from_str(&t).unwrap())
+        .unwrap();
+    let ids: Vec<&str> = list["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["sessionId"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 2);
+    // End the second by id (the newer one is listed last).
+    let body = format!(
+        "<Api_LogoffUsersRequest><sessions val=\"{}\"/></Api_LogoffUsersRequest>",
+        ids[1]
+    );
+    let r = http
+        .delete(format!("{base}Sessions"))
+        .header("Authtoken", &token_a)
+        .body(body)
+        .send()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.text().unwrap().trim(), "<Api_LogoffUsersResponse />");
+    let refused = http
+        .get(format!("{base}Sessions"))
+        .header("Authtoken", &token_b)
+        .send()
+        .unwrap();
+    assert_eq!(refused.status().as_u16(), 401);
+    let out = http
+        .post(format!("{base}Logout"))
+        .header("Authtoken", &token_a)
+        .header("Content-type", "application/xml")
+        .send()
+        .unwrap();
+    assert_eq!(out.status().as_u16(), 200);
+    assert_eq!(out.text().unwrap(), "User logged out");
+    assert_eq!(server.open_sessions(), 0);
+    let again = http
+        .post(format!("{base}Logout"))
+        .header("Authtoken", &token_a)
+        .send()
+        .unwrap();
+    assert_eq!(again.status().as_u16(), 401);
+    assert_eq!(
+        again.text().unwrap(),
+        "Invalid authorization token provided."
+    );
+}
