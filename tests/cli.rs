@@ -1,0 +1,371 @@
+//! The `sessionconf` binary: exit codes, reports, bless in CI, serve, secrets in
+//! every output, and the README's example. Every child process is bounded in time.
+
+mod support;
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_sessionconf");
+
+struct Output {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn wait(mut child: Child, limit: Duration) -> Output {
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("sessionconf ran past {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stdout = String::new();
+    let mut stderr = String::new();
+    if let Some(mut out) = child.stdout.take() {
+        out.read_to_string(&mut stdout).unwrap();
+    }
+    if let Some(mut err) = child.stderr.take() {
+        err.read_to_string(&mut stderr).unwrap();
+    }
+    Output {
+        code: status.code().unwrap_or(-1),
+        stdout,
+        stderr,
+    }
+}
+
+fn command(args: &[&str], envs: &[(&str, &str)]) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("CI")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    cmd
+}
+
+fn sessionconf(args: &[&str], envs: &[(&str, &str)]) -> Output {
+    wait(
+        command(args, envs).spawn().unwrap(),
+        Duration::from_secs(120),
+    )
+}
+
+#[test]
+fn diff_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let golden = dir.path().join("g.xml");
+    let same = dir.path().join("same.xml");
+    let other = dir.path().join("other.xml");
+    let broken = dir.path().join("broken.xml");
+    std::fs::write(
+        &golden,
+        r#"<A xmlns="urn:a" Href="{{origin}}/s/{{id}}"><B>x</B></A>"#,
+    )
+    .unwrap();
+    std::fs::write(
+        &same,
+        "<p:A xmlns:p=\"urn:a\" Href=\"https://h/s/7\">\n  <p:B>x</p:B>\n</p:A>",
+    )
+    .unwrap();
+    std::fs::write(
+        &other,
+        r#"<A xmlns="urn:a" Href="https://h/s/7"><B>y</B></A>"#,
+    )
+    .unwrap();
+    std::fs::write(&broken, "<A><B></A>").unwrap();
+    let p = |p: &Path| p.to_str().unwrap().to_string();
+    let out = sessionconf(&["diff", &p(&golden), &p(&same), "--var", "id=7"], &[]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let out = sessionconf(&["diff", &p(&golden), &p(&other), "--var", "id=7"], &[]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout
+            .contains("/A/B/text(): expected \"x\", found \"y\""),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("-  <B>x</B>") && out.stdout.contains("+  <B>y</B>"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        !out.stdout.contains('\x1b'),
+        "no colour when NO_COLOR is set"
+    );
+    let out = sessionconf(&["diff", &p(&golden), &p(&broken), "--var", "id=7"], &[]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("broken.xml:1:"), "{}", out.stderr);
+    let out = sessionconf(&["diff", &p(&golden), &p(&same)], &[]);
+    assert_eq!(out.code, 2, "a placeholder without a value is an error");
+    assert!(out.stderr.contains("--var id=VALUE"), "{}", out.stderr);
+    let out = sessionconf(&["diff", "nowhere.xml", &p(&same)], &[]);
+    assert_eq!(out.code, 2);
+}
+
+#[test]
+fn check_validates_the_shipped_suite_and_locates_errors() {
+    let out = sessionconf(&["check"], &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("scenarios and"), "{}", out.stdout);
+    let suite = support::Suite::new();
+    suite.write(
+        "scenarios/test/a.yaml",
+        "name: a\nsteps:\n  - name: x\n    request: { path: y, verb: GET }\n",
+    );
+    let dir = suite.root().to_str().unwrap().to_string();
+    let out = sessionconf(
+        &[
+            "check",
+            "--scenarios",
+            &format!("{dir}/scenarios"),
+            "--golden-dir",
+            &format!("{dir}/golden"),
+        ],
+        &[],
+    );
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("a.yaml:4:") && out.stderr.contains("unknown field `verb`"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn run_against_the_embedded_servers_writes_both_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let junit = dir.path().join("junit.xml");
+    let json = dir.path().join("run.json");
+    let out = sessionconf(
+        &[
+            "run",
+            "--junit",
+            junit.to_str().unwrap(),
+            "--json",
+            json.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let loaded = sessionconf(&["run", "--list"], &[]);
+    let count = loaded
+        .stdout
+        .lines()
+        .filter(|l| l.ends_with(": test"))
+        .count();
+    assert!(count >= 15, "{}", loaded.stdout);
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    assert_eq!(
+        doc.descendants()
+            .filter(|n| n.has_tag_name("testcase"))
+            .count(),
+        count
+    );
+    assert_eq!(
+        doc.descendants()
+            .filter(|n| n.has_tag_name("failure"))
+            .count(),
+        0
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(report["passed"], count);
+    assert_eq!(report["failed"], 0);
+}
+
+#[test]
+fn run_fails_with_exit_1_when_the_endpoint_is_down_and_2_on_usage_errors() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}/api/", listener.local_addr().unwrap());
+    drop(listener);
+    let out = sessionconf(
+        &[
+            "run",
+            "--dialect",
+            "veeam-em",
+            "--endpoint",
+            &endpoint,
+            "--filter",
+            "entry-point",
+        ],
+        &[],
+    );
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("cannot connect") && out.stdout.contains(&endpoint),
+        "{}",
+        out.stdout
+    );
+    let out = sessionconf(&["run", "--endpoint", &endpoint], &[]);
+    assert_eq!(out.code, 2, "one endpoint, two dialects");
+    assert!(out.stderr.contains("--dialect"), "{}", out.stderr);
+    let out = sessionconf(&["run", "--dialect", "nope"], &[]);
+    assert_eq!(out.code, 2);
+    let out = sessionconf(&["run", "--cacert", "/nonexistent.pem"], &[]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("--cacert"), "{}", out.stderr);
+}
+
+#[test]
+fn bless_refuses_in_ci_unless_forced() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let golden = dir.path().join("golden");
+    // Bless into a copy, so the repository's goldens are never touched.
+    let copy = |from: &Path, to: &Path| {
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::create_dir_all(to).unwrap();
+            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    };
+    copy(&root.join("golden/veeam-em"), &golden.join("veeam-em"));
+    let before = std::fs::read_to_string(golden.join("veeam-em/logon-session.xml")).unwrap();
+    let args = [
+        "bless",
+        "--dialect",
+        "veeam-em",
+        "--golden-dir",
+        golden.to_str().unwrap(),
+    ];
+    let out = sessionconf(&args, &[("CI", "true")]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("refusing to bless in CI"),
+        "{}",
+        out.stderr
+    );
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    let out = sessionconf(&forced, &[("CI", "true")]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let after = std::fs::read_to_string(golden.join("veeam-em/logon-session.xml")).unwrap();
+    assert_eq!(before, after, "passing goldens are left as they are");
+}
+
+#[test]
+fn serve_prints_its_url_and_stops_on_sigterm() {
+    let mut child = command(&["serve", "--dialect", "commvault"], &[])
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut line = Vec::new();
+    let mut byte = [0u8; 1];
+    while stdout.read(&mut byte).unwrap() == 1 && byte[0] != b'\n' {
+        line.push(byte[0]);
+    }
+    let url = String::from_utf8(line).unwrap();
+    assert!(
+        url.starts_with("http://127.0.0.1:") && url.ends_with("/webconsole/api/"),
+        "{url}"
+    );
+    sessionconf::run::client::install_crypto_provider();
+    let r = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap()
+        .get(&url)
+        .send()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = wait(child, Duration::from_secs(20));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
+#[test]
+fn no_secret_reaches_stdout_stderr_or_reports() {
+    use base64::Engine;
+    let password = "Run-Side-Secret-9";
+    // The server knows other credentials: every logon fails, and the failures are reported.
+    let mut server = command(
+        &["serve", "--dialect", "veeam-em"],
+        &[("SESSIONCONF_PASSWORD", "Server-Side-1")],
+    )
+    .spawn()
+    .unwrap();
+    let mut stdout = server.stdout.take().unwrap();
+    let mut line = Vec::new();
+    let mut byte = [0u8; 1];
+    while stdout.read(&mut byte).unwrap() == 1 && byte[0] != b'\n' {
+        line.push(byte[0]);
+    }
+    let url = String::from_utf8(line).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let junit = dir.path().join("junit.xml");
+    let json = dir.path().join("run.json");
+    let out = sessionconf(
+        &[
+            "run",
+            "--dialect",
+            "veeam-em",
+            "--endpoint",
+            &url,
+            "--junit",
+            junit.to_str().unwrap(),
+            "--json",
+            json.to_str().unwrap(),
+        ],
+        &[
+            ("SESSIONCONF_PASSWORD", password),
+            ("SESSIONCONF_TENANT_PASSWORD", "Tenant-Run-Secret"),
+        ],
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    let creds =
+        base64::engine::general_purpose::STANDARD.encode(format!("Administrator:{password}"));
+    let outputs = [
+        out.stdout,
+        out.stderr,
+        std::fs::read_to_string(&junit).unwrap(),
+        std::fs::read_to_string(&json).unwrap(),
+    ];
+    for text in &outputs {
+        for secret in [password, "Tenant-Run-Secret", creds.as_str()] {
+            assert!(!text.contains(secret), "{secret} leaked:\n{text}");
+        }
+    }
+    assert!(
+        outputs[0].contains("status 401, expected 201"),
+        "{}",
+        outputs[0]
+    );
+}
+
+#[test]
+fn the_readme_example_scenario_loads() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let example = readme
+        .split("```yaml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("README has a YAML example");
+    let suite = support::Suite::new();
+    let path = suite.write("scenarios/test/example.yaml", example);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("golden");
+    let loaded = sessionconf::scenario::load_scenario(&path, "test", &root, false);
+    assert!(loaded.is_ok(), "{:?}", loaded.err());
+}
