@@ -31,15 +31,18 @@ pub fn filter_tags(scenarios: Vec<LoadedScenario>, tags: &[String]) -> Vec<Loade
 
 pub struct Finished {
     pub conclusion: Conclusion,
+    pub interrupted: bool,
     pub outcomes: Vec<ScenarioOutcome>,
     /// Reports that could not be written.
     pub report_errors: Vec<String>,
 }
 
 impl Finished {
-    /// 0 all passed, 1 a scenario failed, 2 a report could not be written.
+    /// 0 all passed, 1 a scenario failed, 2 a report could not be written, 130 interrupted.
     pub fn exit_code(&self) -> u8 {
-        if !self.report_errors.is_empty() {
+        if self.interrupted {
+            130
+        } else if !self.report_errors.is_empty() {
             2
         } else if self.conclusion.has_failed() {
             1
@@ -59,6 +62,9 @@ pub fn run(plan: Plan, args: &Arguments) -> Finished {
             let options = plan.targets.get(&loaded.dialect)?.clone();
             let sink = outcomes.clone();
             Some(Trial::test(loaded.id.clone(), move || {
+                if options.is_interrupted() {
+                    return Err("not run: the run was interrupted".into());
+                }
                 let outcome = run_scenario(&loaded, &options);
                 let passed = outcome.passed();
                 let text = report::console::render(&outcome, color);
@@ -71,6 +77,7 @@ pub fn run(plan: Plan, args: &Arguments) -> Finished {
             }))
         })
         .collect();
+    let interrupted = plan.targets.values().next().map(|o| o.interrupted.clone());
     let conclusion = libtest_mimic::run(args, trials);
     let mut outcomes = std::mem::take(&mut *outcomes.lock().unwrap_or_else(|e| e.into_inner()));
     outcomes.sort_by(|a, b| a.id.cmp(&b.id));
@@ -95,6 +102,7 @@ pub fn run(plan: Plan, args: &Arguments) -> Finished {
     }
     Finished {
         conclusion,
+        interrupted: interrupted.is_some_and(|i| i.load(std::sync::atomic::Ordering::SeqCst)),
         outcomes,
         report_errors,
     }
@@ -143,5 +151,41 @@ impl Embedded {
                 )
             })
             .collect()
+    }
+}
+
+/// On Ctrl-C or SIGTERM, sets `flag`: scenarios in flight stop after their current
+/// step and run their `finally` steps, the rest are not started, and the reports
+/// of what finished are written. A second signal ends the process at once.
+pub fn stop_on_signals(flag: Arc<std::sync::atomic::AtomicBool>) {
+    use std::sync::atomic::Ordering;
+    let spawned = std::thread::Builder::new().name("sessionconf-signals".into()).spawn(move || {
+        let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+            return;
+        };
+        runtime.block_on(async move {
+            #[cfg(unix)]
+            let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+            loop {
+                #[cfg(unix)]
+                let got = match term.as_mut() {
+                    Some(t) => tokio::select! { r = tokio::signal::ctrl_c() => r.is_ok(), r = t.recv() => r.is_some() },
+                    None => tokio::signal::ctrl_c().await.is_ok(),
+                };
+                #[cfg(not(unix))]
+                let got = tokio::signal::ctrl_c().await.is_ok();
+                if !got {
+                    return;
+                }
+                if flag.swap(true, Ordering::SeqCst) {
+                    eprintln!("interrupted again: stopping now");
+                    std::process::exit(130);
+                }
+                eprintln!("interrupted: finishing the steps in flight and logging out (again to stop at once)");
+            }
+        });
+    });
+    if let Err(e) = spawned {
+        eprintln!("warning: cannot watch for Ctrl-C: {e}");
     }
 }

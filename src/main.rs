@@ -232,6 +232,7 @@ fn run(args: RunArgs, bless_all: bool) -> u8 {
     }
     let dialects: std::collections::BTreeSet<String> =
         loaded.iter().map(|s| s.dialect.clone()).collect();
+    let interrupted = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut targets = BTreeMap::new();
     let mut embedded = None;
     match &args.endpoint {
@@ -253,10 +254,15 @@ fn run(args: RunArgs, bless_all: bool) -> u8 {
                 Err(e) => return usage(format!("--endpoint {endpoint}: not a URL: {e}")),
             };
             for d in &dialects {
-                targets.insert(d.clone(), options(url.clone(), &client, bless));
+                targets.insert(
+                    d.clone(),
+                    options(url.clone(), &client, bless, &interrupted),
+                );
             }
         }
-        None => match harness::Embedded::start(&dialects, |url| options(url, &client, bless)) {
+        None => match harness::Embedded::start(&dialects, |url| {
+            options(url, &client, bless, &interrupted)
+        }) {
             Ok((servers, t)) => {
                 for s in &servers.servers {
                     eprintln!(
@@ -293,12 +299,15 @@ fn run(args: RunArgs, bless_all: bool) -> u8 {
         json: args.json,
     };
     let listing = harness_args.list;
+    if !listing {
+        harness::stop_on_signals(interrupted.clone());
+    }
     let finished = harness::run(plan, &harness_args);
     for e in &finished.report_errors {
         eprintln!("error: {e}");
     }
     let mut code = finished.exit_code();
-    if let (Some(servers), false) = (&embedded, listing) {
+    if let (Some(servers), false, false) = (&embedded, listing, finished.interrupted) {
         for leak in servers.leaks() {
             eprintln!("error: {leak}");
             code = code.max(1);
@@ -380,10 +389,16 @@ async fn wait_for_stop() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-fn options(url: reqwest::Url, client: &ClientOptions, bless: bool) -> Arc<RunOptions> {
+fn options(
+    url: reqwest::Url,
+    client: &ClientOptions,
+    bless: bool,
+    interrupted: &Arc<std::sync::atomic::AtomicBool>,
+) -> Arc<RunOptions> {
     let mut options = RunOptions::new(url);
     options.client = client.clone();
     options.bless = bless;
+    options.interrupted = interrupted.clone();
     Arc::new(options)
 }
 

@@ -369,3 +369,90 @@ fn the_readme_example_scenario_loads() {
     let loaded = sessionconf::scenario::load_scenario(&path, "test", &root, false);
     assert!(loaded.is_ok(), "{:?}", loaded.err());
 }
+
+#[test]
+fn an_interrupted_run_logs_out_and_writes_its_reports() {
+    let server = support::start();
+    let suite = support::Suite::new();
+    suite.write(
+        "scenarios/test/slow.yaml",
+        r#"name: slow
+steps:
+  - name: logon
+    request:
+      method: POST
+      path: login
+      auth: { basic: { user: "${user}", password: "${password}" } }
+    expect: { status: 201 }
+    capture:
+      token: { header: X-RestSvcSessionId }
+  - name: slow
+    request: { path: slow }
+  - name: never
+    request: { path: slow }
+finally:
+  - name: logout
+    request:
+      method: DELETE
+      link: { step: logon, rel: Delete }
+      headers: { X-RestSvcSessionId: "${token}" }
+    expect: { status: 204 }
+"#,
+    );
+    let dir = suite.root().to_str().unwrap().to_string();
+    let junit = format!("{dir}/junit.xml");
+    let json = format!("{dir}/run.json");
+    let args = [
+        "run",
+        "--endpoint",
+        &server.base,
+        "--scenarios",
+        &format!("{dir}/scenarios"),
+        "--golden-dir",
+        &format!("{dir}/golden"),
+        "--junit",
+        &junit,
+        "--json",
+        &json,
+    ];
+    let child = command(
+        &args,
+        &[
+            ("SESSIONCONF_USER", support::USER),
+            ("SESSIONCONF_PASSWORD", support::PASSWORD),
+        ],
+    )
+    .spawn()
+    .unwrap();
+    // The slow step takes 3 s; interrupt while it is in flight.
+    std::thread::sleep(Duration::from_millis(1000));
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = wait(child, Duration::from_secs(30));
+    assert_eq!(out.code, 130, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("interrupted"), "{}", out.stderr);
+    assert_eq!(
+        server.seen.lock().unwrap().deleted,
+        [support::SESSION],
+        "finally logged out"
+    );
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let case = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testcase"))
+        .expect("the scenario in flight is reported");
+    assert_eq!(case.attribute("name"), Some("test::slow"));
+    assert!(xml.contains("interrupted"), "{xml}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let steps: Vec<&str> = report["scenarios"][0]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(steps, ["logon", "slow", "logout"]);
+}

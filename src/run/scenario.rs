@@ -97,11 +97,20 @@ pub fn run_scenario(loaded: &LoadedScenario, options: &Arc<RunOptions>) -> Scena
         origin: None,
         responses: HashMap::new(),
     };
-    for step in &scenario.steps {
+    for (index, step) in scenario.steps.iter().enumerate() {
         let result = run_step(&mut state, step, Phase::Steps, &loaded.goldens);
         let failed = result.status == Status::Failed;
         outcome.steps.push(result);
-        if failed || options.is_interrupted() {
+        if failed {
+            break;
+        }
+        if options.is_interrupted() && index + 1 < scenario.steps.len() {
+            // Stop here, but still log out below: a run must not leave sessions open.
+            if let Some(last) = outcome.steps.last_mut() {
+                last.status = Status::Failed;
+                last.failures
+                    .push("interrupted: the remaining steps were not run".into());
+            }
             break;
         }
     }

@@ -104,6 +104,13 @@ pub fn start() -> TestServer {
             "/api/fail",
             get(|| async { (StatusCode::INTERNAL_SERVER_ERROR, "<Error/>") }),
         )
+        .route(
+            "/api/slow",
+            get(|| async {
+                tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+                "<Slow/>"
+            }),
+        )
         .with_state(seen.clone());
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
     listener.set_nonblocking(true).unwrap();
