@@ -146,11 +146,22 @@ pub fn load_scenario(
             format!("cannot read scenario: {e}"),
         )]
     })?;
+    load_scenario_source(file, &source, dialect, golden_dir, allow_missing_goldens)
+}
+
+/// Reads a scenario from its text; `file` names it in errors and anchors `body_file` paths.
+pub fn load_scenario_source(
+    file: &Path,
+    source: &str,
+    dialect: &str,
+    golden_dir: &Path,
+    allow_missing_goldens: bool,
+) -> Result<LoadedScenario, Vec<ConfigError>> {
     let mut scenario: Scenario =
-        serde_yaml::from_str(&source).map_err(|e| vec![yaml_error(file, &e)])?;
+        serde_yaml::from_str(source).map_err(|e| vec![yaml_error(file, &e)])?;
     let mut checker = Checker {
         file,
-        source: &source,
+        source,
         errors: Vec::new(),
     };
     checker

@@ -4,7 +4,9 @@ pub mod load;
 pub mod model;
 pub mod template;
 
-pub use load::{load_scenario, load_suite, GoldenEntry, LoadedScenario, SuiteSource};
+pub use load::{
+    load_scenario, load_scenario_source, load_suite, GoldenEntry, LoadedScenario, SuiteSource,
+};
 pub use model::Scenario;
 
 /// Variables every scenario has: the credentials and the endpoint.

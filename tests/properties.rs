@@ -1,0 +1,200 @@
+//! Properties of the comparator, bless and the loader, over generated documents.
+
+use proptest::prelude::*;
+
+use sessionconf::xml::canonical::Element;
+use sessionconf::xml::compare::{compare, record};
+use sessionconf::xml::expected::ExpectedElement;
+use sessionconf::xml::pretty::{to_pretty_string, Directives};
+use sessionconf::xml::Bindings;
+
+#[derive(Debug, Clone)]
+struct Tree {
+    name: String,
+    attrs: Vec<(String, String)>,
+    text: Option<String>,
+    children: Vec<Tree>,
+}
+
+fn value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-zA-Z0-9 <>&\"'.:/_-]{0,12}",
+        Just("ae0dab67-06f0-40e8-8331-047734fc3484".to_string()),
+        Just("http://em01:9399/api/logonSessions/ae0dab67-06f0-40e8-8331-047734fc3484".to_string()),
+    ]
+    // `{{` would be read as a placeholder in a golden.
+    .prop_filter("no placeholder syntax", |v| !v.contains("{{"))
+}
+
+fn tree() -> impl Strategy<Value = Tree> {
+    let leaf = (
+        prop::sample::select(vec!["A", "B", "Link", "SessionId", "x-y"]),
+        prop::collection::btree_map(
+            prop::sample::select(vec!["Rel", "Href", "Type", "n", "id"]),
+            value(),
+            0..4,
+        ),
+        prop::option::of(value().prop_filter("not only whitespace", |t| !t.trim().is_empty())),
+    )
+        .prop_map(|(name, attrs, text)| Tree {
+            name: name.to_string(),
+            attrs: attrs.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+            text,
+            children: Vec::new(),
+        });
+    leaf.prop_recursive(4, 40, 6, |inner| {
+        (inner.clone(), prop::collection::vec(inner, 0..6)).prop_map(|(mut node, children)| {
+            // Mixed content is not generated: indentation would change its text.
+            if !children.is_empty() {
+                node.text = None;
+            }
+            node.children = children;
+            node
+        })
+    })
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Writes a tree in one of many equivalent ways.
+fn write(
+    tree: &Tree,
+    prefix: Option<&str>,
+    indent: bool,
+    rotate: usize,
+    depth: usize,
+    out: &mut String,
+) {
+    let name = match prefix {
+        Some(p) => format!("{p}:{}", tree.name),
+        None => tree.name.clone(),
+    };
+    if indent {
+        out.push('\n');
+        out.push_str(&"  ".repeat(depth));
+    }
+    out.push('<');
+    out.push_str(&name);
+    if depth == 0 {
+        match prefix {
+            Some(p) => out.push_str(&format!(" xmlns:{p}=\"urn:test\"")),
+            None => out.push_str(" xmlns=\"urn:test\""),
+        }
+    }
+    let mut attrs = tree.attrs.clone();
+    if !attrs.is_empty() {
+        let n = rotate % attrs.len();
+        attrs.rotate_left(n);
+    }
+    for (k, v) in &attrs {
+        out.push_str(&format!(" {k}=\"{}\"", escape(v)));
+    }
+    if tree.text.is_none() && tree.children.is_empty() {
+        out.push_str(if rotate % 2 == 0 { "/>" } else { "></" });
+        if rotate % 2 == 1 {
+            out.push_str(&name);
+            out.push('>');
+        }
+        return;
+    }
+    out.push('>');
+    if let Some(t) = &tree.text {
+        if rotate % 3 == 0 && !t.contains("]]>") {
+            out.push_str(&format!("<![CDATA[{t}]]>"));
+        } else {
+            out.push_str(&escape(t));
+        }
+    }
+    for child in &tree.children {
+        write(child, prefix, indent, rotate + 1, depth + 1, out);
+    }
+    if indent && !tree.children.is_empty() {
+        out.push('\n');
+        out.push_str(&"  ".repeat(depth));
+    }
+    out.push_str(&format!("</{name}>"));
+}
+
+fn text(tree: &Tree, prefix: Option<&str>, indent: bool, rotate: usize) -> String {
+    let mut out = String::new();
+    write(tree, prefix, indent, rotate, 0, &mut out);
+    out
+}
+
+fn matches(golden: &str, actual: &str, bindings: &Bindings) -> Result<(), String> {
+    let expected =
+        ExpectedElement::compile(golden).map_err(|e| format!("golden: {e}\n{golden}"))?;
+    let doc = sessionconf::xml::parse(actual).map_err(|e| format!("actual: {e}"))?;
+    let c = compare(&expected, doc.root_element(), bindings);
+    if c.is_match() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{:#?}\ngolden:\n{golden}\nactual:\n{actual}",
+            c.differences
+        ))
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_comparator_is_reflexive(t in tree()) {
+        let doc = text(&t, None, false, 0);
+        prop_assert_eq!(matches(&doc, &doc, &Bindings::default()), Ok(()));
+    }
+
+    #[test]
+    fn prefixes_attribute_order_and_indentation_do_not_matter(t in tree(), rotate in 0usize..7) {
+        let golden = text(&t, None, false, 0);
+        let actual = text(&t, Some("p"), true, rotate);
+        prop_assert_eq!(matches(&golden, &actual, &Bindings::default()), Ok(()));
+    }
+
+    #[test]
+    fn a_blessed_golden_matches_the_response_it_was_recorded_from(t in tree(), id in "[a-z0-9]{4,8}") {
+        let actual = text(&t, Some("v"), true, 1);
+        let doc = sessionconf::xml::parse(&actual).unwrap();
+        let mut bindings = Bindings::default();
+        bindings.bind_capture("id", &id);
+        bindings.origin = Some("http://em01:9399".into());
+        let recorded = to_pretty_string(&record(doc.root_element(), &bindings), Directives::Keep);
+        prop_assert_eq!(matches(&recorded, &actual, &bindings), Ok(()));
+        // And recording through the comparator again changes nothing.
+        let expected = ExpectedElement::compile(&recorded).unwrap();
+        let again = compare(&expected, doc.root_element(), &bindings);
+        prop_assert_eq!(to_pretty_string(&again.normalized, Directives::Keep), to_pretty_string(&Element::from_expected(&expected), Directives::Keep));
+    }
+
+    #[test]
+    fn the_comparator_never_panics(golden in "\\PC{0,80}", actual in "\\PC{0,80}", t in tree()) {
+        let doc = text(&t, None, false, 0);
+        for (g, a) in [(golden.as_str(), actual.as_str()), (golden.as_str(), doc.as_str()), (doc.as_str(), actual.as_str())] {
+            if let (Ok(e), Ok(d)) = (ExpectedElement::compile(g), sessionconf::xml::parse(a)) {
+                let _ = compare(&e, d.root_element(), &Bindings::default());
+            }
+        }
+    }
+
+    #[test]
+    fn placeholders_never_panic(pattern in "[a-z{}0-9\u{e9}\u{4e2d}-]{0,20}", value in "\\PC{0,40}") {
+        if let Ok(p) = sessionconf::xml::pattern::Pattern::parse(&pattern) {
+            let _ = p.matches(&value, &mut Bindings::default());
+        }
+        let _ = sessionconf::xml::pattern::templatize(&value, &Bindings::default());
+    }
+
+    #[test]
+    fn the_loader_never_panics(source in "\\PC{0,200}", yamlish in "(name: [a-z]{1,5}\n|steps:\n|  - name: s\n|    request: \\{ path: x \\}\n|    expect: \\{ status: [0-9]{1,4} \\}\n|    capture: \\{ v: \\{ select: '/[A-Z]' \\} \\}\n|finally: \\[\\]\n|  \\$\\{[a-z]{0,3}\n){0,8}") {
+        let dir = std::env::temp_dir();
+        for text in [source.as_str(), yamlish.as_str()] {
+            let _ = sessionconf::scenario::load_scenario_source(&dir.join("p.yaml"), text, "test", &dir, false);
+        }
+    }
+}
