@@ -38,6 +38,36 @@ enum Command {
     Diff(DiffArgs),
     /// Serve the reference server for a dialect until Ctrl-C.
     Serve(ServeArgs),
+    /// Run one scenario many times at once and report throughput, latency and leftovers.
+    Load(LoadArgs),
+}
+
+#[derive(Args)]
+struct LoadArgs {
+    #[command(flatten)]
+    suite: SuiteArgs,
+    /// The scenario, as DIALECT::NAME (e.g. veeam-em::admin-logon).
+    #[arg(long)]
+    scenario: String,
+    /// Flows at once.
+    #[arg(long, default_value_t = 8)]
+    concurrency: usize,
+    /// Flows in all.
+    #[arg(long, default_value_t = 100)]
+    iterations: usize,
+    /// The API base URL; without it, the embedded reference server.
+    #[arg(long, value_name = "URL")]
+    endpoint: Option<String>,
+    /// Limit on each HTTP exchange, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    timeout: f64,
+    #[arg(long)]
+    insecure: bool,
+    #[arg(long, value_name = "FILE")]
+    cacert: Option<PathBuf>,
+    /// Write the report as JSON here.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -155,6 +185,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Diff(args) => diff(args),
         Command::Serve(args) => serve(args),
+        Command::Load(args) => load(args),
     };
     ExitCode::from(code)
 }
@@ -456,4 +487,84 @@ fn diff(args: DiffArgs) -> u8 {
         sessionconf::report::console::render_mismatch(&mismatch, color)
     );
     1
+}
+
+fn load(args: LoadArgs) -> u8 {
+    let Some((dialect, _)) = args.scenario.split_once("::") else {
+        return usage(format!(
+            "--scenario {}: expected DIALECT::NAME",
+            args.scenario
+        ));
+    };
+    let source = SuiteSource {
+        scenarios_dir: args.suite.scenarios.clone(),
+        golden_dir: args.suite.golden_dir.clone(),
+        dialects: vec![dialect.to_string()],
+        allow_missing_goldens: false,
+    };
+    let loaded = match load_suite(&source) {
+        Ok(l) => l,
+        Err(errors) => return config_errors(&errors),
+    };
+    let Some(scenario) = loaded.into_iter().find(|s| s.id == args.scenario) else {
+        return usage(format!(
+            "--scenario {}: no such scenario (see `sessionconf run --list`)",
+            args.scenario
+        ));
+    };
+    if args.iterations == 0 || args.concurrency == 0 {
+        return usage("--iterations and --concurrency are at least 1");
+    }
+    let client = ClientOptions {
+        timeout: Duration::from_secs_f64(args.timeout.max(0.001)),
+        insecure: args.insecure,
+        cacert: args.cacert.clone(),
+        ..ClientOptions::default()
+    };
+    if let Err(e) = sessionconf::run::client::build(&client) {
+        return usage(e);
+    }
+    let interrupted = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut embedded = None;
+    let options = match &args.endpoint {
+        Some(endpoint) => match reqwest::Url::parse(endpoint) {
+            Ok(url) => options(url, &client, false, &interrupted),
+            Err(e) => return usage(format!("--endpoint {endpoint}: not a URL: {e}")),
+        },
+        None => {
+            let dialects = std::iter::once(dialect.to_string()).collect();
+            match harness::Embedded::start(&dialects, |url| {
+                options(url, &client, false, &interrupted)
+            }) {
+                Ok((servers, targets)) => {
+                    embedded = Some(servers);
+                    targets[dialect].clone()
+                }
+                Err(e) => return usage(e),
+            }
+        }
+    };
+    harness::stop_on_signals(interrupted);
+    let open = embedded
+        .as_ref()
+        .map(|e| move || e.servers.iter().map(|s| s.open_sessions()).sum::<usize>());
+    let report = sessionconf::run::load::run_load(
+        &scenario,
+        &options,
+        args.concurrency,
+        args.iterations,
+        open.as_ref().map(|f| f as &dyn Fn() -> usize),
+    );
+    print!("{}", report.render());
+    if let Some(path) = &args.json {
+        let text = serde_json::to_string_pretty(&report).expect("the report serializes");
+        if let Err(e) = bless::write_text(path, &text) {
+            return usage(e);
+        }
+    }
+    if report.passed() {
+        0
+    } else {
+        1
+    }
 }

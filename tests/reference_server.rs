@@ -451,3 +451,45 @@ fn commvault_login_over_json_and_logoff_of_listed_sessions_only() {
         "Invalid authorization token provided."
     );
 }
+
+#[test]
+fn load_reports_throughput_latency_and_leftover_sessions() {
+    use sessionconf::run::load::run_load;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let source = SuiteSource {
+        scenarios_dir: root.join("scenarios"),
+        golden_dir: root.join("golden"),
+        dialects: vec!["veeam-em".into()],
+        allow_missing_goldens: false,
+    };
+    let scenario = load_suite(&source)
+        .unwrap()
+        .into_iter()
+        .find(|s| s.id == "veeam-em::admin-logon")
+        .unwrap();
+    for (faults, leftover) in [(vec![], 0), (vec![Fault::KeepEndedSessions], 48)] {
+        let mut options = ServerOptions::new(Dialect::VeeamEm);
+        options.faults = faults;
+        let server = serve(Dialect::VeeamEm, options);
+        let run = Arc::new(RunOptions::new(server.base_url().parse().unwrap()));
+        let open = || server.open_sessions();
+        let report = run_load(&scenario, &run, 8, 48, Some(&open));
+        assert_eq!(report.flows, 48);
+        assert_eq!(report.failed_flows, 0, "{}", report.render());
+        assert_eq!(
+            report.sessions_left_open,
+            Some(leftover),
+            "{}",
+            report.render()
+        );
+        assert_eq!(report.passed(), leftover == 0);
+        let logon = report.steps.iter().find(|s| s.step == "logon").unwrap();
+        assert_eq!(logon.count, 48);
+        assert!(
+            logon.p50_ms <= logon.p90_ms
+                && logon.p90_ms <= logon.p99_ms
+                && logon.p99_ms <= logon.max_ms
+        );
+        assert!(report.flows_per_second > 0.0);
+    }
+}

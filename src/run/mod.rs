@@ -2,6 +2,7 @@
 
 pub mod client;
 pub mod exchange;
+pub mod load;
 pub mod redact;
 pub mod scenario;
 pub mod step;

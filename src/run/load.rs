@@ -1,0 +1,163 @@
+//! Load: one scenario run many times at once, to see how session management holds
+//! up under concurrency: flows per second, latency per step, errors, sessions left.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use super::{run_scenario, RunOptions};
+use crate::report::{Phase, Status};
+use crate::scenario::LoadedScenario;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StepLatency {
+    pub step: String,
+    pub count: usize,
+    pub p50_ms: f64,
+    pub p90_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LoadReport {
+    pub scenario: String,
+    pub concurrency: usize,
+    pub flows: usize,
+    pub failed_flows: usize,
+    pub seconds: f64,
+    pub flows_per_second: f64,
+    pub steps: Vec<StepLatency>,
+    /// The first few distinct failure messages.
+    pub errors: Vec<String>,
+    /// Sessions still open on the endpoint afterwards, where that can be known.
+    pub sessions_left_open: Option<usize>,
+}
+
+impl LoadReport {
+    pub fn passed(&self) -> bool {
+        self.failed_flows == 0 && self.sessions_left_open.unwrap_or(0) == 0
+    }
+
+    pub fn render(&self) -> String {
+        let mut out = format!(
+            "{}: {} flows, {} concurrent, {:.2} s, {:.1} flows/s, {} failed\n",
+            self.scenario,
+            self.flows,
+            self.concurrency,
+            self.seconds,
+            self.flows_per_second,
+            self.failed_flows
+        );
+        out.push_str(&format!(
+            "  {:<32} {:>7} {:>9} {:>9} {:>9} {:>9}\n",
+            "step", "count", "p50 ms", "p90 ms", "p99 ms", "max ms"
+        ));
+        for s in &self.steps {
+            out.push_str(&format!(
+                "  {:<32} {:>7} {:>9.2} {:>9.2} {:>9.2} {:>9.2}\n",
+                s.step, s.count, s.p50_ms, s.p90_ms, s.p99_ms, s.max_ms
+            ));
+        }
+        match self.sessions_left_open {
+            Some(n) => out.push_str(&format!("  sessions left open: {n}\n")),
+            None => out.push_str("  sessions left open: unknown (not the embedded server)\n"),
+        }
+        for e in &self.errors {
+            out.push_str(&format!("  error: {e}\n"));
+        }
+        out
+    }
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = ((p / 100.0) * (sorted.len() as f64 - 1.0)).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+/// Runs `scenario` `iterations` times on `concurrency` threads. `open_sessions`
+/// tells how many sessions the endpoint still has, when that can be known.
+pub fn run_load(
+    scenario: &LoadedScenario,
+    options: &Arc<RunOptions>,
+    concurrency: usize,
+    iterations: usize,
+    open_sessions: Option<&dyn Fn() -> usize>,
+) -> LoadReport {
+    let concurrency = concurrency.clamp(1, iterations.max(1));
+    let next = AtomicUsize::new(0);
+    let latencies: Mutex<BTreeMap<(usize, String), Vec<f64>>> = Mutex::default();
+    let failed = AtomicUsize::new(0);
+    let errors: Mutex<Vec<String>> = Mutex::default();
+    let started = Instant::now();
+    std::thread::scope(|scope| {
+        for _ in 0..concurrency {
+            scope.spawn(|| {
+                while next.fetch_add(1, Ordering::SeqCst) < iterations {
+                    if options.is_interrupted() {
+                        break;
+                    }
+                    let outcome = run_scenario(scenario, options);
+                    let mut lat = latencies.lock().unwrap_or_else(|e| e.into_inner());
+                    for (i, step) in outcome.steps.iter().enumerate() {
+                        if step.status == Status::Skipped {
+                            continue;
+                        }
+                        let label = match step.phase {
+                            Phase::Steps => step.name.clone(),
+                            Phase::Finally => format!("finally {}", step.name),
+                        };
+                        lat.entry((i, label)).or_default().push(step.duration_ms);
+                    }
+                    drop(lat);
+                    if !outcome.passed() {
+                        failed.fetch_add(1, Ordering::SeqCst);
+                        let mut errs = errors.lock().unwrap_or_else(|e| e.into_inner());
+                        for step in outcome.steps.iter().filter(|s| s.status == Status::Failed) {
+                            let message =
+                                format!("step `{}`: {}", step.name, step.failures.join("; "));
+                            if errs.len() < 5 && !errs.contains(&message) {
+                                errs.push(message);
+                            }
+                        }
+                    }
+                }
+            });
+        }
+    });
+    let elapsed = started.elapsed().max(Duration::from_micros(1));
+    let flows = iterations.min(next.load(Ordering::SeqCst));
+    let steps = latencies
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .map(|((_, step), mut samples)| {
+            samples.sort_by(f64::total_cmp);
+            StepLatency {
+                step,
+                count: samples.len(),
+                p50_ms: percentile(&samples, 50.0),
+                p90_ms: percentile(&samples, 90.0),
+                p99_ms: percentile(&samples, 99.0),
+                max_ms: samples.last().copied().unwrap_or(0.0),
+            }
+        })
+        .collect();
+    LoadReport {
+        scenario: scenario.id.clone(),
+        concurrency,
+        flows,
+        failed_flows: failed.load(Ordering::SeqCst),
+        seconds: elapsed.as_secs_f64(),
+        flows_per_second: flows as f64 / elapsed.as_secs_f64(),
+        steps,
+        errors: errors.into_inner().unwrap_or_else(|e| e.into_inner()),
+        sessions_left_open: open_sessions.map(|f| f()),
+    }
+}
