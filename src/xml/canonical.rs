@@ -25,7 +25,7 @@ impl Element {
         Element {
             name: QName::of_node(node),
             attrs,
-            text: element_text(node),
+            text: element_text(node).map(|t| t.into_owned()),
             children: node
                 .children()
                 .filter(|c| c.is_element())

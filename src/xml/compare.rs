@@ -117,6 +117,16 @@ pub fn compare(expected: &ExpectedElement, actual: Node, bindings: &Bindings) ->
         bindings: bindings.clone(),
         differences: Vec::new(),
     };
+    // Most comparisons match: prove that first, without building anything, and
+    // walk again for paths and the normalized document only when they do not.
+    if walker.probe(expected, actual) {
+        return Comparison {
+            differences: Vec::new(),
+            normalized: Element::from_expected(expected),
+            bindings: walker.bindings,
+        };
+    }
+    walker.bindings = bindings.clone();
     let root = Path::Root;
     let normalized = walker.walk(expected, actual, &Path::Child(&root, Label::Top(expected)));
     Comparison {
@@ -235,10 +245,11 @@ impl Walker {
 
     /// Whether `actual` matches `expected` entirely. A failed probe leaves the bindings as they were.
     fn probe(&mut self, expected: &ExpectedElement, actual: Node) -> bool {
-        let saved = self.bindings.origin.clone();
+        // Only an unbound origin can change during a probe.
+        let was_unbound = self.bindings.origin.is_none();
         let ok = self.probe_inner(expected, actual);
-        if !ok {
-            self.bindings.origin = saved;
+        if !ok && was_unbound {
+            self.bindings.origin = None;
         }
         ok
     }
@@ -377,7 +388,7 @@ impl Walker {
             attrs.push((name, templatize(a.value(), &self.bindings)));
         }
 
-        let actual_text = element_text(actual);
+        let actual_text = element_text(actual).map(|t| t.into_owned());
         let text = if self.text_matches(expected.text.as_ref(), actual_text.as_deref()) {
             expected.text.as_ref().map(|t| t.raw().to_string())
         } else {
@@ -681,47 +692,57 @@ impl Walker {
 use std::rc::Rc;
 
 /// For each expected child, the actual children that could match it: same name,
-/// and the same value for its most selective literal attribute. Lists are shared
-/// between expected children with the same key.
-fn candidate_lists(expected: &[ExpectedElement], actual: &[Node]) -> Vec<Rc<Vec<usize>>> {
-    let mut by_name: HashMap<QName, Rc<Vec<usize>>> = HashMap::new();
+/// and the same value for a literal attribute (the first that narrows the list to
+/// one, else the most selective). Lists are shared between expected children with
+/// the same key; attribute values are borrowed from the document.
+fn candidate_lists<'a>(
+    expected: &[ExpectedElement],
+    actual: &[Node<'a, '_>],
+) -> Vec<Rc<Vec<usize>>> {
+    type Key<'k> = (Option<&'k str>, &'k str);
+    let mut by_name: HashMap<Key<'a>, Rc<Vec<usize>>> = HashMap::new();
     {
-        let mut lists: HashMap<QName, Vec<usize>> = HashMap::new();
+        let mut lists: HashMap<Key<'a>, Vec<usize>> = HashMap::new();
         for (j, node) in actual.iter().enumerate() {
-            lists.entry(QName::of_node(*node)).or_default().push(j);
+            let tag = node.tag_name();
+            lists
+                .entry((tag.namespace(), tag.name()))
+                .or_default()
+                .push(j);
         }
         for (name, list) in lists {
             by_name.insert(name, Rc::new(list));
         }
     }
-    type AttrIndex = HashMap<String, Rc<Vec<usize>>>;
-    let mut by_attr: HashMap<(QName, QName), AttrIndex> = HashMap::new();
+    type AttrIndex<'v> = HashMap<&'v str, Rc<Vec<usize>>>;
+    let mut by_attr: HashMap<(&QName, &QName), AttrIndex<'a>> = HashMap::new();
     let empty = Rc::new(Vec::new());
     expected
         .iter()
         .map(|e| {
-            let Some(named) = by_name.get(&e.name) else {
+            let Some(named) = by_name.get(&(e.name.ns.as_deref(), e.name.local.as_str())) else {
                 return empty.clone();
             };
             let mut best = named.clone();
             for attr in &e.attrs {
+                if best.len() <= 1 {
+                    break;
+                }
                 let Some(value) = attr.value.as_literal() else {
                     continue;
                 };
-                let index = by_attr
-                    .entry((e.name.clone(), attr.name.clone()))
-                    .or_insert_with(|| {
-                        let mut lists: HashMap<String, Vec<usize>> = HashMap::new();
-                        for &j in named.iter() {
-                            if let Some(a) = actual[j]
-                                .attributes()
-                                .find(|a| attr.name.is(a.namespace(), a.name()))
-                            {
-                                lists.entry(a.value().to_string()).or_default().push(j);
-                            }
+                let index = by_attr.entry((&e.name, &attr.name)).or_insert_with(|| {
+                    let mut lists: HashMap<&'a str, Vec<usize>> = HashMap::new();
+                    for &j in named.iter() {
+                        if let Some(a) = actual[j]
+                            .attributes()
+                            .find(|a| attr.name.is(a.namespace(), a.name()))
+                        {
+                            lists.entry(a.value()).or_default().push(j);
                         }
-                        lists.into_iter().map(|(k, v)| (k, Rc::new(v))).collect()
-                    });
+                    }
+                    lists.into_iter().map(|(k, v)| (k, Rc::new(v))).collect()
+                });
                 let list = index.get(value).cloned().unwrap_or_else(|| empty.clone());
                 if list.len() < best.len() {
                     best = list;

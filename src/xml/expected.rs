@@ -3,7 +3,7 @@
 
 use super::directives::{self, Directives};
 use super::pattern::Pattern;
-use super::{element_text, position, QName};
+use super::{element_text, Positions, QName};
 
 #[derive(Debug, Clone)]
 pub struct ExpectedAttr {
@@ -43,7 +43,7 @@ impl ExpectedElement {
                 message: format!("not well-formed XML: {e}"),
             }
         })?;
-        compile_element(&doc, doc.root_element())
+        compile_element(&mut Positions::new(text), doc.root_element())
     }
 
     /// Every `{{NAME}}` the golden refers to, with where it stands.
@@ -74,14 +74,14 @@ impl ExpectedElement {
 }
 
 fn compile_element(
-    doc: &roxmltree::Document,
+    positions: &mut Positions,
     node: roxmltree::Node,
 ) -> Result<ExpectedElement, GoldenSyntaxError> {
-    let (line, col) = position(doc, node.range().start);
+    let (line, col) = positions.at(node.range().start);
     let mut directives = Directives::default();
     let mut attrs = Vec::new();
     for attr in node.attributes() {
-        let (aline, acol) = position(doc, attr.range().start);
+        let (aline, acol) = positions.at(attr.range().start);
         let error = |message: String| GoldenSyntaxError {
             line: aline,
             col: acol,
@@ -100,8 +100,8 @@ fn compile_element(
             col: acol,
         });
     }
-    let text = match element_text(node) {
-        Some(text) => Some(Pattern::parse(&text).map_err(|e| GoldenSyntaxError {
+    let text = match element_text(node).as_deref() {
+        Some(text) => Some(Pattern::parse(text).map_err(|e| GoldenSyntaxError {
             line,
             col,
             message: format!("text of <{}>: {e}", node.tag_name().name()),
@@ -111,7 +111,7 @@ fn compile_element(
     let children = node
         .children()
         .filter(|c| c.is_element())
-        .map(|c| compile_element(doc, c))
+        .map(|c| compile_element(positions, c))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(ExpectedElement {
         name: QName::of_node(node),

@@ -72,11 +72,22 @@ impl std::fmt::Display for QName {
 
 /// The text of an element as the comparator sees it: its text and CDATA children
 /// joined, or `None` when that is only whitespace (indentation between elements).
-pub fn element_text(node: roxmltree::Node) -> Option<String> {
-    let mut text = String::new();
-    for child in node.children().filter(|c| c.is_text()) {
-        text.push_str(child.text().unwrap_or_default());
-    }
+/// Borrowed when there is a single text child, as for almost every element.
+pub fn element_text<'a>(node: roxmltree::Node<'a, '_>) -> Option<std::borrow::Cow<'a, str>> {
+    let mut texts = node
+        .children()
+        .filter(|c| c.is_text())
+        .filter_map(|c| c.text());
+    let first = texts.next()?;
+    let text = match texts.next() {
+        None => std::borrow::Cow::Borrowed(first),
+        Some(second) => {
+            let mut joined = String::from(first);
+            joined.push_str(second);
+            texts.for_each(|t| joined.push_str(t));
+            std::borrow::Cow::Owned(joined)
+        }
+    };
     if text.trim().is_empty() {
         None
     } else {
@@ -84,10 +95,46 @@ pub fn element_text(node: roxmltree::Node) -> Option<String> {
     }
 }
 
-/// 1-based line and column of a byte offset in a parsed document.
-pub fn position(doc: &roxmltree::Document, offset: usize) -> (u32, u32) {
-    let pos = doc.text_pos_at(offset);
-    (pos.row, pos.col)
+/// 1-based line and column (in characters) of byte offsets in a text. Offsets
+/// asked for in increasing order cost only the text between them, so positions
+/// for a whole document cost one pass (roxmltree's `text_pos_at` rescans from the
+/// start each time, which is quadratic on a large golden).
+pub struct Positions<'t> {
+    text: &'t str,
+    offset: usize,
+    line: u32,
+    col: u32,
+}
+
+impl<'t> Positions<'t> {
+    pub fn new(text: &'t str) -> Positions<'t> {
+        Positions {
+            text,
+            offset: 0,
+            line: 1,
+            col: 1,
+        }
+    }
+
+    pub fn at(&mut self, offset: usize) -> (u32, u32) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        if offset < self.offset {
+            *self = Positions::new(self.text);
+        }
+        for c in self.text[self.offset..offset].chars() {
+            if c == '\n' {
+                self.line += 1;
+                self.col = 1;
+            } else {
+                self.col += 1;
+            }
+        }
+        self.offset = offset;
+        (self.line, self.col)
+    }
 }
 
 /// Options for parsing documents the tool did not write (responses, goldens).

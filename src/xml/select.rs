@@ -302,7 +302,9 @@ impl Selector {
                 .collect(),
             Target::Text => context
                 .into_iter()
-                .filter_map(|n| crate::xml::element_text(n).map(Selected::Value))
+                .filter_map(|n| {
+                    crate::xml::element_text(n).map(|t| Selected::Value(t.into_owned()))
+                })
                 .collect(),
         }
     }

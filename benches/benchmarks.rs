@@ -1,0 +1,274 @@
+//! Benchmarks, run with `cargo bench --bench benchmarks` (add `-- comparator`,
+//! `-- suite` or `-- overhead` for one group). Figures are ratios and rates
+//! measured side by side in one run; BENCHMARKS.md records them.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// Counts heap bytes in use and their peak, so each phase's peak can be read.
+struct Counting;
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            if new_size > layout.size() {
+                let now = CURRENT.fetch_add(new_size - layout.size(), Ordering::Relaxed) + new_size
+                    - layout.size();
+                PEAK.fetch_max(now, Ordering::Relaxed);
+            } else {
+                CURRENT.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+            }
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+fn reset_peak() -> usize {
+    let now = CURRENT.load(Ordering::Relaxed);
+    PEAK.store(now, Ordering::Relaxed);
+    now
+}
+
+fn peak() -> usize {
+    PEAK.load(Ordering::Relaxed)
+}
+
+const MB: f64 = 1_000_000.0;
+
+mod comparator {
+    use super::*;
+    use sessionconf::xml::compare::compare;
+    use sessionconf::xml::expected::ExpectedElement;
+    use sessionconf::xml::Bindings;
+
+    const LINKS: &[(&str, &str)] = &[
+        ("Down", "BackupServerReferenceList"),
+        ("Down", "ManagedServerReferenceList"),
+        ("Down", "JobReferenceList"),
+        ("Down", "FailoverPlanReferenceList"),
+        ("Down", "HierarchyRootReferenceList"),
+        ("Down", "RepositoryReferenceList"),
+        ("Down", "BackupReferenceList"),
+        ("Down", "RestorePointReferenceList"),
+        ("Down", "VmRestorePointReferenceList"),
+        ("Down", "VAppRestorePointReferenceList"),
+        ("Down", "ReplicaReferenceList"),
+        ("Down", "VmReplicaPointReferenceList"),
+        ("Down", "CatalogVmReferenceList"),
+        ("Down", "BackupJobSessionReferenceList"),
+        ("Down", "RestoreSessionReferenceList"),
+        ("Down", "ReplicaJobSessionReferenceList"),
+        ("Down", "BackupTaskSessionReferenceList"),
+        ("Down", "ReplicaTaskSessionReferenceList"),
+        ("Down", "EnterpriseSecuritySettings"),
+        ("Down", "WanAcceleratorReferenceList"),
+        ("Down", "TaskList"),
+        ("Down", "QueryService"),
+        ("Down", "LookupService"),
+        ("Down", "Report"),
+        ("Down", "BackupServerList"),
+        ("Down", "ManagedServerList"),
+        ("Create", "BackupServer"),
+        ("Down", "JobList"),
+        ("Down", "FailoverPlanList"),
+        ("Down", "HierarchyRootList"),
+        ("Down", "RepositoryList"),
+        ("Down", "BackupList"),
+        ("Down", "RestorePointList"),
+        ("Down", "VmRestorePointList"),
+        ("Down", "VAppRestorePointList"),
+        ("Down", "ReplicaList"),
+        ("Down", "VmReplicaPointList"),
+        ("Down", "CatalogVmList"),
+        ("Down", "BackupJobSessionList"),
+        ("Down", "RestoreSessionList"),
+        ("Down", "ReplicaJobSessionList"),
+        ("Down", "BackupTaskSessionList"),
+        ("Down", "ReplicaTaskSessionList"),
+        ("Down", "WanAcceleratorList"),
+        ("Down", "CloudConnectService"),
+        ("Up", "EnterpriseManager"),
+    ];
+
+    fn id(i: usize) -> String {
+        format!(
+            "{:08x}-06f0-40e8-8331-{:012x}",
+            i.wrapping_mul(2654435761) & 0xffff_ffff,
+            i
+        )
+    }
+
+    /// A LogonSessions document; `order` gives the sessions' order, `reverse_links` the links'.
+    pub fn document(order: &[usize], reverse_links: bool, golden_marks: Option<&str>) -> String {
+        let mut out = String::with_capacity(order.len() * 5600 + 200);
+        let (root_marks, links_marks) = match golden_marks {
+            Some(m) => (
+                format!(" xmlns:sc=\"urn:sessionconf:golden\" {m}"),
+                " sc:order=\"any\"",
+            ),
+            None => (String::new(), ""),
+        };
+        out.push_str(&format!(
+            "<LogonSessions xmlns=\"http://www.veeam.com/ent/v1.0\"{root_marks}>\n"
+        ));
+        for &i in order {
+            let id = id(i);
+            let href = format!("http://em01.example.com:9399/api/logonSessions/{id}");
+            out.push_str(&format!("  <LogonSession Type=\"LogonSession\" Href=\"{href}\">\n    <Links{links_marks}>\n"));
+            let mut links: Vec<String> = LINKS
+                .iter()
+                .map(|(rel, t)| format!("      <Link Rel=\"{rel}\" Type=\"{t}\" Href=\"http://em01.example.com:9399/api/{}\" />\n", t.to_lowercase()))
+                .collect();
+            links.push(format!(
+                "      <Link Rel=\"Delete\" Type=\"LogonSession\" Href=\"{href}\" />\n"
+            ));
+            if reverse_links {
+                links.reverse();
+            }
+            links.iter().for_each(|l| out.push_str(l));
+            out.push_str(&format!("    </Links>\n    <UserName>EM01\\user{i}</UserName>\n    <SessionId>{id}</SessionId>\n  </LogonSession>\n"));
+        }
+        out.push_str("</LogonSessions>\n");
+        out
+    }
+
+    /// A deterministic shuffle.
+    pub fn shuffled(n: usize) -> Vec<usize> {
+        let mut v: Vec<usize> = (0..n).collect();
+        let mut state = 0x2545F4914F6CDD1Du64;
+        for i in (1..n).rev() {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            v.swap(i, (state % (i as u64 + 1)) as usize);
+        }
+        v
+    }
+
+    pub struct Measured {
+        pub mode: &'static str,
+        pub sessions: usize,
+        pub doc_mb: f64,
+        pub seconds: f64,
+        pub peak_ratio: f64,
+    }
+
+    /// Parses `actual` and compares it with the compiled `golden`; the document text
+    /// and the golden are in memory throughout, as in a run.
+    pub fn measure(mode: &'static str, sessions: usize, golden: &str, actual: &str) -> Measured {
+        let expected = ExpectedElement::compile(golden).expect("the golden compiles");
+        let base = reset_peak();
+        let started = Instant::now();
+        let doc = sessionconf::xml::parse(actual).expect("the document parses");
+        let comparison = compare(&expected, doc.root_element(), &Bindings::default());
+        let seconds = started.elapsed().as_secs_f64();
+        assert!(
+            comparison.is_match(),
+            "{mode}: {:?}",
+            comparison.differences.first()
+        );
+        drop(comparison);
+        drop(doc);
+        // Held during the comparison: the document text, the compiled golden, and what the comparison built.
+        let held = peak() - base + actual.len();
+        Measured {
+            mode,
+            sessions,
+            doc_mb: actual.len() as f64 / MB,
+            seconds,
+            peak_ratio: held as f64 / actual.len() as f64,
+        }
+    }
+
+    pub fn run() {
+        println!("## Comparator\n");
+        println!("| mode | sessions | document | time | MB/s | peak heap / document |");
+        println!("| --- | ---: | ---: | ---: | ---: | ---: |");
+        let n = 10_000;
+        let ordered: Vec<usize> = (0..n).collect();
+        let actual = document(&ordered, false, None);
+        let mut rows = vec![measure("full (ordered, literal)", n, &actual, &actual)];
+        let shuffled_actual = document(&shuffled(n), true, None);
+        let unordered_golden = document(&ordered, false, Some("sc:order=\"any\""));
+        rows.push(measure("unordered", n, &unordered_golden, &shuffled_actual));
+        let tenth: Vec<usize> = (0..n).step_by(10).collect();
+        let extra_golden = document(
+            &tenth,
+            false,
+            Some("sc:order=\"any\" sc:extra=\"children\""),
+        );
+        rows.push(measure(
+            "extra allowed (golden holds 1 in 10)",
+            n,
+            &extra_golden,
+            &shuffled_actual,
+        ));
+        drop(actual);
+        drop(shuffled_actual);
+        for r in &rows {
+            println!(
+                "| {} | {} | {:.1} MB | {:.3} s | {:.0} | {:.2} |",
+                r.mode,
+                r.sessions,
+                r.doc_mb,
+                r.seconds,
+                r.doc_mb / r.seconds,
+                r.peak_ratio
+            );
+        }
+        println!("\nUnordered matching as the number of sibling sessions grows:\n");
+        println!("| sessions | document | time | time per session | MB/s |");
+        println!("| ---: | ---: | ---: | ---: | ---: |");
+        for n in [1_000, 10_000, 50_000] {
+            let ordered: Vec<usize> = (0..n).collect();
+            let golden = document(&ordered, false, Some("sc:order=\"any\""));
+            let actual = document(&shuffled(n), true, None);
+            let r = measure("unordered", n, &golden, &actual);
+            println!(
+                "| {} | {:.1} MB | {:.3} s | {:.1} µs | {:.0} |",
+                n,
+                r.doc_mb,
+                r.seconds,
+                r.seconds * 1e6 / n as f64,
+                r.doc_mb / r.seconds
+            );
+        }
+        println!();
+    }
+}
+
+fn main() {
+    let groups: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let wanted = |g: &str| groups.is_empty() || groups.iter().any(|x| x == g);
+    println!(
+        "sessionconf benchmarks ({} cores)\n",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    if wanted("comparator") {
+        comparator::run();
+    }
+    let _ = Duration::ZERO;
+}
