@@ -207,6 +207,17 @@ mod comparator {
         let n = 10_000;
         let ordered: Vec<usize> = (0..n).collect();
         let actual = document(&ordered, false, None);
+        let base = reset_peak();
+        let started = Instant::now();
+        let doc = sessionconf::xml::parse(&actual).expect("the document parses");
+        let parse_seconds = started.elapsed().as_secs_f64();
+        drop(doc);
+        let parse_ratio = (peak() - base + actual.len()) as f64 / actual.len() as f64;
+        println!(
+            "| parse only (roxmltree), for reference | {n} | {:.1} MB | {parse_seconds:.3} s | {:.0} | {parse_ratio:.2} |",
+            actual.len() as f64 / MB,
+            actual.len() as f64 / MB / parse_seconds
+        );
         let mut rows = vec![measure("full (ordered, literal)", n, &actual, &actual)];
         let shuffled_actual = document(&shuffled(n), true, None);
         let unordered_golden = document(&ordered, false, Some("sc:order=\"any\""));

@@ -32,7 +32,10 @@ pub fn mismatch(
     use crate::xml::pretty::{to_pretty_string, Directives};
     let n = comparison.differences.len();
     let golden_text = to_pretty_string(&Element::from_expected(expected), Directives::Drop);
-    let actual_text = to_pretty_string(&comparison.normalized, Directives::Drop);
+    let actual_text = match &comparison.normalized {
+        Some(normalized) => to_pretty_string(normalized, Directives::Drop),
+        None => golden_text.clone(),
+    };
     let diff = similar::TextDiff::from_lines(&golden_text, &actual_text)
         .unified_diff()
         .context_radius(3)

@@ -503,7 +503,10 @@ fn check_golden(
         return;
     }
     if state.options.bless {
-        bless_golden(state, entry, comparison.normalized, failures, outcome);
+        let normalized = comparison
+            .normalized
+            .unwrap_or_else(|| Element::from_expected(expected));
+        bless_golden(state, entry, normalized, failures, outcome);
         return;
     }
     let mismatch = crate::golden::mismatch(&rel.display().to_string(), expected, &comparison);

@@ -99,8 +99,9 @@ fn quote(text: &str) -> String {
 #[derive(Debug, Clone)]
 pub struct Comparison {
     pub differences: Vec<Difference>,
-    /// The actual document normalized toward the golden.
-    pub normalized: Element,
+    /// The actual document normalized toward the golden; `None` when they match
+    /// (it would be the golden itself, and copying a large golden costs memory).
+    pub normalized: Option<Element>,
     /// The bindings after the comparison: `{{origin}}` is bound once seen.
     pub bindings: Bindings,
 }
@@ -122,18 +123,27 @@ pub fn compare(expected: &ExpectedElement, actual: Node, bindings: &Bindings) ->
     if walker.probe(expected, actual) {
         return Comparison {
             differences: Vec::new(),
-            normalized: Element::from_expected(expected),
+            normalized: None,
             bindings: walker.bindings,
         };
     }
     walker.bindings = bindings.clone();
-    let root = Path::Root;
-    let normalized = walker.walk(expected, actual, &Path::Child(&root, Label::Top(expected)));
+    let normalized = walker.walk_root(expected, actual);
     Comparison {
         differences: walker.differences,
-        normalized,
+        normalized: Some(normalized),
         bindings: walker.bindings,
     }
+}
+
+/// The actual document normalized toward the golden, always by a full walk (what
+/// `compare` does when they differ): placeholders kept where values match.
+pub fn normalize(expected: &ExpectedElement, actual: Node, bindings: &Bindings) -> Element {
+    Walker {
+        bindings: bindings.clone(),
+        differences: Vec::new(),
+    }
+    .walk_root(expected, actual)
 }
 
 /// Where a difference is, rendered only when one is reported.
@@ -235,6 +245,11 @@ struct Walker {
 }
 
 impl Walker {
+    fn walk_root(&mut self, expected: &ExpectedElement, actual: Node) -> Element {
+        let root = Path::Root;
+        self.walk(expected, actual, &Path::Child(&root, Label::Top(expected)))
+    }
+
     fn text_matches(&mut self, expected: Option<&Pattern>, actual: Option<&str>) -> bool {
         match (expected, actual) {
             (None, None) => true,
