@@ -273,13 +273,36 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with('-'))
         .collect();
-    let wanted = |g: &str| groups.is_empty() || groups.iter().any(|x| x == g);
+    let wanted =
+        |g: &str| (groups.is_empty() && !g.starts_with("profile")) || groups.iter().any(|x| x == g);
     println!(
         "sessionconf benchmarks ({} cores)\n",
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     if wanted("comparator") {
         comparator::run();
+    }
+    if wanted("profile-unordered") {
+        // Not a figure: a workload to run under a profiler.
+        let n = 2_000;
+        let ordered: Vec<usize> = (0..n).collect();
+        let golden = comparator::document(&ordered, false, Some("sc:order=\"any\""));
+        let actual = comparator::document(&comparator::shuffled(n), true, None);
+        let expected = sessionconf::xml::expected::ExpectedElement::compile(&golden).unwrap();
+        let doc = sessionconf::xml::parse(&actual).unwrap();
+        let started = Instant::now();
+        for _ in 0..10 {
+            let c = sessionconf::xml::compare::compare(
+                &expected,
+                doc.root_element(),
+                &sessionconf::xml::Bindings::default(),
+            );
+            assert!(c.is_match());
+        }
+        println!(
+            "compare only: {:.1} ms per run",
+            started.elapsed().as_secs_f64() * 100.0
+        );
     }
     let _ = Duration::ZERO;
 }

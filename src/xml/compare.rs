@@ -604,37 +604,41 @@ impl Walker {
     /// Multiset matching: a maximum matching of expected to actual children, by a
     /// greedy pass (same position first) and augmenting paths for what is left.
     fn assign(&mut self, expected: &[ExpectedElement], actual: &[Node]) -> Vec<Option<usize>> {
-        let candidates = candidate_lists(expected, actual);
+        let (arrays, lists) = candidate_lists(expected, actual);
+        let candidates: Vec<&[usize]> = lists
+            .iter()
+            .map(|c| &arrays[c.array][c.start..c.end])
+            .collect();
         let mut owner: Vec<Option<usize>> = vec![None; actual.len()];
         let mut result: Vec<Option<usize>> = vec![None; expected.len()];
-        let mut known: HashMap<(usize, usize), bool> = HashMap::new();
-        let mut cursors: HashMap<*const Vec<usize>, usize> = HashMap::new();
+        let mut cursors: FxMap<(*const usize, usize), usize> = FxMap::default();
 
         for i in 0..expected.len() {
-            let list = &candidates[i];
-            if i < actual.len() && owner[i].is_none() && list.binary_search(&i).is_ok() {
-                let ok = self.probe(&expected[i], actual[i]);
-                known.insert((i, i), ok);
-                if ok {
-                    owner[i] = Some(i);
-                    result[i] = Some(i);
-                    continue;
+            let list = candidates[i];
+            // Documents mostly come in the golden's order: try the same position first.
+            if i < actual.len()
+                && owner[i].is_none()
+                && (list.len() <= 16 && list.contains(&i)
+                    || list.len() > 16 && same_name(&expected[i], actual[i]))
+                && self.probe(&expected[i], actual[i])
+            {
+                owner[i] = Some(i);
+                result[i] = Some(i);
+                continue;
+            }
+            // Candidates only ever get taken in this pass, so a taken prefix of a
+            // long shared list is skipped for good.
+            let start = if list.len() > 16 {
+                let cursor = cursors.entry((list.as_ptr(), list.len())).or_insert(0);
+                while *cursor < list.len() && owner[list[*cursor]].is_some() {
+                    *cursor += 1;
                 }
-            }
-            // Candidates only ever get taken in this pass, so a taken prefix is skipped for good.
-            let cursor = cursors.entry(Rc::as_ptr(list)).or_insert(0);
-            while *cursor < list.len() && owner[list[*cursor]].is_some() {
-                *cursor += 1;
-            }
-            let start = *cursor;
+                *cursor
+            } else {
+                0
+            };
             for &j in &list[start..] {
-                if owner[j].is_some() {
-                    continue;
-                }
-                let ok = *known
-                    .entry((i, j))
-                    .or_insert_with(|| self.probe(&expected[i], actual[j]));
-                if ok {
+                if owner[j].is_none() && self.probe(&expected[i], actual[j]) {
                     owner[j] = Some(i);
                     result[i] = Some(j);
                     break;
@@ -642,6 +646,8 @@ impl Walker {
             }
         }
 
+        // What the greedy pass left: augmenting paths, remembering every probe.
+        let mut known: FxMap<(usize, usize), bool> = FxMap::default();
         for i in 0..expected.len() {
             if result[i].is_none() {
                 let mut visited = vec![false; actual.len()];
@@ -666,11 +672,11 @@ impl Walker {
         i: usize,
         expected: &[ExpectedElement],
         actual: &[Node],
-        candidates: &[Rc<Vec<usize>>],
+        candidates: &[&[usize]],
         owner: &mut [Option<usize>],
         result: &mut [Option<usize>],
         visited: &mut [bool],
-        known: &mut HashMap<(usize, usize), bool>,
+        known: &mut FxMap<(usize, usize), bool>,
     ) -> bool {
         for &j in candidates[i].iter() {
             if visited[j] {
@@ -704,68 +710,150 @@ impl Walker {
     }
 }
 
-use std::rc::Rc;
+/// A fast hasher for the comparator's own short-lived maps (SipHash, std's
+/// default, guards against hostile keys; these keys come from one comparison).
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (self.0.rotate_left(5) ^ n as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+
+/// Candidates for one expected child: a slice of one of the shared index arrays.
+#[derive(Clone, Copy)]
+struct Candidates {
+    array: usize,
+    start: usize,
+    end: usize,
+}
 
 /// For each expected child, the actual children that could match it: same name,
-/// and the same value for a literal attribute (the first that narrows the list to
-/// one, else the most selective). Lists are shared between expected children with
-/// the same key; attribute values are borrowed from the document.
+/// and the same value for a literal attribute. Attributes are tried in order of
+/// how many distinct values the golden's siblings give them (an `Href` tells
+/// links apart, a `Rel` hardly), until one narrows the list to a single child.
+/// Each index is one array sorted by the indexed value, so a candidate list is a
+/// slice of it.
 fn candidate_lists<'a>(
     expected: &[ExpectedElement],
     actual: &[Node<'a, '_>],
-) -> Vec<Rc<Vec<usize>>> {
+) -> (Vec<Vec<usize>>, Vec<Candidates>) {
     type Key<'k> = (Option<&'k str>, &'k str);
-    let mut by_name: HashMap<Key<'a>, Rc<Vec<usize>>> = HashMap::new();
-    {
-        let mut lists: HashMap<Key<'a>, Vec<usize>> = HashMap::new();
-        for (j, node) in actual.iter().enumerate() {
-            let tag = node.tag_name();
-            lists
-                .entry((tag.namespace(), tag.name()))
-                .or_default()
-                .push(j);
-        }
-        for (name, list) in lists {
-            by_name.insert(name, Rc::new(list));
-        }
+    let mut arrays: Vec<Vec<usize>> = Vec::new();
+    // Parallel to `arrays`: the sorted values of an attribute index (empty for a name list).
+    let mut values: Vec<Vec<&'a str>> = Vec::new();
+    let mut by_name: FxMap<Key<'a>, usize> = FxMap::default();
+    for (j, node) in actual.iter().enumerate() {
+        let tag = node.tag_name();
+        let next = arrays.len();
+        let array = *by_name
+            .entry((tag.namespace(), tag.name()))
+            .or_insert_with(|| {
+                arrays.push(Vec::new());
+                values.push(Vec::new());
+                next
+            });
+        arrays[array].push(j);
     }
-    type AttrIndex<'v> = HashMap<&'v str, Rc<Vec<usize>>>;
-    let mut by_attr: HashMap<(&QName, &QName), AttrIndex<'a>> = HashMap::new();
-    let empty = Rc::new(Vec::new());
-    expected
-        .iter()
-        .map(|e| {
-            let Some(named) = by_name.get(&(e.name.ns.as_deref(), e.name.local.as_str())) else {
-                return empty.clone();
-            };
-            let mut best = named.clone();
-            for attr in &e.attrs {
-                if best.len() <= 1 {
-                    break;
-                }
-                let Some(value) = attr.value.as_literal() else {
-                    continue;
-                };
-                let index = by_attr.entry((&e.name, &attr.name)).or_insert_with(|| {
-                    let mut lists: HashMap<&'a str, Vec<usize>> = HashMap::new();
-                    for &j in named.iter() {
-                        if let Some(a) = actual[j]
-                            .attributes()
-                            .find(|a| attr.name.is(a.namespace(), a.name()))
-                        {
-                            lists.entry(a.value()).or_default().push(j);
-                        }
-                    }
-                    lists.into_iter().map(|(k, v)| (k, Rc::new(v))).collect()
-                });
-                let list = index.get(value).cloned().unwrap_or_else(|| empty.clone());
-                if list.len() < best.len() {
-                    best = list;
+    // How well each attribute tells the golden's siblings apart, judged on a sample.
+    // Keys are (sibling group, attribute namespace, attribute local name): cheap to hash.
+    type AttrKey<'k> = (usize, Option<&'k str>, &'k str);
+    let group = |e: &ExpectedElement| {
+        by_name
+            .get(&(e.name.ns.as_deref(), e.name.local.as_str()))
+            .copied()
+    };
+    let mut seen: FxMap<(AttrKey, &str), ()> = FxMap::default();
+    let mut distinct: FxMap<AttrKey, usize> = FxMap::default();
+    for e in expected.iter().take(32) {
+        let Some(g) = group(e) else { continue };
+        for attr in &e.attrs {
+            if let Some(v) = attr.value.as_literal() {
+                let key = (g, attr.name.ns.as_deref(), attr.name.local.as_str());
+                if seen.insert((key, v), ()).is_none() {
+                    *distinct.entry(key).or_default() += 1;
                 }
             }
-            best
-        })
-        .collect()
+        }
+    }
+    let mut by_attr: FxMap<AttrKey, usize> = FxMap::default();
+    let mut lists = Vec::with_capacity(expected.len());
+    let mut attrs: Vec<(&QName, &str, usize)> = Vec::new();
+    for e in expected {
+        let Some(named) = group(e) else {
+            lists.push(Candidates {
+                array: 0,
+                start: 0,
+                end: 0,
+            });
+            continue;
+        };
+        let mut best = Candidates {
+            array: named,
+            start: 0,
+            end: arrays[named].len(),
+        };
+        if best.end - best.start <= 1 {
+            lists.push(best);
+            continue;
+        }
+        attrs.clear();
+        attrs.extend(e.attrs.iter().filter_map(|a| {
+            let v = a.value.as_literal()?;
+            let key = (named, a.name.ns.as_deref(), a.name.local.as_str());
+            Some((&a.name, v, distinct.get(&key).copied().unwrap_or(0)))
+        }));
+        attrs.sort_by_key(|(_, _, d)| std::cmp::Reverse(*d));
+        for &(attr, value, _) in &attrs {
+            if best.end - best.start <= 1 {
+                break;
+            }
+            let next = arrays.len();
+            let key = (named, attr.ns.as_deref(), attr.local.as_str());
+            let array = *by_attr.entry(key).or_insert_with(|| {
+                let mut pairs: Vec<(&'a str, usize)> = arrays[named]
+                    .iter()
+                    .filter_map(|&j| {
+                        let a = actual[j]
+                            .attributes()
+                            .find(|a| attr.is(a.namespace(), a.name()))?;
+                        Some((a.value(), j))
+                    })
+                    .collect();
+                pairs.sort_unstable();
+                values.push(pairs.iter().map(|(v, _)| *v).collect());
+                arrays.push(pairs.into_iter().map(|(_, j)| j).collect());
+                next
+            });
+            let sorted = &values[array];
+            let start = sorted.partition_point(|v| *v < value);
+            let end = start + sorted[start..].partition_point(|v| *v == value);
+            if end - start < best.end - best.start {
+                best = Candidates { array, start, end };
+            }
+        }
+        lists.push(best);
+    }
+    if arrays.is_empty() {
+        arrays.push(Vec::new());
+    }
+    (arrays, lists)
 }
 
 /// An actual document recorded as a new golden: values written back as placeholders.

@@ -80,9 +80,10 @@ impl Pattern {
             rest = &rest[consumed..];
         }
         literal.push_str(rest);
-        if !literal.is_empty() {
+        if !literal.is_empty() && !segments.is_empty() {
             segments.push(Segment::Literal(literal));
         }
+        // A value with no placeholder keeps no segments: `raw` is the literal.
         Ok(Pattern {
             raw: raw.to_string(),
             segments,
@@ -99,11 +100,7 @@ impl Pattern {
 
     /// The literal value when the pattern has no placeholder.
     pub fn as_literal(&self) -> Option<&str> {
-        match self.segments.as_slice() {
-            [] => Some(""),
-            [Segment::Literal(text)] => Some(text),
-            _ => None,
-        }
+        self.segments.is_empty().then_some(self.raw.as_str())
     }
 
     /// Names of the `{{NAME}}` variables the pattern refers to.
