@@ -268,6 +268,195 @@ mod comparator {
     }
 }
 
+mod flows {
+    use super::*;
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use sessionconf::credentials::Credentials;
+    use sessionconf::run::{run_scenario, RunOptions};
+    use sessionconf::scenario::{load_suite, SuiteSource};
+    use sessionconf::server::{start, Dialect, ServerOptions};
+
+    const FLOWS: usize = 1000;
+
+    fn per_flow_ms(d: Duration, n: usize) -> f64 {
+        d.as_secs_f64() * 1000.0 / n as f64
+    }
+
+    /// The same three requests with no checking at all.
+    fn bare(base: &str, credentials: &Credentials, n: usize) -> Duration {
+        let http = reqwest::blocking::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap();
+        let started = Instant::now();
+        for _ in 0..n {
+            let r = http
+                .post(format!("{base}sessionMngr/?v=latest"))
+                .basic_auth(&credentials.user, Some(&credentials.password))
+                .send()
+                .unwrap();
+            let token = r.headers()["X-RestSvcSessionId"]
+                .to_str()
+                .unwrap()
+                .to_string();
+            let body = r.text().unwrap();
+            let id = body
+                .split("<SessionId>")
+                .nth(1)
+                .and_then(|t| t.split('<').next())
+                .unwrap()
+                .to_string();
+            http.get(format!("{base}logonSessions"))
+                .header("X-RestSvcSessionId", &token)
+                .send()
+                .unwrap()
+                .bytes()
+                .unwrap();
+            http.delete(format!("{base}logonSessions/{id}"))
+                .header("X-RestSvcSessionId", &token)
+                .send()
+                .unwrap()
+                .bytes()
+                .unwrap();
+        }
+        started.elapsed()
+    }
+
+    fn tavern(base: &str, credentials: &Credentials, n: usize) -> Option<Duration> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/tavern");
+        let python = root.join("venv/bin/python");
+        if !python.exists() {
+            println!("(Tavern not measured: run benches/tavern/setup.sh first)\n");
+            return None;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let vals: Vec<String> = (0..n).map(|i| i.to_string()).collect();
+        let test = std::fs::read_to_string(root.join("flow.tavern.yaml.in"))
+            .unwrap()
+            .replace("@ITERATIONS@", &format!("[{}]", vals.join(", ")))
+            .replace("@BASE@", base)
+            .replace("@USER@", &credentials.user)
+            .replace("@PASSWORD@", &credentials.password);
+        std::fs::write(dir.path().join("test_flow.tavern.yaml"), test).unwrap();
+        let started = Instant::now();
+        let status = std::process::Command::new(&python)
+            .args([
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "test_flow.tavern.yaml",
+            ])
+            .current_dir(dir.path())
+            .stdout(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        let elapsed = started.elapsed();
+        assert!(status.success(), "the Tavern flow failed");
+        Some(elapsed)
+    }
+
+    pub fn run() {
+        let server = start(
+            Dialect::VeeamEm,
+            ServerOptions::new(Dialect::VeeamEm),
+            ([127, 0, 0, 1], 0).into(),
+        )
+        .unwrap();
+        let base = server.base_url();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let source = SuiteSource {
+            scenarios_dir: root.join("scenarios"),
+            golden_dir: root.join("golden"),
+            dialects: vec!["veeam-em".into()],
+            allow_missing_goldens: false,
+        };
+        let scenario = load_suite(&source)
+            .unwrap()
+            .into_iter()
+            .find(|s| s.id == "veeam-em::list-sessions")
+            .unwrap();
+        let options = Arc::new(RunOptions::new(base.parse().unwrap()));
+        let credentials = Credentials::from_env();
+        // Warm up both paths and the server.
+        for _ in 0..20 {
+            assert!(run_scenario(&scenario, &options).passed());
+        }
+        bare(&base, &credentials, 20);
+        // Interleave the two, so a noisy neighbour hurts both alike.
+        let (mut ours, mut theirs) = (Duration::ZERO, Duration::ZERO);
+        for _ in 0..4 {
+            let started = Instant::now();
+            for _ in 0..FLOWS / 4 {
+                let outcome = run_scenario(&scenario, &options);
+                assert!(outcome.passed());
+            }
+            ours += started.elapsed();
+            theirs += bare(&base, &credentials, FLOWS / 4);
+        }
+        println!("## The logon, list, logout flow ({FLOWS} times, against the embedded Enterprise Manager server)\n");
+        println!("| client | per flow | ratio to the bare loop |");
+        println!("| --- | ---: | ---: |");
+        println!(
+            "| bare reqwest loop, no checks | {:.3} ms | 1.00 |",
+            per_flow_ms(theirs, FLOWS)
+        );
+        println!(
+            "| sessionconf (status, headers, captures, golden of 47 links, link following) | {:.3} ms | {:.2} |",
+            per_flow_ms(ours, FLOWS),
+            ours.as_secs_f64() / theirs.as_secs_f64()
+        );
+        let n = 200;
+        if let Some(t) = tavern(&base, &credentials, n) {
+            println!(
+                "| Tavern 3.7.1 (status codes only), {n} flows in one pytest run | {:.3} ms | {:.2} |",
+                per_flow_ms(t, n),
+                per_flow_ms(t, n) / per_flow_ms(theirs, FLOWS)
+            );
+        }
+        assert_eq!(server.open_sessions(), 0);
+        println!();
+    }
+}
+
+mod suite {
+    use super::*;
+
+    /// The whole shipped suite against the embedded servers, from process start to exit.
+    pub fn run() {
+        let bin = env!("CARGO_BIN_EXE_sessionconf");
+        let mut times = Vec::new();
+        for _ in 0..7 {
+            let started = Instant::now();
+            let status = std::process::Command::new(bin)
+                .arg("run")
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status()
+                .unwrap();
+            times.push(started.elapsed().as_secs_f64());
+            assert!(status.success(), "the suite failed");
+        }
+        times.sort_by(f64::total_cmp);
+        println!(
+            "## The shipped suite (`sessionconf run`, both dialects, process start to exit)\n"
+        );
+        println!("| runs | fastest | median | slowest |");
+        println!("| ---: | ---: | ---: | ---: |");
+        println!(
+            "| {} | {:.3} s | {:.3} s | {:.3} s |\n",
+            times.len(),
+            times[0],
+            times[times.len() / 2],
+            times[times.len() - 1]
+        );
+    }
+}
+
 fn main() {
     let groups: Vec<String> = std::env::args()
         .skip(1)
@@ -281,6 +470,12 @@ fn main() {
     );
     if wanted("comparator") {
         comparator::run();
+    }
+    if wanted("suite") {
+        suite::run();
+    }
+    if wanted("overhead") {
+        flows::run();
     }
     if wanted("profile-unordered") {
         // Not a figure: a workload to run under a profiler.
@@ -304,5 +499,4 @@ fn main() {
             started.elapsed().as_secs_f64() * 100.0
         );
     }
-    let _ = Duration::ZERO;
 }

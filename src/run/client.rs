@@ -1,5 +1,7 @@
-//! The HTTP client of one scenario: its own cookie store, explicit timeouts,
-//! redirects never followed, TLS options for self-signed servers.
+//! The HTTP client of a run: explicit timeouts, redirects never followed, TLS
+//! options for self-signed servers. One client serves every scenario (building
+//! one reads the system's trust store and starts a runtime thread); each scenario
+//! keeps its own cookie jar, applied per request.
 
 use std::path::PathBuf;
 use std::sync::Once;
@@ -44,17 +46,11 @@ pub fn install_crypto_provider() {
     });
 }
 
+/// The run's client. It keeps no cookies itself: each scenario has its own jar.
 pub fn build(options: &ClientOptions) -> Result<reqwest::blocking::Client, String> {
-    build_with_cookies(options, true)
-}
-
-pub fn build_with_cookies(
-    options: &ClientOptions,
-    cookies: bool,
-) -> Result<reqwest::blocking::Client, String> {
     install_crypto_provider();
     let mut builder = reqwest::blocking::Client::builder()
-        .cookie_store(cookies)
+        .cookie_store(false)
         .redirect(reqwest::redirect::Policy::none())
         .timeout(options.timeout)
         .connect_timeout(options.connect_timeout)

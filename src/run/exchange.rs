@@ -3,6 +3,7 @@
 use std::io::Read;
 
 use reqwest::blocking::Client;
+use reqwest::cookie::{CookieStore, Jar};
 
 /// A response as the checks see it.
 #[derive(Debug, Clone)]
@@ -45,13 +46,24 @@ pub struct Outgoing {
     pub body: Option<String>,
 }
 
+/// Sends `request`; with a cookie jar, sends its cookies for the URL and keeps the ones the response sets.
 pub fn send(
     client: &Client,
+    cookies: Option<&Jar>,
     request: &Outgoing,
     max_body_bytes: u64,
     timeout_secs: f64,
 ) -> Result<Exchange, String> {
     let mut builder = client.request(request.method.clone(), request.url.clone());
+    let sets_cookie = request
+        .headers
+        .iter()
+        .any(|(n, _)| n.eq_ignore_ascii_case("cookie"));
+    if let (Some(jar), false) = (cookies, sets_cookie) {
+        if let Some(value) = jar.cookies(&request.url) {
+            builder = builder.header(reqwest::header::COOKIE, value);
+        }
+    }
     for (name, value) in &request.headers {
         if value.contains(['\r', '\n']) {
             return Err(format!(
@@ -70,6 +82,15 @@ pub fn send(
     let response = builder.send().map_err(|e| describe(&e, timeout_secs))?;
     let status = response.status().as_u16();
     let url = response.url().clone();
+    if let Some(jar) = cookies {
+        jar.set_cookies(
+            &mut response
+                .headers()
+                .get_all(reqwest::header::SET_COOKIE)
+                .iter(),
+            &url,
+        );
+    }
     let headers = response
         .headers()
         .iter()

@@ -9,7 +9,7 @@ pub mod step;
 pub mod vars;
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 pub use client::ClientOptions;
 pub use scenario::run_scenario;
@@ -26,6 +26,8 @@ pub struct RunOptions {
     pub credentials: Credentials,
     /// Set on Ctrl-C or SIGTERM: scenarios stop after the current step and run their `finally` steps.
     pub interrupted: Arc<AtomicBool>,
+    /// The client every scenario of the run shares, built on first use from `client`.
+    http: OnceLock<Result<reqwest::blocking::Client, String>>,
 }
 
 impl RunOptions {
@@ -36,7 +38,16 @@ impl RunOptions {
             bless: false,
             credentials: Credentials::from_env(),
             interrupted: Arc::new(AtomicBool::new(false)),
+            http: OnceLock::new(),
         }
+    }
+
+    /// The shared HTTP client; an error (a bad certificate file) is the same for every scenario.
+    pub fn http(&self) -> Result<&reqwest::blocking::Client, String> {
+        self.http
+            .get_or_init(|| client::build(&self.client))
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     pub fn is_interrupted(&self) -> bool {

@@ -4,7 +4,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::client;
 use super::exchange::Exchange;
 use super::step::run_step;
 use super::vars::{Value, Variables};
@@ -15,8 +14,8 @@ use crate::scenario::LoadedScenario;
 /// What a running scenario carries from step to step.
 pub struct ScenarioState {
     pub client: reqwest::blocking::Client,
-    /// For requests with `cookies: false`, built when first needed.
-    pub cookieless: Option<reqwest::blocking::Client>,
+    /// This scenario's cookies (requests with `cookies: false` neither send nor keep any).
+    pub cookies: Arc<reqwest::cookie::Jar>,
     pub options: Arc<RunOptions>,
     pub vars: Variables,
     /// The `{{origin}}` the server reported first; the same everywhere after.
@@ -61,8 +60,8 @@ pub fn run_scenario(loaded: &LoadedScenario, options: &Arc<RunOptions>) -> Scena
         });
         outcome
     };
-    let client = match client::build(&options.client) {
-        Ok(c) => c,
+    let client = match options.http() {
+        Ok(c) => c.clone(),
         Err(why) => return failed_setup(why, outcome),
     };
     let mut vars = Variables::default();
@@ -91,7 +90,7 @@ pub fn run_scenario(loaded: &LoadedScenario, options: &Arc<RunOptions>) -> Scena
     }
     let mut state = ScenarioState {
         client,
-        cookieless: None,
+        cookies: Arc::default(),
         options: options.clone(),
         vars,
         origin: None,

@@ -54,22 +54,10 @@ pub fn run_step(
         }
     };
     outcome.request = Some(state.redact(&format!("{} {}", outgoing.method, outgoing.url)));
-    if !step.request.cookies && state.cookieless.is_none() {
-        match super::client::build_with_cookies(&state.options.client, false) {
-            Ok(c) => state.cookieless = Some(c),
-            Err(why) => {
-                outcome.status = Status::Failed;
-                outcome.failures.push(why);
-                return outcome;
-            }
-        }
-    }
-    let client = match (&state.cookieless, step.request.cookies) {
-        (Some(c), false) => c,
-        _ => &state.client,
-    };
+    let jar = step.request.cookies.then_some(state.cookies.as_ref());
     let result = exchange::send(
-        client,
+        &state.client,
+        jar,
         &outgoing,
         state.options.client.max_body_bytes,
         state.options.client.timeout.as_secs_f64(),
