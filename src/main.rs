@@ -96,6 +96,15 @@ struct ServeArgs {
     /// Add the links of a newer server version.
     #[arg(long)]
     extra_links: bool,
+    /// Serve HTTPS with this certificate (PEM), with --tls-key.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Require client certificates signed by this CA (PEM).
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    client_ca: Option<PathBuf>,
 }
 
 #[derive(Args, Clone)]
@@ -382,6 +391,20 @@ fn serve(args: ServeArgs) -> u8 {
     options.style.reverse_attributes = args.reverse_attributes;
     options.style.schema_namespaces = args.reverse_attributes;
     options.style.extra_links = args.extra_links;
+    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+        let read = |p: &PathBuf| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()));
+        let files = (|| -> Result<_, String> {
+            Ok(sessionconf::server::TlsFiles {
+                cert_pem: read(cert)?,
+                key_pem: read(key)?,
+                client_ca_pem: args.client_ca.as_ref().map(read).transpose()?,
+            })
+        })();
+        match files {
+            Ok(f) => options.tls = Some(f),
+            Err(e) => return usage(e),
+        }
+    }
     let server = match start(dialect, options, args.bind) {
         Ok(s) => s,
         Err(e) => return usage(format!("cannot serve on {}: {e}", args.bind)),

@@ -114,6 +114,59 @@ impl Fault {
     }
 }
 
+/// Serve HTTPS with this certificate; with `client_ca`, require client certificates it signed.
+#[derive(Clone)]
+pub struct TlsFiles {
+    pub cert_pem: Vec<u8>,
+    pub key_pem: Vec<u8>,
+    pub client_ca_pem: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for TlsFiles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TlsFiles")
+            .field("client_certificates", &self.client_ca_pem.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+fn tls_config(files: &TlsFiles) -> Result<rustls::ServerConfig, String> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let certs: Vec<CertificateDer> = CertificateDer::pem_slice_iter(&files.cert_pem)
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("the TLS certificate is not PEM: {e}"))?;
+    if certs.is_empty() {
+        return Err("the TLS certificate file holds no certificate".into());
+    }
+    let key = PrivateKeyDer::from_pem_slice(&files.key_pem)
+        .map_err(|e| format!("the TLS key is not a PEM private key: {e}"))?;
+    let builder = rustls::ServerConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?;
+    let builder = match &files.client_ca_pem {
+        Some(ca) => {
+            let mut roots = rustls::RootCertStore::empty();
+            for cert in CertificateDer::pem_slice_iter(ca) {
+                let cert = cert.map_err(|e| format!("the client CA is not PEM: {e}"))?;
+                roots.add(cert).map_err(|e| format!("the client CA: {e}"))?;
+            }
+            let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+                std::sync::Arc::new(roots),
+                provider,
+            )
+            .build()
+            .map_err(|e| format!("the client CA: {e}"))?;
+            builder.with_client_cert_verifier(verifier)
+        }
+        None => builder.with_no_client_auth(),
+    };
+    builder
+        .with_single_cert(certs, key)
+        .map_err(|e| format!("the TLS certificate and key: {e}"))
+}
+
 #[derive(Debug, Clone)]
 pub struct ServerOptions {
     pub credentials: Credentials,
@@ -123,6 +176,8 @@ pub struct ServerOptions {
     pub faults: Vec<Fault>,
     /// Larger request bodies are refused with 413.
     pub max_body_bytes: usize,
+    /// HTTPS instead of HTTP.
+    pub tls: Option<TlsFiles>,
 }
 
 impl ServerOptions {
@@ -136,6 +191,7 @@ impl ServerOptions {
             style: Style::default(),
             faults: Vec::new(),
             max_body_bytes: 64 * 1024,
+            tls: None,
         }
     }
 }
@@ -150,6 +206,7 @@ enum Sessions {
 pub struct RunningServer {
     pub dialect: Dialect,
     pub address: SocketAddr,
+    tls: bool,
     sessions: Sessions,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -158,7 +215,8 @@ pub struct RunningServer {
 impl RunningServer {
     /// The API base URL, e.g. `http://127.0.0.1:40123/api/`.
     pub fn base_url(&self) -> String {
-        format!("http://{}{}", self.address, self.dialect.base_path())
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{}{}", self.address, self.dialect.base_path())
     }
 
     /// Sessions that are still open: after a suite run, this must be zero.
@@ -188,6 +246,11 @@ pub fn start(
     bind: SocketAddr,
 ) -> std::io::Result<RunningServer> {
     let limit = options.max_body_bytes;
+    let options_tls = options.tls.is_some();
+    let tls = match &options.tls {
+        Some(files) => Some(tls_config(files).map_err(std::io::Error::other)?),
+        None => None,
+    };
     let (router, sessions) = match dialect {
         Dialect::VeeamEm => {
             let (r, h) = veeam_em::router(options);
@@ -220,11 +283,16 @@ pub fn start(
                     }
                 };
                 let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-                let server = axum::serve(listener, router).with_graceful_shutdown(async move {
+                let signal = async move {
                     let _ = rx.await;
                     let _ = stop_tx.send(true);
-                });
-                let mut stop = stop_rx;
+                };
+                let mut stop = stop_rx.clone();
+                if let Some(config) = tls {
+                    serve_tls(listener, router, config, signal).await;
+                    return;
+                }
+                let server = axum::serve(listener, router).with_graceful_shutdown(signal);
                 // Graceful shutdown waits for open connections; give them a bounded time.
                 let deadline = async move {
                     let _ = stop.wait_for(|v| *v).await;
@@ -244,8 +312,41 @@ pub fn start(
     Ok(RunningServer {
         dialect,
         address,
+        tls: options_tls,
         sessions,
         shutdown: Some(tx),
         thread: Some(thread),
     })
+}
+
+/// HTTPS: each accepted connection is a TLS handshake (bounded in time), then
+/// HTTP/1.1 served by the same router. Ends when `signal` completes.
+async fn serve_tls(
+    listener: tokio::net::TcpListener,
+    router: axum::Router,
+    config: rustls::ServerConfig,
+    signal: impl std::future::Future<Output = ()>,
+) {
+    let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
+    tokio::pin!(signal);
+    loop {
+        let accepted = tokio::select! {
+            _ = &mut signal => return,
+            accepted = listener.accept() => accepted,
+        };
+        let Ok((tcp, _)) = accepted else { continue };
+        let acceptor = acceptor.clone();
+        let service = hyper_util::service::TowerToHyperService::new(router.clone());
+        tokio::spawn(async move {
+            // A client that refuses our certificate ends the handshake; that is not our error.
+            let Ok(Ok(stream)) =
+                tokio::time::timeout(Duration::from_secs(10), acceptor.accept(tcp)).await
+            else {
+                return;
+            };
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                .await;
+        });
+    }
 }

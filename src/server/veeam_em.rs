@@ -329,13 +329,19 @@ pub fn router(options: ServerOptions) -> (Router, Handle) {
 
 type Shared_ = State<Arc<Shared>>;
 
-fn origin(headers: &HeaderMap) -> String {
+/// `scheme://host` as the client addressed this server, for the links it writes.
+fn origin(shared: &Shared, headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .filter(|h| !h.is_empty() && !h.contains(['/', ' ', '"', '<']))
         .unwrap_or("localhost");
-    format!("http://{host}")
+    let scheme = if shared.options.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}")
 }
 
 fn wants_json(headers: &HeaderMap) -> bool {
@@ -474,7 +480,7 @@ async fn method_not_allowed(State(shared): Shared_, headers: HeaderMap) -> Respo
 }
 
 async fn entry_point(State(shared): Shared_, headers: HeaderMap) -> Response {
-    let o = origin(&headers);
+    let o = origin(&shared, &headers);
     let versions = VERSIONS.iter().map(|v| {
         Node::new("SupportedVersion")
             .attr("Name", *v)
@@ -706,7 +712,7 @@ async fn logon(
         tenant,
         activity: Activity::now(),
     };
-    let node = session_node(&shared, &origin(&headers), &session);
+    let node = session_node(&shared, &origin(&shared, &headers), &session);
     shared
         .sessions
         .lock()
@@ -810,7 +816,7 @@ async fn list_sessions(State(shared): Shared_, headers: HeaderMap) -> Response {
         Ok(c) => c,
         Err(r) => return r,
     };
-    let o = origin(&headers);
+    let o = origin(&shared, &headers);
     let idle = shared.options.idle_timeout;
     let mut listed: Vec<Session> = {
         let sessions = shared.sessions.lock().unwrap_or_else(|e| e.into_inner());
@@ -861,7 +867,7 @@ async fn get_session(
             &shared,
             &headers,
             StatusCode::OK,
-            &session_node(&shared, &origin(&headers), &s),
+            &session_node(&shared, &origin(&shared, &headers), &s),
         ),
         Err(r) => r,
     }
@@ -892,7 +898,7 @@ async fn cloud(State(shared): Shared_, headers: HeaderMap) -> Response {
         Ok(c) => c,
         Err(r) => return r,
     };
-    let o = origin(&headers);
+    let o = origin(&shared, &headers);
     let mut links = vec![Node::new("Link")
         .attr("Rel", "Up")
         .attr("Type", "LogonSession")
