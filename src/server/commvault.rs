@@ -42,6 +42,8 @@ struct Session {
 
 struct Shared {
     options: ServerOptions,
+    /// Every token handed out, so tests can search outputs for them.
+    issued: Mutex<Vec<String>>,
     sessions: Mutex<HashMap<String, Session>>,
 }
 
@@ -55,6 +57,14 @@ impl Shared {
 pub struct Handle(Arc<Shared>);
 
 impl Handle {
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.0
+            .issued
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
     pub fn open_sessions(&self) -> usize {
         let idle = self.0.options.idle_timeout;
         let sessions = self.0.sessions.lock().unwrap_or_else(|e| e.into_inner());
@@ -70,6 +80,7 @@ type SharedState = State<Arc<Shared>>;
 pub fn router(options: ServerOptions) -> (Router, Handle) {
     let shared = Arc::new(Shared {
         options,
+        issued: Mutex::default(),
         sessions: Mutex::new(HashMap::new()),
     });
     let mut router = Router::new();
@@ -249,6 +260,11 @@ async fn login(
     let is_admin = admin || (accept_any && !other);
     let user_id: u32 = if is_admin { 1 } else { 2 };
     let token = format!("QSDK {}", random_hex(96));
+    shared
+        .issued
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(token.clone());
     let t = now();
     let session = Session {
         id: random_uuid().to_ascii_uppercase(),

@@ -219,6 +219,14 @@ impl RunningServer {
         format!("{scheme}://{}{}", self.address, self.dialect.base_path())
     }
 
+    /// Every token the server has issued.
+    pub fn issued_tokens(&self) -> Vec<String> {
+        match &self.sessions {
+            Sessions::VeeamEm(h) => h.issued_tokens(),
+            Sessions::Commvault(h) => h.issued_tokens(),
+        }
+    }
+
     /// Sessions that are still open: after a suite run, this must be zero.
     pub fn open_sessions(&self) -> usize {
         match &self.sessions {

@@ -270,6 +270,8 @@ struct Session {
 
 struct Shared {
     options: ServerOptions,
+    /// Every token handed out, so tests can search outputs for them.
+    issued: Mutex<Vec<String>>,
     /// Sessions by id.
     sessions: Mutex<HashMap<String, Session>>,
 }
@@ -292,6 +294,14 @@ impl Shared {
 pub struct Handle(Arc<Shared>);
 
 impl Handle {
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.0
+            .issued
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
     /// Sessions that have not ended or expired.
     pub fn open_sessions(&self) -> usize {
         let idle = self.0.options.idle_timeout;
@@ -306,6 +316,7 @@ impl Handle {
 pub fn router(options: ServerOptions) -> (Router, Handle) {
     let shared = Arc::new(Shared {
         options,
+        issued: Mutex::default(),
         sessions: Mutex::new(HashMap::new()),
     });
     let router = Router::new()
@@ -705,6 +716,11 @@ async fn logon(
     };
     let id = random_uuid();
     let token = base64::engine::general_purpose::STANDARD.encode(id.as_bytes());
+    shared
+        .issued
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(token.clone());
     let session = Session {
         id: id.clone(),
         token: token.clone(),
