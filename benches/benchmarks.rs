@@ -422,6 +422,68 @@ mod flows {
     }
 }
 
+mod load {
+    use super::*;
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use sessionconf::run::load::run_load;
+    use sessionconf::run::RunOptions;
+    use sessionconf::scenario::{load_suite, SuiteSource};
+    use sessionconf::server::{start, Dialect, ServerOptions};
+
+    /// `sessionconf load` at sizes too big for a test, against the embedded servers.
+    pub fn run() {
+        println!("## Load (`sessionconf load`, embedded servers)\n");
+        println!("| scenario | flows | concurrent | flows/s | slowest step p50 | its p99 | failed | sessions left |");
+        println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for (dialect, id) in [
+            (Dialect::VeeamEm, "veeam-em::list-sessions"),
+            (Dialect::Commvault, "commvault::sessions"),
+        ] {
+            let source = SuiteSource {
+                scenarios_dir: root.join("scenarios"),
+                golden_dir: root.join("golden"),
+                dialects: vec![dialect.name().into()],
+                allow_missing_goldens: false,
+            };
+            let scenario = load_suite(&source)
+                .unwrap()
+                .into_iter()
+                .find(|s| s.id == id)
+                .unwrap();
+            for concurrency in [1, 16, 64] {
+                let server = start(
+                    dialect,
+                    ServerOptions::new(dialect),
+                    ([127, 0, 0, 1], 0).into(),
+                )
+                .unwrap();
+                let options = Arc::new(RunOptions::new(server.base_url().parse().unwrap()));
+                let open = || server.open_sessions();
+                let report = run_load(&scenario, &options, concurrency, 2000, Some(&open));
+                let slowest = report
+                    .steps
+                    .iter()
+                    .max_by(|a, b| a.p50_ms.total_cmp(&b.p50_ms))
+                    .unwrap();
+                println!(
+                    "| {id} | {} | {concurrency} | {:.0} | {:.2} ms ({}) | {:.2} ms | {} | {} |",
+                    report.flows,
+                    report.flows_per_second,
+                    slowest.p50_ms,
+                    slowest.step,
+                    slowest.p99_ms,
+                    report.failed_flows,
+                    report.sessions_left_open.unwrap_or(0)
+                );
+            }
+        }
+        println!();
+    }
+}
+
 mod suite {
     use super::*;
 
@@ -476,6 +538,9 @@ fn main() {
     }
     if wanted("overhead") {
         flows::run();
+    }
+    if wanted("load") {
+        load::run();
     }
     if wanted("profile-unordered") {
         // Not a figure: a workload to run under a profiler.

@@ -208,6 +208,59 @@ fn many_clients_at_once_leave_no_session_and_get_no_error() {
 }
 
 #[test]
+fn many_commvault_clients_at_once_leave_no_session_and_get_no_error() {
+    use base64::Engine;
+    let server = serve(Dialect::Commvault, ServerOptions::new(Dialect::Commvault));
+    let base = server.base_url();
+    let c = Credentials::from_env();
+    let body = format!(
+        "<DM2ContentIndexing_CheckCredentialReq username=\"{}\" password=\"{}\"/>",
+        c.user,
+        base64::engine::general_purpose::STANDARD.encode(&c.password)
+    );
+    let threads: Vec<_> = (0..64)
+        .map(|_| {
+            let (base, body) = (base.clone(), body.clone());
+            std::thread::spawn(move || {
+                let http = client();
+                for _ in 0..5 {
+                    let login = http
+                        .post(format!("{base}Login"))
+                        .body(body.clone())
+                        .send()
+                        .unwrap()
+                        .text()
+                        .unwrap();
+                    let doc = roxmltree::Document::parse(&login).unwrap();
+                    let token = doc
+                        .root_element()
+                        .attribute("token")
+                        .expect("a token")
+                        .to_string();
+                    let list = http
+                        .get(format!("{base}Sessions"))
+                        .header("Authtoken", &token)
+                        .send()
+                        .unwrap();
+                    assert_eq!(list.status().as_u16(), 200);
+                    let out = http
+                        .post(format!("{base}Logout"))
+                        .header("Authtoken", &token)
+                        .send()
+                        .unwrap();
+                    assert_eq!(out.status().as_u16(), 200);
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().expect("a client thread failed");
+    }
+    assert_eq!(server.open_sessions(), 0);
+    assert_eq!(server.issued_tokens().len(), 64 * 5);
+}
+
+#[test]
 fn bad_requests_get_documented_errors_and_leave_the_state_intact() {
     let server = serve(Dialect::VeeamEm, ServerOptions::new(Dialect::VeeamEm));
     let base = server.base_url();
