@@ -423,7 +423,6 @@ mod flows {
 }
 
 mod load {
-    use super::*;
     use std::path::Path;
     use std::sync::Arc;
 
