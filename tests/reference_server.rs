@@ -2,14 +2,14 @@
 //! any server that writes the documented meaning, fails (naming a step) against a
 //! server broken in each documented way, and the server survives bad input and load.
 
-use std::path::Path;
+mod support;
+
 use std::sync::Arc;
 use std::time::Duration;
 
 use sessionconf::credentials::Credentials;
 use sessionconf::report::{self, ScenarioOutcome, Status};
 use sessionconf::run::{run_scenario, RunOptions};
-use sessionconf::scenario::{load_suite, SuiteSource};
 use sessionconf::server::{start, Dialect, Fault, RunningServer, ServerOptions, Style};
 
 fn serve(dialect: Dialect, options: ServerOptions) -> RunningServer {
@@ -17,14 +17,7 @@ fn serve(dialect: Dialect, options: ServerOptions) -> RunningServer {
 }
 
 fn run_suite(dialect: Dialect, server: &RunningServer) -> Vec<ScenarioOutcome> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let source = SuiteSource {
-        scenarios_dir: root.join("scenarios"),
-        golden_dir: root.join("golden"),
-        dialects: vec![dialect.name().to_string()],
-        allow_missing_goldens: false,
-    };
-    let suite = load_suite(&source).expect("the shipped suite loads");
+    let suite = support::shipped(dialect.name());
     assert!(
         suite.len() >= 5,
         "the {} suite has its scenarios",
@@ -508,15 +501,7 @@ fn commvault_login_over_json_and_logoff_of_listed_sessions_only() {
 #[test]
 fn load_reports_throughput_latency_and_leftover_sessions() {
     use sessionconf::run::load::run_load;
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let source = SuiteSource {
-        scenarios_dir: root.join("scenarios"),
-        golden_dir: root.join("golden"),
-        dialects: vec!["veeam-em".into()],
-        allow_missing_goldens: false,
-    };
-    let scenario = load_suite(&source)
-        .unwrap()
+    let scenario = support::shipped("veeam-em")
         .into_iter()
         .find(|s| s.id == "veeam-em::admin-logon")
         .unwrap();

@@ -1,13 +1,14 @@
 //! TLS against a local HTTPS reference server with generated certificates:
 //! `--cacert`, `--insecure`, client certificates, and clear failures for wrong ones.
 
+mod support;
+
 use std::path::Path;
 use std::sync::Arc;
 
 use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
 use sessionconf::report::{self, ScenarioOutcome};
 use sessionconf::run::{run_scenario, ClientOptions, RunOptions};
-use sessionconf::scenario::{load_suite, SuiteSource};
 use sessionconf::server::{start, Dialect, RunningServer, ServerOptions, TlsFiles};
 
 struct Ca {
@@ -50,15 +51,7 @@ fn https_server(server_ca: &Ca, client_ca: Option<&Ca>) -> RunningServer {
 }
 
 fn run(server: &RunningServer, client: ClientOptions) -> Vec<ScenarioOutcome> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let source = SuiteSource {
-        scenarios_dir: root.join("scenarios"),
-        golden_dir: root.join("golden"),
-        dialects: vec!["veeam-em".into()],
-        allow_missing_goldens: false,
-    };
-    let suite: Vec<_> = load_suite(&source)
-        .unwrap()
+    let suite: Vec<_> = support::shipped("veeam-em")
         .into_iter()
         .filter(|s| s.id == "veeam-em::entry-point" || s.id == "veeam-em::admin-logon")
         .collect();

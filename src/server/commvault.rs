@@ -4,7 +4,7 @@
 #![allow(clippy::result_large_err)]
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::body::Bytes;
@@ -18,7 +18,9 @@ use base64::Engine;
 use serde_json::{json, Value};
 
 use super::representation::{to_xml, Node};
-use super::sessions::{constant_time_eq, random_hex, random_uuid, Activity};
+use super::sessions::{
+    constant_time_eq, random_hex, random_uuid, Activity, Lookup, SessionStore, StoredSession,
+};
 use super::{Fault, ServerOptions};
 
 /// The web service roots a Commvault server answers on.
@@ -40,11 +42,25 @@ struct Session {
     activity: Activity,
 }
 
+impl StoredSession for Session {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn token(&self) -> &str {
+        &self.token
+    }
+    fn activity(&self) -> &Activity {
+        &self.activity
+    }
+    fn touch(&mut self) {
+        self.activity.touch();
+        self.last_accessed = now();
+    }
+}
+
 struct Shared {
     options: ServerOptions,
-    /// Every token handed out, so tests can search outputs for them.
-    issued: Mutex<Vec<String>>,
-    sessions: Mutex<HashMap<String, Session>>,
+    sessions: SessionStore<Session>,
 }
 
 impl Shared {
@@ -57,21 +73,14 @@ impl Shared {
 pub struct Handle(Arc<Shared>);
 
 impl Handle {
+    /// Every token the server has issued.
     pub fn issued_tokens(&self) -> Vec<String> {
-        self.0
-            .issued
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.0.sessions.issued()
     }
 
+    /// Sessions that have not ended or expired.
     pub fn open_sessions(&self) -> usize {
-        let idle = self.0.options.idle_timeout;
-        let sessions = self.0.sessions.lock().unwrap_or_else(|e| e.into_inner());
-        sessions
-            .values()
-            .filter(|s| !s.activity.expired(idle))
-            .count()
+        self.0.sessions.open_count()
     }
 }
 
@@ -79,9 +88,8 @@ type SharedState = State<Arc<Shared>>;
 
 pub fn router(options: ServerOptions) -> (Router, Handle) {
     let shared = Arc::new(Shared {
+        sessions: SessionStore::new(options.idle_timeout),
         options,
-        issued: Mutex::default(),
-        sessions: Mutex::new(HashMap::new()),
     });
     let mut router = Router::new();
     for ws in WEB_SERVICES {
@@ -260,11 +268,6 @@ async fn login(
     let is_admin = admin || (accept_any && !other);
     let user_id: u32 = if is_admin { 1 } else { 2 };
     let token = format!("QSDK {}", random_hex(96));
-    shared
-        .issued
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push(token.clone());
     let t = now();
     let session = Session {
         id: random_uuid().to_ascii_uppercase(),
@@ -277,11 +280,7 @@ async fn login(
         activity: Activity::now(),
     };
     let guid = random_uuid();
-    shared
-        .sessions
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(session.id.clone(), session);
+    shared.sessions.insert(session);
     let organization = |name: &str| {
         Node::new(name)
             .attr("providerId", "0")
@@ -330,29 +329,10 @@ fn authenticate(shared: &Shared, headers: &HeaderMap) -> Result<Session, Respons
             Err(unauthorized())
         };
     };
-    let idle = shared.options.idle_timeout;
-    let mut sessions = shared.sessions.lock().unwrap_or_else(|e| e.into_inner());
-    let found = sessions
-        .values()
-        .find(|s| constant_time_eq(s.token.as_bytes(), token.as_bytes()))
-        .map(|s| s.id.clone());
-    match found {
-        Some(id) if sessions[&id].activity.expired(idle) => {
-            sessions.remove(&id);
-            drop(sessions);
-            Err(unauthorized())
-        }
-        Some(id) => {
-            let s = sessions.get_mut(&id).expect("found above");
-            s.activity.touch();
-            s.last_accessed = now();
-            Ok(s.clone())
-        }
-        None if shared.has(Fault::AcceptAnyToken) => Ok(anonymous()),
-        None => {
-            drop(sessions);
-            Err(unauthorized())
-        }
+    match shared.sessions.by_token(&token) {
+        Lookup::Found(session) => Ok(session),
+        Lookup::Unknown if shared.has(Fault::AcceptAnyToken) => Ok(anonymous()),
+        Lookup::Expired | Lookup::Unknown => Err(unauthorized()),
     }
 }
 
@@ -392,18 +372,13 @@ async fn list_sessions(
         },
         None => None,
     };
-    let idle = shared.options.idle_timeout;
-    let mut listed: Vec<Session> = shared
+    let listed: Vec<Session> = shared
         .sessions
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .values()
-        .filter(|s| !s.activity.expired(idle))
+        .open()
+        .into_iter()
         .filter(|s| caller.admin || s.user_id == caller.user_id)
         .filter(|s| user_filter.is_none_or(|u| s.user_id == u))
-        .cloned()
         .collect();
-    listed.sort_by_key(|s| s.activity.created);
     let xml = Node::new("Api_GetSessionsResp").children(listed.iter().map(|s| {
         Node::new("sessions")
             .attr("sessionId", s.id.clone())
@@ -496,20 +471,14 @@ async fn logoff_sessions(
         Ok(ids) => ids,
         Err(why) => return error(&shared, &headers, StatusCode::BAD_REQUEST, &why),
     };
-    {
-        let mut sessions = shared.sessions.lock().unwrap_or_else(|e| e.into_inner());
-        for id in &ids {
-            if let Some(s) = sessions.get(id) {
-                if !caller.admin && s.user_id != caller.user_id {
-                    drop(sessions);
-                    return error(
-                        &shared,
-                        &headers,
-                        StatusCode::FORBIDDEN,
-                        "Not permitted to log off another user's session.",
-                    );
-                }
-            }
+    // Checked and ended in one step, so a concurrent logon cannot slip between.
+    let permitted = shared.sessions.with(|sessions| {
+        let others = ids
+            .iter()
+            .filter_map(|id| sessions.get(id))
+            .any(|s| !caller.admin && s.user_id != caller.user_id);
+        if others {
+            return false;
         }
         if shared.has(Fault::LogoffAll) {
             sessions.clear();
@@ -518,6 +487,15 @@ async fn logoff_sessions(
                 sessions.remove(id);
             }
         }
+        true
+    });
+    if !permitted {
+        return error(
+            &shared,
+            &headers,
+            StatusCode::FORBIDDEN,
+            "Not permitted to log off another user's session.",
+        );
     }
     respond(
         &shared,
@@ -541,11 +519,7 @@ async fn logout(State(shared): SharedState, headers: HeaderMap) -> Response {
         }
     };
     if !shared.has(Fault::KeepEndedSessions) {
-        shared
-            .sessions
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&caller.id);
+        shared.sessions.remove(&caller.id);
     }
     (
         StatusCode::OK,

@@ -65,6 +65,110 @@ impl Activity {
     }
 }
 
+/// What the store needs of a vendor's session.
+pub trait StoredSession: Clone {
+    fn id(&self) -> &str;
+    fn token(&self) -> &str;
+    fn activity(&self) -> &Activity;
+    /// Marks the session used now.
+    fn touch(&mut self);
+}
+
+/// What a token names.
+pub enum Lookup<S> {
+    Found(S),
+    /// It named a session that expired (and is now gone).
+    Expired,
+    Unknown,
+}
+
+/// Open sessions by id, with idle expiry and a record of every token issued.
+pub struct SessionStore<S> {
+    sessions: std::sync::Mutex<std::collections::HashMap<String, S>>,
+    issued: std::sync::Mutex<Vec<String>>,
+    idle: Duration,
+}
+
+impl<S: StoredSession> SessionStore<S> {
+    pub fn new(idle: Duration) -> SessionStore<S> {
+        SessionStore {
+            sessions: std::sync::Mutex::default(),
+            issued: std::sync::Mutex::default(),
+            idle,
+        }
+    }
+
+    fn table(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, S>> {
+        self.sessions.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn insert(&self, session: S) {
+        self.issued
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(session.token().to_string());
+        self.table().insert(session.id().to_string(), session);
+    }
+
+    /// The session a token belongs to, compared in constant time; using it keeps it alive.
+    pub fn by_token(&self, token: &str) -> Lookup<S> {
+        let mut table = self.table();
+        let found = table
+            .values()
+            .find(|s| constant_time_eq(s.token().as_bytes(), token.as_bytes()))
+            .map(|s| s.id().to_string());
+        let Some(id) = found else {
+            return Lookup::Unknown;
+        };
+        if table[&id].activity().expired(self.idle) {
+            table.remove(&id);
+            return Lookup::Expired;
+        }
+        let session = table.get_mut(&id).expect("found above");
+        session.touch();
+        Lookup::Found(session.clone())
+    }
+
+    pub fn get(&self, id: &str) -> Option<S> {
+        self.table().get(id).cloned()
+    }
+
+    pub fn remove(&self, id: &str) {
+        self.table().remove(id);
+    }
+
+    /// Runs `f` on the whole table at once (a logoff of several sessions is one step).
+    pub fn with<R>(&self, f: impl FnOnce(&mut std::collections::HashMap<String, S>) -> R) -> R {
+        f(&mut self.table())
+    }
+
+    /// Sessions not yet expired, oldest first.
+    pub fn open(&self) -> Vec<S> {
+        let mut open: Vec<S> = self
+            .table()
+            .values()
+            .filter(|s| !s.activity().expired(self.idle))
+            .cloned()
+            .collect();
+        open.sort_by_key(|s| s.activity().created);
+        open
+    }
+
+    pub fn open_count(&self) -> usize {
+        self.table()
+            .values()
+            .filter(|s| !s.activity().expired(self.idle))
+            .count()
+    }
+
+    pub fn issued(&self) -> Vec<String> {
+        self.issued
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@
 #![allow(clippy::result_large_err)]
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -16,7 +16,9 @@ use axum::Router;
 use base64::Engine;
 
 use super::representation::{to_xml, Node};
-use super::sessions::{constant_time_eq, random_uuid, Activity};
+use super::sessions::{
+    constant_time_eq, random_uuid, Activity, Lookup, SessionStore, StoredSession,
+};
 use super::{Fault, ServerOptions};
 
 pub const NAMESPACE: &str = "http://www.veeam.com/ent/v1.0";
@@ -268,12 +270,24 @@ struct Session {
     activity: Activity,
 }
 
+impl StoredSession for Session {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn token(&self) -> &str {
+        &self.token
+    }
+    fn activity(&self) -> &Activity {
+        &self.activity
+    }
+    fn touch(&mut self) {
+        self.activity.touch();
+    }
+}
+
 struct Shared {
     options: ServerOptions,
-    /// Every token handed out, so tests can search outputs for them.
-    issued: Mutex<Vec<String>>,
-    /// Sessions by id.
-    sessions: Mutex<HashMap<String, Session>>,
+    sessions: SessionStore<Session>,
 }
 
 impl Shared {
@@ -294,30 +308,21 @@ impl Shared {
 pub struct Handle(Arc<Shared>);
 
 impl Handle {
+    /// Every token the server has issued.
     pub fn issued_tokens(&self) -> Vec<String> {
-        self.0
-            .issued
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.0.sessions.issued()
     }
 
     /// Sessions that have not ended or expired.
     pub fn open_sessions(&self) -> usize {
-        let idle = self.0.options.idle_timeout;
-        let sessions = self.0.sessions.lock().unwrap_or_else(|e| e.into_inner());
-        sessions
-            .values()
-            .filter(|s| !s.activity.expired(idle))
-            .count()
+        self.0.sessions.open_count()
     }
 }
 
 pub fn router(options: ServerOptions) -> (Router, Handle) {
     let shared = Arc::new(Shared {
+        sessions: SessionStore::new(options.idle_timeout),
         options,
-        issued: Mutex::default(),
-        sessions: Mutex::new(HashMap::new()),
     });
     let router = Router::new()
         .route("/api", get(entry_point))
@@ -716,11 +721,6 @@ async fn logon(
     };
     let id = random_uuid();
     let token = base64::engine::general_purpose::STANDARD.encode(id.as_bytes());
-    shared
-        .issued
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push(token.clone());
     let session = Session {
         id: id.clone(),
         token: token.clone(),
@@ -729,11 +729,7 @@ async fn logon(
         activity: Activity::now(),
     };
     let node = session_node(&shared, &origin(&shared, &headers), &session);
-    shared
-        .sessions
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(id, session);
+    shared.sessions.insert(session);
     let mut response = respond(&shared, &headers, StatusCode::CREATED, &node);
     let h = response.headers_mut();
     h.insert(
@@ -774,38 +770,21 @@ fn authenticate(shared: &Shared, headers: &HeaderMap) -> Result<Session, Respons
             "Authentication is required: no X-RestSvcSessionId.",
         ));
     };
-    let idle = shared.options.idle_timeout;
-    let mut sessions = shared.sessions.lock().unwrap_or_else(|e| e.into_inner());
-    let found = sessions
-        .values()
-        .find(|s| constant_time_eq(s.token.as_bytes(), token.as_bytes()))
-        .map(|s| s.id.clone());
-    match found {
-        Some(id) if sessions[&id].activity.expired(idle) => {
-            sessions.remove(&id);
-            drop(sessions);
-            Err(error(
-                shared,
-                headers,
-                StatusCode::UNAUTHORIZED,
-                "The session has expired.",
-            ))
-        }
-        Some(id) => {
-            let session = sessions.get_mut(&id).expect("found above");
-            session.activity.touch();
-            Ok(session.clone())
-        }
-        None if shared.has(Fault::AcceptAnyToken) => Ok(anonymous_admin()),
-        None => {
-            drop(sessions);
-            Err(error(
-                shared,
-                headers,
-                StatusCode::UNAUTHORIZED,
-                "The session is not valid or has ended.",
-            ))
-        }
+    match shared.sessions.by_token(&token) {
+        Lookup::Found(session) => Ok(session),
+        Lookup::Expired => Err(error(
+            shared,
+            headers,
+            StatusCode::UNAUTHORIZED,
+            "The session has expired.",
+        )),
+        Lookup::Unknown if shared.has(Fault::AcceptAnyToken) => Ok(anonymous_admin()),
+        Lookup::Unknown => Err(error(
+            shared,
+            headers,
+            StatusCode::UNAUTHORIZED,
+            "The session is not valid or has ended.",
+        )),
     }
 }
 
@@ -833,16 +812,12 @@ async fn list_sessions(State(shared): Shared_, headers: HeaderMap) -> Response {
         Err(r) => return r,
     };
     let o = origin(&shared, &headers);
-    let idle = shared.options.idle_timeout;
-    let mut listed: Vec<Session> = {
-        let sessions = shared.sessions.lock().unwrap_or_else(|e| e.into_inner());
-        sessions
-            .values()
-            .filter(|s| !s.activity.expired(idle) && visible(&shared, &caller, s))
-            .cloned()
-            .collect()
-    };
-    listed.sort_by_key(|s| s.activity.created);
+    let listed: Vec<Session> = shared
+        .sessions
+        .open()
+        .into_iter()
+        .filter(|s| visible(&shared, &caller, s))
+        .collect();
     let node =
         Node::new("LogonSessions").children(listed.iter().map(|s| session_node(&shared, &o, s)));
     respond(&shared, &headers, StatusCode::OK, &node)
@@ -850,13 +825,7 @@ async fn list_sessions(State(shared): Shared_, headers: HeaderMap) -> Response {
 
 fn find_visible(shared: &Shared, headers: &HeaderMap, id: &str) -> Result<Session, Response> {
     let caller = authenticate(shared, headers)?;
-    let found = shared
-        .sessions
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(id)
-        .cloned();
-    match found {
+    match shared.sessions.get(id) {
         Some(s) if visible(shared, &caller, &s) => Ok(s),
         Some(_) => Err(error(
             shared,
@@ -897,11 +866,7 @@ async fn delete_session(
     match find_visible(&shared, &headers, &id) {
         Ok(s) => {
             if !shared.has(Fault::KeepEndedSessions) {
-                shared
-                    .sessions
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .remove(&s.id);
+                shared.sessions.remove(&s.id);
             }
             StatusCode::NO_CONTENT.into_response()
         }

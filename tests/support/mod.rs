@@ -163,3 +163,15 @@ impl Suite {
         self.root().join("golden")
     }
 }
+
+/// The shipped scenarios of one dialect, loaded as a run loads them.
+pub fn shipped(dialect: &str) -> Vec<sessionconf::scenario::LoadedScenario> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let source = sessionconf::scenario::SuiteSource {
+        scenarios_dir: root.join("scenarios"),
+        golden_dir: root.join("golden"),
+        dialects: vec![dialect.to_string()],
+        allow_missing_goldens: false,
+    };
+    sessionconf::scenario::load_suite(&source).expect("the shipped suite loads")
+}
