@@ -425,7 +425,11 @@ finally:
     .spawn()
     .unwrap();
     // The slow step takes 3 s; interrupt while it is in flight.
-    std::thread::sleep(Duration::from_millis(1000));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !server.seen.lock().unwrap().slow_started {
+        assert!(Instant::now() < deadline, "the slow step never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
     Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()

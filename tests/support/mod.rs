@@ -19,6 +19,8 @@ pub const SESSION: &str = "5d3c1b2a-0000-4000-8000-00000000abcd";
 #[derive(Default)]
 pub struct Seen {
     pub deleted: Vec<String>,
+    /// A request to `/api/slow` has arrived.
+    pub slow_started: bool,
 }
 
 pub struct TestServer {
@@ -106,7 +108,8 @@ pub fn start() -> TestServer {
         )
         .route(
             "/api/slow",
-            get(|| async {
+            get(|State(seen): State<Arc<Mutex<Seen>>>| async move {
+                seen.lock().unwrap().slow_started = true;
                 tokio::time::sleep(std::time::Duration::from_secs(3)).await;
                 "<Slow/>"
             }),
