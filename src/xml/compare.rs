@@ -771,6 +771,13 @@ fn candidate_lists<'a>(
             });
         arrays[array].push(j);
     }
+    // An expected child whose attributes are all literal, with no extra attributes
+    // allowed, matches only an actual child with exactly those attributes: bucket
+    // both sides by a signature that does not depend on attribute order.
+    let exact = |e: &ExpectedElement| {
+        !e.directives.extra_attributes && e.attrs.iter().all(|a| a.value.as_literal().is_some())
+    };
+    let mut by_signature: Option<(usize, Vec<u64>)> = None;
     // How well each attribute tells the golden's siblings apart, judged on a sample.
     // Keys are (sibling group, attribute namespace, attribute local name): cheap to hash.
     type AttrKey<'k> = (usize, Option<&'k str>, &'k str);
@@ -781,7 +788,9 @@ fn candidate_lists<'a>(
     };
     let mut seen: FxMap<(AttrKey, &str), ()> = FxMap::default();
     let mut distinct: FxMap<AttrKey, usize> = FxMap::default();
-    for e in expected.iter().take(32) {
+    // Only siblings that the signature cannot place need the sample.
+    let sampled = if expected.iter().all(exact) { 0 } else { 32 };
+    for e in expected.iter().take(sampled) {
         let Some(g) = group(e) else { continue };
         for attr in &e.attrs {
             if let Some(v) = attr.value.as_literal() {
@@ -811,6 +820,27 @@ fn candidate_lists<'a>(
         };
         if best.end - best.start <= 1 {
             lists.push(best);
+            continue;
+        }
+        if exact(e) {
+            let (array, sigs) = by_signature.get_or_insert_with(|| {
+                let mut pairs: Vec<(u64, usize)> = (0..actual.len())
+                    .map(|j| (actual_signature(actual[j]), j))
+                    .collect();
+                pairs.sort_unstable();
+                let array = arrays.len();
+                arrays.push(pairs.iter().map(|(_, j)| *j).collect());
+                values.push(Vec::new());
+                (array, pairs.into_iter().map(|(s, _)| s).collect())
+            });
+            let sig = expected_signature(e);
+            let start = sigs.partition_point(|s| *s < sig);
+            let end = start + sigs[start..].partition_point(|s| *s == sig);
+            lists.push(Candidates {
+                array: *array,
+                start,
+                end,
+            });
             continue;
         }
         attrs.clear();
@@ -854,6 +884,46 @@ fn candidate_lists<'a>(
         arrays.push(Vec::new());
     }
     (arrays, lists)
+}
+
+fn hash_of(parts: &[&str]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = FxHasher::default();
+    for p in parts {
+        h.write(p.as_bytes());
+        h.write_usize(p.len());
+    }
+    h.finish()
+}
+
+/// Name plus attributes, independent of attribute order (a sum of per-attribute hashes).
+fn signature<'s>(
+    name: (Option<&str>, &str),
+    attrs: impl Iterator<Item = (Option<&'s str>, &'s str, &'s str)>,
+) -> u64 {
+    let mut sig = hash_of(&[name.0.unwrap_or(""), name.1]);
+    for (ns, local, value) in attrs {
+        sig = sig.wrapping_add(hash_of(&[ns.unwrap_or(""), local, value]));
+    }
+    sig
+}
+
+fn expected_signature(e: &ExpectedElement) -> u64 {
+    signature(
+        (e.name.ns.as_deref(), &e.name.local),
+        e.attrs
+            .iter()
+            .map(|a| (a.name.ns.as_deref(), a.name.local.as_str(), a.value.raw())),
+    )
+}
+
+fn actual_signature(node: Node) -> u64 {
+    let tag = node.tag_name();
+    signature(
+        (tag.namespace(), tag.name()),
+        node.attributes()
+            .map(|a| (a.namespace().filter(|n| !n.is_empty()), a.name(), a.value())),
+    )
 }
 
 /// An actual document recorded as a new golden: values written back as placeholders.
