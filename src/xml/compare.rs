@@ -920,7 +920,7 @@ fn expected_signature(e: &ExpectedElement) -> u64 {
 fn actual_signature(node: Node) -> u64 {
     let tag = node.tag_name();
     signature(
-        (tag.namespace(), tag.name()),
+        (tag.namespace().filter(|n| !n.is_empty()), tag.name()),
         node.attributes()
             .map(|a| (a.namespace().filter(|n| !n.is_empty()), a.name(), a.value())),
     )
