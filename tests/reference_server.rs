@@ -144,6 +144,20 @@ fn client() -> reqwest::blocking::Client {
         .unwrap()
 }
 
+/// Runs `flow` on 64 threads at once and fails if any of them does.
+fn concurrently(flow: impl Fn() + Send + Sync + 'static) {
+    let flow = Arc::new(flow);
+    let threads: Vec<_> = (0..64)
+        .map(|_| {
+            let flow = flow.clone();
+            std::thread::spawn(move || flow())
+        })
+        .collect();
+    for t in threads {
+        t.join().expect("a client thread failed");
+    }
+}
+
 fn admin_logon(http: &reqwest::blocking::Client, base: &str) -> (String, String) {
     let c = Credentials::from_env();
     let r = http
@@ -171,32 +185,24 @@ fn admin_logon(http: &reqwest::blocking::Client, base: &str) -> (String, String)
 fn many_clients_at_once_leave_no_session_and_get_no_error() {
     let server = serve(Dialect::VeeamEm, ServerOptions::new(Dialect::VeeamEm));
     let base = server.base_url();
-    let threads: Vec<_> = (0..64)
-        .map(|_| {
-            let base = base.clone();
-            std::thread::spawn(move || {
-                let http = client();
-                for _ in 0..5 {
-                    let (token, delete) = admin_logon(&http, &base);
-                    let listed = http
-                        .get(format!("{base}logonSessions"))
-                        .header("X-RestSvcSessionId", &token)
-                        .send()
-                        .unwrap();
-                    assert_eq!(listed.status().as_u16(), 200);
-                    let out = http
-                        .delete(&delete)
-                        .header("X-RestSvcSessionId", &token)
-                        .send()
-                        .unwrap();
-                    assert_eq!(out.status().as_u16(), 204);
-                }
-            })
-        })
-        .collect();
-    for t in threads {
-        t.join().expect("a client thread failed");
-    }
+    concurrently(move || {
+        let http = client();
+        for _ in 0..5 {
+            let (token, delete) = admin_logon(&http, &base);
+            let listed = http
+                .get(format!("{base}logonSessions"))
+                .header("X-RestSvcSessionId", &token)
+                .send()
+                .unwrap();
+            assert_eq!(listed.status().as_u16(), 200);
+            let out = http
+                .delete(&delete)
+                .header("X-RestSvcSessionId", &token)
+                .send()
+                .unwrap();
+            assert_eq!(out.status().as_u16(), 204);
+        }
+    });
     assert_eq!(server.open_sessions(), 0);
 }
 
@@ -211,44 +217,36 @@ fn many_commvault_clients_at_once_leave_no_session_and_get_no_error() {
         c.user,
         base64::engine::general_purpose::STANDARD.encode(&c.password)
     );
-    let threads: Vec<_> = (0..64)
-        .map(|_| {
-            let (base, body) = (base.clone(), body.clone());
-            std::thread::spawn(move || {
-                let http = client();
-                for _ in 0..5 {
-                    let login = http
-                        .post(format!("{base}Login"))
-                        .body(body.clone())
-                        .send()
-                        .unwrap()
-                        .text()
-                        .unwrap();
-                    let doc = roxmltree::Document::parse(&login).unwrap();
-                    let token = doc
-                        .root_element()
-                        .attribute("token")
-                        .expect("a token")
-                        .to_string();
-                    let list = http
-                        .get(format!("{base}Sessions"))
-                        .header("Authtoken", &token)
-                        .send()
-                        .unwrap();
-                    assert_eq!(list.status().as_u16(), 200);
-                    let out = http
-                        .post(format!("{base}Logout"))
-                        .header("Authtoken", &token)
-                        .send()
-                        .unwrap();
-                    assert_eq!(out.status().as_u16(), 200);
-                }
-            })
-        })
-        .collect();
-    for t in threads {
-        t.join().expect("a client thread failed");
-    }
+    concurrently(move || {
+        let http = client();
+        for _ in 0..5 {
+            let login = http
+                .post(format!("{base}Login"))
+                .body(body.clone())
+                .send()
+                .unwrap()
+                .text()
+                .unwrap();
+            let doc = roxmltree::Document::parse(&login).unwrap();
+            let token = doc
+                .root_element()
+                .attribute("token")
+                .expect("a token")
+                .to_string();
+            let list = http
+                .get(format!("{base}Sessions"))
+                .header("Authtoken", &token)
+                .send()
+                .unwrap();
+            assert_eq!(list.status().as_u16(), 200);
+            let out = http
+                .post(format!("{base}Logout"))
+                .header("Authtoken", &token)
+                .send()
+                .unwrap();
+            assert_eq!(out.status().as_u16(), 200);
+        }
+    });
     assert_eq!(server.open_sessions(), 0);
     assert_eq!(server.issued_tokens().len(), 64 * 5);
 }

@@ -164,6 +164,22 @@ fn error(shared: &Shared, headers: &HeaderMap, status: StatusCode, message: &str
     )
 }
 
+/// The request body, or the documented error for one that is too large or broken off.
+fn read_body(
+    shared: &Shared,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Bytes, Response> {
+    body.map_err(|e| {
+        error(
+            shared,
+            headers,
+            e.status(),
+            "The request body could not be read.",
+        )
+    })
+}
+
 async fn not_found(State(shared): SharedState, headers: HeaderMap) -> Response {
     error(
         &shared,
@@ -223,16 +239,9 @@ async fn login(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let body = match body {
+    let body = match read_body(&shared, &headers, body) {
         Ok(b) => b,
-        Err(e) => {
-            return error(
-                &shared,
-                &headers,
-                e.status(),
-                "The request body could not be read.",
-            )
-        }
+        Err(r) => return r,
     };
     let (user, encoded) = match login_request(&String::from_utf8_lossy(&body)) {
         Ok(r) => r,
@@ -456,16 +465,9 @@ async fn logoff_sessions(
         Ok(c) => c,
         Err(r) => return r,
     };
-    let body = match body {
+    let body = match read_body(&shared, &headers, body) {
         Ok(b) => b,
-        Err(e) => {
-            return error(
-                &shared,
-                &headers,
-                e.status(),
-                "The request body could not be read.",
-            )
-        }
+        Err(r) => return r,
     };
     let ids = match logoff_request(&String::from_utf8_lossy(&body)) {
         Ok(ids) => ids,

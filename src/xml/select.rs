@@ -71,13 +71,6 @@ impl Selected<'_, '_> {
             Selected::Value(v) => v.clone(),
         }
     }
-
-    pub fn element(&self) -> Option<roxmltree::Node<'_, '_>> {
-        match self {
-            Selected::Element(node) => Some(*node),
-            Selected::Value(_) => None,
-        }
-    }
 }
 
 impl fmt::Display for Selector {
