@@ -307,3 +307,84 @@ fn connection_refused_is_a_failure_naming_the_url() {
     assert!(text.contains("cannot connect"), "{text}");
     assert!(text.contains(&format!("POST {base}login")), "{text}");
 }
+
+#[test]
+fn query_environment_defaults_cookie_and_regex_captures_and_text_checks() {
+    let server = support::start();
+    let suite = Suite::new();
+    suite.write(
+        "scenarios/test/misc.yaml",
+        r#"name: misc
+steps:
+  - name: logon
+    request:
+      method: POST
+      path: login
+      auth: { basic: { user: "${user}", password: "${password}" } }
+    expect: { status: 201 }
+    capture:
+      from_cookie: { cookie: X-RestSvcSessionId }
+      cookie_path: { header: Set-Cookie, regex: 'Path=(/\w+)' }
+  - name: query
+    request:
+      path: query
+      query:
+        path: "${cookie_path}"
+        fallback: "${env:SESSIONCONF_TEST_SURELY_UNSET:-used-default}"
+    expect:
+      status: 200
+      text: { matches: '^query=fallback=used-default&path=%2Fapi$' }
+    capture:
+      echoed: { regex: 'fallback=([a-z-]+)' }
+  - name: text-equals
+    request:
+      path: query
+      query: { v: "${echoed}" }
+    expect:
+      text: { equals: "query=v=used-default" }
+finally:
+  - name: logout
+    request:
+      method: DELETE
+      link: { step: logon, rel: Delete }
+      headers: { X-RestSvcSessionId: "${from_cookie}" }
+    expect: { status: 204 }
+"#,
+    );
+    let outcome = run_scenario(
+        &load(&suite, "misc.yaml", false),
+        &options(&server.base, false),
+    );
+    assert!(
+        outcome.passed(),
+        "{}",
+        report::console::render(&outcome, false)
+    );
+    // The cookie value was captured (the logout used it) and is treated as a secret.
+    assert_eq!(server.seen.lock().unwrap().deleted, [SESSION]);
+    let text = report::console::render(&outcome, false);
+    assert!(!text.contains(TOKEN), "{text}");
+    // Only the token is redacted: a Path cut from the same Set-Cookie header is not a secret.
+    assert!(
+        text.contains(&format!("GET {}query?", server.base)),
+        "{text}"
+    );
+
+    // A text check that does not hold fails with the body quoted.
+    suite.write(
+        "scenarios/test/misc.yaml",
+        &std::fs::read_to_string(suite.scenario("misc.yaml"))
+            .unwrap()
+            .replace("query=v=used-default", "query=v=other"),
+    );
+    let outcome = run_scenario(
+        &load(&suite, "misc.yaml", false),
+        &options(&server.base, false),
+    );
+    let text = report::console::render(&outcome, false);
+    assert_eq!(outcome.status, Status::Failed, "{text}");
+    assert!(
+        text.contains(r#"the body is "query=v=used-default", expected "query=v=other""#),
+        "{text}"
+    );
+}

@@ -308,7 +308,7 @@ fn check_and_capture(
     for (name, capture) in &step.capture {
         match capture_value(state, name, capture, exchange, doc) {
             Ok(value) => {
-                let secret = capture.secret || is_secret_capture(name, capture);
+                let secret = capture.secret || is_secret_capture(state, name, &value);
                 state.vars.capture(name, value, secret);
             }
             Err(_) if capture.optional => {}
@@ -397,16 +397,21 @@ fn parse_body(exchange: &Exchange) -> Result<roxmltree::Document<'_>, String> {
     })
 }
 
-fn is_secret_capture(name: &str, capture: &Capture) -> bool {
+/// A captured value is secret when it is named as one, or when it is all or part of
+/// a secret already seen (token headers and cookie values are learned as they arrive),
+/// so a piece cut from a token is secret and a cookie's `Path` is not.
+fn is_secret_capture(state: &ScenarioState, name: &str, value: &Value) -> bool {
     let lower = name.to_ascii_lowercase();
-    lower.contains("token")
-        || lower.contains("password")
-        || lower.contains("cookie")
-        || match &capture.source {
-            CaptureSource::Header(h) => super::redact::is_secret_header(h),
-            CaptureSource::Cookie(_) => true,
-            _ => false,
-        }
+    if lower.contains("token") || lower.contains("password") {
+        return true;
+    }
+    let secrets = state.vars.redactor.secrets();
+    let is_part_of_a_secret =
+        |v: &String| !v.is_empty() && secrets.iter().any(|s| s.contains(v.as_str()));
+    match value {
+        Value::One(v) => is_part_of_a_secret(v),
+        Value::Many(vs) => vs.iter().any(is_part_of_a_secret),
+    }
 }
 
 fn capture_value(

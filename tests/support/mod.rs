@@ -98,23 +98,30 @@ async fn remove(
 
 pub fn start() -> TestServer {
     let seen: Arc<Mutex<Seen>> = Arc::default();
-    let app = Router::new()
-        .route("/api/login", post(logon))
-        .route("/api/sessions/{id}", delete(remove))
-        .route("/api/echo", get(echo_token))
-        .route(
-            "/api/fail",
-            get(|| async { (StatusCode::INTERNAL_SERVER_ERROR, "<Error/>") }),
-        )
-        .route(
-            "/api/slow",
-            get(|State(seen): State<Arc<Mutex<Seen>>>| async move {
-                seen.lock().unwrap().slow_started = true;
-                tokio::time::sleep(std::time::Duration::from_secs(3)).await;
-                "<Slow/>"
-            }),
-        )
-        .with_state(seen.clone());
+    let app =
+        Router::new()
+            .route("/api/login", post(logon))
+            .route("/api/sessions/{id}", delete(remove))
+            .route("/api/echo", get(echo_token))
+            .route(
+                "/api/fail",
+                get(|| async { (StatusCode::INTERNAL_SERVER_ERROR, "<Error/>") }),
+            )
+            .route(
+                "/api/query",
+                get(|uri: axum::http::Uri| async move {
+                    format!("query={}", uri.query().unwrap_or(""))
+                }),
+            )
+            .route(
+                "/api/slow",
+                get(|State(seen): State<Arc<Mutex<Seen>>>| async move {
+                    seen.lock().unwrap().slow_started = true;
+                    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+                    "<Slow/>"
+                }),
+            )
+            .with_state(seen.clone());
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
     listener.set_nonblocking(true).unwrap();
     let addr = listener.local_addr().unwrap();
