@@ -372,6 +372,13 @@ fn the_readme_example_scenario_loads() {
 
 #[test]
 fn an_interrupted_run_logs_out_and_writes_its_reports() {
+    // Ctrl-C and a service manager's stop are handled alike.
+    for signal in ["-INT", "-TERM"] {
+        interrupted_run(signal);
+    }
+}
+
+fn interrupted_run(signal: &str) {
     let server = support::start();
     let suite = support::Suite::new();
     suite.write(
@@ -431,7 +438,7 @@ finally:
         std::thread::sleep(Duration::from_millis(20));
     }
     Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([signal, &child.id().to_string()])
         .status()
         .unwrap();
     let out = wait(child, Duration::from_secs(30));
@@ -642,4 +649,21 @@ fn no_issued_token_or_password_in_any_output_of_a_failing_run_or_a_bless() {
             );
         }
     }
+}
+
+#[test]
+fn tags_select_scenarios() {
+    let out = sessionconf(&["run", "--tag", "tenant", "--list"], &[]);
+    let listed: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.ends_with(": test"))
+        .collect();
+    assert_eq!(listed, ["veeam-em::tenant-logon: test"], "{}", out.stdout);
+    let out = sessionconf(
+        &["run", "--tag", "negative", "--tag", "commvault", "--list"],
+        &[],
+    );
+    let listed = out.stdout.lines().filter(|l| l.ends_with(": test")).count();
+    assert_eq!(listed, 3, "every tag must match:\n{}", out.stdout);
 }
