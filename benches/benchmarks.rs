@@ -541,6 +541,21 @@ fn main() {
     if wanted("load") {
         load::run();
     }
+    if wanted("profile-parse") {
+        // Not a figure: a workload to run under a profiler.
+        let ordered: Vec<usize> = (0..10_000).collect();
+        let actual = comparator::document(&ordered, false, None);
+        std::fs::write("/tmp/doc.xml", &actual).unwrap();
+        let started = Instant::now();
+        for _ in 0..5 {
+            let doc = sessionconf::xml::parse(&actual).unwrap();
+            assert!(doc.root_element().has_children());
+        }
+        println!(
+            "parse only: {:.1} ms per run",
+            started.elapsed().as_secs_f64() * 200.0
+        );
+    }
     if wanted("profile-unordered") {
         // Not a figure: a workload to run under a profiler.
         let n = 2_000;

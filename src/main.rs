@@ -469,10 +469,11 @@ fn diff(args: DiffArgs) -> u8 {
         Ok(d) => d,
         Err(e) => {
             return usage(format!(
-                "{}:{}:{}: not well-formed XML: {e}",
+                "{}:{}:{}: not well-formed XML: {}",
                 args.actual.display(),
-                e.pos().row,
-                e.pos().col
+                e.line,
+                e.col,
+                e.message
             ))
         }
     };

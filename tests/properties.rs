@@ -141,8 +141,88 @@ fn matches(golden: &str, actual: &str, bindings: &Bindings) -> Result<(), String
     }
 }
 
+/// A document as roxmltree reads it, in the form the tree parser's is compared in.
+fn roxmltree_element(node: roxmltree::Node) -> Element {
+    let mut attrs: Vec<_> = node
+        .attributes()
+        .map(|a| {
+            (
+                sessionconf::xml::QName::new(a.namespace(), a.name()),
+                a.value().to_string(),
+            )
+        })
+        .collect();
+    attrs.sort();
+    let text: String = node
+        .children()
+        .filter(|c| c.is_text())
+        .filter_map(|c| c.text())
+        .collect();
+    Element {
+        name: sessionconf::xml::QName::new(node.tag_name().namespace(), node.tag_name().name()),
+        attrs,
+        text: (!text.trim().is_empty()).then_some(text),
+        children: node
+            .children()
+            .filter(|c| c.is_element())
+            .map(roxmltree_element)
+            .collect(),
+        directives: Default::default(),
+    }
+}
+
+/// The tree parser against roxmltree, a mature parser: the same verdict on
+/// well-formedness, and the same elements, attributes and text when both read it.
+fn parsers_agree(text: &str) -> Result<(), String> {
+    let ours = sessionconf::xml::parse(text);
+    // As goldens are read: a DTD is allowed (and its entities, which the tree parser
+    // does not expand, are not generated here).
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..roxmltree::ParsingOptions::default()
+    };
+    let theirs = roxmltree::Document::parse_with_options(text, options);
+    match (ours, theirs) {
+        (Ok(ours), Ok(theirs)) => {
+            let (a, b) = (
+                Element::from_node(ours.root_element()),
+                roxmltree_element(theirs.root_element()),
+            );
+            if a == b {
+                Ok(())
+            } else {
+                Err(format!("different trees for {text:?}:\n{a:?}\n{b:?}"))
+            }
+        }
+        (Err(_), Err(_)) => Ok(()),
+        (Ok(_), Err(e)) => Err(format!("accepted {text:?}, which roxmltree refuses: {e}")),
+        // roxmltree takes a namespace URI's references without checking them.
+        (Err(e), Ok(_)) if e.message.contains("not a valid codepoint") => Ok(()),
+        (Err(e), Ok(_)) => Err(format!("refused {text:?}, which roxmltree accepts: {e}")),
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_parser_reads_documents_as_roxmltree_does(t in tree(), prefix in prop::option::of("[a-z]{1,3}"), indent: bool, rotate in 0usize..7) {
+        let doc = text(&t, prefix.as_deref(), indent, rotate);
+        prop_assert_eq!(parsers_agree(&doc), Ok(()));
+    }
+
+    #[test]
+    fn the_parser_refuses_what_roxmltree_refuses(t in tree(), at in any::<prop::sample::Index>(), edit in prop::sample::select(vec!["", "<", ">", "&", ";", "\"", "'", "=", "/", ":", "x", "#", " ", "&#0;", "&#x41;", "&amp;", "<!--c-->", "<![CDATA[", "]]>", "\u{1}", "\r\n", "xmlns:q='urn:q' q:", "<?pi x?>", "<!DOCTYPE a>", "&#xD800;", "&#x110000;", "&#65", "&e;", " xml:lang='en' ", " xmlns='' ", " xmlns:p='' ", " xmlns:xml='urn:x' ", "\u{feff}", "<a>", "</a>", "\t", "\u{e9}", "\u{fffe}", "-", "--", "<!--", "-->", "?>", "<?xml version='1.0'?>"]), delete in 0usize..3) {
+        let doc = text(&t, Some("p"), true, 2);
+        let mut i = at.index(doc.len() + 1);
+        while !doc.is_char_boundary(i) {
+            i -= 1;
+        }
+        let end = (i + delete).min(doc.len());
+        let end = (end..=doc.len()).find(|&e| doc.is_char_boundary(e)).unwrap_or(doc.len());
+        let edited = format!("{}{edit}{}", &doc[..i], &doc[end..]);
+        prop_assert_eq!(parsers_agree(&edited), Ok(()));
+    }
 
     #[test]
     fn the_comparator_is_reflexive(t in tree()) {

@@ -176,7 +176,7 @@ fn follow_link(
     })?;
     let href = doc
         .descendants()
-        .filter(|n| n.is_element() && n.tag_name().name() == "Link")
+        .filter(|n| n.local_name() == "Link")
         .find(|n| {
             n.attribute("Rel") == Some(rel)
                 && link_type.is_none_or(|t| n.attribute("Type") == Some(t))
@@ -380,7 +380,7 @@ fn check_and_capture(
     }
 }
 
-fn parse_body(exchange: &Exchange) -> Result<roxmltree::Document<'_>, String> {
+fn parse_body(exchange: &Exchange) -> Result<crate::xml::tree::Document<'_>, String> {
     if let Some(e) = &exchange.body_error {
         return Err(format!("expected an XML body: {e}"));
     }
@@ -419,7 +419,7 @@ fn capture_value(
     name: &str,
     capture: &Capture,
     exchange: &Exchange,
-    doc: Option<&roxmltree::Document>,
+    doc: Option<&crate::xml::tree::Document>,
 ) -> Result<Value, String> {
     let (mut values, from) = match &capture.source {
         CaptureSource::Select(sel) => match doc {
@@ -474,7 +474,7 @@ fn check_golden(
     state: &mut ScenarioState,
     rel: &std::path::Path,
     entry: &GoldenEntry,
-    doc: &roxmltree::Document,
+    doc: &crate::xml::tree::Document,
     failures: &mut Vec<String>,
     outcome: &mut StepOutcome,
 ) {

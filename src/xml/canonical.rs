@@ -2,7 +2,8 @@
 
 use super::directives::Directives;
 use super::expected::ExpectedElement;
-use super::{element_text, QName};
+use super::tree::Node;
+use super::QName;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Element {
@@ -16,7 +17,7 @@ pub struct Element {
 impl Element {
     /// A parsed document as it is, attributes sorted by name so that two documents
     /// that differ only in attribute order or prefixes print the same.
-    pub fn from_node(node: roxmltree::Node) -> Element {
+    pub fn from_node(node: Node) -> Element {
         let mut attrs: Vec<(QName, String)> = node
             .attributes()
             .map(|a| (QName::of_attr(&a), a.value().to_string()))
@@ -25,12 +26,8 @@ impl Element {
         Element {
             name: QName::of_node(node),
             attrs,
-            text: element_text(node).map(|t| t.into_owned()),
-            children: node
-                .children()
-                .filter(|c| c.is_element())
-                .map(Element::from_node)
-                .collect(),
+            text: node.text().map(str::to_string),
+            children: node.children().map(Element::from_node).collect(),
             directives: Directives::default(),
         }
     }

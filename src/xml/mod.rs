@@ -7,6 +7,7 @@ pub mod expected;
 pub mod pattern;
 pub mod pretty;
 pub mod select;
+pub mod tree;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -47,12 +48,11 @@ impl QName {
         }
     }
 
-    pub fn of_node(node: roxmltree::Node) -> QName {
-        let name = node.tag_name();
-        QName::new(name.namespace(), name.name())
+    pub fn of_node(node: tree::Node) -> QName {
+        QName::new(node.namespace(), node.local_name())
     }
 
-    pub fn of_attr(attr: &roxmltree::Attribute) -> QName {
+    pub fn of_attr(attr: &tree::Attribute) -> QName {
         QName::new(attr.namespace(), attr.name())
     }
 
@@ -67,31 +67,6 @@ impl std::fmt::Display for QName {
             Some(ns) => write!(f, "{{{ns}}}{}", self.local),
             None => f.write_str(&self.local),
         }
-    }
-}
-
-/// The text of an element as the comparator sees it: its text and CDATA children
-/// joined, or `None` when that is only whitespace (indentation between elements).
-/// Borrowed when there is a single text child, as for almost every element.
-pub fn element_text<'a>(node: roxmltree::Node<'a, '_>) -> Option<std::borrow::Cow<'a, str>> {
-    let mut texts = node
-        .children()
-        .filter(|c| c.is_text())
-        .filter_map(|c| c.text());
-    let first = texts.next()?;
-    let text = match texts.next() {
-        None => std::borrow::Cow::Borrowed(first),
-        Some(second) => {
-            let mut joined = String::from(first);
-            joined.push_str(second);
-            texts.for_each(|t| joined.push_str(t));
-            std::borrow::Cow::Owned(joined)
-        }
-    };
-    if text.trim().is_empty() {
-        None
-    } else {
-        Some(text)
     }
 }
 
@@ -137,16 +112,7 @@ impl<'t> Positions<'t> {
     }
 }
 
-/// Options for parsing documents the tool did not write (responses, goldens).
-pub fn parsing_options<'a>() -> roxmltree::ParsingOptions<'a> {
-    roxmltree::ParsingOptions {
-        // Vendor documents have no DTD, but a server under test might send one;
-        // entities are still never expanded beyond roxmltree's own limits.
-        allow_dtd: true,
-        ..roxmltree::ParsingOptions::default()
-    }
-}
-
-pub fn parse(text: &str) -> Result<roxmltree::Document<'_>, roxmltree::Error> {
-    roxmltree::Document::parse_with_options(text, parsing_options())
+/// Parses a response (or any document the comparator reads as the actual side).
+pub fn parse(text: &str) -> Result<tree::Document<'_>, tree::XmlError> {
+    tree::parse(text)
 }

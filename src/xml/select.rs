@@ -1,4 +1,4 @@
-//! A small XPath-like selector language over roxmltree, namespace-insensitive
+//! A small XPath-like selector language over the parsed tree, namespace-insensitive
 //! (names match local names; prefixes are ignored):
 //!
 //! - `/A/B` children, `//B` descendants at any depth, `*` any element
@@ -7,6 +7,8 @@
 //! - a last step `@Href` selects an attribute, `text()` an element's text
 
 use std::fmt;
+
+use super::tree::{Document, Node};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Selector {
@@ -55,17 +57,18 @@ pub struct SelectorError {
 /// One selected item: an element, or the string value of an attribute or text.
 #[derive(Debug, Clone)]
 pub enum Selected<'a, 'i> {
-    Element(roxmltree::Node<'a, 'i>),
+    Element(Node<'a, 'i>),
     Value(String),
 }
 
 impl Selected<'_, '_> {
-    /// The string value: an element's text content, or the attribute or text itself.
+    /// The string value: an element's text content (its own text, then its
+    /// descendants' in document order; indentation is not text), or the attribute
+    /// or text itself.
     pub fn value(&self) -> String {
         match self {
-            Selected::Element(node) => node
-                .descendants()
-                .filter(|n| n.is_text())
+            Selected::Element(node) => std::iter::once(*node)
+                .chain(node.descendants())
                 .filter_map(|n| n.text())
                 .collect(),
             Selected::Value(v) => v.clone(),
@@ -249,28 +252,29 @@ impl Selector {
         &self.source
     }
 
-    pub fn select<'a, 'i>(&self, doc: &'a roxmltree::Document<'i>) -> Vec<Selected<'a, 'i>> {
-        let mut context = vec![doc.root()];
+    pub fn select<'a, 'i>(&self, doc: &'a Document<'i>) -> Vec<Selected<'a, 'i>> {
+        // `None` is the document itself, whose only child is the root element.
+        let mut context: Vec<Option<Node>> = vec![None];
         for step in &self.steps {
-            let mut next = Vec::new();
+            let mut next: Vec<Node> = Vec::new();
             for node in &context {
-                let parents: Vec<roxmltree::Node> = match step.axis {
-                    Axis::Child => vec![*node],
-                    Axis::Descendant => node
-                        .descendants()
-                        .filter(|n| n.is_element() || n.is_root())
+                let parents: Vec<Option<Node>> = match (step.axis.clone(), node) {
+                    (Axis::Child, _) => vec![*node],
+                    (Axis::Descendant, None) => std::iter::once(None)
+                        .chain(doc.descendants().map(Some))
+                        .collect(),
+                    (Axis::Descendant, Some(n)) => std::iter::once(Some(*n))
+                        .chain(n.descendants().map(Some))
                         .collect(),
                 };
                 for parent in parents {
-                    let mut matched: Vec<roxmltree::Node> = parent
-                        .children()
-                        .filter(|c| {
-                            c.is_element()
-                                && step
-                                    .name
-                                    .as_deref()
-                                    .is_none_or(|n| c.tag_name().name() == n)
-                        })
+                    let children: Vec<Node> = match parent {
+                        None => vec![doc.root_element()],
+                        Some(p) => p.children().collect(),
+                    };
+                    let mut matched: Vec<Node> = children
+                        .into_iter()
+                        .filter(|c| step.name.as_deref().is_none_or(|n| c.local_name() == n))
                         .collect();
                     for predicate in &step.predicates {
                         matched = apply(predicate, matched);
@@ -279,34 +283,28 @@ impl Selector {
                 }
             }
             // `//` from several contexts can reach a node twice.
-            next.sort_by_key(|n| n.id().get());
-            next.dedup_by_key(|n| n.id().get());
-            context = next;
+            next.sort_by_key(|n| n.id());
+            next.dedup_by_key(|n| n.id());
+            context = next.into_iter().map(Some).collect();
         }
+        let elements = context.into_iter().flatten();
         match &self.target {
-            Target::Elements => context.into_iter().map(Selected::Element).collect(),
-            Target::Attribute(name) => context
-                .into_iter()
+            Target::Elements => elements.map(Selected::Element).collect(),
+            Target::Attribute(name) => elements
                 .filter_map(|n| {
                     n.attributes()
                         .find(|a| a.name() == name)
                         .map(|a| Selected::Value(a.value().to_string()))
                 })
                 .collect(),
-            Target::Text => context
-                .into_iter()
-                .filter_map(|n| {
-                    crate::xml::element_text(n).map(|t| Selected::Value(t.into_owned()))
-                })
+            Target::Text => elements
+                .filter_map(|n| n.text().map(|t| Selected::Value(t.to_string())))
                 .collect(),
         }
     }
 }
 
-fn apply<'a, 'i>(
-    predicate: &Predicate,
-    nodes: Vec<roxmltree::Node<'a, 'i>>,
-) -> Vec<roxmltree::Node<'a, 'i>> {
+fn apply<'a, 'i>(predicate: &Predicate, nodes: Vec<Node<'a, 'i>>) -> Vec<Node<'a, 'i>> {
     match predicate {
         Predicate::Position(n) => nodes.into_iter().nth(n - 1).into_iter().collect(),
         Predicate::HasAttr(name) => nodes
@@ -323,11 +321,8 @@ fn apply<'a, 'i>(
         Predicate::ChildEquals(name, value) => nodes
             .into_iter()
             .filter(|n| {
-                n.children().any(|c| {
-                    c.is_element()
-                        && c.tag_name().name() == name
-                        && Selected::Element(c).value() == *value
-                })
+                n.children()
+                    .any(|c| c.local_name() == name && Selected::Element(c).value() == *value)
             })
             .collect(),
     }
