@@ -291,3 +291,61 @@ fn bad_goldens_name_line_and_column() {
     assert_eq!(err.line, 2);
     assert!(err.message.contains("not well-formed"), "{err}");
 }
+
+/// Sessions as bless records them: every id and link a placeholder, so only the
+/// user name tells one from another.
+fn sessions(users: &[usize], golden: bool) -> String {
+    let mut out = format!(
+        r#"<LogonSessions xmlns="urn:v" {SC}{}>"#,
+        if golden { r#" sc:order="any""# } else { "" }
+    );
+    for &u in users {
+        let (id, origin) = if golden {
+            ("{{uuid}}".to_string(), "{{origin}}")
+        } else {
+            (
+                format!("{u:08x}-06f0-40e8-8331-047734fc3484"),
+                "http://em01:9399",
+            )
+        };
+        out.push_str(&format!(
+            r#"<LogonSession Href="{origin}/api/logonSessions/{id}" Type="LogonSession"><UserName>user{u}</UserName><SessionId>{id}</SessionId></LogonSession>"#
+        ));
+    }
+    out + "</LogonSessions>"
+}
+
+#[test]
+fn unordered_siblings_told_apart_only_by_a_child_text_match_in_any_order() {
+    let users: Vec<usize> = (0..3000).collect();
+    let mut shuffled = users.clone();
+    shuffled.reverse();
+    shuffled.swap(10, 2000);
+    same(&sessions(&users, true), &sessions(&shuffled, false));
+    // One user renamed: exactly that session is missing and the renamed one unexpected.
+    let mut renamed = shuffled.clone();
+    renamed[1234] = 9999;
+    let found = differs(&sessions(&users, true), &sessions(&renamed, false));
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].contains("user1765") && found[0].contains("user9999"),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn child_text_narrows_candidates_only_where_a_match_must_have_that_child_once() {
+    // The golden allows extra children: the first <UserName> of an actual session
+    // need not be the one the golden means.
+    same(
+        &format!(
+            r#"<L {SC} sc:order="any"><S sc:extra="children"><U>b</U></S><S sc:extra="children"><U>a</U></S></L>"#
+        ),
+        r#"<L><S><U>x</U><U>a</U></S><S><U>y</U><U>b</U></S></L>"#,
+    );
+    // Own text and attributes narrow too, and a same-valued sibling is not taken twice.
+    same(
+        &format!(r#"<L {SC} sc:order="any"><I k="1">a</I><I k="{{{{any}}}}">a</I><I>b</I></L>"#),
+        r#"<L><I>b</I><I k="2">a</I><I k="1">a</I></L>"#,
+    );
+}

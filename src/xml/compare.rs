@@ -4,14 +4,15 @@
 //! matched, unordered children in the golden's order, allowed extras left out),
 //! which is what the diff shows and what bless writes.
 
-use std::collections::HashMap;
 use std::fmt;
 
 use super::tree::Node;
 
 use super::canonical::Element;
 use super::expected::ExpectedElement;
+use super::hash::FastMap;
 use super::pattern::{templatize, Pattern};
+use super::siblings::candidate_lists;
 use super::{Bindings, QName};
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -295,7 +296,7 @@ impl Walker {
             return false;
         }
         if expected.directives.any_order {
-            let assignment = self.assign(&expected.children, &children);
+            let assignment = self.assign(expected, &children);
             assignment.iter().all(Option::is_some)
         } else if !extra {
             expected
@@ -566,7 +567,7 @@ impl Walker {
         children: &[Node],
         parent: &Path,
     ) -> Vec<Element> {
-        let assignment = self.assign(&expected.children, children);
+        let assignment = self.assign(expected, children);
         let mut taken = vec![false; children.len()];
         for j in assignment.iter().flatten() {
             taken[*j] = true;
@@ -602,15 +603,13 @@ impl Walker {
 
     /// Multiset matching: a maximum matching of expected to actual children, by a
     /// greedy pass (same position first) and augmenting paths for what is left.
-    fn assign(&mut self, expected: &[ExpectedElement], actual: &[Node]) -> Vec<Option<usize>> {
-        let (arrays, lists) = candidate_lists(expected, actual);
-        let candidates: Vec<&[usize]> = lists
-            .iter()
-            .map(|c| &arrays[c.array][c.start..c.end])
-            .collect();
+    fn assign(&mut self, parent: &ExpectedElement, actual: &[Node]) -> Vec<Option<usize>> {
+        let expected = &parent.children;
+        let lists = candidate_lists(parent, actual);
+        let candidates: Vec<&[usize]> = (0..expected.len()).map(|i| lists.of(i)).collect();
         let mut owner: Vec<Option<usize>> = vec![None; actual.len()];
         let mut result: Vec<Option<usize>> = vec![None; expected.len()];
-        let mut cursors: FxMap<(*const usize, usize), usize> = FxMap::default();
+        let mut cursors: FastMap<(*const usize, usize), usize> = FastMap::default();
 
         for i in 0..expected.len() {
             let list = candidates[i];
@@ -646,7 +645,7 @@ impl Walker {
         }
 
         // What the greedy pass left: augmenting paths, remembering every probe.
-        let mut known: FxMap<(usize, usize), bool> = FxMap::default();
+        let mut known: FastMap<(usize, usize), bool> = FastMap::default();
         for i in 0..expected.len() {
             if result[i].is_none() {
                 let mut visited = vec![false; actual.len()];
@@ -675,7 +674,7 @@ impl Walker {
         owner: &mut [Option<usize>],
         result: &mut [Option<usize>],
         visited: &mut [bool],
-        known: &mut FxMap<(usize, usize), bool>,
+        known: &mut FastMap<(usize, usize), bool>,
     ) -> bool {
         for &j in candidates[i].iter() {
             if visited[j] {
@@ -707,250 +706,6 @@ impl Walker {
         }
         false
     }
-}
-
-/// A fast hasher for the comparator's own short-lived maps and signatures (SipHash,
-/// std's default, guards against hostile keys; these keys come from one comparison,
-/// and a collision costs only a probe). Sixteen bytes per folded 64x64-bit multiply,
-/// as wyhash and foldhash do.
-#[derive(Default)]
-struct FoldHasher(u64);
-
-const K0: u64 = 0xa076_1d64_78bd_642f;
-const K1: u64 = 0xe703_7ed1_a0b4_28db;
-
-fn fold(a: u64, b: u64) -> u64 {
-    let product = u128::from(a) * u128::from(b);
-    (product as u64) ^ ((product >> 64) as u64)
-}
-
-/// Up to eight bytes as a little-endian word, without a call to memcpy.
-fn word(bytes: &[u8]) -> u64 {
-    match <[u8; 8]>::try_from(bytes) {
-        Ok(eight) => u64::from_le_bytes(eight),
-        Err(_) => bytes
-            .iter()
-            .rev()
-            .fold(0u64, |word, &b| (word << 8) | u64::from(b)),
-    }
-}
-
-impl std::hash::Hasher for FoldHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(16);
-        for chunk in &mut chunks {
-            let (lo, hi) = chunk.split_at(8);
-            self.0 = fold(word(lo) ^ K0 ^ self.0, word(hi) ^ K1);
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let (lo, hi) = rest.split_at(rest.len().min(8));
-            self.0 = fold(word(lo) ^ K0 ^ self.0, word(hi) ^ K1 ^ rest.len() as u64);
-        }
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.0 = fold(self.0 ^ n as u64 ^ K0, K1);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FoldHasher>>;
-
-/// Candidates for one expected child: a slice of one of the shared index arrays.
-#[derive(Clone, Copy)]
-struct Candidates {
-    array: usize,
-    start: usize,
-    end: usize,
-}
-
-/// For each expected child, the actual children that could match it: same name,
-/// and the same value for a literal attribute. Attributes are tried in order of
-/// how many distinct values the golden's siblings give them (an `Href` tells
-/// links apart, a `Rel` hardly), until one narrows the list to a single child.
-/// Each index is one array sorted by the indexed value, so a candidate list is a
-/// slice of it.
-fn candidate_lists<'a, 'e>(
-    expected: &'e [ExpectedElement],
-    actual: &[Node<'a, '_>],
-) -> (Vec<Vec<usize>>, Vec<Candidates>) {
-    type Key<'k> = (Option<&'k str>, &'k str);
-    let mut arrays: Vec<Vec<usize>> = Vec::new();
-    // Parallel to `arrays`: the sorted values of an attribute index (empty for a name list).
-    let mut values: Vec<Vec<&'a str>> = Vec::new();
-    let mut by_name: FxMap<Key<'a>, usize> = FxMap::default();
-    for (j, node) in actual.iter().enumerate() {
-        let next = arrays.len();
-        let array = *by_name
-            .entry((node.namespace(), node.local_name()))
-            .or_insert_with(|| {
-                arrays.push(Vec::new());
-                values.push(Vec::new());
-                next
-            });
-        arrays[array].push(j);
-    }
-    // An expected child whose attributes are all literal, with no extra attributes
-    // allowed, matches only an actual child with exactly those attributes: bucket
-    // both sides by a signature that does not depend on attribute order.
-    let exact = |e: &ExpectedElement| e.signature.is_some();
-    let mut by_signature: Option<(usize, Vec<u64>)> = None;
-    // How well each attribute tells the golden's siblings apart, judged on a sample.
-    // Keys are (sibling group, attribute namespace, attribute local name): cheap to hash.
-    type AttrKey<'k> = (usize, Option<&'k str>, &'k str);
-    // Siblings mostly share a name: look it up again only when it changes.
-    let mut last: Option<(&QName, Option<usize>)> = None;
-    let mut group = |e: &'e ExpectedElement| match last {
-        Some((name, found)) if name.local == e.name.local && name.ns == e.name.ns => found,
-        _ => {
-            let found = by_name
-                .get(&(e.name.ns.as_deref(), e.name.local.as_str()))
-                .copied();
-            last = Some((&e.name, found));
-            found
-        }
-    };
-    let mut seen: FxMap<(AttrKey, &str), ()> = FxMap::default();
-    let mut distinct: FxMap<AttrKey, usize> = FxMap::default();
-    // Only siblings that the signature cannot place need the sample.
-    let sampled = if expected.iter().all(exact) { 0 } else { 32 };
-    for e in expected.iter().take(sampled) {
-        let Some(g) = group(e) else { continue };
-        for attr in &e.attrs {
-            if let Some(v) = attr.value.as_literal() {
-                let key = (g, attr.name.ns.as_deref(), attr.name.local.as_str());
-                if seen.insert((key, v), ()).is_none() {
-                    *distinct.entry(key).or_default() += 1;
-                }
-            }
-        }
-    }
-    let mut by_attr: FxMap<AttrKey, usize> = FxMap::default();
-    let mut lists = Vec::with_capacity(expected.len());
-    let mut attrs: Vec<(&QName, &str, usize)> = Vec::new();
-    for e in expected {
-        let Some(named) = group(e) else {
-            lists.push(Candidates {
-                array: 0,
-                start: 0,
-                end: 0,
-            });
-            continue;
-        };
-        let mut best = Candidates {
-            array: named,
-            start: 0,
-            end: arrays[named].len(),
-        };
-        if best.end - best.start <= 1 {
-            lists.push(best);
-            continue;
-        }
-        if exact(e) {
-            let (array, sigs) = by_signature.get_or_insert_with(|| {
-                let mut pairs: Vec<(u64, usize)> = (0..actual.len())
-                    .map(|j| (actual_signature(actual[j]), j))
-                    .collect();
-                pairs.sort_unstable();
-                let array = arrays.len();
-                arrays.push(pairs.iter().map(|(_, j)| *j).collect());
-                values.push(Vec::new());
-                (array, pairs.into_iter().map(|(s, _)| s).collect())
-            });
-            let sig = e.signature.unwrap_or_default();
-            let start = sigs.partition_point(|s| *s < sig);
-            let end = start + sigs[start..].partition_point(|s| *s == sig);
-            lists.push(Candidates {
-                array: *array,
-                start,
-                end,
-            });
-            continue;
-        }
-        attrs.clear();
-        attrs.extend(e.attrs.iter().filter_map(|a| {
-            let v = a.value.as_literal()?;
-            let key = (named, a.name.ns.as_deref(), a.name.local.as_str());
-            Some((&a.name, v, distinct.get(&key).copied().unwrap_or(0)))
-        }));
-        attrs.sort_by_key(|(_, _, d)| std::cmp::Reverse(*d));
-        for &(attr, value, _) in &attrs {
-            if best.end - best.start <= 1 {
-                break;
-            }
-            let next = arrays.len();
-            let key = (named, attr.ns.as_deref(), attr.local.as_str());
-            let array = *by_attr.entry(key).or_insert_with(|| {
-                let mut pairs: Vec<(&'a str, usize)> = arrays[named]
-                    .iter()
-                    .filter_map(|&j| {
-                        let a = actual[j]
-                            .attributes()
-                            .find(|a| attr.is(a.namespace(), a.name()))?;
-                        Some((a.value(), j))
-                    })
-                    .collect();
-                pairs.sort_unstable();
-                values.push(pairs.iter().map(|(v, _)| *v).collect());
-                arrays.push(pairs.into_iter().map(|(_, j)| j).collect());
-                next
-            });
-            let sorted = &values[array];
-            let start = sorted.partition_point(|v| *v < value);
-            let end = start + sorted[start..].partition_point(|v| *v == value);
-            if end - start < best.end - best.start {
-                best = Candidates { array, start, end };
-            }
-        }
-        lists.push(best);
-    }
-    if arrays.is_empty() {
-        arrays.push(Vec::new());
-    }
-    (arrays, lists)
-}
-
-fn hash_of(parts: &[&str]) -> u64 {
-    use std::hash::Hasher;
-    let mut h = FoldHasher::default();
-    for p in parts {
-        h.write(p.as_bytes());
-        h.write_usize(p.len());
-    }
-    h.finish()
-}
-
-/// Name plus attributes, independent of attribute order (a sum of per-attribute hashes).
-fn signature<'s>(
-    name: (Option<&str>, &str),
-    attrs: impl Iterator<Item = (Option<&'s str>, &'s str, &'s str)>,
-) -> u64 {
-    let mut sig = hash_of(&[name.0.unwrap_or(""), name.1]);
-    for (ns, local, value) in attrs {
-        sig = sig.wrapping_add(hash_of(&[ns.unwrap_or(""), local, value]));
-    }
-    sig
-}
-
-pub(crate) fn expected_signature(e: &ExpectedElement) -> u64 {
-    signature(
-        (e.name.ns.as_deref(), &e.name.local),
-        e.attrs
-            .iter()
-            .map(|a| (a.name.ns.as_deref(), a.name.local.as_str(), a.value.raw())),
-    )
-}
-
-fn actual_signature(node: Node) -> u64 {
-    signature(
-        (node.namespace(), node.local_name()),
-        node.attributes()
-            .map(|a| (a.namespace(), a.name(), a.value())),
-    )
 }
 
 /// An actual document recorded as a new golden: values written back as placeholders.

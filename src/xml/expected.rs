@@ -3,6 +3,7 @@
 
 use super::directives::{self, Directives};
 use super::pattern::Pattern;
+use super::siblings::{expected_signature, SiblingPlan};
 use super::{Positions, QName};
 
 #[derive(Debug, Clone)]
@@ -26,6 +27,8 @@ pub struct ExpectedElement {
     /// allowed: a hash of its name and attributes, independent of their order, that
     /// a matching actual element has too (unordered matching buckets siblings by it).
     pub signature: Option<u64>,
+    /// For an element whose children may come in any order: how to tell them apart.
+    pub plan: Option<SiblingPlan>,
 }
 
 /// A golden that is not well-formed or says something the comparator cannot read.
@@ -132,11 +135,15 @@ fn compile_element(
         line,
         col,
         signature: None,
+        plan: None,
     };
     let exact = !element.directives.extra_attributes
         && element.attrs.iter().all(|a| a.value.as_literal().is_some());
     if exact {
-        element.signature = Some(super::compare::expected_signature(&element));
+        element.signature = Some(expected_signature(&element));
+    }
+    if element.directives.any_order {
+        element.plan = Some(SiblingPlan::new(&element.children));
     }
     Ok(element)
 }

@@ -4,9 +4,11 @@ pub mod canonical;
 pub mod compare;
 pub mod directives;
 pub mod expected;
+mod hash;
 pub mod pattern;
 pub mod pretty;
 pub mod select;
+pub mod siblings;
 pub mod tree;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -135,10 +135,12 @@ fn match_segments(segments: &[Segment], text: &str, bindings: &mut Bindings) -> 
                 .is_some_and(|tail| match_segments(rest, tail, bindings)),
             None => false,
         },
-        Segment::Origin => match bindings.origin.clone() {
-            Some(origin) => text
-                .strip_prefix(origin.as_str())
-                .is_some_and(|tail| match_segments(rest, tail, bindings)),
+        Segment::Origin => match bindings.origin.as_deref() {
+            Some(origin) => {
+                // Not cloned: a golden has an origin in every link.
+                let len = origin.len();
+                text.starts_with(origin) && match_segments(rest, &text[len..], bindings)
+            }
             None => {
                 let Some(len) = origin_prefix_len(text) else {
                     return false;
