@@ -465,6 +465,37 @@ mod flows {
         Some(elapsed)
     }
 
+    /// Not a figure: the sessionconf side of the flow alone, for a profiler.
+    pub fn profile() {
+        let server = start(
+            Dialect::VeeamEm,
+            ServerOptions::new(Dialect::VeeamEm),
+            ([127, 0, 0, 1], 0).into(),
+        )
+        .unwrap();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let source = SuiteSource {
+            scenarios_dir: root.join("scenarios"),
+            golden_dir: root.join("golden"),
+            dialects: vec!["veeam-em".into()],
+            allow_missing_goldens: false,
+        };
+        let scenario = load_suite(&source)
+            .unwrap()
+            .into_iter()
+            .find(|s| s.id == "veeam-em::list-sessions")
+            .unwrap();
+        let options = Arc::new(RunOptions::new(server.base_url().parse().unwrap()));
+        let started = Instant::now();
+        for _ in 0..FLOWS * 2 {
+            assert!(run_scenario(&scenario, &options).passed());
+        }
+        println!(
+            "sessionconf: {:.3} ms per flow",
+            per_flow_ms(started.elapsed(), FLOWS * 2)
+        );
+    }
+
     pub fn run() {
         let server = start(
             Dialect::VeeamEm,
@@ -660,6 +691,9 @@ fn main() {
             "parse only: {:.1} ms per run",
             started.elapsed().as_secs_f64() * 200.0
         );
+    }
+    if wanted("profile-flow") {
+        flows::profile();
     }
     for (group, unordered) in [("profile-unordered", true), ("profile-ordered", false)] {
         if wanted(group) {

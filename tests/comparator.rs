@@ -290,6 +290,13 @@ fn bad_goldens_name_line_and_column() {
     let err = ExpectedElement::compile("<A>\n<B></C></A>").unwrap_err();
     assert_eq!(err.line, 2);
     assert!(err.message.contains("not well-formed"), "{err}");
+    // As deep as a response may be, and no deeper.
+    let depth = sessionconf::xml::tree::MAX_DEPTH;
+    let nested = |n: usize| "<A>\n".repeat(n) + &"</A>".repeat(n);
+    assert!(ExpectedElement::compile(&nested(depth)).is_ok());
+    let err = ExpectedElement::compile(&nested(depth + 1)).unwrap_err();
+    assert_eq!(err.line as usize, depth + 1, "{err}");
+    assert!(err.message.contains("nested more than"), "{err}");
 }
 
 /// Sessions as bless records them: every id and link a placeholder, so only the

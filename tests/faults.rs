@@ -133,6 +133,23 @@ fn truncated_xml() {
 }
 
 #[test]
+fn xml_nested_deep_enough_to_exhaust_a_recursive_walk() {
+    let base = misbehaving(|s| {
+        let depth = 200_000;
+        let body = "<A>".repeat(depth) + &"</A>".repeat(depth);
+        let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", body.len());
+        let _ = s.write_all(head.as_bytes());
+        let _ = s.write_all(body.as_bytes());
+    });
+    let (outcome, text, _) = run(&base, GOLDEN_STEP, Duration::from_secs(5), 1 << 22);
+    assert_fails(
+        &outcome,
+        &text,
+        &["not well-formed XML", "nested more than 256"],
+    );
+}
+
+#[test]
 fn invalid_utf8() {
     let base = misbehaving(|s| {
         let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n<A>\xff\xfe</A>");

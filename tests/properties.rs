@@ -34,7 +34,9 @@ fn tree() -> impl Strategy<Value = Tree> {
             value(),
             0..4,
         ),
-        prop::option::of(value().prop_filter("not only whitespace", |t| !t.trim().is_empty())),
+        prop::option::of(value().prop_filter("not only whitespace", |t| {
+            !sessionconf::xml::tree::is_xml_whitespace(t)
+        })),
     )
         .prop_map(|(name, attrs, text)| Tree {
             name: name.to_string(),
@@ -161,7 +163,7 @@ fn roxmltree_element(node: roxmltree::Node) -> Element {
     Element {
         name: sessionconf::xml::QName::new(node.tag_name().namespace(), node.tag_name().name()),
         attrs,
-        text: (!text.trim().is_empty()).then_some(text),
+        text: (!sessionconf::xml::tree::is_xml_whitespace(&text)).then_some(text),
         children: node
             .children()
             .filter(|c| c.is_element())

@@ -1,6 +1,6 @@
 //! One scenario: its steps in order until one fails, then its `finally` steps, always.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -22,6 +22,19 @@ pub struct ScenarioState {
     pub origin: Option<String>,
     /// Responses by step name, for link following.
     pub responses: HashMap<String, Exchange>,
+    /// Steps whose links a later request follows.
+    pub link_sources: HashSet<String>,
+    /// The links of those steps' responses, kept when the response was parsed for
+    /// its checks so that following one does not parse it again.
+    pub links: HashMap<String, Vec<FoundLink>>,
+}
+
+/// A `Link` element of a response.
+#[derive(Debug, Clone)]
+pub struct FoundLink {
+    pub rel: Option<String>,
+    pub link_type: Option<String>,
+    pub href: Option<String>,
 }
 
 impl ScenarioState {
@@ -95,6 +108,13 @@ pub fn run_scenario(loaded: &LoadedScenario, options: &Arc<RunOptions>) -> Scena
         vars,
         origin: None,
         responses: HashMap::new(),
+        link_sources: scenario
+            .steps
+            .iter()
+            .chain(&scenario.finally)
+            .filter_map(|s| Some(s.request.link.as_ref()?.step.clone()))
+            .collect(),
+        links: HashMap::new(),
     };
     for (index, step) in scenario.steps.iter().enumerate() {
         let result = run_step(&mut state, step, Phase::Steps, &loaded.goldens);

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use super::exchange::{self, Exchange, Outgoing};
-use super::scenario::ScenarioState;
+use super::scenario::{FoundLink, ScenarioState};
 use super::vars::Value;
 use crate::golden::bless;
 use crate::report::{Phase, Status, StepOutcome};
@@ -169,19 +169,26 @@ fn follow_link(
             "step `{from}` has no response to take a {wanted} from"
         ))
     })?;
-    let doc = crate::xml::parse(&exchange.body).map_err(|e| {
-        Unbuilt::Unavailable(format!(
-            "the response of step `{from}` is not XML ({e}), so it has no {wanted}"
-        ))
-    })?;
-    let href = doc
-        .descendants()
-        .filter(|n| n.local_name() == "Link")
-        .find(|n| {
-            n.attribute("Rel") == Some(rel)
-                && link_type.is_none_or(|t| n.attribute("Type") == Some(t))
+    let parsed;
+    let links = match state.links.get(from) {
+        Some(links) => links,
+        None => {
+            let doc = crate::xml::parse(&exchange.body).map_err(|e| {
+                Unbuilt::Unavailable(format!(
+                    "the response of step `{from}` is not XML ({e}), so it has no {wanted}"
+                ))
+            })?;
+            parsed = links_of(&doc);
+            &parsed
+        }
+    };
+    let href = links
+        .iter()
+        .find(|l| {
+            l.rel.as_deref() == Some(rel)
+                && link_type.is_none_or(|t| l.link_type.as_deref() == Some(t))
         })
-        .and_then(|n| n.attribute("Href"))
+        .and_then(|l| l.href.as_deref())
         .ok_or_else(|| {
             Unbuilt::Unavailable(format!(
                 "the response of step `{from}` has no {wanted} with an Href"
@@ -192,6 +199,17 @@ fn follow_link(
             "{wanted} has Href `{href}`, which is not a URL: {e}"
         ))
     })
+}
+
+fn links_of(doc: &crate::xml::tree::Document) -> Vec<FoundLink> {
+    doc.descendants()
+        .filter(|n| n.local_name() == "Link")
+        .map(|n| FoundLink {
+            rel: n.attribute("Rel").map(str::to_string),
+            link_type: n.attribute("Type").map(str::to_string),
+            href: n.attribute("Href").map(str::to_string),
+        })
+        .collect()
 }
 
 fn check_and_capture(
@@ -303,6 +321,13 @@ fn check_and_capture(
         }
         None => None,
     };
+
+    state.links.remove(&step.name);
+    if let Some(doc) = doc {
+        if state.link_sources.contains(&step.name) {
+            state.links.insert(step.name.clone(), links_of(doc));
+        }
+    }
 
     // Captures first: the golden of this very response may name them.
     for (name, capture) in &step.capture {

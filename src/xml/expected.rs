@@ -56,7 +56,7 @@ impl ExpectedElement {
                 message: format!("not well-formed XML: {e}"),
             }
         })?;
-        compile_element(&mut Positions::new(text), doc.root_element())
+        compile_element(&mut Positions::new(text), doc.root_element(), 0)
     }
 
     /// Every `{{NAME}}` the golden refers to, with where it stands.
@@ -89,8 +89,17 @@ impl ExpectedElement {
 fn compile_element(
     positions: &mut Positions,
     node: roxmltree::Node,
+    depth: usize,
 ) -> Result<ExpectedElement, GoldenSyntaxError> {
     let (line, col) = positions.at(node.range().start);
+    // Responses are refused past this depth, so a golden this deep could never match.
+    if depth >= super::tree::MAX_DEPTH {
+        return Err(GoldenSyntaxError {
+            line,
+            col,
+            message: format!("elements nested more than {} deep", super::tree::MAX_DEPTH),
+        });
+    }
     let mut directives = Directives::default();
     let mut attrs = Vec::new();
     for attr in node.attributes() {
@@ -124,7 +133,7 @@ fn compile_element(
     let children = node
         .children()
         .filter(|c| c.is_element())
-        .map(|c| compile_element(positions, c))
+        .map(|c| compile_element(positions, c, depth + 1))
         .collect::<Result<Vec<_>, _>>()?;
     let mut element = ExpectedElement {
         name: QName::new(node.tag_name().namespace(), node.tag_name().name()),
@@ -165,7 +174,7 @@ fn element_text<'a>(node: roxmltree::Node<'a, '_>) -> Option<std::borrow::Cow<'a
             std::borrow::Cow::Owned(joined)
         }
     };
-    if text.trim().is_empty() {
+    if super::tree::is_xml_whitespace(&text) {
         None
     } else {
         Some(text)

@@ -13,6 +13,11 @@ use std::collections::HashMap;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
+/// Comparison, recording and printing walk the tree recursively; vendor documents
+/// nest a handful of levels, and a response nested deeper than this is refused
+/// rather than allowed to exhaust the stack.
+pub const MAX_DEPTH: usize = 256;
+
 const XML_NAMESPACE: &str = "http://www.w3.org/XML/1998/namespace";
 const XMLNS_NAMESPACE: &str = "http://www.w3.org/2000/xmlns/";
 
@@ -302,8 +307,6 @@ struct Builder<'a> {
     /// In-scope prefix bindings, innermost last; "" is the default namespace.
     scope: Vec<(&'a str, u32)>,
     stack: Vec<Open<'a>>,
-    /// Attributes of the element being opened, read before its namespaces are known.
-    pending: Vec<quick_xml::events::attributes::Attribute<'a>>,
     /// One text buffer per depth, kept across elements so joining allocates rarely.
     buffers: Vec<String>,
 }
@@ -321,7 +324,6 @@ impl<'a> Builder<'a> {
             interned: HashMap::new(),
             scope: Vec::new(),
             stack: Vec::new(),
-            pending: Vec::new(),
             buffers: Vec::new(),
         }
     }
@@ -406,7 +408,7 @@ impl<'a> Builder<'a> {
                 Event::Text(t) => {
                     let piece = t.xml10_content();
                     if self.stack.is_empty() {
-                        if !piece.trim().is_empty() {
+                        if !is_xml_whitespace(&piece) {
                             return Err((at, "text outside the root element".into()));
                         }
                     } else {
@@ -462,48 +464,36 @@ impl<'a> Builder<'a> {
     }
 
     fn open(&mut self, start: &BytesStart<'_>, at: usize) -> Result<(), Failure> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err((at, format!("elements nested more than {MAX_DEPTH} deep")));
+        }
         let content: &'a str = self
             .slice_of(start)
             .ok_or_else(|| (at, "unexpected start tag".to_string()))?;
         let qname = &content[..start.name().0.len()];
         let (prefix, local) = split_name(qname).map_err(|m| (at, m))?;
         let scope = self.scope.len();
-        // One pass over the attributes: namespace declarations take effect at once
-        // (they apply to the element's own name and attributes); the others wait.
-        let mut pending = std::mem::take(&mut self.pending);
-        pending.clear();
-        let mut attributes = quick_xml::events::attributes::Attributes::new(content, qname.len());
-        attributes.with_checks(false);
-        // quick-xml reads `a="1"b="2"`; XML wants whitespace between attributes.
-        let mut value_end = None;
-        for attr in attributes {
-            let attr = attr.map_err(|e| (at, e.to_string()))?;
-            let key = attr.key.0;
-            let key_at = self.offset_of(key);
-            if key_at.is_some() && key_at == value_end {
-                return Err((at, format!("<{qname}>: no space before attribute {key}")));
-            }
-            value_end = self
-                .offset_of(&attr.value)
-                .map(|v| v + attr.value.len() + 1);
-            let declared = if key == "xmlns" {
-                Some("")
-            } else {
-                key.strip_prefix("xmlns:")
-            };
-            match declared {
-                Some(declared) => {
-                    let uri = value_of(&attr).map_err(|m| (at, format!("{key}: {m}")))?;
-                    if uri == XMLNS_NAMESPACE || (uri == XML_NAMESPACE) != (declared == "xml") {
-                        return Err((at, format!("{key} cannot be bound to {uri}")));
-                    }
-                    if self.scope[scope..].iter().any(|(p, _)| *p == declared) {
-                        return Err((at, format!("<{qname}>: {key} appears twice")));
-                    }
-                    let ns = self.intern(&uri);
-                    self.scope.push((declared, ns));
+        // Namespace declarations take effect first: they apply to the element's own
+        // name and attributes. Most tags declare none, and skip this pass.
+        if content.contains("xmlns") {
+            for attr in self.attributes(content, qname, at) {
+                let (key, raw) = attr?;
+                let declared = if key == "xmlns" {
+                    ""
+                } else if let Some(prefix) = key.strip_prefix("xmlns:") {
+                    prefix
+                } else {
+                    continue;
+                };
+                let uri = value_of(key, raw).map_err(|m| (at, format!("{key}: {m}")))?;
+                if uri == XMLNS_NAMESPACE || (uri == XML_NAMESPACE) != (declared == "xml") {
+                    return Err((at, format!("{key} cannot be bound to {uri}")));
                 }
-                None => pending.push(attr),
+                if self.scope[scope..].iter().any(|(p, _)| *p == declared) {
+                    return Err((at, format!("<{qname}>: {key} appears twice")));
+                }
+                let ns = self.intern(&uri);
+                self.scope.push((declared, ns));
             }
         }
         let ns = self.resolve(prefix).ok_or_else(|| {
@@ -513,8 +503,11 @@ impl<'a> Builder<'a> {
             )
         })?;
         let attrs_start = self.doc.attributes.len();
-        for attr in pending.drain(..) {
-            let key = attr.key.0;
+        for attr in self.attributes(content, qname, at) {
+            let (key, raw) = attr?;
+            if key == "xmlns" || key.starts_with("xmlns:") {
+                continue;
+            }
             let (prefix, local) = split_name(key).map_err(|m| (at, m))?;
             let ns = if prefix.is_empty() {
                 0
@@ -526,12 +519,11 @@ impl<'a> Builder<'a> {
                     )
                 })?
             };
-            let value = value_of(&attr).map_err(|m| (at, format!("attribute {key}: {m}")))?;
+            let value = value_of(key, raw).map_err(|m| (at, format!("attribute {key}: {m}")))?;
             let local = self.store(Cow::Borrowed(local));
             let value = self.store(value);
             self.doc.attributes.push(AttributeData { ns, local, value });
         }
-        self.pending = pending;
         if let Some(twice) = self.duplicate(attrs_start) {
             return Err((at, format!("<{qname}>: attribute {twice} appears twice")));
         }
@@ -553,6 +545,15 @@ impl<'a> Builder<'a> {
             text: TextState::Empty,
         });
         Ok(())
+    }
+
+    /// The attributes of a start tag.
+    fn attributes(&self, content: &'a str, qname: &'a str, at: usize) -> RawAttributes<'a> {
+        RawAttributes {
+            rest: &content[qname.len()..],
+            qname,
+            at,
+        }
     }
 
     /// `piece` as a slice of the text with the text's lifetime, if it is one.
@@ -628,9 +629,9 @@ impl<'a> Builder<'a> {
         let depth = self.stack.len();
         let text = match open.text {
             TextState::Empty => Str::NONE,
-            TextState::Slice(s) if self.doc.str(s).trim().is_empty() => Str::NONE,
+            TextState::Slice(s) if is_xml_whitespace(self.doc.str(s)) => Str::NONE,
             TextState::Slice(s) => s,
-            TextState::Buffered if self.buffers[depth].trim().is_empty() => Str::NONE,
+            TextState::Buffered if is_xml_whitespace(&self.buffers[depth]) => Str::NONE,
             TextState::Buffered => {
                 let joined = std::mem::take(&mut self.buffers[depth]);
                 self.store(Cow::Owned(joined))
@@ -652,6 +653,15 @@ fn split_name(qname: &str) -> Result<(&str, &str), String> {
         None => ("", qname),
     };
     let valid = |part: &str| {
+        let ascii = part
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+        if ascii {
+            return part
+                .bytes()
+                .next()
+                .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_');
+        }
         let mut chars = part.chars();
         chars.next().is_some_and(is_name_start) && chars.all(is_name_char)
     };
@@ -665,25 +675,89 @@ fn split_name(qname: &str) -> Result<(&str, &str), String> {
 
 /// An attribute's value: references replaced and whitespace normalized as XML
 /// says, borrowed from the text when it has neither (almost always).
-fn value_of<'v>(
-    attr: &quick_xml::events::attributes::Attribute<'v>,
-) -> Result<Cow<'v, str>, String> {
-    let raw: &str = &attr.value;
+fn value_of<'v>(key: &'v str, raw: &'v str) -> Result<Cow<'v, str>, String> {
     // Bytes below 0x20 are whitespace to normalize or forbidden characters, and
     // 0xEF starts U+FFFE and U+FFFF: anything else needs no second look.
-    let plain = !has_byte_below_0x20_or(raw.as_bytes(), [b'&', b'<', 0xEF]);
-    if plain {
-        return Ok(attr.value.clone());
+    if !has_byte_below_0x20_or(raw.as_bytes(), [b'&', b'<', 0xEF]) {
+        return Ok(Cow::Borrowed(raw));
     }
     if raw.contains('<') {
         return Err("`<` in a value".into());
     }
     check_chars(raw)?;
+    let attr = quick_xml::events::attributes::Attribute {
+        key: quick_xml::name::QName(key),
+        value: Cow::Borrowed(raw),
+    };
     let value = attr
         .normalized_value(quick_xml::XmlVersion::Implicit1_0)
         .map_err(|e| e.to_string())?;
     check_chars(&value)?;
     Ok(value)
+}
+
+/// A start tag's attributes as (name, raw value), read by hand: quick-xml's
+/// iterator is general (HTML, unquoted values) and, called per attribute, was
+/// a fifth of parsing.
+struct RawAttributes<'a> {
+    /// What follows the element name, or the last attribute read.
+    rest: &'a str,
+    qname: &'a str,
+    at: usize,
+}
+
+fn is_xml_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r')
+}
+
+impl<'a> Iterator for RawAttributes<'a> {
+    type Item = Result<(&'a str, &'a str), Failure>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let trimmed = self.rest.trim_start_matches(is_xml_space);
+        if trimmed.is_empty() {
+            return None;
+        }
+        let (qname, at) = (self.qname, self.at);
+        let fail = |message: String| Some(Err((at, format!("<{qname}>: {message}"))));
+        if trimmed.len() == self.rest.len() {
+            return fail(format!("no space before `{}`", excerpt(trimmed)));
+        }
+        let Some(name_end) = trimmed.find(|c: char| c == '=' || is_xml_space(c)) else {
+            return fail(format!("attribute `{trimmed}` has no value"));
+        };
+        let name = &trimmed[..name_end];
+        let after = trimmed[name_end..].trim_start_matches(is_xml_space);
+        let Some(after) = after.strip_prefix('=') else {
+            return fail(format!("attribute `{name}` has no value"));
+        };
+        let after = after.trim_start_matches(is_xml_space);
+        let quote = match after.as_bytes().first() {
+            Some(&q @ (b'"' | b'\'')) => q,
+            _ => return fail(format!("the value of `{name}` is not quoted")),
+        };
+        let Some(end) = after[1..].find(quote as char) else {
+            return fail(format!("the value of `{name}` is not closed"));
+        };
+        if name.is_empty() {
+            return fail("an attribute has no name".into());
+        }
+        self.rest = &after[end + 2..];
+        Some(Ok((name, &after[1..end + 1])))
+    }
+}
+
+/// The start of `text`, for a message.
+fn excerpt(text: &str) -> &str {
+    let end = text.char_indices().nth(20).map_or(text.len(), |(i, _)| i);
+    &text[..end]
+}
+
+/// Whether `text` is only XML's whitespace (space, tab, CR, LF): indentation, not
+/// content. A no-break space is content.
+pub fn is_xml_whitespace(text: &str) -> bool {
+    text.bytes()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
 }
 
 /// XML's NameStartChar, without the colon (names here are namespace-qualified).
@@ -846,6 +920,11 @@ mod tests {
             assert!(err.message.contains(says), "{bad}: {err}");
             assert!(err.line >= 1 && err.col >= 1, "{bad}: {err}");
         }
+        let deep = "<a>".repeat(MAX_DEPTH + 1) + &"</a>".repeat(MAX_DEPTH + 1);
+        let err = parse(&deep).unwrap_err();
+        assert!(err.message.contains("nested more than 256"), "{err}");
+        let deep = "<a>".repeat(MAX_DEPTH) + &"</a>".repeat(MAX_DEPTH);
+        assert!(parse(&deep).is_ok());
         let err = parse("<a>\n  <b>\n</a>").unwrap_err();
         assert_eq!(err.line, 3, "{err}");
     }
