@@ -1,4 +1,4 @@
-//! Properties of the comparator, bless and the loader, over generated documents.
+//! Properties of the response parser, the comparator, bless and the loader, over generated documents.
 
 use proptest::prelude::*;
 
