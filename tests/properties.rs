@@ -214,6 +214,11 @@ proptest! {
     }
 
     #[test]
+    fn the_parser_judges_arbitrary_markup_as_roxmltree_does(text in "(<[a-c:]{0,3}( [a-c:]{1,3}=(\"[a-c&;#0-9<>]{0,4}\"|'[a-c]{0,2}'))?/?>|</[a-c:]{0,3}>|[a-c ]{0,3}|&(amp|lt|#[0-9]{1,3}|#x[0-9a-f]{1,3}|[a-c]{1,3});|<!--[a-c-]{0,3}-->|<!\\[CDATA\\[[a-c\\]>]{0,4}\\]\\]>|<\\?[a-c]{1,3} ?[a-c]{0,2}\\?>| xmlns(:[a-c])?=\"[a-c:]{0,3}\"){1,12}") {
+        prop_assert_eq!(parsers_agree(&text), Ok(()));
+    }
+
+    #[test]
     fn the_parser_refuses_what_roxmltree_refuses(t in tree(), at in any::<prop::sample::Index>(), edit in prop::sample::select(vec!["", "<", ">", "&", ";", "\"", "'", "=", "/", ":", "x", "#", " ", "&#0;", "&#x41;", "&amp;", "<!--c-->", "<![CDATA[", "]]>", "\u{1}", "\r\n", "xmlns:q='urn:q' q:", "<?pi x?>", "<!DOCTYPE a>", "&#xD800;", "&#x110000;", "&#65", "&e;", " xml:lang='en' ", " xmlns='' ", " xmlns:p='' ", " xmlns:xml='urn:x' ", "\u{feff}", "<a>", "</a>", "\t", "\u{e9}", "\u{fffe}", "-", "--", "<!--", "-->", "?>", "<?xml version='1.0'?>"]), delete in 0usize..3) {
         let doc = text(&t, Some("p"), true, 2);
         let mut i = at.index(doc.len() + 1);
