@@ -274,6 +274,38 @@ mod comparator {
         }
     }
 
+    /// A 10,000-session response with one user name changed, against an unordered
+    /// golden: comparison, the normalized document and the report with its diff.
+    pub fn mismatch_report() -> Measured {
+        let n = 10_000;
+        let ordered: Vec<usize> = (0..n).collect();
+        let golden = golden_with_placeholders(&ordered, Some("sc:order=\"any\""));
+        let actual =
+            document(&shuffled(n), true, None).replacen("EM01\\user42<", "EM01\\someone<", 1);
+        let expected = ExpectedElement::compile(&golden).expect("the golden compiles");
+        let base = reset_peak();
+        let started = Instant::now();
+        let doc = sessionconf::xml::parse(&actual).expect("the document parses");
+        let comparison = compare(&expected, doc.root_element(), &Bindings::default());
+        let report = sessionconf::golden::mismatch("golden.xml", &expected, &comparison);
+        let seconds = started.elapsed().as_secs_f64();
+        let held = peak() - base + actual.len();
+        assert_eq!(
+            comparison.differences.len(),
+            1,
+            "{:?}",
+            comparison.differences
+        );
+        assert!(report.diff.len() < 2000, "the diff shows the one session");
+        Measured {
+            mode: "one session differs: comparison, normalized document, report with diff",
+            sessions: n,
+            doc_mb: actual.len() as f64 / MB,
+            seconds,
+            peak_ratio: held as f64 / actual.len() as f64,
+        }
+    }
+
     pub fn run() {
         println!("## Comparator\n");
         println!("Median of {RUNS} runs each: parse the response, then compare it with the compiled golden.\n");
@@ -331,6 +363,7 @@ mod comparator {
         ));
         drop(actual);
         drop(shuffled_actual);
+        rows.push(mismatch_report());
         for r in &rows {
             println!(
                 "| {} | {} | {:.1} MB | {:.3} s | {:.0} | {:.2} |",

@@ -144,7 +144,7 @@ fn matches(golden: &str, actual: &str, bindings: &Bindings) -> Result<(), String
 }
 
 /// A document as roxmltree reads it, in the form the tree parser's is compared in.
-fn roxmltree_element(node: roxmltree::Node) -> Element {
+fn roxmltree_element(node: roxmltree::Node) -> Element<'static> {
     let mut attrs: Vec<_> = node
         .attributes()
         .map(|a| {
@@ -170,6 +170,7 @@ fn roxmltree_element(node: roxmltree::Node) -> Element {
             .map(roxmltree_element)
             .collect(),
         directives: Default::default(),
+        golden: None,
     }
 }
 
@@ -257,6 +258,18 @@ proptest! {
         let expected = ExpectedElement::compile(&recorded).unwrap();
         let again = sessionconf::xml::compare::normalize(&expected, doc.root_element(), &bindings);
         prop_assert_eq!(to_pretty_string(&again, Directives::Keep), to_pretty_string(&Element::from_expected(&expected), Directives::Keep));
+    }
+
+    #[test]
+    fn a_golden_printed_by_reference_reads_as_its_copy(t in tree(), prefix in prop::option::of("[a-z]{1,3}")) {
+        let golden = text(&t, prefix.as_deref(), true, 3);
+        let expected = ExpectedElement::compile(&golden).unwrap();
+        for d in [Directives::Keep, Directives::Drop] {
+            prop_assert_eq!(
+                to_pretty_string(&Element::golden(&expected), d),
+                to_pretty_string(&Element::from_expected(&expected), d)
+            );
+        }
     }
 
     #[test]

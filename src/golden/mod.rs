@@ -31,7 +31,7 @@ pub fn mismatch(
     use crate::xml::canonical::Element;
     use crate::xml::pretty::{to_pretty_string, Directives};
     let n = comparison.differences.len();
-    let golden_text = to_pretty_string(&Element::from_expected(expected), Directives::Drop);
+    let golden_text = to_pretty_string(&Element::golden(expected), Directives::Drop);
     let actual_text = match &comparison.normalized {
         Some(normalized) => to_pretty_string(normalized, Directives::Drop),
         None => golden_text.clone(),

@@ -98,23 +98,27 @@ fn quote(text: &str) -> String {
 
 /// What a comparison found.
 #[derive(Debug, Clone)]
-pub struct Comparison {
+pub struct Comparison<'e> {
     pub differences: Vec<Difference>,
     /// The actual document normalized toward the golden; `None` when they match
     /// (it would be the golden itself, and copying a large golden costs memory).
-    pub normalized: Option<Element>,
+    pub normalized: Option<Element<'e>>,
     /// The bindings after the comparison: `{{origin}}` is bound once seen.
     pub bindings: Bindings,
 }
 
-impl Comparison {
+impl Comparison<'_> {
     pub fn is_match(&self) -> bool {
         self.differences.is_empty()
     }
 }
 
 /// Compares an actual document's root element with a compiled golden.
-pub fn compare(expected: &ExpectedElement, actual: Node, bindings: &Bindings) -> Comparison {
+pub fn compare<'e>(
+    expected: &'e ExpectedElement,
+    actual: Node,
+    bindings: &Bindings,
+) -> Comparison<'e> {
     let mut walker = Walker {
         bindings: bindings.clone(),
         differences: Vec::new(),
@@ -139,7 +143,11 @@ pub fn compare(expected: &ExpectedElement, actual: Node, bindings: &Bindings) ->
 
 /// The actual document normalized toward the golden, always by a full walk (what
 /// `compare` does when they differ): placeholders kept where values match.
-pub fn normalize(expected: &ExpectedElement, actual: Node, bindings: &Bindings) -> Element {
+pub fn normalize<'e>(
+    expected: &'e ExpectedElement,
+    actual: Node,
+    bindings: &Bindings,
+) -> Element<'e> {
     Walker {
         bindings: bindings.clone(),
         differences: Vec::new(),
@@ -245,7 +253,7 @@ struct Walker {
 }
 
 impl Walker {
-    fn walk_root(&mut self, expected: &ExpectedElement, actual: Node) -> Element {
+    fn walk_root<'e>(&mut self, expected: &'e ExpectedElement, actual: Node) -> Element<'e> {
         let root = Path::Root;
         self.walk(expected, actual, &Path::Child(&root, Label::Top(expected)))
     }
@@ -335,7 +343,7 @@ impl Walker {
     }
 
     /// An actual element with no golden counterpart, as bless would record it.
-    fn recorded(&self, actual: Node) -> Element {
+    fn recorded<'e>(&self, actual: Node) -> Element<'e> {
         let mut element = Element::from_node(actual);
         let bindings = &self.bindings;
         element.walk_mut(&mut |e| {
@@ -349,7 +357,12 @@ impl Walker {
         element
     }
 
-    fn walk(&mut self, expected: &ExpectedElement, actual: Node, path: &Path) -> Element {
+    fn walk<'e>(
+        &mut self,
+        expected: &'e ExpectedElement,
+        actual: Node,
+        path: &Path,
+    ) -> Element<'e> {
         if !same_name(expected, actual) {
             self.differ(
                 path.render(),
@@ -430,6 +443,23 @@ impl Walker {
             text,
             children: normalized_children,
             directives: expected.directives,
+            golden: None,
+        }
+    }
+
+    /// A child of a differing element: walked for its differences, or, when it
+    /// matches whole, the golden's own subtree (what walking would build, without
+    /// the cost of building it from the response).
+    fn walk_child<'e>(
+        &mut self,
+        expected: &'e ExpectedElement,
+        actual: Node,
+        path: &Path,
+    ) -> Element<'e> {
+        if self.probe(expected, actual) {
+            Element::golden(expected)
+        } else {
+            self.walk(expected, actual, path)
         }
     }
 
@@ -449,7 +479,7 @@ impl Walker {
         );
     }
 
-    fn unexpected(&mut self, children: &[Node], index: usize, parent: &Path) -> Element {
+    fn unexpected<'e>(&mut self, children: &[Node], index: usize, parent: &Path) -> Element<'e> {
         let path = Path::Child(parent, Label::Actual(children, index));
         self.differ(
             path.render(),
@@ -461,19 +491,19 @@ impl Walker {
     }
 
     /// Schema sequences: children align by name, in order.
-    fn walk_aligned(
+    fn walk_aligned<'e>(
         &mut self,
-        expected: &ExpectedElement,
+        expected: &'e ExpectedElement,
         children: &[Node],
         parent: &Path,
-    ) -> Vec<Element> {
+    ) -> Vec<Element<'e>> {
         let e_names: Vec<QName> = expected.children.iter().map(|e| e.name.clone()).collect();
         let a_names: Vec<QName> = children.iter().map(|n| QName::of_node(*n)).collect();
         let mut out = Vec::with_capacity(children.len());
         if e_names == a_names {
             for (i, (e, a)) in expected.children.iter().zip(children).enumerate() {
                 let path = Path::Child(parent, Label::Expected(&expected.children, i));
-                out.push(self.walk(e, *a, &path));
+                out.push(self.walk_child(e, *a, &path));
             }
             return out;
         }
@@ -508,10 +538,13 @@ impl Walker {
                 None => true,
             }
         });
-        let mut placed: Vec<(usize, Element)> = Vec::new();
+        let mut placed: Vec<(usize, Element<'e>)> = Vec::new();
         for (i, j) in pairs {
             let path = Path::Child(parent, Label::Expected(&expected.children, i));
-            placed.push((j, self.walk(&expected.children[i], children[j], &path)));
+            placed.push((
+                j,
+                self.walk_child(&expected.children[i], children[j], &path),
+            ));
         }
         for (i, j) in moved {
             let path = Path::Child(parent, Label::Expected(&expected.children, i));
@@ -536,12 +569,12 @@ impl Walker {
     }
 
     /// Ordered, with extras allowed: the golden's children must appear in this order among others.
-    fn walk_subsequence(
+    fn walk_subsequence<'e>(
         &mut self,
-        expected: &ExpectedElement,
+        expected: &'e ExpectedElement,
         children: &[Node],
         parent: &Path,
-    ) -> Vec<Element> {
+    ) -> Vec<Element<'e>> {
         let mut out = Vec::new();
         let mut next = 0;
         for (i, e) in expected.children.iter().enumerate() {
@@ -561,12 +594,12 @@ impl Walker {
     }
 
     /// Any order: each expected child to a distinct actual child.
-    fn walk_unordered(
+    fn walk_unordered<'e>(
         &mut self,
-        expected: &ExpectedElement,
+        expected: &'e ExpectedElement,
         children: &[Node],
         parent: &Path,
-    ) -> Vec<Element> {
+    ) -> Vec<Element<'e>> {
         let assignment = self.assign(expected, children);
         let mut taken = vec![false; children.len()];
         for j in assignment.iter().flatten() {
@@ -588,6 +621,8 @@ impl Walker {
                 }
             };
             match j {
+                // Matched whole: normalized toward the golden, it is the golden.
+                Some(_) if assignment[i].is_some() => out.push(Element::golden(e)),
                 Some(j) => out.push(self.walk(e, children[j], &path)),
                 None => self.missing(e, &expected.children, i, parent),
             }
@@ -709,7 +744,7 @@ impl Walker {
 }
 
 /// An actual document recorded as a new golden: values written back as placeholders.
-pub fn record(actual: Node, bindings: &Bindings) -> Element {
+pub fn record<'e>(actual: Node, bindings: &Bindings) -> Element<'e> {
     Walker {
         bindings: bindings.clone(),
         differences: Vec::new(),

@@ -19,6 +19,15 @@ pub enum Directives {
 }
 
 pub fn to_pretty_string(root: &Element, directives: Directives) -> String {
+    // The root's name decides the default namespace: it must be at hand.
+    let shallow;
+    let root = match root.golden {
+        Some(golden) => {
+            shallow = Element::shallow(golden);
+            &shallow
+        }
+        None => root,
+    };
     let prefixes = assign_prefixes(root, directives);
     let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
     write_element(
@@ -66,6 +75,10 @@ fn collect_namespaces(
     out: &mut Vec<String>,
     directives: Directives,
 ) {
+    if let Some(golden) = element.golden {
+        let copied = Element::shallow(golden);
+        return collect_namespaces(&copied, default, out, directives);
+    }
     if let Some(ns) = &element.name.ns {
         if Some(ns.as_str()) != default && !out.contains(ns) {
             out.push(ns.clone());
@@ -108,6 +121,11 @@ fn write_element(
     is_root: bool,
     directives: Directives,
 ) {
+    if let Some(golden) = element.golden {
+        // Copied one level at a time, while it is written.
+        let copied = Element::shallow(golden);
+        return write_element(writer, &copied, prefixes, default, is_root, directives);
+    }
     let ns = element.name.ns.as_deref();
     let name = if ns == default {
         element.name.local.clone()
