@@ -1,5 +1,6 @@
 //! Placeholders inside golden text and attribute values: `{{any}}`, `{{uuid}}`,
-//! `{{int}}`, `{{origin}}` and `{{NAME}}` for a bound variable.
+//! `{{int}}`, `{{origin}}` and `{{NAME}}` for a bound variable. `{{'TEXT'}}` is
+//! TEXT itself, so a golden can hold a literal `{{` (bless writes `{{'{{'}}`).
 
 use std::fmt;
 
@@ -21,6 +22,8 @@ pub enum Segment {
 pub struct Pattern {
     raw: String,
     segments: Vec<Segment>,
+    /// The value itself when the pattern has no placeholder (quoted text unquoted).
+    literal: Option<String>,
 }
 
 /// Why a golden value could not be read as a pattern; `offset` is a byte offset into the value.
@@ -51,6 +54,17 @@ impl Pattern {
         while let Some(start) = rest.find("{{") {
             literal.push_str(&rest[..start]);
             let after = &rest[start + 2..];
+            if let Some(quoted) = after.strip_prefix('\'') {
+                let end = quoted.find("'}}").ok_or_else(|| PatternError {
+                    offset: offset + start,
+                    message: "quoted text `{{'` is not closed by `'}}`".into(),
+                })?;
+                literal.push_str(&quoted[..end]);
+                let consumed = start + 2 + 1 + end + 3;
+                offset += consumed;
+                rest = &rest[consumed..];
+                continue;
+            }
             let end = after.find("}}").ok_or_else(|| PatternError {
                 offset: offset + start,
                 message: "placeholder `{{` is not closed by `}}`".into(),
@@ -80,13 +94,21 @@ impl Pattern {
             rest = &rest[consumed..];
         }
         literal.push_str(rest);
-        if !literal.is_empty() && !segments.is_empty() {
+        // A value with no placeholder keeps no segments, only its literal text.
+        if segments.is_empty() {
+            return Ok(Pattern {
+                raw: raw.to_string(),
+                segments,
+                literal: Some(literal),
+            });
+        }
+        if !literal.is_empty() {
             segments.push(Segment::Literal(literal));
         }
-        // A value with no placeholder keeps no segments: `raw` is the literal.
         Ok(Pattern {
             raw: raw.to_string(),
             segments,
+            literal: None,
         })
     }
 
@@ -100,7 +122,7 @@ impl Pattern {
 
     /// The literal value when the pattern has no placeholder.
     pub fn as_literal(&self) -> Option<&str> {
-        self.segments.is_empty().then_some(self.raw.as_str())
+        self.literal.as_deref()
     }
 
     /// Names of the `{{NAME}}` variables the pattern refers to.
@@ -232,6 +254,12 @@ pub fn templatize(value: &str, bindings: &Bindings) -> String {
                 continue 'outer;
             }
         }
+        // A response's own `{{` must not read as a placeholder in the golden.
+        if let Some(tail) = rest.strip_prefix("{{") {
+            out.push_str("{{'{{'}}");
+            rest = tail;
+            continue;
+        }
         if rest.len() >= 36 && rest.is_char_boundary(36) && is_uuid(&rest[..36]) {
             out.push_str("{{uuid}}");
             rest = &rest[36..];
@@ -303,5 +331,21 @@ mod tests {
             ),
             "{{origin}}/api/logonSessions/{{session_id}}?x={{uuid}}"
         );
+    }
+
+    #[test]
+    fn quoted_text_is_literal_and_bless_quotes_a_response_brace() {
+        let p = Pattern::parse("a{{'{{'}}b}}").unwrap();
+        assert_eq!(p.as_literal(), Some("a{{b}}"));
+        assert!(p.matches("a{{b}}", &mut Bindings::default()));
+        assert!(!p.matches("a{{'{{'}}b}}", &mut Bindings::default()));
+        let p = Pattern::parse("{{'}}'}}-{{int}}").unwrap();
+        assert_eq!(p.as_literal(), None);
+        assert!(p.matches("}}-42", &mut Bindings::default()));
+        assert!(Pattern::parse("{{'open").is_err());
+        let blessed = templatize("x{{y}}{{", &Bindings::default());
+        assert_eq!(blessed, "x{{'{{'}}y}}{{'{{'}}");
+        let p = Pattern::parse(&blessed).unwrap();
+        assert_eq!(p.as_literal(), Some("x{{y}}{{"));
     }
 }

@@ -284,9 +284,10 @@ fn signature<'s>(
 pub fn expected_signature(e: &ExpectedElement) -> u64 {
     signature(
         (e.name.ns.as_deref(), &e.name.local),
-        e.attrs
-            .iter()
-            .map(|a| (a.name.ns.as_deref(), a.name.local.as_str(), a.value.raw())),
+        e.attrs.iter().map(|a| {
+            let value = a.value.as_literal().unwrap_or(a.value.raw());
+            (a.name.ns.as_deref(), a.name.local.as_str(), value)
+        }),
     )
 }
 
