@@ -22,8 +22,9 @@ pub enum Segment {
 pub struct Pattern {
     raw: String,
     segments: Vec<Segment>,
-    /// The value itself when the pattern has no placeholder (quoted text unquoted).
-    literal: Option<String>,
+    /// With no placeholder: the value itself, when quoting made it differ from `raw`.
+    unquoted: Option<String>,
+    is_literal: bool,
 }
 
 /// Why a golden value could not be read as a pattern; `offset` is a byte offset into the value.
@@ -96,10 +97,13 @@ impl Pattern {
         literal.push_str(rest);
         // A value with no placeholder keeps no segments, only its literal text.
         if segments.is_empty() {
+            // Goldens are mostly literal values: keep one copy of each.
+            let unquoted = (literal != raw).then_some(literal);
             return Ok(Pattern {
                 raw: raw.to_string(),
                 segments,
-                literal: Some(literal),
+                unquoted,
+                is_literal: true,
             });
         }
         if !literal.is_empty() {
@@ -108,7 +112,8 @@ impl Pattern {
         Ok(Pattern {
             raw: raw.to_string(),
             segments,
-            literal: None,
+            unquoted: None,
+            is_literal: false,
         })
     }
 
@@ -122,7 +127,10 @@ impl Pattern {
 
     /// The literal value when the pattern has no placeholder.
     pub fn as_literal(&self) -> Option<&str> {
-        self.literal.as_deref()
+        if !self.is_literal {
+            return None;
+        }
+        Some(self.unquoted.as_deref().unwrap_or(&self.raw))
     }
 
     /// Names of the `{{NAME}}` variables the pattern refers to.
