@@ -353,6 +353,14 @@ fn child_text_narrows_candidates_only_where_a_match_must_have_that_child_once() 
         ),
         r#"<L><S><U>x</U><U>a</U></S><S><U>y</U><U>b</U></S></L>"#,
     );
+    // Two children of one name: neither text pins the parent, since the first such
+    // child of a match may be either (here the parent takes any order).
+    same(
+        &format!(
+            r#"<L {SC} sc:order="any"><S k="{{{{any}}}}" sc:order="any"><U>a</U><U>b</U></S><S k="{{{{any}}}}" sc:order="any"><U>c</U><U>d</U></S></L>"#
+        ),
+        r#"<L><S k="2"><U>d</U><U>c</U></S><S k="1"><U>b</U><U>a</U></S></L>"#,
+    );
     // Own text and attributes narrow too, and a same-valued sibling is not taken twice.
     same(
         &format!(r#"<L {SC} sc:order="any"><I k="1">a</I><I k="{{{{any}}}}">a</I><I>b</I></L>"#),
