@@ -346,12 +346,13 @@ fn unordered_siblings_told_apart_only_by_a_child_text_match_in_any_order() {
 #[test]
 fn child_text_narrows_candidates_only_where_a_match_must_have_that_child_once() {
     // The golden allows extra children: the first <UserName> of an actual session
-    // need not be the one the golden means.
+    // need not be the one the golden means. (A placeholder attribute keeps the
+    // sessions from being told apart by their attributes alone.)
     same(
         &format!(
-            r#"<L {SC} sc:order="any"><S sc:extra="children"><U>b</U></S><S sc:extra="children"><U>a</U></S></L>"#
+            r#"<L {SC} sc:order="any"><S k="{{{{any}}}}" sc:extra="children"><U>b</U></S><S k="{{{{any}}}}" sc:extra="children"><U>a</U></S></L>"#
         ),
-        r#"<L><S><U>x</U><U>a</U></S><S><U>y</U><U>b</U></S></L>"#,
+        r#"<L><S k="1"><U>x</U><U>a</U></S><S k="2"><U>y</U><U>b</U></S></L>"#,
     );
     // Two children of one name: neither text pins the parent, since the first such
     // child of a match may be either (here the parent takes any order).
