@@ -211,26 +211,19 @@ mod comparator {
         times[times.len() / 2]
     }
 
-    /// Parses `actual` and compares it with the compiled `golden`; the document text
-    /// and the golden are in memory throughout, as in a run.
-    pub fn measure(mode: &'static str, sessions: usize, golden: &str, actual: &str) -> Measured {
-        let expected = ExpectedElement::compile(golden).expect("the golden compiles");
+    /// Runs `once` (which times itself) `RUNS` times over the response `actual`:
+    /// the median time, and the most heap held at once plus the response text.
+    fn measured(
+        mode: &'static str,
+        sessions: usize,
+        actual: &str,
+        mut once: impl FnMut() -> Duration,
+    ) -> Measured {
         let mut times = Vec::new();
         let mut held = 0;
         for _ in 0..RUNS {
             let base = reset_peak();
-            let started = Instant::now();
-            let doc = sessionconf::xml::parse(actual).expect("the document parses");
-            let comparison = compare(&expected, doc.root_element(), &Bindings::default());
-            times.push(started.elapsed().as_secs_f64());
-            assert!(
-                comparison.is_match(),
-                "{mode}: {:?}",
-                comparison.differences.first()
-            );
-            drop(comparison);
-            drop(doc);
-            // Held during the comparison: the document text, the compiled golden, and what the comparison built.
+            times.push(once().as_secs_f64());
             held = held.max(peak() - base + actual.len());
         }
         Measured {
@@ -242,6 +235,24 @@ mod comparator {
         }
     }
 
+    /// Parses `actual` and compares it with the compiled `golden`; the document text
+    /// and the golden are in memory throughout, as in a run.
+    pub fn measure(mode: &'static str, sessions: usize, golden: &str, actual: &str) -> Measured {
+        let expected = ExpectedElement::compile(golden).expect("the golden compiles");
+        measured(mode, sessions, actual, || {
+            let started = Instant::now();
+            let doc = sessionconf::xml::parse(actual).expect("the document parses");
+            let comparison = compare(&expected, doc.root_element(), &Bindings::default());
+            let elapsed = started.elapsed();
+            assert!(
+                comparison.is_match(),
+                "{mode}: {:?}",
+                comparison.differences.first()
+            );
+            elapsed
+        })
+    }
+
     /// Parsing alone, with the tree parser responses go through or with roxmltree.
     fn measure_parse(
         mode: &'static str,
@@ -249,29 +260,17 @@ mod comparator {
         actual: &str,
         roxmltree: bool,
     ) -> Measured {
-        let mut times = Vec::new();
-        let mut held = 0;
-        for _ in 0..RUNS {
-            let base = reset_peak();
+        measured(mode, sessions, actual, || {
             let started = Instant::now();
             if roxmltree {
                 let doc = roxmltree::Document::parse(actual).expect("the document parses");
-                times.push(started.elapsed().as_secs_f64());
-                drop(doc);
+                std::hint::black_box(&doc);
             } else {
                 let doc = sessionconf::xml::parse(actual).expect("the document parses");
-                times.push(started.elapsed().as_secs_f64());
-                drop(doc);
+                std::hint::black_box(&doc);
             }
-            held = held.max(peak() - base + actual.len());
-        }
-        Measured {
-            mode,
-            sessions,
-            doc_mb: actual.len() as f64 / MB,
-            seconds: median(times),
-            peak_ratio: held as f64 / actual.len() as f64,
-        }
+            started.elapsed()
+        })
     }
 
     /// A 10,000-session response with one user name changed, against an unordered
@@ -428,7 +427,7 @@ mod flows {
 
     use sessionconf::credentials::Credentials;
     use sessionconf::run::{run_scenario, RunOptions};
-    use sessionconf::scenario::{load_suite, SuiteSource};
+    use sessionconf::scenario::{load_suite, LoadedScenario, SuiteSource};
     use sessionconf::server::{start, Dialect, ServerOptions};
 
     const FLOWS: usize = 1000;
@@ -513,7 +512,8 @@ mod flows {
     }
 
     /// Not a figure: the sessionconf side of the flow alone, for a profiler.
-    pub fn profile() {
+    /// An embedded Enterprise Manager server and the shipped scenario the flow runs.
+    fn server_and_flow() -> (sessionconf::server::RunningServer, LoadedScenario) {
         let server = start(
             Dialect::VeeamEm,
             ServerOptions::new(Dialect::VeeamEm),
@@ -532,6 +532,11 @@ mod flows {
             .into_iter()
             .find(|s| s.id == "veeam-em::list-sessions")
             .unwrap();
+        (server, scenario)
+    }
+
+    pub fn profile() {
+        let (server, scenario) = server_and_flow();
         let options = Arc::new(RunOptions::new(server.base_url().parse().unwrap()));
         let started = Instant::now();
         for _ in 0..FLOWS * 2 {
@@ -544,25 +549,8 @@ mod flows {
     }
 
     pub fn run() {
-        let server = start(
-            Dialect::VeeamEm,
-            ServerOptions::new(Dialect::VeeamEm),
-            ([127, 0, 0, 1], 0).into(),
-        )
-        .unwrap();
+        let (server, scenario) = server_and_flow();
         let base = server.base_url();
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let source = SuiteSource {
-            scenarios_dir: root.join("scenarios"),
-            golden_dir: root.join("golden"),
-            dialects: vec!["veeam-em".into()],
-            allow_missing_goldens: false,
-        };
-        let scenario = load_suite(&source)
-            .unwrap()
-            .into_iter()
-            .find(|s| s.id == "veeam-em::list-sessions")
-            .unwrap();
         let options = Arc::new(RunOptions::new(base.parse().unwrap()));
         let credentials = Credentials::from_env();
         // Warm up both paths and the server.

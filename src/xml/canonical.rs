@@ -56,23 +56,14 @@ impl<'e> Element<'e> {
     }
 
     /// A golden as written: placeholders as their text, directives kept.
-    pub fn from_expected(expected: &ExpectedElement) -> Element<'e> {
-        Element {
-            name: expected.name.clone(),
-            attrs: expected
-                .attrs
-                .iter()
-                .map(|a| (a.name.clone(), a.value.raw().to_string()))
-                .collect(),
-            text: expected.text.as_ref().map(|t| t.raw().to_string()),
-            children: expected
-                .children
-                .iter()
-                .map(Element::from_expected)
-                .collect(),
-            directives: expected.directives,
-            golden: None,
-        }
+    pub fn from_expected(expected: &'e ExpectedElement) -> Element<'e> {
+        let mut element = Element::shallow(expected);
+        element.children = expected
+            .children
+            .iter()
+            .map(Element::from_expected)
+            .collect();
+        element
     }
 
     /// One level of a golden copied, its children by reference: for printing a

@@ -61,8 +61,6 @@ struct ElementData {
     text: Str,
     /// One past the last descendant's id.
     end: u32,
-    /// Byte offset of the start tag.
-    offset: u32,
 }
 
 #[derive(Debug)]
@@ -89,10 +87,6 @@ impl<'a> Document<'a> {
     /// Every element in document order.
     pub fn descendants<'d>(&'d self) -> impl Iterator<Item = Node<'d, 'a>> + 'd {
         (0..self.elements.len() as u32).map(move |id| Node { doc: self, id })
-    }
-
-    pub fn text(&self) -> &'a str {
-        self.text
     }
 
     fn str(&self, s: Str) -> &str {
@@ -179,11 +173,6 @@ impl<'d, 'a> Node<'d, 'a> {
     pub fn descendants(&self) -> impl Iterator<Item = Node<'d, 'a>> + 'd {
         let doc = self.doc;
         (self.id + 1..self.data().end).map(move |id| Node { doc, id })
-    }
-
-    /// Byte offset of the start tag in the document text.
-    pub fn offset(&self) -> usize {
-        self.data().offset as usize
     }
 }
 
@@ -335,13 +324,19 @@ impl<'a> Builder<'a> {
         (at + piece.len() <= self.doc.text.len()).then_some(at)
     }
 
+    /// `piece` as a span of the text, if it is a slice of it.
+    fn span_of(&self, piece: &str) -> Option<Str> {
+        let at = self.offset_of(piece)?;
+        Some(Str {
+            start: at as u32,
+            len: piece.len() as u32,
+        })
+    }
+
     fn store(&mut self, piece: Cow<'_, str>) -> Str {
         if let Cow::Borrowed(s) = piece {
-            if let Some(at) = self.offset_of(s) {
-                return Str {
-                    start: at as u32,
-                    len: s.len() as u32,
-                };
+            if let Some(span) = self.span_of(s) {
+                return span;
             }
         }
         self.doc.owned.push(piece.into_owned().into_boxed_str());
@@ -536,7 +531,6 @@ impl<'a> Builder<'a> {
             attrs_len: (self.doc.attributes.len() - attrs_start) as u32,
             text: Str::NONE,
             end: id + 1,
-            offset: at as u32,
         });
         self.stack.push(Open {
             id,
@@ -593,20 +587,20 @@ impl<'a> Builder<'a> {
         }
         let state = self.stack[depth].text;
         self.stack[depth].text = match state {
-            TextState::Empty => match piece {
-                Cow::Borrowed(s) if self.offset_of(s).is_some() => {
-                    let at = self.offset_of(s).unwrap_or(0);
-                    TextState::Slice(Str {
-                        start: at as u32,
-                        len: s.len() as u32,
-                    })
+            TextState::Empty => {
+                let span = match &piece {
+                    Cow::Borrowed(s) => self.span_of(s),
+                    Cow::Owned(_) => None,
+                };
+                match span {
+                    Some(span) => TextState::Slice(span),
+                    None => {
+                        self.buffers[depth].clear();
+                        self.buffers[depth].push_str(&piece);
+                        TextState::Buffered
+                    }
                 }
-                other => {
-                    self.buffers[depth].clear();
-                    self.buffers[depth].push_str(&other);
-                    TextState::Buffered
-                }
-            },
+            }
             TextState::Slice(first) => {
                 let first = self.doc.str(first);
                 let buffer = &mut self.buffers[depth];
