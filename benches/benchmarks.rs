@@ -598,7 +598,7 @@ mod load {
     use std::path::Path;
     use std::sync::Arc;
 
-    use sessionconf::run::load::run_load;
+    use sessionconf::run::load_test::run_load;
     use sessionconf::run::RunOptions;
     use sessionconf::scenario::{load_suite, SuiteSource};
     use sessionconf::server::{start, Dialect, ServerOptions};

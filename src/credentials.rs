@@ -1,5 +1,7 @@
 //! The accounts a run logs on with, from the environment. The embedded reference
-//! server reads the same variables, so both agree without configuration.
+//! server reads the same variables, so both agree without configuration. The
+//! defaults are for the embedded servers only: against a real endpoint, trying a
+//! well-known password can lock an account, so nothing is guessed.
 
 pub const DEFAULT_USER: &str = "Administrator";
 pub const DEFAULT_PASSWORD: &str = "Adm1n-Secret";
@@ -25,7 +27,40 @@ impl std::fmt::Debug for Credentials {
     }
 }
 
+/// Credentials a run against a real endpoint lacks.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no credentials for {endpoint}: set SESSIONCONF_USER and SESSIONCONF_PASSWORD (and, for the tenant or second-account scenarios, SESSIONCONF_TENANT_USER and SESSIONCONF_TENANT_PASSWORD); the embedded defaults are never tried against a real server")]
+pub struct MissingCredentials {
+    /// The endpoint, as the user gave it.
+    pub endpoint: String,
+}
+
 impl Credentials {
+    /// The accounts for a real endpoint: the administrator's must be set, the
+    /// second account's is optional (`None` when not set).
+    pub fn for_endpoint(endpoint: &str) -> Result<(Credentials, bool), MissingCredentials> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let (Some(user), Some(password)) = (var("SESSIONCONF_USER"), var("SESSIONCONF_PASSWORD"))
+        else {
+            return Err(MissingCredentials {
+                endpoint: endpoint.to_string(),
+            });
+        };
+        let tenant = var("SESSIONCONF_TENANT_USER").zip(var("SESSIONCONF_TENANT_PASSWORD"));
+        let has_tenant = tenant.is_some();
+        let (tenant_user, tenant_password) = tenant.unwrap_or_default();
+        Ok((
+            Credentials {
+                user,
+                password,
+                tenant_user,
+                tenant_password,
+            },
+            has_tenant,
+        ))
+    }
+
+    /// The accounts from the environment, with the embedded servers' defaults.
     pub fn from_env() -> Credentials {
         let var = |name: &str, default: &str| {
             std::env::var(name)

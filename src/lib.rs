@@ -3,12 +3,16 @@
 //! A scenario is loaded ([`scenario`]), run over HTTP ([`run`]), its XML responses
 //! compared ([`xml`]) with goldens ([`golden`]), and the outcome reported ([`report`]).
 
+mod atomic_file;
 pub mod credentials;
 pub mod error;
+pub mod exit;
 pub mod golden;
 pub mod harness;
+pub mod outcome;
 pub mod report;
 pub mod run;
 pub mod scenario;
+pub mod version;
 pub mod server;
 pub mod xml;

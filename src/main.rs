@@ -1,6 +1,5 @@
 //! The `sessionconf` command: a thin layer over the library.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -10,9 +9,11 @@ use clap::{Args, Parser, Subcommand};
 
 use sessionconf::error::ConfigError;
 use sessionconf::golden::bless;
-use sessionconf::harness::{self, Plan};
+use sessionconf::harness::{self, signals, RunConfig, RunError};
+use sessionconf::report::ReportFile;
 use sessionconf::run::{ClientOptions, RunOptions};
 use sessionconf::scenario::{load_suite, SuiteSource};
+use sessionconf::server::Profile;
 use sessionconf::xml::Bindings;
 
 #[derive(Parser)]
@@ -72,9 +73,12 @@ struct LoadArgs {
 
 #[derive(Args)]
 struct ServeArgs {
-    /// veeam-em or commvault.
+    /// veeam-em or commvault (or leave it to --profile).
     #[arg(long)]
-    dialect: String,
+    dialect: Option<String>,
+    /// The vendor version to play (default: the dialect's newest).
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
     /// Address and port; port 0 picks a free one.
     #[arg(long, default_value = "127.0.0.1:0")]
     bind: std::net::SocketAddr,
@@ -127,6 +131,10 @@ struct RunArgs {
     /// The API base URL, e.g. https://em01:9398/api/ or https://cs01/webconsole/api/.
     #[arg(long, value_name = "URL")]
     endpoint: Option<String>,
+    /// The vendor version an embedded reference server plays (one per dialect;
+    /// default: the newest), e.g. em-12, em-9.5, cv-11.28.
+    #[arg(long = "profile", value_name = "NAME")]
+    profiles: Vec<String>,
     /// Run only scenarios whose name contains this text.
     #[arg(long, value_name = "TEXT")]
     filter: Option<String>,
@@ -247,17 +255,55 @@ fn run(args: RunArgs, bless_all: bool) -> u8 {
             return usage(e);
         }
     }
-    let source = SuiteSource {
-        scenarios_dir: args.suite.scenarios.clone(),
-        golden_dir: args.suite.golden_dir.clone(),
-        dialects: args.suite.dialects.clone(),
-        allow_missing_goldens: bless,
+    let profiles = match parse_profiles(&args.profiles) {
+        Ok(p) => p,
+        Err(e) => return usage(e),
     };
-    let loaded = match load_suite(&source) {
-        Ok(l) => harness::filter_tags(l, &args.tags),
-        Err(errors) => return config_errors(&errors),
+    if args.endpoint.is_some() && !profiles.is_empty() {
+        return usage("--profile chooses what the embedded servers play; it has no meaning with --endpoint");
+    }
+    let harness_args = match harness_arguments(&args) {
+        Ok(a) => a,
+        Err(e) => return usage(e),
     };
-    let client = ClientOptions {
+    let mut reports = Vec::new();
+    for (format, path) in [("junit", &args.junit), ("json", &args.json)] {
+        if let Some(path) = path {
+            reports.extend(ReportFile::new(format, path));
+        }
+    }
+    let config = RunConfig {
+        source: SuiteSource {
+            scenarios_dir: args.suite.scenarios.clone(),
+            golden_dir: args.suite.golden_dir.clone(),
+            dialects: args.suite.dialects.clone(),
+            allow_missing_goldens: bless,
+        },
+        tags: args.tags.clone(),
+        endpoint: args.endpoint.clone(),
+        profiles,
+        client: client_options(&args),
+        bless,
+        reports,
+        watch_signals: true,
+    };
+    match harness::execute(config, &harness_args) {
+        Ok(finished) => {
+            for e in &finished.report_errors {
+                eprintln!("error: {e}");
+            }
+            for leak in &finished.leaks {
+                eprintln!("error: {leak}");
+            }
+            finished.exit().code()
+        }
+        Err(RunError::Config(errors)) => config_errors(&errors),
+        Err(e) => usage(e),
+    }
+}
+
+fn client_options(args: &RunArgs) -> ClientOptions {
+    ClientOptions {
         timeout: Duration::from_secs_f64(args.timeout.max(0.001)),
         connect_timeout: Duration::from_secs_f64(args.connect_timeout.max(0.001)),
         insecure: args.insecure,
@@ -265,58 +311,11 @@ fn run(args: RunArgs, bless_all: bool) -> u8 {
         cert: args.cert.clone(),
         key: args.key.clone(),
         max_body_bytes: args.max_body_bytes,
-    };
-    // A bad --cacert is a configuration error, found before any scenario runs.
-    if let Err(e) = sessionconf::run::client::build(&client) {
-        return usage(e);
     }
-    let dialects: std::collections::BTreeSet<String> =
-        loaded.iter().map(|s| s.dialect.clone()).collect();
-    let interrupted = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let mut targets = BTreeMap::new();
-    let mut embedded = None;
-    match &args.endpoint {
-        Some(endpoint) => {
-            if dialects.len() > 1 {
-                return usage(format!(
-                    "--endpoint is one server, but the suite has several dialects ({}): choose one with --dialect",
-                    dialects.iter().cloned().collect::<Vec<_>>().join(", ")
-                ));
-            }
-            let url = match reqwest::Url::parse(endpoint) {
-                Ok(u) if matches!(u.scheme(), "http" | "https") => u,
-                Ok(u) => {
-                    return usage(format!(
-                        "--endpoint {endpoint}: scheme {} is not http or https",
-                        u.scheme()
-                    ))
-                }
-                Err(e) => return usage(format!("--endpoint {endpoint}: not a URL: {e}")),
-            };
-            for d in &dialects {
-                targets.insert(
-                    d.clone(),
-                    options(url.clone(), &client, bless, &interrupted),
-                );
-            }
-        }
-        None => match harness::Embedded::start(&dialects, |url| {
-            options(url, &client, bless, &interrupted)
-        }) {
-            Ok((servers, t)) => {
-                for s in &servers.servers {
-                    eprintln!(
-                        "embedded {} reference server at {}",
-                        s.dialect.name(),
-                        s.base_url()
-                    );
-                }
-                embedded = Some(servers);
-                targets = t;
-            }
-            Err(e) => return usage(e),
-        },
-    }
+}
+
+/// The libtest arguments: `--jobs`, `--list`, what follows `--`, and `--filter`.
+fn harness_arguments(args: &RunArgs) -> Result<libtest_mimic::Arguments, String> {
     let mut harness_args = vec!["sessionconf".to_string()];
     if let Some(jobs) = args.jobs {
         harness_args.push(format!("--test-threads={}", jobs.max(1)));
@@ -328,45 +327,36 @@ fn run(args: RunArgs, bless_all: bool) -> u8 {
     if let Some(filter) = &args.filter {
         harness_args.push(filter.clone());
     }
-    let harness_args = match libtest_mimic::Arguments::try_parse_from(&harness_args) {
-        Ok(a) => a,
-        Err(e) => return usage(format!("harness arguments: {e}")),
-    };
-    let plan = Plan {
-        scenarios: loaded,
-        targets,
-        junit: args.junit,
-        json: args.json,
-    };
-    let listing = harness_args.list;
-    if !listing {
-        harness::stop_on_signals(interrupted.clone());
-    }
-    let finished = harness::run(plan, &harness_args);
-    for e in &finished.report_errors {
-        eprintln!("error: {e}");
-    }
-    let mut code = finished.exit_code();
-    if let (Some(servers), false, false) = (&embedded, listing, finished.interrupted) {
-        for leak in servers.leaks() {
-            eprintln!("error: {leak}");
-            code = code.max(1);
+    libtest_mimic::Arguments::try_parse_from(&harness_args)
+        .map_err(|e| format!("harness arguments: {e}"))
+}
+
+fn parse_profiles(names: &[String]) -> Result<Vec<Profile>, String> {
+    let mut profiles: Vec<Profile> = Vec::new();
+    for name in names {
+        let Some(p) = Profile::parse(name) else {
+            let all: Vec<_> = Profile::ALL.iter().map(|p| p.name()).collect();
+            return Err(format!("--profile {name}: expected one of {}", all.join(", ")));
+        };
+        if profiles.iter().any(|q| q.dialect() == p.dialect()) {
+            return Err(format!(
+                "--profile {name}: one profile per dialect ({} already has one)",
+                p.dialect().name()
+            ));
         }
+        profiles.push(p);
     }
-    code
+    Ok(profiles)
 }
 
 fn serve(args: ServeArgs) -> u8 {
-    use sessionconf::server::{start, Dialect, Fault, ServerOptions};
-    let Some(dialect) = Dialect::parse(&args.dialect) else {
-        let names: Vec<_> = Dialect::ALL.iter().map(|d| d.name()).collect();
-        return usage(format!(
-            "--dialect {}: expected one of {}",
-            args.dialect,
-            names.join(", ")
-        ));
+    use sessionconf::server::{start, Fault, ServerOptions};
+    let (dialect, profile) = match serve_profile(&args) {
+        Ok(p) => p,
+        Err(e) => return usage(e),
     };
     let mut options = ServerOptions::new(dialect);
+    options.profile = profile;
     if let Some(secs) = args.idle_timeout {
         options.idle_timeout = Duration::from_secs(secs);
     }
@@ -411,8 +401,9 @@ fn serve(args: ServeArgs) -> u8 {
     };
     println!("{}", server.base_url());
     eprintln!(
-        "serving the {} reference server; Ctrl-C stops it",
-        dialect.name()
+        "serving the {} reference server as {}; Ctrl-C stops it",
+        dialect.name(),
+        profile.name()
     );
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -425,6 +416,36 @@ fn serve(args: ServeArgs) -> u8 {
     drop(server);
     eprintln!("stopped");
     0
+}
+
+/// The dialect and profile `serve` plays: `--profile` implies the dialect.
+fn serve_profile(args: &ServeArgs) -> Result<(sessionconf::server::Dialect, Profile), String> {
+    use sessionconf::server::Dialect;
+    let profile = args.profile.as_deref().map(|name| {
+        Profile::parse(name).ok_or_else(|| {
+            let all: Vec<_> = Profile::ALL.iter().map(|p| p.name()).collect();
+            format!("--profile {name}: expected one of {}", all.join(", "))
+        })
+    });
+    let profile = profile.transpose()?;
+    let dialect = match (&args.dialect, profile) {
+        (Some(name), _) => Dialect::parse(name).ok_or_else(|| {
+            let names: Vec<_> = Dialect::ALL.iter().map(|d| d.name()).collect();
+            format!("--dialect {name}: expected one of {}", names.join(", "))
+        })?,
+        (None, Some(p)) => p.dialect(),
+        (None, None) => return Err("serve needs --dialect or --profile".into()),
+    };
+    match profile {
+        Some(p) if p.dialect() != dialect => Err(format!(
+            "--profile {} plays {}, not {}",
+            p.name(),
+            p.dialect().name(),
+            dialect.name()
+        )),
+        Some(p) => Ok((dialect, p)),
+        None => Ok((dialect, Profile::newest(dialect))),
+    }
 }
 
 /// Ctrl-C, or SIGTERM where there is one.
@@ -550,29 +571,29 @@ fn load(args: LoadArgs) -> u8 {
     }
     let interrupted = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut embedded = None;
-    let options = match &args.endpoint {
+    let url = match &args.endpoint {
         Some(endpoint) => match reqwest::Url::parse(endpoint) {
-            Ok(url) => options(url, &client, false, &interrupted),
+            Ok(url) => url,
             Err(e) => return usage(format!("--endpoint {endpoint}: not a URL: {e}")),
         },
         None => {
             let dialects = std::iter::once(dialect.to_string()).collect();
-            match harness::Embedded::start(&dialects, |url| {
-                options(url, &client, false, &interrupted)
-            }) {
-                Ok((servers, targets)) => {
+            match harness::Embedded::start(&dialects, &[]) {
+                Ok(servers) => {
+                    let url = servers.servers[0].0.base_url();
                     embedded = Some(servers);
-                    targets[dialect].clone()
+                    reqwest::Url::parse(&url).expect("the server's URL parses")
                 }
                 Err(e) => return usage(e),
             }
         }
     };
-    harness::stop_on_signals(interrupted);
+    let options = options(url, &client, false, &interrupted);
+    signals::stop_on_signals(interrupted);
     let open = embedded
         .as_ref()
-        .map(|e| move || e.servers.iter().map(|s| s.open_sessions()).sum::<usize>());
-    let report = sessionconf::run::load::run_load(
+        .map(|e| move || e.servers.iter().map(|(s, _)| s.open_sessions()).sum::<usize>());
+    let report = sessionconf::run::load_test::run_load(
         &scenario,
         &options,
         args.concurrency,

@@ -1,23 +1,26 @@
 //! The shipped suite as `cargo test --test conformance` (and `cargo nextest run`):
-//! every scenario is a libtest-mimic trial. libtest-mimic rejects flags it does not
-//! know, so settings come from the environment:
+//! every scenario is a libtest-mimic trial, run by the same orchestration as
+//! `sessionconf run`. libtest-mimic rejects flags it does not know, so settings
+//! come from the environment:
 //!
 //! - `SESSIONCONF_ENDPOINT`: the API base URL to test (default: the embedded reference servers)
 //! - `SESSIONCONF_DIALECT`: the dialect to run (required with an endpoint; default: all)
+//! - `SESSIONCONF_PROFILE`: the versions the embedded servers play, comma-separated (default: the newest)
 //! - `SESSIONCONF_TIMEOUT`: seconds per HTTP exchange (default 30)
 //! - `SESSIONCONF_INSECURE=1`, `SESSIONCONF_CACERT=FILE`: TLS options
 //! - `SESSIONCONF_JUNIT=FILE`, `SESSIONCONF_JSON=FILE`: reports
 //! - `SESSIONCONF_USER`, `SESSIONCONF_PASSWORD`, `SESSIONCONF_TENANT_USER`, `SESSIONCONF_TENANT_PASSWORD`
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Duration;
 
-use sessionconf::harness::{self, Embedded, Plan};
-use sessionconf::run::{ClientOptions, RunOptions};
-use sessionconf::scenario::{load_suite, SuiteSource};
+use sessionconf::exit::Exit;
+use sessionconf::harness::{self, RunConfig, RunError};
+use sessionconf::report::ReportFile;
+use sessionconf::run::ClientOptions;
+use sessionconf::scenario::SuiteSource;
+use sessionconf::server::Profile;
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
@@ -25,89 +28,66 @@ fn env(name: &str) -> Option<String> {
 
 fn fail(message: impl std::fmt::Display) -> ExitCode {
     eprintln!("error: {message}");
-    ExitCode::from(2)
+    Exit::Usage.into()
 }
 
 fn main() -> ExitCode {
     let args = libtest_mimic::Arguments::from_args();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dialects: Vec<String> = env("SESSIONCONF_DIALECT").into_iter().collect();
-    let source = SuiteSource {
-        scenarios_dir: root.join("scenarios"),
-        golden_dir: root.join("golden"),
-        dialects,
-        allow_missing_goldens: false,
-    };
-    let scenarios = match load_suite(&source) {
-        Ok(s) => s,
-        Err(errors) => {
-            for e in &errors {
-                eprintln!("error: {e}");
-            }
-            return ExitCode::from(2);
-        }
-    };
     let timeout = match env("SESSIONCONF_TIMEOUT").map(|t| t.parse::<f64>()) {
         Some(Ok(t)) if t > 0.0 => t,
         Some(_) => return fail("SESSIONCONF_TIMEOUT is not a positive number of seconds"),
         None => 30.0,
     };
-    let client = ClientOptions {
-        timeout: Duration::from_secs_f64(timeout),
-        insecure: env("SESSIONCONF_INSECURE").is_some_and(|v| v != "0" && v != "false"),
-        cacert: env("SESSIONCONF_CACERT").map(PathBuf::from),
-        ..ClientOptions::default()
-    };
-    let configure = |url: reqwest::Url| {
-        let mut o = RunOptions::new(url);
-        o.client = client.clone();
-        Arc::new(o)
-    };
-    let present: BTreeSet<String> = scenarios.iter().map(|s| s.dialect.clone()).collect();
-    let mut embedded = None;
-    let targets = match env("SESSIONCONF_ENDPOINT") {
-        Some(endpoint) => {
-            if present.len() > 1 {
-                return fail("SESSIONCONF_ENDPOINT is one server: set SESSIONCONF_DIALECT too");
-            }
-            let url = match reqwest::Url::parse(&endpoint) {
-                Ok(u) => u,
-                Err(e) => return fail(format!("SESSIONCONF_ENDPOINT {endpoint}: {e}")),
-            };
-            present
-                .iter()
-                .map(|d| (d.clone(), configure(url.clone())))
-                .collect::<BTreeMap<_, _>>()
+    let mut profiles = Vec::new();
+    for name in env("SESSIONCONF_PROFILE").iter().flat_map(|p| p.split(',')) {
+        match Profile::parse(name.trim()) {
+            Some(p) => profiles.push(p),
+            None => return fail(format!("SESSIONCONF_PROFILE: no profile `{name}`")),
         }
-        // Listing needs no server.
-        None if args.list => present
-            .iter()
-            .map(|d| (d.clone(), configure("http://127.0.0.1/".parse().unwrap())))
-            .collect(),
-        None => match Embedded::start(&present, configure) {
-            Ok((servers, targets)) => {
-                embedded = Some(servers);
-                targets
-            }
-            Err(e) => return fail(e),
+    }
+    let mut reports = Vec::new();
+    for (format, var) in [("junit", "SESSIONCONF_JUNIT"), ("json", "SESSIONCONF_JSON")] {
+        if let Some(path) = env(var) {
+            reports.extend(ReportFile::new(format, Path::new(&path)));
+        }
+    }
+    let config = RunConfig {
+        source: SuiteSource {
+            scenarios_dir: root.join("scenarios"),
+            golden_dir: root.join("golden"),
+            dialects: env("SESSIONCONF_DIALECT").into_iter().collect(),
+            allow_missing_goldens: false,
         },
+        tags: Vec::new(),
+        endpoint: env("SESSIONCONF_ENDPOINT"),
+        profiles,
+        client: ClientOptions {
+            timeout: Duration::from_secs_f64(timeout),
+            insecure: env("SESSIONCONF_INSECURE").is_some_and(|v| v != "0" && v != "false"),
+            cacert: env("SESSIONCONF_CACERT").map(PathBuf::from),
+            ..ClientOptions::default()
+        },
+        bless: false,
+        reports,
+        watch_signals: false,
     };
-    let plan = Plan {
-        scenarios,
-        targets,
-        junit: env("SESSIONCONF_JUNIT").map(PathBuf::from),
-        json: env("SESSIONCONF_JSON").map(PathBuf::from),
-    };
-    let finished = harness::run(plan, &args);
-    for e in &finished.report_errors {
-        eprintln!("error: {e}");
-    }
-    let mut code = finished.exit_code();
-    if let Some(servers) = &embedded {
-        for leak in servers.leaks() {
-            eprintln!("error: {leak}");
-            code = code.max(1);
+    match harness::execute(config, &args) {
+        Ok(finished) => {
+            for e in &finished.report_errors {
+                eprintln!("error: {e}");
+            }
+            for leak in &finished.leaks {
+                eprintln!("error: {leak}");
+            }
+            finished.exit().into()
         }
+        Err(RunError::Config(errors)) => {
+            for e in &errors {
+                eprintln!("error: {e}");
+            }
+            Exit::Usage.into()
+        }
+        Err(e) => fail(e),
     }
-    ExitCode::from(code)
 }

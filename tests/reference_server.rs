@@ -498,7 +498,7 @@ fn commvault_login_over_json_and_logoff_of_listed_sessions_only() {
 
 #[test]
 fn load_reports_throughput_latency_and_leftover_sessions() {
-    use sessionconf::run::load::run_load;
+    use sessionconf::run::load_test::run_load;
     let scenario = support::shipped("veeam-em")
         .into_iter()
         .find(|s| s.id == "veeam-em::admin-logon")

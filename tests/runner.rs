@@ -121,7 +121,12 @@ fn finally_runs_after_a_failed_step() {
         ]
     );
     assert!(
-        outcome.steps[1].failures[0].contains("status 500, expected 200"),
+        outcome.steps[1].failures[0].kind == report::FailureKind::Status
+            && outcome.steps[1].failures[0].expected.as_deref() == Some("200")
+            && outcome.steps[1].failures[0].actual.as_deref() == Some("500")
+            && outcome.steps[1].failures[0]
+                .message
+                .contains("status 500, expected 200"),
         "{:?}",
         outcome.steps[1]
     );
@@ -148,7 +153,9 @@ fn finally_is_skipped_when_what_it_needs_was_never_captured() {
     let outcome = run_scenario(&load(&suite, "flow.yaml", false), &Arc::new(o));
     assert_eq!(outcome.status, Status::Failed);
     assert!(
-        outcome.steps[0].failures[0].contains("status 401, expected 201"),
+        outcome.steps[0].failures[0]
+            .message
+            .contains("status 401, expected 201"),
         "{:?}",
         outcome.steps[0]
     );
@@ -221,10 +228,16 @@ fn secrets_never_reach_any_report() {
     );
     assert_eq!(outcome.status, Status::Failed);
     let creds = base64::engine::general_purpose::STANDARD.encode(format!("{USER}:{PASSWORD}"));
+    let summary = report::RunSummary {
+        targets: Vec::new(),
+        scenarios: vec![outcome.clone()],
+        not_run: Vec::new(),
+        interrupted: false,
+    };
     let outputs = [
         report::console::render(&outcome, false),
-        report::junit::render(std::slice::from_ref(&outcome)),
-        report::json::render("x", std::slice::from_ref(&outcome)),
+        report::format("junit").unwrap().render(&summary),
+        report::format("json").unwrap().render(&summary),
     ];
     for text in &outputs {
         assert!(

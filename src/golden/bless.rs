@@ -1,6 +1,5 @@
 //! Writing goldens: atomically, and never in CI unless forced.
 
-use std::io::Write;
 use std::path::Path;
 
 use crate::xml::canonical::Element;
@@ -33,20 +32,10 @@ pub fn write(path: &Path, element: &Element) -> Result<(), BlessError> {
     write_text(path, &to_pretty_string(element, Directives::Keep))
 }
 
-/// Writes any report or golden atomically.
+/// Writes a golden's text atomically.
 pub fn write_text(path: &Path, text: &str) -> Result<(), BlessError> {
-    let io = |source| BlessError::Io {
+    crate::atomic_file::write(path, text).map_err(|source| BlessError::Io {
         path: path.display().to_string(),
         source,
-    };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir).map_err(io)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
-    tmp.write_all(text.as_bytes()).map_err(io)?;
-    tmp.as_file().sync_all().map_err(io)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
+    })
 }

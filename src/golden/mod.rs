@@ -1,6 +1,7 @@
 //! Golden files: reading and compiling them, and writing them (bless).
 
 pub mod bless;
+pub mod versions;
 
 use std::path::Path;
 

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 use std::io::IsTerminal;
 
-use super::outcome::{Phase, ScenarioOutcome, Status};
+use super::{FailureKind, Phase, ScenarioOutcome, Status};
 
 /// Whether to colour output written to stdout or stderr.
 pub fn use_color(is_terminal: bool) -> bool {
@@ -17,6 +17,7 @@ pub fn stdout_color() -> bool {
 
 const RED: &str = "\x1b[31m";
 const GREEN: &str = "\x1b[32m";
+const YELLOW: &str = "\x1b[33m";
 const CYAN: &str = "\x1b[36m";
 const BOLD: &str = "\x1b[1m";
 const RESET: &str = "\x1b[0m";
@@ -32,18 +33,18 @@ fn paint(text: &str, code: &str, color: bool) -> String {
 /// Every step of a scenario, failures in detail.
 pub fn render(outcome: &ScenarioOutcome, color: bool) -> String {
     let mut out = String::new();
-    let verdict = match outcome.status {
-        Status::Passed => paint("passed", GREEN, color),
-        _ => paint("FAILED", RED, color),
-    };
+    let scenario_verdict = verdict(outcome.status, color);
     let _ = writeln!(
         out,
         "{} {} ({}) in {:.0} ms",
         paint(&outcome.id, BOLD, color),
-        verdict,
+        scenario_verdict,
         outcome.file,
         outcome.duration_ms
     );
+    if let Some(note) = &outcome.note {
+        let _ = writeln!(out, "  {note}");
+    }
     for step in &outcome.steps {
         let phase = match step.phase {
             Phase::Steps => "step",
@@ -51,8 +52,7 @@ pub fn render(outcome: &ScenarioOutcome, color: bool) -> String {
         };
         let status = match step.status {
             Status::Passed => paint("ok", GREEN, color),
-            Status::Failed => paint("FAILED", RED, color),
-            Status::Skipped => "skipped".to_string(),
+            other => verdict(other, color),
         };
         let request = step.request.as_deref().unwrap_or("(not sent)");
         let response = step
@@ -71,7 +71,13 @@ pub fn render(outcome: &ScenarioOutcome, color: bool) -> String {
             let _ = writeln!(out, "    blessed {path}");
         }
         for failure in &step.failures {
-            let _ = writeln!(out, "    {}", paint(failure, RED, color));
+            // A golden's differences are listed under its summary line.
+            let indent = if failure.kind == FailureKind::Difference {
+                "      "
+            } else {
+                "    "
+            };
+            let _ = writeln!(out, "{indent}{}", paint(&failure.message, RED, color));
         }
         if let Some(diff) = &step.diff {
             for line in paint_diff(diff, color).lines() {
@@ -80,6 +86,15 @@ pub fn render(outcome: &ScenarioOutcome, color: bool) -> String {
         }
     }
     out
+}
+
+fn verdict(status: Status, color: bool) -> String {
+    match status {
+        Status::Passed => paint("passed", GREEN, color),
+        Status::Failed => paint("FAILED", RED, color),
+        Status::KnownDeviation => paint("known deviation", YELLOW, color),
+        other => other.label().to_string(),
+    }
 }
 
 /// A unified diff with removed lines red and added lines green.

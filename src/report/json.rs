@@ -1,30 +1,41 @@
-//! A machine-readable report of a run.
+//! A machine-readable report of a run: every scenario, step and failure as data.
 
 use serde::Serialize;
 
-use super::outcome::ScenarioOutcome;
+use super::{Report, RunSummary, Status};
+
+/// The JSON report.
+pub struct Json;
 
 #[derive(Serialize)]
-struct Report<'a> {
+struct Document<'a> {
     tool: &'static str,
     version: &'static str,
-    endpoint: &'a str,
     passed: usize,
     failed: usize,
-    scenarios: &'a [ScenarioOutcome],
+    known_deviations: usize,
+    not_applicable: usize,
+    #[serde(flatten)]
+    summary: &'a RunSummary,
 }
 
-pub fn render(endpoint: &str, outcomes: &[ScenarioOutcome]) -> String {
-    let passed = outcomes.iter().filter(|o| o.passed()).count();
-    let report = Report {
-        tool: "sessionconf",
-        version: env!("CARGO_PKG_VERSION"),
-        endpoint,
-        passed,
-        failed: outcomes.len() - passed,
-        scenarios: outcomes,
-    };
-    let mut text = serde_json::to_string_pretty(&report).expect("the report serializes");
-    text.push('\n');
-    text
+impl Report for Json {
+    fn name(&self) -> &'static str {
+        "json"
+    }
+
+    fn render(&self, summary: &RunSummary) -> String {
+        let doc = Document {
+            tool: "sessionconf",
+            version: env!("CARGO_PKG_VERSION"),
+            passed: summary.count(Status::Passed),
+            failed: summary.count(Status::Failed),
+            known_deviations: summary.count(Status::KnownDeviation),
+            not_applicable: summary.count(Status::NotApplicable),
+            summary,
+        };
+        let mut text = serde_json::to_string_pretty(&doc).expect("the report serializes");
+        text.push('\n');
+        text
+    }
 }

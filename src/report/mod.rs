@@ -1,8 +1,113 @@
-//! Reports of a run: the console text of a failure, JUnit XML and JSON.
+//! Reports of a run, each a renderer of one [`RunSummary`]: the console text,
+//! JUnit XML, JSON. Adding a format is one new module and one line in [`FORMATS`].
 
 pub mod console;
 pub mod json;
 pub mod junit;
-pub mod outcome;
 
-pub use outcome::{Phase, ScenarioOutcome, Status, StepOutcome};
+use std::path::{Path, PathBuf};
+
+pub use crate::outcome::{Failure, FailureKind, Phase, ScenarioOutcome, Status, StepOutcome};
+
+/// What a run found, as every report sees it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RunSummary {
+    /// The servers the run talked to, and what it learned of each.
+    pub targets: Vec<TargetInfo>,
+    /// Every scenario that ran, sorted by id.
+    pub scenarios: Vec<ScenarioOutcome>,
+    /// Scenarios an interrupt kept from running.
+    pub not_run: Vec<String>,
+    /// Whether the run was interrupted.
+    pub interrupted: bool,
+}
+
+/// A server a dialect's scenarios ran against.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct TargetInfo {
+    /// The dialect.
+    pub dialect: String,
+    /// Its API base URL.
+    pub endpoint: String,
+    /// The reference server profile, when the run started one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    /// The API version the server speaks, as detected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Capabilities the server showed.
+    pub capabilities: Vec<String>,
+}
+
+impl RunSummary {
+    /// How many scenarios have each verdict.
+    pub fn count(&self, status: Status) -> usize {
+        self.scenarios.iter().filter(|s| s.status == status).count()
+    }
+}
+
+/// One report format.
+pub trait Report: Send + Sync {
+    /// The format's name, as `--report NAME=FILE` and error messages use it.
+    fn name(&self) -> &'static str;
+    /// The whole report.
+    fn render(&self, summary: &RunSummary) -> String;
+}
+
+/// Every report format, by name.
+pub const FORMATS: &[(&str, fn() -> Box<dyn Report>)] = &[
+    ("junit", || Box::new(junit::Junit)),
+    ("json", || Box::new(json::Json)),
+];
+
+/// The format called `name`.
+pub fn format(name: &str) -> Option<Box<dyn Report>> {
+    FORMATS.iter().find(|(n, _)| *n == name).map(|(_, f)| f())
+}
+
+/// A report to write when the run ends.
+pub struct ReportFile {
+    /// Its format.
+    pub report: Box<dyn Report>,
+    /// Where to write it.
+    pub path: PathBuf,
+}
+
+impl ReportFile {
+    /// The report of format `name` written to `path`.
+    pub fn new(name: &str, path: &Path) -> Option<ReportFile> {
+        Some(ReportFile {
+            report: format(name)?,
+            path: path.to_path_buf(),
+        })
+    }
+}
+
+/// A report that could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: cannot write the {format} report: {source}")]
+pub struct ReportError {
+    /// The report's format.
+    pub format: &'static str,
+    /// Where it was to go.
+    pub path: String,
+    /// Why it could not.
+    pub source: std::io::Error,
+}
+
+/// Writes every report atomically; returns the ones that could not be written.
+pub fn write_all(files: &[ReportFile], summary: &RunSummary) -> Vec<ReportError> {
+    files
+        .iter()
+        .filter_map(|f| {
+            let text = f.report.render(summary);
+            crate::atomic_file::write(&f.path, &text)
+                .err()
+                .map(|source| ReportError {
+                    format: f.report.name(),
+                    path: f.path.display().to_string(),
+                    source,
+                })
+        })
+        .collect()
+}

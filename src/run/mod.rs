@@ -1,11 +1,15 @@
 //! Running scenarios over HTTP: variables, requests, captures, links, checks.
 
+mod capture;
+mod checks;
 pub mod client;
 pub mod exchange;
-pub mod load;
+mod golden_check;
+pub mod load_test;
 pub mod redact;
+mod request;
 pub mod scenario;
-pub mod step;
+mod step;
 pub mod vars;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -26,6 +30,10 @@ pub struct RunOptions {
     pub credentials: Credentials,
     /// Set on Ctrl-C or SIGTERM: scenarios stop after the current step and run their `finally` steps.
     pub interrupted: Arc<AtomicBool>,
+    /// Known deviations of the target's vendor.
+    pub deviations: Arc<Vec<crate::golden::versions::Deviation>>,
+    /// The target's API version, when known: deviations apply by it.
+    pub version: Option<crate::version::Version>,
     /// The client every scenario of the run shares, built on first use from `client`.
     http: OnceLock<Result<reqwest::blocking::Client, String>>,
 }
@@ -38,6 +46,8 @@ impl RunOptions {
             bless: false,
             credentials: Credentials::from_env(),
             interrupted: Arc::new(AtomicBool::new(false)),
+            deviations: Arc::default(),
+            version: None,
             http: OnceLock::new(),
         }
     }
@@ -52,6 +62,23 @@ impl RunOptions {
 
     pub fn is_interrupted(&self) -> bool {
         self.interrupted.load(Ordering::SeqCst)
+    }
+
+    /// The known deviations that apply to `step` of `scenario` on this target's version.
+    pub(crate) fn deviations_for<'a>(
+        &'a self,
+        scenario: &'a str,
+        step: &'a str,
+    ) -> impl Iterator<Item = &'a crate::golden::versions::Deviation> + 'a {
+        self.deviations.iter().filter(move |d| {
+            d.scenario == scenario
+                && d.step == step
+                && match (&d.versions, &self.version) {
+                    (Some(range), Some(v)) => range.contains(v),
+                    (Some(_), None) => false,
+                    (None, _) => true,
+                }
+        })
     }
 }
 

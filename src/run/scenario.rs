@@ -1,4 +1,5 @@
-//! One scenario: its steps in order until one fails, then its `finally` steps, always.
+//! One scenario: its steps in order until one fails, then its `finally` steps,
+//! always; then the sessions it opened and did not close.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -8,7 +9,8 @@ use super::exchange::Exchange;
 use super::step::run_step;
 use super::vars::{Value, Variables};
 use super::RunOptions;
-use crate::report::{Phase, ScenarioOutcome, Status, StepOutcome};
+use crate::outcome::{Failure, FailureKind, Phase, ScenarioOutcome, Status, StepOutcome};
+use crate::scenario::model::Step;
 use crate::scenario::LoadedScenario;
 
 /// What a running scenario carries from step to step.
@@ -17,6 +19,8 @@ pub struct ScenarioState {
     /// This scenario's cookies (requests with `cookies: false` neither send nor keep any).
     pub cookies: Arc<reqwest::cookie::Jar>,
     pub options: Arc<RunOptions>,
+    /// The scenario's name, by which known deviations find their steps.
+    pub scenario_name: String,
     pub vars: Variables,
     /// The `{{origin}}` the server reported first; the same everywhere after.
     pub origin: Option<String>,
@@ -43,10 +47,63 @@ impl ScenarioState {
     }
 }
 
+/// Runs a scenario and says how it went.
 pub fn run_scenario(loaded: &LoadedScenario, options: &Arc<RunOptions>) -> ScenarioOutcome {
+    run_scenario_with_vars(loaded, options).0
+}
+
+/// Runs a scenario; also returns the variables it ended with (what a probe learned).
+pub fn run_scenario_with_vars(
+    loaded: &LoadedScenario,
+    options: &Arc<RunOptions>,
+) -> (ScenarioOutcome, Variables) {
     let started = Instant::now();
+    let mut outcome = empty_outcome(loaded);
+    let mut state = match start(loaded, options) {
+        Ok(state) => state,
+        Err(why) => {
+            let mut step = StepOutcome::new("setup", Phase::Steps);
+            step.fail(Failure::new(FailureKind::Setup, why));
+            outcome.steps.push(step);
+            outcome.settle();
+            return (outcome, Variables::default());
+        }
+    };
     let scenario = &loaded.scenario;
-    let mut outcome = ScenarioOutcome {
+    for (index, step) in scenario.steps.iter().enumerate() {
+        let result = run_step(&mut state, step, Phase::Steps, &loaded.goldens);
+        let failed = result.status == Status::Failed;
+        outcome.steps.push(result);
+        if failed {
+            break;
+        }
+        if options.is_interrupted() && index + 1 < scenario.steps.len() {
+            // Stop here, but still log out below: a run must not leave sessions open.
+            if let Some(last) = outcome.steps.last_mut() {
+                last.fail(Failure::new(
+                    FailureKind::Interrupted,
+                    "interrupted: the remaining steps were not run",
+                ));
+            }
+            break;
+        }
+    }
+    // Always: a logon must be logged out, whatever happened before.
+    for step in &scenario.finally {
+        let result = run_step(&mut state, step, Phase::Finally, &loaded.goldens);
+        outcome.steps.push(result);
+    }
+    if let Some(leaks) = sessions_left_open(scenario.steps.iter().chain(&scenario.finally), &outcome, &state) {
+        outcome.steps.push(leaks);
+    }
+    outcome.settle();
+    outcome.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+    (outcome, state.vars)
+}
+
+fn empty_outcome(loaded: &LoadedScenario) -> ScenarioOutcome {
+    let scenario = &loaded.scenario;
+    ScenarioOutcome {
         id: loaded.id.clone(),
         name: scenario.name.clone(),
         dialect: loaded.dialect.clone(),
@@ -54,29 +111,16 @@ pub fn run_scenario(loaded: &LoadedScenario, options: &Arc<RunOptions>) -> Scena
         description: scenario.description.clone(),
         tags: scenario.tags.clone(),
         status: Status::Passed,
+        note: None,
         steps: Vec::new(),
         duration_ms: 0.0,
-    };
-    let failed_setup = |why: String, mut outcome: ScenarioOutcome| {
-        outcome.status = Status::Failed;
-        outcome.steps.push(StepOutcome {
-            name: "setup".into(),
-            phase: Phase::Steps,
-            status: Status::Failed,
-            request: None,
-            response_status: None,
-            failures: vec![why],
-            diff: None,
-            note: None,
-            blessed: None,
-            duration_ms: 0.0,
-        });
-        outcome
-    };
-    let client = match options.http() {
-        Ok(c) => c.clone(),
-        Err(why) => return failed_setup(why, outcome),
-    };
+    }
+}
+
+/// The scenario's state before its first step: built-in and scenario variables.
+fn start(loaded: &LoadedScenario, options: &Arc<RunOptions>) -> Result<ScenarioState, String> {
+    let scenario = &loaded.scenario;
+    let client = options.http()?.clone();
     let mut vars = Variables::default();
     let c = &options.credentials;
     vars.set("user", Value::One(c.user.clone()), false);
@@ -89,22 +133,18 @@ pub fn run_scenario(loaded: &LoadedScenario, options: &Arc<RunOptions>) -> Scena
     );
     vars.set("base_url", Value::One(options.base_url.to_string()), false);
     for (name, template) in &scenario.vars {
-        match vars.expand(template) {
-            Ok(v) => {
-                // A value made from a secret is a secret.
-                let secret = vars.redactor.redact(&v) != v;
-                vars.set(name, Value::One(v), secret)
-            }
-            Err(why) => {
-                let why = vars.redactor.redact(&format!("var `{name}`: {why}"));
-                return failed_setup(why, outcome);
-            }
-        }
+        let v = vars
+            .expand(template)
+            .map_err(|why| vars.redactor.redact(&format!("var `{name}`: {why}")))?;
+        // A value made from a secret is a secret.
+        let secret = vars.redactor.redact(&v) != v;
+        vars.set(name, Value::One(v), secret);
     }
-    let mut state = ScenarioState {
+    Ok(ScenarioState {
         client,
         cookies: Arc::default(),
         options: options.clone(),
+        scenario_name: scenario.name.clone(),
         vars,
         origin: None,
         responses: HashMap::new(),
@@ -115,33 +155,48 @@ pub fn run_scenario(loaded: &LoadedScenario, options: &Arc<RunOptions>) -> Scena
             .filter_map(|s| Some(s.request.link.as_ref()?.step.clone()))
             .collect(),
         links: HashMap::new(),
-    };
-    for (index, step) in scenario.steps.iter().enumerate() {
-        let result = run_step(&mut state, step, Phase::Steps, &loaded.goldens);
-        let failed = result.status == Status::Failed;
-        outcome.steps.push(result);
-        if failed {
-            break;
-        }
-        if options.is_interrupted() && index + 1 < scenario.steps.len() {
-            // Stop here, but still log out below: a run must not leave sessions open.
-            if let Some(last) = outcome.steps.last_mut() {
-                last.status = Status::Failed;
-                last.failures
-                    .push("interrupted: the remaining steps were not run".into());
-            }
-            break;
-        }
-    }
-    // Always: a logon must be logged out, whatever happened before.
-    for step in &scenario.finally {
+    })
+}
+
+/// A session is open once the variable its logon step names in `opens_session`
+/// holds a value, and closed once a step that `closes_session` it passes. Those
+/// open at the end fail the scenario: a real server caps sessions.
+fn sessions_left_open<'a>(
+    steps: impl Iterator<Item = &'a Step>,
+    outcome: &ScenarioOutcome,
+    state: &ScenarioState,
+) -> Option<StepOutcome> {
+    let steps: Vec<&Step> = steps.collect();
+    let passed = |name: &str| {
         outcome
             .steps
-            .push(run_step(&mut state, step, Phase::Finally, &loaded.goldens));
+            .iter()
+            .any(|s| s.name == name && matches!(s.status, Status::Passed | Status::KnownDeviation))
+    };
+    let open: Vec<String> = steps
+        .iter()
+        .filter_map(|s| Some((s, s.opens_session.as_deref()?)))
+        .filter(|(_, var)| state.vars.get(var).is_some())
+        .filter(|(_, var)| {
+            !steps
+                .iter()
+                .any(|c| c.closes_session.as_deref() == Some(*var) && passed(&c.name))
+        })
+        .map(|(s, var)| format!("`{var}` (opened by step `{}`)", s.name))
+        .collect();
+    if open.is_empty() {
+        return None;
     }
-    if outcome.steps.iter().any(|s| s.status == Status::Failed) {
-        outcome.status = Status::Failed;
-    }
-    outcome.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
-    outcome
+    let mut step = StepOutcome::new("sessions", Phase::Finally);
+    step.fail(
+        Failure::new(
+            FailureKind::SessionLeftOpen,
+            format!(
+                "session left open on the server: {}; no step that closes it passed",
+                open.join(", ")
+            ),
+        )
+        .values(Some("closed".into()), Some("open".into())),
+    );
+    Some(step)
 }

@@ -18,6 +18,9 @@ pub struct Scenario {
     pub description: String,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// What the server or the run must have for the scenario to apply.
+    #[serde(default)]
+    pub requires: Requires,
     /// Scenario variables, evaluated in order; they may refer to earlier ones.
     #[serde(default)]
     pub vars: indexmap::IndexMap<String, Template>,
@@ -25,6 +28,28 @@ pub struct Scenario {
     /// Steps that always run after `steps`, also after a failure (logout).
     #[serde(default)]
     pub finally: Vec<Step>,
+}
+
+/// What a scenario needs; a target without it reports the scenario as not applicable.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Requires {
+    /// Capabilities the server must show (the dialect's probe finds them).
+    #[serde(default)]
+    pub capabilities: Vec<String>,
+    /// Accounts the run must have: `tenant` (the second account).
+    #[serde(default)]
+    pub accounts: Vec<Account>,
+    /// API versions the scenario applies to, e.g. `">= v1_4"` or `">= v1_2, < v1_7"`.
+    pub versions: Option<crate::version::VersionRange>,
+}
+
+/// An account a scenario logs on with besides the administrator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Account {
+    /// `tenant_user` / `tenant_password`: a Cloud Connect tenant, or Commvault's second account.
+    Tenant,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -36,6 +61,10 @@ pub struct Step {
     pub expect: Expect,
     #[serde(default)]
     pub capture: BTreeMap<String, Capture>,
+    /// This step opens a session, whose token it captures into this variable.
+    pub opens_session: Option<String>,
+    /// This step closes the session a step opened into this variable.
+    pub closes_session: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -75,6 +104,9 @@ pub struct LinkRef {
     pub rel: String,
     #[serde(rename = "type")]
     pub link_type: Option<String>,
+    /// A URL to use when the response has no such link (a logout falls back to
+    /// the session's own Href, so a session is closed whenever it can be).
+    pub fallback: Option<Template>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -439,6 +471,9 @@ impl Request {
         }
         if let Some(t) = &self.url {
             out.push(("url".to_string(), t));
+        }
+        if let Some(t) = self.link.as_ref().and_then(|l| l.fallback.as_ref()) {
+            out.push(("link fallback".to_string(), t));
         }
         for (k, t) in &self.headers {
             out.push((format!("header {k}"), t));

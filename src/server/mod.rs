@@ -3,6 +3,7 @@
 //! the suite and the server cannot agree by construction.
 
 pub mod commvault;
+pub mod profile;
 pub mod representation;
 pub mod sessions;
 pub mod veeam_em;
@@ -13,6 +14,7 @@ use std::time::Duration;
 use axum::extract::DefaultBodyLimit;
 
 use crate::credentials::Credentials;
+pub use profile::Profile;
 pub use representation::Style;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -169,6 +171,8 @@ fn tls_config(files: &TlsFiles) -> Result<rustls::ServerConfig, String> {
 
 #[derive(Debug, Clone)]
 pub struct ServerOptions {
+    /// The vendor version the server plays.
+    pub profile: Profile,
     pub credentials: Credentials,
     /// Sessions end after this long unused (Enterprise Manager: 15 minutes; Commvault: 30).
     pub idle_timeout: Duration,
@@ -183,6 +187,7 @@ pub struct ServerOptions {
 impl ServerOptions {
     pub fn new(dialect: Dialect) -> ServerOptions {
         ServerOptions {
+            profile: Profile::newest(dialect),
             credentials: Credentials::from_env(),
             idle_timeout: Duration::from_secs(match dialect {
                 Dialect::VeeamEm => 15 * 60,

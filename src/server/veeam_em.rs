@@ -17,14 +17,11 @@ use base64::Engine;
 
 use super::representation::{to_xml, Node};
 use super::sessions::{
-    constant_time_eq, random_uuid, Activity, Lookup, SessionStore, StoredSession,
+    constant_time_eq, random_bytes, random_uuid, Activity, Lookup, SessionStore, StoredSession,
 };
 use super::{Fault, ServerOptions};
 
 pub const NAMESPACE: &str = "http://www.veeam.com/ent/v1.0";
-pub const VERSIONS: [&str; 8] = ["v1", "v1_1", "v1_2", "v1_3", "v1_4", "v1_5", "v1_6", "v1_7"];
-/// The Windows domain the server reports in `UserName` (clients may not know it).
-const DOMAIN: &str = "EM01";
 
 /// The administrator's links, in the documentation's order: (Rel, Type, path, Name).
 const ADMIN_LINKS: &[(&str, Option<&str>, &str, Option<&str>)] = &[
@@ -295,6 +292,17 @@ impl Shared {
         self.options.faults.contains(&fault)
     }
 
+    /// The presentation: from 9.5 U4 on, attributes come Href/Type/Rel with
+    /// xsd/xsi declarations, whatever the base style says.
+    fn style(&self) -> super::Style {
+        let mut style = self.options.style.clone();
+        if self.options.profile.em_u4_shapes() {
+            style.reverse_attributes = true;
+            style.schema_namespaces = true;
+        }
+        style
+    }
+
     fn namespace(&self) -> &'static str {
         if self.has(Fault::WrongNamespace) {
             "http://www.veeam.com/ent/v2.0"
@@ -390,7 +398,7 @@ fn respond(shared: &Shared, headers: &HeaderMap, status: StatusCode, node: &Node
         )
             .into_response()
     } else {
-        let body = to_xml(node, shared.namespace(), &shared.options.style);
+        let body = to_xml(node, shared.namespace(), &shared.style());
         (
             status,
             [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
@@ -497,7 +505,8 @@ async fn method_not_allowed(State(shared): Shared_, headers: HeaderMap) -> Respo
 
 async fn entry_point(State(shared): Shared_, headers: HeaderMap) -> Response {
     let o = origin(&shared, &headers);
-    let versions = VERSIONS.iter().map(|v| {
+    let profile = shared.options.profile;
+    let versions = profile.em_versions().iter().map(|v| {
         Node::new("SupportedVersion")
             .attr("Name", *v)
             .child(Node::new("Links").child(link(
@@ -508,9 +517,13 @@ async fn entry_point(State(shared): Shared_, headers: HeaderMap) -> Response {
                 None,
             )))
     });
-    let node = Node::new("EnterpriseManager")
-        .attr("Type", "EnterpriseManager")
-        .attr("Href", format!("{o}/api/"))
+    let mut node = Node::new("EnterpriseManager");
+    if !profile.em_u4_shapes() {
+        node = node
+            .attr("Type", "EnterpriseManager")
+            .attr("Href", format!("{o}/api/"));
+    }
+    let node = node
         .child(
             Node::new("Links")
                 .child(link(
@@ -534,6 +547,7 @@ async fn entry_point(State(shared): Shared_, headers: HeaderMap) -> Response {
 
 fn session_node(shared: &Shared, origin: &str, session: &Session) -> Node {
     let href = format!("{origin}/api/logonSessions/{}", session.id);
+    let profile = shared.options.profile;
     let mut links = vec![link(origin, "Up", Some("EnterpriseManager"), "", None)];
     if session.tenant {
         links.push(link(
@@ -547,9 +561,12 @@ fn session_node(shared: &Shared, origin: &str, session: &Session) -> Node {
         links.extend(
             ADMIN_LINKS
                 .iter()
+                .filter(|(_, t, _, _)| {
+                    profile.em_cloud_connect() || *t != Some("CloudConnectService")
+                })
                 .map(|(r, t, p, n)| link(origin, r, *t, p, *n)),
         );
-        if shared.options.style.extra_links {
+        if shared.options.style.extra_links || profile.em_newer_links() {
             links.extend(
                 NEWER_LINKS
                     .iter()
@@ -558,12 +575,11 @@ fn session_node(shared: &Shared, origin: &str, session: &Session) -> Node {
         }
     }
     if !shared.has(Fault::NoDeleteLink) {
-        links.push(
-            Node::new("Link")
-                .attr("Rel", "Delete")
-                .attr("Type", "LogonSession")
-                .attr("Href", href.clone()),
-        );
+        let mut delete = Node::new("Link").attr("Rel", "Delete");
+        if !profile.em_u4_shapes() {
+            delete = delete.attr("Type", "LogonSession");
+        }
+        links.push(delete.attr("Href", href.clone()));
     }
     Node::new("LogonSession")
         .attr("Type", "LogonSession")
@@ -639,7 +655,7 @@ async fn logon(
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     if let Some(v) = query.get("v") {
-        if v != "latest" && !VERSIONS.contains(&v.as_str()) {
+        if v != "latest" && !shared.options.profile.em_versions().contains(&v.as_str()) {
             return error(
                 &shared,
                 &headers,
@@ -684,8 +700,10 @@ async fn logon(
     };
     let (user_name, tenant) = match session {
         Some((user, password, true)) => {
+            // Tenants exist only where Cloud Connect is set up.
             let ok = constant_time_eq(user.as_bytes(), creds.tenant_user.as_bytes())
-                & constant_time_eq(password.as_bytes(), creds.tenant_password.as_bytes());
+                & constant_time_eq(password.as_bytes(), creds.tenant_password.as_bytes())
+                & shared.options.profile.em_cloud_connect();
             if !ok && !accept_any {
                 return error(
                     &shared,
@@ -716,11 +734,16 @@ async fn logon(
                 );
             }
             let bare = user.rsplit('\\').next().unwrap_or(&user).to_string();
-            (format!("{DOMAIN}\\{bare}"), false)
+            let domain = shared.options.profile.em_domain();
+            (format!("{domain}\\{bare}"), false)
         }
     };
     let id = random_uuid();
-    let token = base64::engine::general_purpose::STANDARD.encode(id.as_bytes());
+    let token = if shared.options.profile.em_opaque_tokens() {
+        base64::engine::general_purpose::STANDARD.encode(random_bytes::<16>())
+    } else {
+        base64::engine::general_purpose::STANDARD.encode(id.as_bytes())
+    };
     let session = Session {
         id: id.clone(),
         token: token.clone(),
@@ -792,7 +815,7 @@ fn anonymous_admin() -> Session {
     Session {
         id: random_uuid(),
         token: String::new(),
-        user_name: format!("{DOMAIN}\\anonymous"),
+        user_name: "EM01\\anonymous".to_string(),
         tenant: false,
         activity: Activity::now(),
     }
@@ -832,6 +855,13 @@ fn find_visible(shared: &Shared, headers: &HeaderMap, id: &str) -> Result<Sessio
             headers,
             StatusCode::FORBIDDEN,
             "Access to this logon session is denied.",
+        )),
+        // 404 is documented; 12 and 13 answer 500 (docs/vendors.md).
+        None if shared.options.profile.em_unknown_session_500() => Err(error(
+            shared,
+            headers,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &format!("Logon session '{id}' was not found."),
         )),
         None => Err(error(
             shared,
@@ -879,6 +909,9 @@ async fn cloud(State(shared): Shared_, headers: HeaderMap) -> Response {
         Ok(c) => c,
         Err(r) => return r,
     };
+    if !shared.options.profile.em_cloud_connect() {
+        return not_found(State(shared), headers).await;
+    }
     let o = origin(&shared, &headers);
     let mut links = vec![Node::new("Link")
         .attr("Rel", "Up")

@@ -2,6 +2,8 @@
 //! `urn:sessionconf:golden` namespace, which are never compared themselves.
 //!
 //! - `sc:order="any"`: the element's children may come in any order (matched as a multiset).
+//! - `sc:name="any"` (on the root only): the root element's name is not compared,
+//!   for documents whose root the vendor never publishes (Commvault's session list).
 //! - `sc:extra="children"`, `"attributes"` or `"children attributes"`: the element
 //!   may have children or attributes the golden does not mention.
 
@@ -13,6 +15,7 @@ pub struct Directives {
     pub any_order: bool,
     pub extra_children: bool,
     pub extra_attributes: bool,
+    pub any_name: bool,
 }
 
 impl Directives {
@@ -27,6 +30,10 @@ impl Directives {
                         "sc:order=\"{other}\": expected \"any\" or \"document\""
                     ))
                 }
+            },
+            "name" => match value.trim() {
+                "any" => self.any_name = true,
+                other => return Err(format!("sc:name=\"{other}\": expected \"any\"")),
             },
             "extra" => {
                 for word in value.split_whitespace() {
@@ -48,7 +55,7 @@ impl Directives {
             }
             other => {
                 return Err(format!(
-                    "sc:{other} is not a golden directive: expected sc:order or sc:extra"
+                    "sc:{other} is not a golden directive: expected sc:order, sc:extra or sc:name"
                 ))
             }
         }
@@ -58,6 +65,9 @@ impl Directives {
     /// The directive attributes to write back, in a stable order.
     pub fn attributes(&self) -> Vec<(&'static str, String)> {
         let mut out = Vec::new();
+        if self.any_name {
+            out.push(("name", "any".to_string()));
+        }
         if self.any_order {
             out.push(("order", "any".to_string()));
         }

@@ -111,6 +111,10 @@ fn compile_element(
         };
         if attr.namespace() == Some(directives::NAMESPACE) {
             directives.apply(attr.name(), attr.value()).map_err(error)?;
+            // Only the root can leave its name open: siblings are told apart by name.
+            if directives.any_name && depth > 0 {
+                return Err(error("sc:name=\"any\" is allowed on the root element only".into()));
+            }
             continue;
         }
         let value = Pattern::parse(attr.value())

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use super::{run_scenario, RunOptions};
-use crate::report::{Phase, Status};
+use crate::outcome::{Phase, Status};
 use crate::scenario::LoadedScenario;
 
 #[derive(Debug, Clone, Serialize)]
@@ -121,7 +121,7 @@ pub fn run_load(
                         let mut errs = errors.lock().unwrap_or_else(|e| e.into_inner());
                         for step in outcome.steps.iter().filter(|s| s.status == Status::Failed) {
                             let message =
-                                format!("step `{}`: {}", step.name, step.failures.join("; "));
+                                format!("step `{}`: {}", step.name, join_failures(&step.failures));
                             if errs.len() < 5 && !errs.contains(&message) {
                                 errs.push(message);
                             }
@@ -160,4 +160,9 @@ pub fn run_load(
         errors: errors.into_inner().unwrap_or_else(|e| e.into_inner()),
         sessions_left_open: open_sessions.map(|f| f()),
     }
+}
+
+fn join_failures(failures: &[crate::outcome::Failure]) -> String {
+    let texts: Vec<&str> = failures.iter().map(|f| f.message.as_str()).collect();
+    texts.join("; ")
 }

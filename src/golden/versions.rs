@@ -1,0 +1,117 @@
+//! What the suite knows of a dialect's versions, kept as data beside its goldens
+//! (`golden/DIALECT/versions.yaml`): how to read a server's version and
+//! capabilities from the probe (`golden/DIALECT/probe.yaml`, a scenario run once
+//! per target), and the known deviations: behaviour the vendor's own servers
+//! show that departs from its documents, each with the versions it applies to
+//! and its source.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::ConfigError;
+use crate::scenario::model::Expect;
+use crate::scenario::{load_scenario, GoldenEntry, LoadedScenario};
+use crate::version::VersionRange;
+
+/// A dialect's version data.
+#[derive(Debug, Clone, Default)]
+pub struct VersionData {
+    /// The scenario that learns what the server is.
+    pub probe: Option<LoadedScenario>,
+    /// How to read facts from the probe's variables.
+    pub facts: FactRules,
+    /// Known deviations.
+    pub deviations: Vec<Deviation>,
+}
+
+/// Which probe variables say what.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FactRules {
+    /// The variable holding the version, or the list of versions the server
+    /// accepts (the newest is the one it speaks).
+    pub version: Option<String>,
+    /// A capability is present when the probe captured its variable.
+    #[serde(default)]
+    pub capabilities: BTreeMap<String, String>,
+}
+
+/// A behaviour the vendor's servers show that its documents do not.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deviation {
+    /// A short name.
+    pub id: String,
+    /// The scenario and step it shows in.
+    pub scenario: String,
+    pub step: String,
+    /// The versions that show it; all when left out.
+    pub versions: Option<VersionRange>,
+    /// What the documents say.
+    pub documented: String,
+    /// What the servers do.
+    pub observed: String,
+    /// Where this is recorded.
+    pub source: String,
+    /// The expectations the observed behaviour meets, instead of the step's own.
+    pub expect: Expect,
+    /// The goldens `expect` names, compiled.
+    #[serde(skip)]
+    pub goldens: BTreeMap<PathBuf, GoldenEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVersions {
+    #[serde(default)]
+    facts: FactRules,
+    #[serde(default)]
+    deviations: Vec<Deviation>,
+}
+
+/// Reads `golden/DIALECT/versions.yaml` and `probe.yaml`; both are optional.
+pub fn load(golden_dir: &Path, dialect: &str) -> Result<VersionData, Vec<ConfigError>> {
+    let dir = golden_dir.join(dialect);
+    let probe_file = dir.join("probe.yaml");
+    let probe = probe_file
+        .exists()
+        .then(|| load_scenario(&probe_file, dialect, golden_dir, false))
+        .transpose()?;
+    let file = dir.join("versions.yaml");
+    if !file.exists() {
+        return Ok(VersionData {
+            probe,
+            ..VersionData::default()
+        });
+    }
+    let text = std::fs::read_to_string(&file)
+        .map_err(|e| vec![ConfigError::file(&file, format!("cannot read: {e}"))])?;
+    let raw: RawVersions = serde_yaml::from_str(&text).map_err(|e| {
+        let at = e.location().map(|l| (l.line() as u32, l.column() as u32));
+        vec![match at {
+            Some((line, col)) => ConfigError::at(&file, line, col, e.to_string()),
+            None => ConfigError::file(&file, e.to_string()),
+        }]
+    })?;
+    let mut deviations = raw.deviations;
+    for d in &mut deviations {
+        for rel in d.expect.golden.iter() {
+            let path = golden_dir.join(rel);
+            let expected = crate::golden::load(&path).map_err(|e| vec![e])?;
+            d.goldens.insert(
+                rel.clone(),
+                GoldenEntry {
+                    path,
+                    expected: Some(std::sync::Arc::new(expected)),
+                },
+            );
+        }
+    }
+    Ok(VersionData {
+        probe,
+        facts: raw.facts,
+        deviations,
+    })
+}

@@ -1,0 +1,290 @@
+//! One run of the suite, from options to exit code: load the scenarios, find
+//! each dialect's server (an endpoint, or an embedded reference server playing a
+//! profile), probe what it is, run the scenarios as trials, write the reports,
+//! count the sessions left open. The binary and `tests/conformance.rs` both call
+//! [`execute`], so they cannot drift apart.
+
+mod embedded;
+mod probe;
+pub mod signals;
+mod target;
+mod trials;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+use libtest_mimic::{Arguments, Conclusion};
+
+pub use embedded::Embedded;
+pub use target::Facts;
+
+use crate::credentials::Credentials;
+use crate::error::ConfigError;
+use crate::exit::Exit;
+use crate::report::{ReportError, ReportFile, RunSummary};
+use crate::run::{ClientOptions, RunOptions};
+use crate::scenario::model::Account;
+use crate::scenario::{load_suite, LoadedScenario, SuiteSource};
+use crate::server::Profile;
+use target::Target;
+
+/// Everything a run is told.
+pub struct RunConfig {
+    /// The scenarios and goldens.
+    pub source: SuiteSource,
+    /// Keep only scenarios with every one of these tags.
+    pub tags: Vec<String>,
+    /// The API base URL; without it, embedded reference servers.
+    pub endpoint: Option<String>,
+    /// The versions the embedded servers play (one per dialect at most).
+    pub profiles: Vec<Profile>,
+    /// HTTP client settings.
+    pub client: ClientOptions,
+    /// Record differing or missing goldens.
+    pub bless: bool,
+    /// Reports to write at the end.
+    pub reports: Vec<ReportFile>,
+    /// Watch for Ctrl-C and SIGTERM.
+    pub watch_signals: bool,
+}
+
+/// Why a run could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// Scenarios, goldens or version data that cannot be used.
+    #[error("{} configuration error{}", .0.len(), if .0.len() == 1 { "" } else { "s" })]
+    Config(Vec<ConfigError>),
+    /// Options that cannot be used.
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl RunError {
+    /// Always a usage error.
+    pub fn exit(&self) -> Exit {
+        Exit::Usage
+    }
+}
+
+/// What a run found.
+pub struct Finished {
+    /// libtest-mimic's count.
+    pub conclusion: Conclusion,
+    /// What every report renders.
+    pub summary: RunSummary,
+    /// Reports that could not be written.
+    pub report_errors: Vec<ReportError>,
+    /// Sessions an embedded server saw left open.
+    pub leaks: Vec<String>,
+}
+
+impl Finished {
+    /// The exit code: interrupted, a report not written, a session left open, a failure, or success.
+    pub fn exit(&self) -> Exit {
+        let left_open = !self.leaks.is_empty()
+            || self.summary.scenarios.iter().any(|s| {
+                s.steps.iter().any(|st| {
+                    st.failures
+                        .iter()
+                        .any(|f| f.kind == crate::outcome::FailureKind::SessionLeftOpen)
+                })
+            });
+        if self.summary.interrupted {
+            Exit::Interrupted
+        } else if !self.report_errors.is_empty() {
+            Exit::Usage
+        } else if left_open {
+            Exit::SessionsLeftOpen
+        } else if self.conclusion.has_failed() {
+            Exit::Failed
+        } else {
+            Exit::Passed
+        }
+    }
+}
+
+/// Runs the suite as `config` says, with libtest-mimic's `args` (filters, `--list`).
+pub fn execute(config: RunConfig, args: &Arguments) -> Result<Finished, RunError> {
+    let all = load_suite(&config.source).map_err(RunError::Config)?;
+    crate::run::client::build(&config.client).map_err(RunError::Usage)?;
+    let dialects: BTreeSet<String> = all.iter().map(|s| s.dialect.clone()).collect();
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let (mut targets, embedded) = find_targets(&config, &dialects, &interrupted, args.list)?;
+    for target in targets.values_mut() {
+        let data = crate::golden::versions::load(&config.source.golden_dir, &target.dialect)
+            .map_err(RunError::Config)?;
+        check_deviations(&data, &target.dialect, &all, &config.source)
+            .map_err(RunError::Config)?;
+        if !args.list {
+            probe::learn(target, &data);
+        }
+    }
+    let scenarios = filter_tags(all, &config.tags);
+    if config.watch_signals && !args.list {
+        signals::stop_on_signals(interrupted.clone());
+    }
+    let ran = trials::run_trials(scenarios, &targets, args);
+    let report_errors = if args.list {
+        Vec::new()
+    } else {
+        crate::report::write_all(&config.reports, &ran.summary)
+    };
+    let leaks = match (&embedded, args.list || ran.summary.interrupted) {
+        (Some(servers), false) => servers.leaks(),
+        _ => Vec::new(),
+    };
+    drop(embedded);
+    Ok(Finished {
+        conclusion: ran.conclusion,
+        summary: ran.summary,
+        report_errors,
+        leaks,
+    })
+}
+
+/// Keeps scenarios that carry every one of `tags` (none: all).
+pub fn filter_tags(scenarios: Vec<LoadedScenario>, tags: &[String]) -> Vec<LoadedScenario> {
+    scenarios
+        .into_iter()
+        .filter(|s| tags.iter().all(|t| s.scenario.tags.contains(t)))
+        .collect()
+}
+
+type Targets = (BTreeMap<String, Target>, Option<Embedded>);
+
+/// Each dialect's server: the endpoint, or an embedded reference server.
+fn find_targets(
+    config: &RunConfig,
+    dialects: &BTreeSet<String>,
+    interrupted: &Arc<AtomicBool>,
+    listing: bool,
+) -> Result<Targets, RunError> {
+    let make = |dialect: &str, url, credentials, has_tenant: bool, profile: Option<Profile>| {
+        let mut options = RunOptions::new(url);
+        options.client = config.client.clone();
+        options.bless = config.bless;
+        options.interrupted = interrupted.clone();
+        options.credentials = credentials;
+        let mut facts = Facts::default();
+        if has_tenant {
+            facts.accounts.insert(Account::Tenant);
+        }
+        Target {
+            dialect: dialect.to_string(),
+            options: Arc::new(options),
+            facts,
+            profile: profile.map(|p| p.name().to_string()),
+        }
+    };
+    if let Some(endpoint) = &config.endpoint {
+        let url = endpoint_url(endpoint, dialects)?;
+        // Listing sends nothing, so it needs no credentials.
+        let (credentials, has_tenant) = match Credentials::for_endpoint(url.as_str()) {
+            Ok(c) => c,
+            Err(_) if listing => (Credentials::from_env(), true),
+            Err(e) => return Err(RunError::Usage(e.to_string())),
+        };
+        let targets = dialects
+            .iter()
+            .map(|d| (d.clone(), make(d, url.clone(), credentials.clone(), has_tenant, None)))
+            .collect();
+        return Ok((targets, None));
+    }
+    if listing {
+        let url: reqwest::Url = "http://127.0.0.1/".parse().expect("a URL");
+        let targets = dialects
+            .iter()
+            .map(|d| (d.clone(), make(d, url.clone(), Credentials::from_env(), true, None)))
+            .collect();
+        return Ok((targets, None));
+    }
+    let servers = Embedded::start(dialects, &config.profiles).map_err(RunError::Usage)?;
+    let mut targets = BTreeMap::new();
+    for (server, profile) in &servers.servers {
+        eprintln!(
+            "embedded {} reference server ({}) at {}",
+            server.dialect.name(),
+            profile.name(),
+            server.base_url()
+        );
+        let url = reqwest::Url::parse(&server.base_url()).map_err(|e| RunError::Usage(e.to_string()))?;
+        let name = server.dialect.name();
+        targets.insert(
+            name.to_string(),
+            make(name, url, Credentials::from_env(), true, Some(*profile)),
+        );
+    }
+    Ok((targets, Some(servers)))
+}
+
+/// The endpoint as a URL: http or https, no credentials in it (they would be
+/// printed in every report), and one dialect to run against it.
+fn endpoint_url(endpoint: &str, dialects: &BTreeSet<String>) -> Result<reqwest::Url, RunError> {
+    let usage = |m: String| Err(RunError::Usage(m));
+    if dialects.len() > 1 {
+        return usage(format!(
+            "--endpoint is one server, but the suite has several dialects ({}): choose one with --dialect",
+            dialects.iter().cloned().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    let url = match reqwest::Url::parse(endpoint) {
+        Ok(u) => u,
+        Err(e) => return usage(format!("--endpoint {endpoint}: not a URL: {e}")),
+    };
+    if !url.username().is_empty() || url.password().is_some() {
+        let mut shown = url.clone();
+        let _ = shown.set_username("");
+        let _ = shown.set_password(None);
+        return usage(format!(
+            "--endpoint {shown}: credentials in the URL are refused (they would be written in reports); set SESSIONCONF_USER and SESSIONCONF_PASSWORD"
+        ));
+    }
+    if !matches!(url.scheme(), "http" | "https") {
+        return usage(format!(
+            "--endpoint {endpoint}: scheme {} is not http or https",
+            url.scheme()
+        ));
+    }
+    Ok(url)
+}
+
+/// Every known deviation names a scenario and step of its dialect.
+fn check_deviations(
+    data: &crate::golden::versions::VersionData,
+    dialect: &str,
+    scenarios: &[LoadedScenario],
+    source: &SuiteSource,
+) -> Result<(), Vec<ConfigError>> {
+    let exists = |scenario: &str, step: &str| {
+        scenarios.iter().any(|s| {
+            s.dialect == dialect
+                && s.scenario.name == scenario
+                && s.scenario
+                    .steps
+                    .iter()
+                    .chain(&s.scenario.finally)
+                    .any(|st| st.name == step)
+        })
+    };
+    let file = source.golden_dir.join(dialect).join("versions.yaml");
+    let errors: Vec<ConfigError> = data
+        .deviations
+        .iter()
+        .filter(|d| !exists(&d.scenario, &d.step))
+        .map(|d| {
+            ConfigError::file(
+                &file,
+                format!(
+                    "known deviation `{}` names step `{}` of scenario `{}`, which does not exist",
+                    d.id, d.step, d.scenario
+                ),
+            )
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}

@@ -1,0 +1,49 @@
+//! Learning what a target is before the suite runs: the dialect's probe (a
+//! scenario in `golden/DIALECT/probe.yaml`, which logs out like any other) reads
+//! the version and capabilities, and the dialect's version data says which known
+//! deviations apply.
+
+use std::sync::Arc;
+
+use super::target::Target;
+use crate::golden::versions::VersionData;
+use crate::run::vars::Value;
+use crate::version::Version;
+
+/// Runs the probe against `target` and records what it found. A probe that
+/// fails leaves the facts unknown: every scenario then runs, none is skipped.
+pub(crate) fn learn(target: &mut Target, data: &VersionData) {
+    let options = Arc::get_mut(&mut target.options).expect("the target is not shared yet");
+    options.deviations = Arc::new(data.deviations.clone());
+    let Some(probe) = &data.probe else {
+        return;
+    };
+    let (outcome, vars) = crate::run::scenario::run_scenario_with_vars(probe, &target.options);
+    if !outcome.passed() {
+        eprintln!(
+            "warning: the {} probe failed, so the server's version and capabilities are unknown:\n{}",
+            target.dialect,
+            crate::report::console::render(&outcome, false)
+        );
+        return;
+    }
+    let facts = &mut target.facts;
+    facts.probed = true;
+    let values = |name: &str| -> Vec<String> {
+        match vars.get(name) {
+            Some(Value::One(v)) => vec![v.clone()],
+            Some(Value::Many(vs)) => vs.clone(),
+            None => Vec::new(),
+        }
+    };
+    if let Some(var) = &data.facts.version {
+        facts.version = values(var).iter().filter_map(|v| Version::parse(v)).max();
+    }
+    for (capability, var) in &data.facts.capabilities {
+        if !values(var).is_empty() {
+            facts.capabilities.insert(capability.clone());
+        }
+    }
+    let options = Arc::get_mut(&mut target.options).expect("the target is not shared yet");
+    options.version = target.facts.version.clone();
+}

@@ -1,0 +1,70 @@
+//! A server a dialect's scenarios run against, and what the run knows of it:
+//! its API version, the capabilities it showed, the accounts the run has.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use crate::report::TargetInfo;
+use crate::run::RunOptions;
+use crate::scenario::model::{Account, Requires};
+use crate::version::Version;
+
+/// One dialect's server.
+pub(crate) struct Target {
+    pub dialect: String,
+    pub options: Arc<RunOptions>,
+    pub facts: Facts,
+    /// The reference server profile, when the run started one.
+    pub profile: Option<String>,
+}
+
+impl Target {
+    pub fn info(&self) -> TargetInfo {
+        TargetInfo {
+            dialect: self.dialect.clone(),
+            endpoint: self.options.base_url.to_string(),
+            profile: self.profile.clone(),
+            version: self.facts.version.as_ref().map(|v| v.name().to_string()),
+            capabilities: self.facts.capabilities.iter().cloned().collect(),
+        }
+    }
+}
+
+/// What decides which scenarios apply to a target.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    /// The API version, when the probe found one.
+    pub version: Option<Version>,
+    /// Capabilities the probe saw.
+    pub capabilities: BTreeSet<String>,
+    /// Accounts the run has credentials for, besides the administrator.
+    pub accounts: BTreeSet<Account>,
+    /// Whether the probe ran (without it, capabilities are unknown, not absent).
+    pub probed: bool,
+}
+
+impl Facts {
+    /// `Ok` when a scenario with `requires` applies; otherwise why not.
+    pub fn admits(&self, requires: &Requires) -> Result<(), String> {
+        if let Some(missing) = requires.accounts.iter().find(|a| !self.accounts.contains(a)) {
+            return Err(match missing {
+                Account::Tenant => "the run has no second account (set SESSIONCONF_TENANT_USER and SESSIONCONF_TENANT_PASSWORD)".to_string(),
+            });
+        }
+        if self.probed {
+            if let Some(c) = requires
+                .capabilities
+                .iter()
+                .find(|c| !self.capabilities.contains(*c))
+            {
+                return Err(format!("the server does not show the capability `{c}`"));
+            }
+        }
+        match (&requires.versions, &self.version) {
+            (Some(range), Some(v)) if !range.contains(v) => Err(format!(
+                "the server speaks API version {v}, and the scenario applies to {range}"
+            )),
+            _ => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! Every scenario as a libtest-mimic trial, for the binary and for `cargo test`:
+//! name filters, `--list`, `--exact`, `--skip`, `--test-threads` and nextest work.
+//! A scenario the target cannot run (a capability, account or version it lacks)
+//! is not a trial that fails: it is reported as not applicable, with the reason.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
+
+use libtest_mimic::{Arguments, Conclusion, Trial};
+
+use super::target::Target;
+use crate::outcome::{ScenarioOutcome, Status};
+use crate::report::{self, RunSummary};
+use crate::run::run_scenario;
+use crate::scenario::LoadedScenario;
+
+/// What the trials produced.
+pub(crate) struct TrialsRun {
+    pub conclusion: Conclusion,
+    pub summary: RunSummary,
+}
+
+/// Runs `scenarios` against their dialect's target as trials.
+pub(crate) fn run_trials(
+    scenarios: Vec<LoadedScenario>,
+    targets: &BTreeMap<String, Target>,
+    args: &Arguments,
+) -> TrialsRun {
+    let outcomes: Arc<Mutex<Vec<ScenarioOutcome>>> = Arc::default();
+    let color = report::console::stdout_color();
+    let mut ids = BTreeSet::new();
+    let mut trials = Vec::new();
+    for loaded in scenarios {
+        let Some(target) = targets.get(&loaded.dialect) else {
+            continue;
+        };
+        ids.insert(loaded.id.clone());
+        if let Err(why) = target.facts.admits(&loaded.scenario.requires) {
+            let outcome = not_applicable(&loaded, why);
+            let sink = outcomes.clone();
+            trials.push(Trial::test(loaded.id.clone(), move || {
+                eprint!("{}", report::console::render(&outcome, color));
+                sink.lock().unwrap_or_else(|e| e.into_inner()).push(outcome);
+                Ok(())
+            }));
+            continue;
+        }
+        let options = target.options.clone();
+        let sink = outcomes.clone();
+        trials.push(Trial::test(loaded.id.clone(), move || {
+            if options.is_interrupted() {
+                return Err("not run: the run was interrupted".into());
+            }
+            let outcome = run_scenario(&loaded, &options);
+            let text = report::console::render(&outcome, color);
+            let status = outcome.status;
+            sink.lock().unwrap_or_else(|e| e.into_inner()).push(outcome);
+            match status {
+                Status::Failed => Err(text.into()),
+                Status::KnownDeviation => {
+                    eprint!("{text}");
+                    Ok(())
+                }
+                _ => Ok(()),
+            }
+        }));
+    }
+    let conclusion = libtest_mimic::run(args, trials);
+    let mut scenarios = std::mem::take(&mut *outcomes.lock().unwrap_or_else(|e| e.into_inner()));
+    scenarios.sort_by(|a, b| a.id.cmp(&b.id));
+    let ran: BTreeSet<&String> = scenarios.iter().map(|o| &o.id).collect();
+    let interrupted = targets.values().any(|t| t.options.is_interrupted());
+    let not_run = if interrupted {
+        ids.iter().filter(|id| !ran.contains(id)).cloned().collect()
+    } else {
+        Vec::new()
+    };
+    TrialsRun {
+        conclusion,
+        summary: RunSummary {
+            targets: targets.values().map(|t| t.info()).collect(),
+            scenarios,
+            not_run,
+            interrupted,
+        },
+    }
+}
+
+fn not_applicable(loaded: &LoadedScenario, why: String) -> ScenarioOutcome {
+    let scenario = &loaded.scenario;
+    ScenarioOutcome {
+        id: loaded.id.clone(),
+        name: scenario.name.clone(),
+        dialect: loaded.dialect.clone(),
+        file: loaded.file.display().to_string(),
+        description: scenario.description.clone(),
+        tags: scenario.tags.clone(),
+        status: Status::NotApplicable,
+        note: Some(format!("not applicable: {why}")),
+        steps: Vec::new(),
+        duration_ms: 0.0,
+    }
+}

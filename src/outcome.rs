@@ -1,0 +1,264 @@
+//! What a run found, scenario by scenario and step by step: the one model the
+//! runner produces and every report renders. A failure stays data (kind, path,
+//! expected, actual) until a report turns it into text. Every string here is
+//! already redacted: reports write it as it is.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::xml::compare::{Difference, DifferenceKind};
+
+/// Whether a step ran in the scenario's body or in its `finally` steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// The scenario's steps, in order until one fails.
+    Steps,
+    /// The steps that always run (logout).
+    Finally,
+}
+
+/// The verdict on a step or a scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Everything the step or scenario expects held.
+    Passed,
+    /// The server did what a recorded known deviation says it does, not what the
+    /// vendor documents: reported, not failed.
+    KnownDeviation,
+    /// The scenario needs something the server or the run does not have.
+    NotApplicable,
+    /// A step was not sent (a `finally` step whose inputs are missing).
+    Skipped,
+    /// Something the scenario expects did not hold.
+    Failed,
+}
+
+impl Status {
+    /// Whether this verdict fails a run.
+    pub fn is_failure(self) -> bool {
+        self == Status::Failed
+    }
+
+    /// The word reports use for it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Passed => "passed",
+            Status::KnownDeviation => "known deviation",
+            Status::NotApplicable => "not applicable",
+            Status::Skipped => "skipped",
+            Status::Failed => "FAILED",
+        }
+    }
+}
+
+/// What kind of expectation a failure is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureKind {
+    /// The scenario could not start (a variable, the HTTP client).
+    Setup,
+    /// The request could not be built.
+    Request,
+    /// The request could not be sent or its response read.
+    Transport,
+    /// The response status.
+    Status,
+    /// A response header.
+    Header,
+    /// The body as text.
+    Text,
+    /// The body is not what a check could read (not XML, empty).
+    Body,
+    /// A selector assertion.
+    Assertion,
+    /// A capture found no value, or too many.
+    Capture,
+    /// The response differs from its golden; `differences` follow as their own failures.
+    Golden,
+    /// One difference from the golden, at `path`.
+    Difference,
+    /// A golden could not be recorded.
+    Bless,
+    /// The run was interrupted.
+    Interrupted,
+    /// A session the scenario opened was not closed.
+    SessionLeftOpen,
+}
+
+/// One expectation that did not hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Failure {
+    /// What kind of expectation.
+    pub kind: FailureKind,
+    /// For a golden difference, what differs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub difference: Option<DifferenceKind>,
+    /// Where: a header name, a selector, an XML path, a capture name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// What the scenario or golden expects.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    /// What the server did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actual: Option<String>,
+    /// The whole failure in a sentence.
+    pub message: String,
+}
+
+impl Failure {
+    /// A failure described by its message alone.
+    pub fn new(kind: FailureKind, message: impl Into<String>) -> Failure {
+        Failure {
+            kind,
+            difference: None,
+            path: None,
+            expected: None,
+            actual: None,
+            message: message.into(),
+        }
+    }
+
+    /// Where the failure is.
+    pub fn at(mut self, path: impl Into<String>) -> Failure {
+        self.path = Some(path.into());
+        self
+    }
+
+    /// What was expected and what was found.
+    pub fn values(mut self, expected: Option<String>, actual: Option<String>) -> Failure {
+        self.expected = expected;
+        self.actual = actual;
+        self
+    }
+
+    /// One difference the comparator found.
+    pub fn from_difference(d: &Difference) -> Failure {
+        Failure {
+            kind: FailureKind::Difference,
+            difference: Some(d.kind.clone()),
+            path: Some(d.path.clone()),
+            expected: d.expected.clone(),
+            actual: d.actual.clone(),
+            message: d.to_string(),
+        }
+    }
+
+    /// The same failure with every string passed through `redact`.
+    pub fn redacted(self, redact: impl Fn(&str) -> String) -> Failure {
+        let opt = |v: Option<String>| v.map(|v| redact(&v));
+        Failure {
+            kind: self.kind,
+            difference: self.difference,
+            path: opt(self.path),
+            expected: opt(self.expected),
+            actual: opt(self.actual),
+            message: redact(&self.message),
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// One step as it ran.
+#[derive(Debug, Clone, Serialize)]
+pub struct StepOutcome {
+    /// The step's name in the scenario.
+    pub name: String,
+    /// Body or `finally`.
+    pub phase: Phase,
+    /// The verdict.
+    pub status: Status,
+    /// `METHOD URL` as sent.
+    pub request: Option<String>,
+    /// The response's status code.
+    pub response_status: Option<u16>,
+    /// Every expectation that did not hold, in the order checked.
+    pub failures: Vec<Failure>,
+    /// Unified diff of the golden and the normalized response.
+    pub diff: Option<String>,
+    /// Why a step was skipped, or which known deviation it showed.
+    pub note: Option<String>,
+    /// A golden this step wrote.
+    pub blessed: Option<String>,
+    /// How long the step took.
+    pub duration_ms: f64,
+}
+
+impl StepOutcome {
+    /// A step that has not run yet.
+    pub fn new(name: &str, phase: Phase) -> StepOutcome {
+        StepOutcome {
+            name: name.to_string(),
+            phase,
+            status: Status::Passed,
+            request: None,
+            response_status: None,
+            failures: Vec::new(),
+            diff: None,
+            note: None,
+            blessed: None,
+            duration_ms: 0.0,
+        }
+    }
+
+    /// Records a failure and marks the step failed.
+    pub fn fail(&mut self, failure: Failure) {
+        self.failures.push(failure);
+        self.status = Status::Failed;
+    }
+}
+
+/// One scenario as it ran.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenarioOutcome {
+    /// `dialect::name`.
+    pub id: String,
+    /// The scenario's name.
+    pub name: String,
+    /// Its dialect directory.
+    pub dialect: String,
+    /// The scenario file.
+    pub file: String,
+    /// What the scenario is about.
+    pub description: String,
+    /// Its tags.
+    pub tags: Vec<String>,
+    /// The verdict.
+    pub status: Status,
+    /// Why the scenario was not applicable, or which known deviations it met.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Every step that ran or was skipped.
+    pub steps: Vec<StepOutcome>,
+    /// How long the scenario took.
+    pub duration_ms: f64,
+}
+
+impl ScenarioOutcome {
+    /// Whether the scenario did not fail (passed, known deviation or not applicable).
+    pub fn passed(&self) -> bool {
+        !self.status.is_failure()
+    }
+
+    /// The verdict from the steps: failed if any failed, a known deviation if any showed one.
+    pub fn settle(&mut self) {
+        self.status = self
+            .steps
+            .iter()
+            .map(|s| match s.status {
+                Status::Skipped | Status::NotApplicable => Status::Passed,
+                other => other,
+            })
+            .max()
+            .unwrap_or(Status::Passed)
+            .max(self.status);
+    }
+}
