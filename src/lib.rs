@@ -13,6 +13,6 @@ pub mod outcome;
 pub mod report;
 pub mod run;
 pub mod scenario;
-pub mod version;
 pub mod server;
+pub mod version;
 pub mod xml;

@@ -260,7 +260,9 @@ fn run(args: RunArgs, bless_all: bool) -> u8 {
         Err(e) => return usage(e),
     };
     if args.endpoint.is_some() && !profiles.is_empty() {
-        return usage("--profile chooses what the embedded servers play; it has no meaning with --endpoint");
+        return usage(
+            "--profile chooses what the embedded servers play; it has no meaning with --endpoint",
+        );
     }
     let harness_args = match harness_arguments(&args) {
         Ok(a) => a,
@@ -336,7 +338,10 @@ fn parse_profiles(names: &[String]) -> Result<Vec<Profile>, String> {
     for name in names {
         let Some(p) = Profile::parse(name) else {
             let all: Vec<_> = Profile::ALL.iter().map(|p| p.name()).collect();
-            return Err(format!("--profile {name}: expected one of {}", all.join(", ")));
+            return Err(format!(
+                "--profile {name}: expected one of {}",
+                all.join(", ")
+            ));
         };
         if profiles.iter().any(|q| q.dialect() == p.dialect()) {
             return Err(format!(
@@ -590,9 +595,14 @@ fn load(args: LoadArgs) -> u8 {
     };
     let options = options(url, &client, false, &interrupted);
     signals::stop_on_signals(interrupted);
-    let open = embedded
-        .as_ref()
-        .map(|e| move || e.servers.iter().map(|(s, _)| s.open_sessions()).sum::<usize>());
+    let open = embedded.as_ref().map(|e| {
+        move || {
+            e.servers
+                .iter()
+                .map(|(s, _)| s.open_sessions())
+                .sum::<usize>()
+        }
+    });
     let report = sessionconf::run::load_test::run_load(
         &scenario,
         &options,

@@ -67,12 +67,16 @@ impl VersionRange {
     pub fn parse(text: &str) -> Result<VersionRange, String> {
         let mut bounds = Vec::new();
         for part in text.split(',').map(str::trim) {
-            let (op, rest) = [(">=", (Ordering::Greater, true)), ("<=", (Ordering::Less, true)),
-                (">", (Ordering::Greater, false)), ("<", (Ordering::Less, false)),
-                ("=", (Ordering::Equal, true))]
-                .into_iter()
-                .find_map(|(p, op)| part.strip_prefix(p).map(|r| (op, r)))
-                .ok_or_else(|| format!("`{part}`: a bound starts with >=, >, <=, < or ="))?;
+            let (op, rest) = [
+                (">=", (Ordering::Greater, true)),
+                ("<=", (Ordering::Less, true)),
+                (">", (Ordering::Greater, false)),
+                ("<", (Ordering::Less, false)),
+                ("=", (Ordering::Equal, true)),
+            ]
+            .into_iter()
+            .find_map(|(p, op)| part.strip_prefix(p).map(|r| (op, r)))
+            .ok_or_else(|| format!("`{part}`: a bound starts with >=, >, <=, < or ="))?;
             let version = Version::parse(rest.trim())
                 .ok_or_else(|| format!("`{part}`: `{}` is not a version", rest.trim()))?;
             bounds.push((op.0, op.1, version));
@@ -130,7 +134,11 @@ mod tests {
         assert!(VersionRange::parse("= v1_5").unwrap().contains(&v("v1_5")));
         assert!(!VersionRange::parse("> v1_5").unwrap().contains(&v("v1_5")));
         assert!(VersionRange::parse("<= v1_5").unwrap().contains(&v("v1_5")));
-        assert!(VersionRange::parse("~ v1").unwrap_err().contains("starts with"));
-        assert!(VersionRange::parse(">= x").unwrap_err().contains("not a version"));
+        assert!(VersionRange::parse("~ v1")
+            .unwrap_err()
+            .contains("starts with"));
+        assert!(VersionRange::parse(">= x")
+            .unwrap_err()
+            .contains("not a version"));
     }
 }

@@ -114,8 +114,7 @@ pub fn execute(config: RunConfig, args: &Arguments) -> Result<Finished, RunError
     for target in targets.values_mut() {
         let data = crate::golden::versions::load(&config.source.golden_dir, &target.dialect)
             .map_err(RunError::Config)?;
-        check_deviations(&data, &target.dialect, &all, &config.source)
-            .map_err(RunError::Config)?;
+        check_deviations(&data, &target.dialect, &all, &config.source).map_err(RunError::Config)?;
         if !args.list {
             probe::learn(target, &data);
         }
@@ -187,7 +186,12 @@ fn find_targets(
         };
         let targets = dialects
             .iter()
-            .map(|d| (d.clone(), make(d, url.clone(), credentials.clone(), has_tenant, None)))
+            .map(|d| {
+                (
+                    d.clone(),
+                    make(d, url.clone(), credentials.clone(), has_tenant, None),
+                )
+            })
             .collect();
         return Ok((targets, None));
     }
@@ -195,7 +199,12 @@ fn find_targets(
         let url: reqwest::Url = "http://127.0.0.1/".parse().expect("a URL");
         let targets = dialects
             .iter()
-            .map(|d| (d.clone(), make(d, url.clone(), Credentials::from_env(), true, None)))
+            .map(|d| {
+                (
+                    d.clone(),
+                    make(d, url.clone(), Credentials::from_env(), true, None),
+                )
+            })
             .collect();
         return Ok((targets, None));
     }
@@ -208,7 +217,8 @@ fn find_targets(
             profile.name(),
             server.base_url()
         );
-        let url = reqwest::Url::parse(&server.base_url()).map_err(|e| RunError::Usage(e.to_string()))?;
+        let url =
+            reqwest::Url::parse(&server.base_url()).map_err(|e| RunError::Usage(e.to_string()))?;
         let name = server.dialect.name();
         targets.insert(
             name.to_string(),
@@ -287,4 +297,41 @@ fn check_deviations(
     } else {
         Err(errors)
     }
+}
+
+/// Runs `scenarios` one after another against `base_url` as a run would: the
+/// dialect's probe first, then each scenario that applies, known deviations
+/// recognised. For tests and tools that need outcomes, not trials.
+pub fn run_against(
+    scenarios: &[LoadedScenario],
+    golden_dir: &std::path::Path,
+    dialect: &str,
+    options: RunOptions,
+) -> Result<
+    (
+        Vec<crate::outcome::ScenarioOutcome>,
+        crate::report::TargetInfo,
+    ),
+    RunError,
+> {
+    let all: Vec<LoadedScenario> = scenarios.to_vec();
+    let data = crate::golden::versions::load(golden_dir, dialect).map_err(RunError::Config)?;
+    let mut facts = Facts::default();
+    facts.accounts.insert(Account::Tenant);
+    let mut target = Target {
+        dialect: dialect.to_string(),
+        options: Arc::new(options),
+        facts,
+        profile: None,
+    };
+    probe::learn(&mut target, &data);
+    let outcomes = all
+        .iter()
+        .filter(|s| s.dialect == dialect)
+        .map(|s| match target.facts.admits(&s.scenario.requires) {
+            Ok(()) => crate::run::run_scenario(s, &target.options),
+            Err(why) => trials::not_applicable(s, why),
+        })
+        .collect();
+    Ok((outcomes, target.info()))
 }

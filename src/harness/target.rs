@@ -46,7 +46,11 @@ pub struct Facts {
 impl Facts {
     /// `Ok` when a scenario with `requires` applies; otherwise why not.
     pub fn admits(&self, requires: &Requires) -> Result<(), String> {
-        if let Some(missing) = requires.accounts.iter().find(|a| !self.accounts.contains(a)) {
+        if let Some(missing) = requires
+            .accounts
+            .iter()
+            .find(|a| !self.accounts.contains(a))
+        {
             return Err(match missing {
                 Account::Tenant => "the run has no second account (set SESSIONCONF_TENANT_USER and SESSIONCONF_TENANT_PASSWORD)".to_string(),
             });

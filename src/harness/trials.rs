@@ -86,7 +86,7 @@ pub(crate) fn run_trials(
     }
 }
 
-fn not_applicable(loaded: &LoadedScenario, why: String) -> ScenarioOutcome {
+pub(crate) fn not_applicable(loaded: &LoadedScenario, why: String) -> ScenarioOutcome {
     let scenario = &loaded.scenario;
     ScenarioOutcome {
         id: loaded.id.clone(),

@@ -54,8 +54,11 @@ pub trait Report: Send + Sync {
     fn render(&self, summary: &RunSummary) -> String;
 }
 
+/// Makes a report of one format.
+pub type MakeReport = fn() -> Box<dyn Report>;
+
 /// Every report format, by name.
-pub const FORMATS: &[(&str, fn() -> Box<dyn Report>)] = &[
+pub const FORMATS: &[(&str, MakeReport)] = &[
     ("junit", || Box::new(junit::Junit)),
     ("json", || Box::new(json::Json)),
 ];

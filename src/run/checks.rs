@@ -18,8 +18,11 @@ pub(crate) fn status(expect: &Expect, exchange: &Exchange) -> Vec<Failure> {
     };
     if let Some(wanted) = wanted {
         failures.push(
-            Failure::new(FailureKind::Status, format!("status {got}, expected {wanted}"))
-                .values(Some(wanted), Some(got.to_string())),
+            Failure::new(
+                FailureKind::Status,
+                format!("status {got}, expected {wanted}"),
+            )
+            .values(Some(wanted), Some(got.to_string())),
         );
     }
     if (300..400).contains(&got) {
@@ -115,9 +118,10 @@ fn text_check(
         (TextCheck::Equals(t), _) => match (vars.expand(t), value) {
             (Err(e), _) => fail(format!("{name}: {e}"), None),
             (Ok(want), None) => fail(format!("{name} is missing, expected {want:?}"), Some(want)),
-            (Ok(want), Some(got)) if got != want => {
-                fail(format!("{name} is {shown:?}, expected {want:?}"), Some(want))
-            }
+            (Ok(want), Some(got)) if got != want => fail(
+                format!("{name} is {shown:?}, expected {want:?}"),
+                Some(want),
+            ),
             _ => None,
         },
         (TextCheck::Matches(re), None) => fail(
@@ -180,7 +184,10 @@ fn assertion(
     let single = || match selected.as_slice() {
         [one] => Ok(one.value()),
         [] => Err(format!("`{sel}` selects nothing")),
-        many => Err(format!("`{sel}` selects {} nodes, expected one", many.len())),
+        many => Err(format!(
+            "`{sel}` selects {} nodes, expected one",
+            many.len()
+        )),
     };
     match &assertion.check {
         Check::Exists if count == 0 => fail(
@@ -199,9 +206,11 @@ fn assertion(
             Some(count.to_string()),
         ),
         Check::Equals(t) => match (single(), vars.expand(t)) {
-            (Ok(got), Ok(want)) if got != want => {
-                fail(format!("`{sel}` is {got:?}, expected {want:?}"), want, Some(got))
-            }
+            (Ok(got), Ok(want)) if got != want => fail(
+                format!("`{sel}` is {got:?}, expected {want:?}"),
+                want,
+                Some(got),
+            ),
             (Err(e), _) | (_, Err(e)) => Some(Failure::new(FailureKind::Assertion, e).at(sel)),
             _ => None,
         },

@@ -14,10 +14,17 @@ pub(crate) fn check_golden(
     rel: &std::path::Path,
     entry: &GoldenEntry,
     doc: &crate::xml::tree::Document,
+    may_bless: bool,
     outcome: &mut StepOutcome,
 ) -> Vec<Failure> {
     let bindings = state.vars.bindings(state.origin.as_deref());
     let Some(expected) = &entry.expected else {
+        if !may_bless {
+            return vec![Failure::new(
+                FailureKind::Bless,
+                format!("golden {} does not exist yet, and this response is not recorded because the step's other checks failed", rel.display()),
+            )];
+        }
         // A golden that does not exist yet: bless records the response as it is.
         let recorded = compare::record(
             doc.root_element(),
@@ -32,7 +39,7 @@ pub(crate) fn check_golden(
     if comparison.is_match() {
         return Vec::new();
     }
-    if state.options.bless {
+    if may_bless {
         let normalized = comparison
             .normalized
             .unwrap_or_else(|| Element::from_expected(expected));
@@ -40,8 +47,8 @@ pub(crate) fn check_golden(
     }
     let mismatch = crate::golden::mismatch(&rel.display().to_string(), expected, &comparison);
     outcome.diff = Some(mismatch.diff);
-    let mut failures = vec![Failure::new(FailureKind::Golden, mismatch.summary)
-        .at(rel.display().to_string())];
+    let mut failures =
+        vec![Failure::new(FailureKind::Golden, mismatch.summary).at(rel.display().to_string())];
     failures.extend(comparison.differences.iter().map(Failure::from_difference));
     failures
 }

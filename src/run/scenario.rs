@@ -93,7 +93,11 @@ pub fn run_scenario_with_vars(
         let result = run_step(&mut state, step, Phase::Finally, &loaded.goldens);
         outcome.steps.push(result);
     }
-    if let Some(leaks) = sessions_left_open(scenario.steps.iter().chain(&scenario.finally), &outcome, &state) {
+    if let Some(leaks) = sessions_left_open(
+        scenario.steps.iter().chain(&scenario.finally),
+        &outcome,
+        &state,
+    ) {
         outcome.steps.push(leaks);
     }
     outcome.settle();

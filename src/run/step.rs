@@ -52,8 +52,8 @@ pub(crate) fn run_step(
             learn_secrets(state, &exchange);
             outcome.response_status = Some(exchange.status);
             let mut failures = check_response(state, step, &exchange, goldens, &mut outcome);
-            if !failures.is_empty() && !state.options.bless {
-                if let Some(note) = known_deviation(state, step, &exchange) {
+            if !failures.is_empty() {
+                if let Some(note) = known_deviation(state, step, &exchange, &mut outcome) {
                     failures.clear();
                     outcome.diff = None;
                     outcome.status = Status::KnownDeviation;
@@ -76,7 +76,12 @@ pub(crate) fn run_step(
 /// The first known deviation whose expectations the response meets, described.
 /// The step's own checks failed; a response that meets neither the documented
 /// nor a known behaviour still fails.
-fn known_deviation(state: &mut ScenarioState, step: &Step, exchange: &Exchange) -> Option<String> {
+fn known_deviation(
+    state: &mut ScenarioState,
+    step: &Step,
+    exchange: &Exchange,
+    outcome: &mut StepOutcome,
+) -> Option<String> {
     let options = state.options.clone();
     let scenario = state.scenario_name.clone();
     for d in options.deviations_for(&scenario, &step.name) {
@@ -84,6 +89,7 @@ fn known_deviation(state: &mut ScenarioState, step: &Step, exchange: &Exchange) 
         alternative.expect = d.expect.clone();
         let mut scratch = StepOutcome::new(&step.name, Phase::Steps);
         if check_response(state, &alternative, exchange, &d.goldens, &mut scratch).is_empty() {
+            outcome.blessed = scratch.blessed;
             return Some(format!(
                 "known deviation `{}`: documented {}; observed {} (source: {})",
                 d.id, d.documented, d.observed, d.source
@@ -136,8 +142,13 @@ fn check_response(
     if let Some(doc) = doc {
         failures.extend(checks::assertions(&expect.body, doc, &state.vars));
         if let Some(rel) = &expect.golden {
+            // A golden is recorded only from a response whose other checks passed:
+            // a failed logon must not become the logon's golden.
+            let may_bless = state.options.bless && failures.is_empty();
             let entry = &goldens[rel];
-            failures.extend(golden_check::check_golden(state, rel, entry, doc, outcome));
+            failures.extend(golden_check::check_golden(
+                state, rel, entry, doc, may_bless, outcome,
+            ));
         }
     }
     failures
@@ -159,7 +170,9 @@ fn parse_body(exchange: &Exchange) -> Result<crate::xml::tree::Document<'_>, Fai
         return Err(body_failure(format!("expected an XML body: {e}")));
     }
     if exchange.body.trim().is_empty() {
-        return Err(body_failure("expected an XML body, got an empty one".into()));
+        return Err(body_failure(
+            "expected an XML body, got an empty one".into(),
+        ));
     }
     crate::xml::parse(&exchange.body).map_err(|e| {
         let content_type = exchange

@@ -296,10 +296,54 @@ impl Checker<'_> {
                 &mut goldens,
             );
         }
+        self.check_sessions(scenario);
         if self.errors.is_empty() {
             Ok(goldens)
         } else {
             Err(std::mem::take(&mut self.errors))
+        }
+    }
+
+    /// A step that opens a session names a variable it captures; some `finally`
+    /// step closes it, so a failed scenario still logs out.
+    fn check_sessions(&mut self, scenario: &Scenario) {
+        let opened: Vec<(&str, &str)> = scenario
+            .steps
+            .iter()
+            .filter_map(|s| Some((s.name.as_str(), s.opens_session.as_deref()?)))
+            .collect();
+        for (step, var) in &opened {
+            let own = scenario.steps.iter().find(|s| s.name == *step);
+            if !own.is_some_and(|s| s.capture.contains_key(*var)) {
+                self.error(
+                    Some(step),
+                    "opens_session:",
+                    format!("step `{step}`: opens_session `{var}` names no capture of this step"),
+                );
+            }
+            if !scenario
+                .finally
+                .iter()
+                .any(|s| s.closes_session.as_deref() == Some(*var))
+            {
+                self.error(Some(step), "opens_session:", format!(
+                    "step `{step}` opens session `{var}`, but no `finally` step has `closes_session: {var}`: a failed scenario would leave it open"
+                ));
+            }
+        }
+        for step in scenario.steps.iter().chain(&scenario.finally) {
+            if let Some(var) = &step.closes_session {
+                if !opened.iter().any(|(_, v)| v == var) {
+                    self.error(
+                        Some(&step.name),
+                        "closes_session:",
+                        format!(
+                            "step `{}`: closes_session `{var}` names no session a step opens",
+                            step.name
+                        ),
+                    );
+                }
+            }
         }
     }
 

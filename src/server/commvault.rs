@@ -111,6 +111,9 @@ pub fn router(options: ServerOptions) -> (Router, Handle) {
     (router, Handle(shared))
 }
 
+/// The console type a REST client's session shows (an integer on every version).
+const CONSOLE_TYPE: &str = "13";
+
 fn now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -309,12 +312,16 @@ async fn login(
         .child(organization("ownerOrganization"))
         .child(organization("providerOrganization"));
     let org = json!({"providerId": 0, "providerDomainName": "Commcell"});
-    let body = json!({
+    let mut body = json!({
         "aliasName": user_id.to_string(), "userGUID": guid, "loginAttempts": 0, "remainingLockTime": 0,
         "userName": user, "providerType": 1, "ccn": 0, "token": token,
         "forcePasswordChange": false, "isAccountLocked": false,
         "ownerOrganization": org.clone(), "providerOrganization": org,
     });
+    // Newer servers send an empty error list with a successful login.
+    if shared.options.profile.cv_sp32() {
+        body["errList"] = json!([]);
+    }
     respond(&shared, &headers, StatusCode::OK, &xml, body)
 }
 
@@ -388,14 +395,18 @@ async fn list_sessions(
         .filter(|s| caller.admin || s.user_id == caller.user_id)
         .filter(|s| user_filter.is_none_or(|u| s.user_id == u))
         .collect();
-    let xml = Node::new("Api_GetSessionsResp").children(listed.iter().map(|s| {
-        Node::new("sessions")
+    let profile = shared.options.profile;
+    // No document publishes the XML root; each profile uses its own on purpose.
+    let xml = Node::new(profile.cv_list_root()).children(listed.iter().map(|s| {
+        let mut node = Node::new("sessions")
             .attr("sessionId", s.id.clone())
-            .attr("loginTime", s.login_time.to_string())
-            .attr("lastAccessedTime", s.last_accessed.to_string())
-            .attr("logoutTime", "0")
+            .attr("loginTime", s.login_time.to_string());
+        if profile.cv_sp32() {
+            node = node.attr("lastAccessedTime", s.last_accessed.to_string());
+        }
+        node.attr("logoutTime", "0")
             .attr("host", "localhost")
-            .attr("consoleType", "REST API")
+            .attr("consoleType", CONSOLE_TYPE)
             .child(
                 Node::new("user")
                     .attr("userName", s.user_name.clone())
@@ -405,9 +416,13 @@ async fn list_sessions(
     let items: Vec<Value> = listed
         .iter()
         .map(|s| {
-            json!({"sessionId": s.id, "loginTime": s.login_time, "lastAccessedTime": s.last_accessed,
-                   "logoutTime": 0, "host": "localhost", "consoleType": "REST API",
-                   "user": {"userName": s.user_name, "userId": s.user_id}})
+            let mut item = json!({"sessionId": s.id, "loginTime": s.login_time,
+                   "logoutTime": 0, "host": "localhost", "consoleType": CONSOLE_TYPE.parse::<u32>().unwrap_or(0),
+                   "user": {"userName": s.user_name, "userId": s.user_id}});
+            if profile.cv_sp32() {
+                item["lastAccessedTime"] = json!(s.last_accessed);
+            }
+            item
         })
         .collect();
     respond(

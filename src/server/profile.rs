@@ -70,7 +70,9 @@ impl Profile {
 
     /// The profiles of a dialect.
     pub fn of(dialect: Dialect) -> impl Iterator<Item = Profile> {
-        Profile::ALL.into_iter().filter(move |p| p.dialect() == dialect)
+        Profile::ALL
+            .into_iter()
+            .filter(move |p| p.dialect() == dialect)
     }
 
     /// Enterprise Manager: the API versions the server accepts, oldest first.
@@ -92,7 +94,10 @@ impl Profile {
 
     /// Whether Cloud Connect is set up (tenants, the CloudConnectService link).
     pub fn em_cloud_connect(self) -> bool {
-        matches!(self, Profile::Em95 | Profile::Em95U4 | Profile::Em12Cloud | Profile::Em13)
+        matches!(
+            self,
+            Profile::Em95 | Profile::Em95U4 | Profile::Em12Cloud | Profile::Em13
+        )
     }
 
     /// Whether the server lists the Down links of newer versions.

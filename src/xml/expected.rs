@@ -113,7 +113,9 @@ fn compile_element(
             directives.apply(attr.name(), attr.value()).map_err(error)?;
             // Only the root can leave its name open: siblings are told apart by name.
             if directives.any_name && depth > 0 {
-                return Err(error("sc:name=\"any\" is allowed on the root element only".into()));
+                return Err(error(
+                    "sc:name=\"any\" is allowed on the root element only".into(),
+                ));
             }
             continue;
         }
