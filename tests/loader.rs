@@ -221,3 +221,28 @@ fn a_suite_reports_every_broken_file() {
         "{errs:?}"
     );
 }
+
+#[test]
+fn sessions_are_opened_into_a_capture_and_closed_in_finally() {
+    let logon = "name: s\nsteps:\n  - name: logon\n    opens_session: tok\n    request: { path: x }\n    capture:\n      token: { header: X }\n";
+    let errs = errors(logon);
+    let text: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+    assert!(
+        text.iter()
+            .any(|e| e.contains("opens_session `tok` names no capture")),
+        "{text:?}"
+    );
+    assert!(
+        text.iter()
+            .any(|e| e.contains("no `finally` step has `closes_session: tok`")),
+        "{text:?}"
+    );
+    assert!(errs.iter().all(|e| e.line == Some(4)), "{errs:?}");
+    let closes_nothing = "name: s\nsteps:\n  - name: a\n    request: { path: x }\nfinally:\n  - name: out\n    closes_session: nobody\n    request: { path: x }\n";
+    let (line, _, message) = one(closes_nothing);
+    assert!(
+        message.contains("closes_session `nobody` names no session"),
+        "{message}"
+    );
+    assert_eq!(line, 7);
+}

@@ -401,3 +401,113 @@ finally:
         "{text}"
     );
 }
+
+/// A logon that opens a session, and a logout in `finally` expecting `status`.
+fn session_flow(logout_link: &str, status: u16) -> String {
+    format!(
+        r#"name: sessions
+steps:
+  - name: logon
+    opens_session: token
+    request:
+      method: POST
+      path: login
+      auth: {{ basic: {{ user: "${{user}}", password: "${{password}}" }} }}
+    expect:
+      status: 201
+    capture:
+      token: {{ header: X-RestSvcSessionId }}
+      session_href: {{ select: /LogonSession/@Href }}
+finally:
+  - name: logout
+    closes_session: token
+    request:
+      method: DELETE
+      link: {logout_link}
+      headers: {{ X-RestSvcSessionId: "${{token}}" }}
+    expect:
+      status: {status}
+"#
+    )
+}
+
+#[test]
+fn a_session_whose_logout_fails_is_reported_left_open() {
+    let server = support::start();
+    let suite = Suite::new();
+    let link = r#"{ step: logon, rel: Delete }"#;
+    suite.write("scenarios/test/ok.yaml", &session_flow(link, 204));
+    let outcome = run_scenario(
+        &load(&suite, "ok.yaml", false),
+        &options(&server.base, false),
+    );
+    assert!(
+        outcome.passed(),
+        "{}",
+        report::console::render(&outcome, false)
+    );
+    assert!(outcome.steps.iter().all(|s| s.name != "sessions"));
+    // The server answers 204; a logout expecting 200 has not closed the session as far as the suite knows.
+    suite.write("scenarios/test/leak.yaml", &session_flow(link, 200));
+    let outcome = run_scenario(
+        &load(&suite, "leak.yaml", false),
+        &options(&server.base, false),
+    );
+    assert_eq!(outcome.status, Status::Failed);
+    let last = outcome.steps.last().unwrap();
+    assert_eq!(last.name, "sessions");
+    assert_eq!(last.failures[0].kind, report::FailureKind::SessionLeftOpen);
+    assert!(
+        last.failures[0]
+            .message
+            .contains("`token` (opened by step `logon`)"),
+        "{}",
+        last.failures[0].message
+    );
+}
+
+#[test]
+fn logout_falls_back_to_the_session_href_and_ignores_a_missing_type() {
+    let server = support::start();
+    let suite = Suite::new();
+    // No link has Rel="Remove": the fallback URL is used, and the step says so.
+    let link = r#"{ step: logon, rel: Remove, fallback: "${session_href}" }"#;
+    suite.write("scenarios/test/fallback.yaml", &session_flow(link, 204));
+    let outcome = run_scenario(
+        &load(&suite, "fallback.yaml", false),
+        &options(&server.base, false),
+    );
+    assert!(
+        outcome.passed(),
+        "{}",
+        report::console::render(&outcome, false)
+    );
+    let logout = &outcome.steps[1];
+    assert!(
+        logout
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("used the fallback"),
+        "{logout:?}"
+    );
+    assert_eq!(server.seen.lock().unwrap().deleted, [SESSION]);
+    // A `finally` step naming a Type the server leaves out follows the one Delete link.
+    let link = r#"{ step: logon, rel: Delete, type: SomethingElse }"#;
+    suite.write("scenarios/test/typed.yaml", &session_flow(link, 204));
+    let outcome = run_scenario(
+        &load(&suite, "typed.yaml", false),
+        &options(&server.base, false),
+    );
+    assert!(
+        outcome.passed(),
+        "{}",
+        report::console::render(&outcome, false)
+    );
+    assert!(outcome.steps[1]
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("followed the only Link Rel='Delete'"));
+    assert_eq!(server.seen.lock().unwrap().deleted, [SESSION, SESSION]);
+}
