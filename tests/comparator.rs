@@ -128,10 +128,11 @@ fn unordered_children_match_as_a_multiset() {
         &golden,
         r#"<L><Link Rel="b"/><Link Rel="a"/><Link Rel="b"/></L>"#,
     );
-    assert!(
-        d.iter().any(|d| d.contains("expected \"a\", found \"b\"")),
-        "{d:?}"
-    );
+    // The unmatched "a" is missing and the extra "b" unexpected: a "b" is never
+    // reported as an "a" that differs.
+    assert!(d.iter().any(|d| d.contains("missing element")), "{d:?}");
+    assert!(d.iter().any(|d| d.contains("unexpected element")), "{d:?}");
+    assert!(!d.iter().any(|d| d.contains("found \"b\"")), "{d:?}");
     differs(&golden, r#"<L><Link Rel="b"/><Link Rel="a"/></L>"#);
     differs(
         &golden,
@@ -367,4 +368,40 @@ fn child_text_narrows_candidates_only_where_a_match_must_have_that_child_once() 
         &format!(r#"<L {SC} sc:order="any"><I k="1">a</I><I k="{{{{any}}}}">a</I><I>b</I></L>"#),
         r#"<L><I>b</I><I k="2">a</I><I k="1">a</I></L>"#,
     );
+}
+
+#[test]
+fn an_unmatched_sibling_is_missing_not_compared_with_an_unrelated_one() {
+    let golden = format!(
+        r#"<Links {SC} sc:order="any" sc:extra="children"><Link Rel="Up" Href="/api/"/><Link sc:extra="attributes" Rel="Delete" Href="/api/s/1"/></Links>"#
+    );
+    // No Delete link at all: it is missing; the Down link is not "a Delete link that differs".
+    let d = differs(
+        &golden,
+        r#"<Links><Link Rel="Up" Href="/api/"/><Link Rel="Down" Href="/api/agents"/></Links>"#,
+    );
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(d[0].contains("missing element"), "{d:?}");
+    // A Delete link with the wrong Href is that link, differing in its Href.
+    let golden = golden.replace("Href=\"/api/s/1\"", "Href=\"{{origin}}/api/s/1\"");
+    let d = differs(
+        &golden,
+        r#"<Links><Link Rel="Down" Href="/api/agents"/><Link Rel="Delete" Type="LogonSession" Href="http://h/api/s/2"/><Link Rel="Up" Href="/api/"/></Links>"#,
+    );
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(d[0].contains("@Href") && d[0].contains("/api/s/2"), "{d:?}");
+}
+
+#[test]
+fn the_root_name_may_be_left_open_but_only_on_the_root() {
+    let golden = format!(r#"<Any {SC} sc:name="any"><sessions id="1"/></Any>"#);
+    same(
+        &golden,
+        r#"<App_GetSessionsResponse><sessions id="1"/></App_GetSessionsResponse>"#,
+    );
+    differs(&golden, r#"<X><sessions id="2"/></X>"#);
+    let nested = format!(r#"<A {SC}><B sc:name="any"/></A>"#);
+    let err = ExpectedElement::compile(&nested).unwrap_err();
+    assert!(err.message.contains("root element only"), "{}", err.message);
+    assert!(ExpectedElement::compile(&format!(r#"<A {SC} sc:name="some"/>"#)).is_err());
 }

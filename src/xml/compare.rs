@@ -610,10 +610,9 @@ impl Walker {
             let path = Path::Child(parent, Label::Expected(&expected.children, i));
             let j = match assignment[i] {
                 Some(j) => Some(j),
-                // No match: show the differences against a same-named leftover, if any.
+                // No match: show the differences against the closest leftover, if any.
                 None => {
-                    let leftover =
-                        (0..children.len()).find(|&j| !taken[j] && same_name(e, children[j]));
+                    let leftover = self.closest_leftover(e, children, &taken);
                     if let Some(j) = leftover {
                         taken[j] = true;
                     }
@@ -634,6 +633,43 @@ impl Walker {
             }
         }
         out
+    }
+
+    /// The unmatched actual child an unmatched expected child is compared with:
+    /// same name, the same value for every literal attribute the golden pins (a
+    /// missing `Rel="Delete"` link is missing, not a `Rel="Down"` link that
+    /// differs), and most other attributes matching. `None`: it is missing.
+    fn closest_leftover(
+        &self,
+        e: &ExpectedElement,
+        children: &[Node],
+        taken: &[bool],
+    ) -> Option<usize> {
+        let agrees = |j: usize| {
+            e.attrs.iter().all(|attr| match attr.value.as_literal() {
+                Some(literal) => children[j]
+                    .attributes()
+                    .find(|a| attr.name.is(a.namespace(), a.name()))
+                    .is_some_and(|a| a.value() == literal),
+                None => true,
+            })
+        };
+        let score = |j: usize| {
+            e.attrs
+                .iter()
+                .filter(|attr| {
+                    children[j]
+                        .attributes()
+                        .find(|a| attr.name.is(a.namespace(), a.name()))
+                        .is_some_and(|a| attr.value.matches(a.value(), &mut self.bindings.clone()))
+                })
+                .count()
+        };
+        (0..children.len())
+            .filter(|&j| !taken[j] && same_name(e, children[j]) && agrees(j))
+            // Scoring clones the bindings; a bounded look keeps hostile lists linear.
+            .take(64)
+            .max_by_key(|&j| (score(j), std::cmp::Reverse(j)))
     }
 
     /// Multiset matching: a maximum matching of expected to actual children, by a
