@@ -246,3 +246,29 @@ fn sessions_are_opened_into_a_capture_and_closed_in_finally() {
     );
     assert_eq!(line, 7);
 }
+
+#[test]
+fn positions_come_from_the_parser_in_flow_style_too() {
+    let yaml = "name: s\nsteps: [{name: a, request: {path: x}},\n        {name: b, request: {path: \"${nope}\"}}]\n";
+    let (line, col, msg) = one(yaml);
+    assert_eq!((line, col), (3, 36), "{msg}");
+    assert!(msg.contains("unknown variable `nope`"), "{msg}");
+}
+
+#[test]
+fn a_step_named_like_its_scenario_is_located_at_the_step() {
+    // A text search for the step's `name: logon` would find the scenario's name
+    // first, and then step `a`'s request.
+    let yaml = "name: logon\nsteps:\n  - name: a\n    request: { path: x }\n  - name: logon\n    request: { path: x, url: \"http://h/\" }\n";
+    let (line, col, msg) = one(yaml);
+    assert!(msg.contains("exactly one of"), "{msg}");
+    assert_eq!((line, col), (6, 5), "{msg}");
+}
+
+#[test]
+fn a_variable_whose_name_starts_another_is_located_exactly() {
+    let yaml = "name: s\nvars:\n  token: x\nsteps:\n  - name: a\n    request: { path: \"${token}/${tok}\" }\n";
+    let (line, col, msg) = one(yaml);
+    assert!(msg.contains("unknown variable `tok`"), "{msg}");
+    assert_eq!((line, col), (6, 32), "{msg}");
+}

@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::model::{Scenario, Step};
+use super::positions::{NodePath, Positions, Seg};
 use super::template::Template;
 use super::BUILTIN_VARIABLES;
-use crate::error::{line_col, ConfigError};
+use crate::error::ConfigError;
 use crate::xml::expected::ExpectedElement;
 
 /// Where the suite is and which part of it to load.
@@ -161,7 +162,7 @@ pub fn load_scenario_source(
         serde_yaml::from_str(source).map_err(|e| vec![yaml_error(file, &e)])?;
     let mut checker = Checker {
         file,
-        source,
+        positions: Positions::of(source),
         errors: Vec::new(),
     };
     checker
@@ -188,41 +189,37 @@ fn yaml_error(file: &Path, error: &serde_yaml::Error) -> ConfigError {
     }
 }
 
+/// Checks what the YAML types alone cannot, and says where each mistake is.
 struct Checker<'a> {
     file: &'a Path,
-    source: &'a str,
+    positions: Positions<'a>,
     errors: Vec<ConfigError>,
 }
 
+/// Appends segments to a path.
+fn at(base: &[Seg], more: impl IntoIterator<Item = Seg>) -> NodePath {
+    base.iter().cloned().chain(more).collect()
+}
+
+/// Where a step's checks start, and what it may refer to.
+struct StepScope<'s> {
+    /// `steps[i]` or `finally[i]`.
+    path: NodePath,
+    /// Steps whose links it may follow.
+    linkable: &'s [String],
+    /// Variables it may use.
+    known: &'s mut BTreeSet<String>,
+}
+
 impl Checker<'_> {
-    /// Where `needle` first stands after the line that names `step`, for errors
-    /// found after parsing (serde keeps no positions).
-    fn locate(&self, step: Option<&str>, needle: &str) -> (u32, u32) {
-        let start = step
-            .and_then(|name| {
-                self.source
-                    .match_indices("name:")
-                    .find(|(i, _)| {
-                        let line_end = self.source[*i..]
-                            .find('\n')
-                            .map_or(self.source.len(), |e| i + e);
-                        self.source[i + 5..line_end]
-                            .trim()
-                            .trim_matches(['"', '\''])
-                            == name
-                    })
-                    .map(|(i, _)| i)
-            })
-            .unwrap_or(0);
-        let found = self.source[start..]
-            .find(needle)
-            .map(|i| start + i)
-            .unwrap_or(start);
-        line_col(self.source, found)
+    fn error(&mut self, path: &[Seg], message: String) {
+        let (line, col) = self.positions.at(path);
+        self.errors
+            .push(ConfigError::at(self.file, line, col, message));
     }
 
-    fn error(&mut self, step: Option<&str>, needle: &str, message: String) {
-        let (line, col) = self.locate(step, needle);
+    fn error_within(&mut self, path: &[Seg], needle: &str, message: String) {
+        let (line, col) = self.positions.within(path, needle);
         self.errors
             .push(ConfigError::at(self.file, line, col, message));
     }
@@ -235,67 +232,20 @@ impl Checker<'_> {
     ) -> Result<BTreeMap<PathBuf, GoldenEntry>, Vec<ConfigError>> {
         if scenario.name.trim().is_empty() || scenario.name.contains("::") {
             self.error(
-                None,
-                "name:",
+                &["name".into()],
                 "a scenario name is not empty and has no `::`".into(),
             );
         }
         if scenario.steps.is_empty() {
-            self.error(None, "steps:", "a scenario has at least one step".into());
+            self.error(&["steps".into()], "a scenario has at least one step".into());
         }
         let mut known: BTreeSet<String> = BUILTIN_VARIABLES.iter().map(|s| s.to_string()).collect();
         for (name, template) in &scenario.vars {
-            self.check_template(None, &format!("var {name}"), template, &known);
+            let path = vec!["vars".into(), name.as_str().into()];
+            self.check_template(None, &path, &format!("var {name}"), template, &known);
             known.insert(name.clone());
         }
-        let mut goldens = BTreeMap::new();
-        let mut names = BTreeSet::new();
-        let base_dir = self.file.parent().unwrap_or(Path::new(".")).to_path_buf();
-
-        let main_count = scenario.steps.len();
-        let all_main: Vec<String> = scenario.steps.iter().map(|s| s.name.clone()).collect();
-        let main_captures: BTreeSet<String> = scenario
-            .steps
-            .iter()
-            .flat_map(|s| s.capture.keys().cloned())
-            .collect();
-        let mut finally_known = known.clone();
-        finally_known.extend(main_captures);
-
-        for (index, step) in scenario
-            .steps
-            .iter_mut()
-            .chain(scenario.finally.iter_mut())
-            .enumerate()
-        {
-            let in_finally = index >= main_count;
-            if !names.insert(step.name.clone()) {
-                self.error(
-                    Some(&step.name),
-                    "name:",
-                    format!("step name `{}` is used twice", step.name),
-                );
-            }
-            let linkable: &[String] = if in_finally {
-                &all_main
-            } else {
-                &all_main[..index]
-            };
-            let scope = if in_finally {
-                &mut finally_known
-            } else {
-                &mut known
-            };
-            self.check_step(
-                step,
-                linkable,
-                scope,
-                &base_dir,
-                golden_dir,
-                allow_missing_goldens,
-                &mut goldens,
-            );
-        }
+        let goldens = self.check_steps(scenario, known, golden_dir, allow_missing_goldens);
         self.check_sessions(scenario);
         if self.errors.is_empty() {
             Ok(goldens)
@@ -304,20 +254,211 @@ impl Checker<'_> {
         }
     }
 
+    /// Every step in order: the body's steps see what earlier steps captured,
+    /// `finally` steps see every capture (they run whatever happened).
+    fn check_steps(
+        &mut self,
+        scenario: &mut Scenario,
+        mut known: BTreeSet<String>,
+        golden_dir: &Path,
+        allow_missing_goldens: bool,
+    ) -> BTreeMap<PathBuf, GoldenEntry> {
+        let mut goldens = BTreeMap::new();
+        let mut names = BTreeSet::new();
+        let base_dir = self.file.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let all_main: Vec<String> = scenario.steps.iter().map(|s| s.name.clone()).collect();
+        let mut finally_known = known.clone();
+        finally_known.extend(
+            scenario
+                .steps
+                .iter()
+                .flat_map(|s| s.capture.keys().cloned()),
+        );
+        let sections = [
+            ("steps", &mut scenario.steps),
+            ("finally", &mut scenario.finally),
+        ];
+        for (section, steps) in sections {
+            for (index, step) in steps.iter_mut().enumerate() {
+                let path: NodePath = vec![section.into(), index.into()];
+                if !names.insert(step.name.clone()) {
+                    self.error(
+                        &at(&path, ["name".into()]),
+                        format!("step name `{}` is used twice", step.name),
+                    );
+                }
+                let in_finally = section == "finally";
+                let mut scope = StepScope {
+                    path,
+                    linkable: if in_finally {
+                        &all_main
+                    } else {
+                        &all_main[..index]
+                    },
+                    known: if in_finally {
+                        &mut finally_known
+                    } else {
+                        &mut known
+                    },
+                };
+                self.check_request(step, &mut scope, &base_dir);
+                let golden = self.check_golden(step, &scope, golden_dir, allow_missing_goldens);
+                goldens.extend(golden);
+                scope.known.extend(step.capture.keys().cloned());
+            }
+        }
+        goldens
+    }
+
+    /// The request's target, link, body and templates, and the step's captures.
+    fn check_request(&mut self, step: &mut Step, scope: &mut StepScope, base_dir: &Path) {
+        let name = step.name.clone();
+        let here = Some(name.as_str());
+        let request_path = at(&scope.path, ["request".into()]);
+        let request = &mut step.request;
+        let targets = [
+            request.path.is_some(),
+            request.url.is_some(),
+            request.link.is_some(),
+        ];
+        if targets.iter().filter(|b| **b).count() != 1 {
+            self.error(
+                &request_path,
+                format!("step `{name}`: a request has exactly one of `path`, `url` or `link`"),
+            );
+        }
+        if let Some(link) = request
+            .link
+            .as_ref()
+            .filter(|l| !scope.linkable.contains(&l.step))
+        {
+            self.error(
+                &at(&request_path, ["link".into(), "step".into()]),
+                format!(
+                    "step `{name}`: link from `{}`, which is not an earlier step; earlier steps: {}",
+                    link.step,
+                    scope.linkable.join(", ")
+                ),
+            );
+        }
+        self.read_body_file(&name, request, &request_path, base_dir);
+        let templates: Vec<(String, NodePath, Template)> = request
+            .templates()
+            .into_iter()
+            .chain(step.expect.templates())
+            .map(|(field, path, t)| (field, at(&scope.path, path), t.clone()))
+            .collect();
+        for (field, path, template) in &templates {
+            self.check_template(here, path, field, template, scope.known);
+        }
+        for (var, capture) in &step.capture {
+            match &capture.exclude {
+                Some(list) if !scope.known.contains(list) => self.error(
+                    &at(&scope.path, ["capture".into(), var.as_str().into(), "exclude".into()]),
+                    format!("step `{name}`: capture `{var}` excludes `{list}`, which is not captured before"),
+                ),
+                _ => {}
+            }
+        }
+    }
+
+    /// Reads `body_file` (relative to the scenario) into the request's body.
+    fn read_body_file(
+        &mut self,
+        name: &str,
+        request: &mut super::model::Request,
+        request_path: &[Seg],
+        base_dir: &Path,
+    ) {
+        if request.body.is_some() && request.body_file.is_some() {
+            self.error(
+                &at(request_path, ["body_file".into()]),
+                format!("step `{name}`: a request has `body` or `body_file`, not both"),
+            );
+        }
+        let Some(rel) = &request.body_file else {
+            return;
+        };
+        let file_path = at(request_path, ["body_file".into()]);
+        let path = base_dir.join(rel);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => match Template::parse(&text) {
+                Ok(t) => request.body = Some(t),
+                Err(e) => self.error(&file_path, format!("{}: {e}", path.display())),
+            },
+            Err(e) => self.error(
+                &file_path,
+                format!(
+                    "step `{name}`: cannot read body file {}: {e}",
+                    path.display()
+                ),
+            ),
+        }
+    }
+
+    /// The step's golden, compiled, with every placeholder naming a known variable.
+    fn check_golden(
+        &mut self,
+        step: &Step,
+        scope: &StepScope,
+        golden_dir: &Path,
+        allow_missing_goldens: bool,
+    ) -> Option<(PathBuf, GoldenEntry)> {
+        let rel = step.expect.golden.as_ref()?;
+        let name = &step.name;
+        let path = golden_dir.join(rel);
+        let mut known = scope.known.clone();
+        known.extend(step.capture.keys().cloned());
+        match crate::golden::load(&path) {
+            Ok(expected) => {
+                for (var, line, col) in expected.variables() {
+                    if !known.contains(&var) {
+                        self.errors.push(ConfigError::at(
+                            &path,
+                            line,
+                            col,
+                            format!(
+                                "placeholder `{{{{{var}}}}}` names no variable of step `{name}` in {}; known: {}",
+                                self.file.display(),
+                                known.iter().cloned().collect::<Vec<_>>().join(", ")
+                            ),
+                        ));
+                    }
+                }
+                let expected = Some(Arc::new(expected));
+                Some((rel.clone(), GoldenEntry { path, expected }))
+            }
+            Err(_) if allow_missing_goldens && !path.exists() => Some((
+                rel.clone(),
+                GoldenEntry {
+                    path,
+                    expected: None,
+                },
+            )),
+            Err(e) => {
+                self.error(
+                    &at(&scope.path, ["expect".into(), "golden".into()]),
+                    format!("step `{name}`: golden {e}"),
+                );
+                None
+            }
+        }
+    }
+
     /// A step that opens a session names a variable it captures; some `finally`
     /// step closes it, so a failed scenario still logs out.
     fn check_sessions(&mut self, scenario: &Scenario) {
-        let opened: Vec<(&str, &str)> = scenario
+        let opened: Vec<(usize, &str, &str)> = scenario
             .steps
             .iter()
-            .filter_map(|s| Some((s.name.as_str(), s.opens_session.as_deref()?)))
+            .enumerate()
+            .filter_map(|(i, s)| Some((i, s.name.as_str(), s.opens_session.as_deref()?)))
             .collect();
-        for (step, var) in &opened {
-            let own = scenario.steps.iter().find(|s| s.name == *step);
-            if !own.is_some_and(|s| s.capture.contains_key(*var)) {
+        for (index, step, var) in &opened {
+            let path: NodePath = vec!["steps".into(), (*index).into(), "opens_session".into()];
+            if !scenario.steps[*index].capture.contains_key(*var) {
                 self.error(
-                    Some(step),
-                    "opens_session:",
+                    &path,
                     format!("step `{step}`: opens_session `{var}` names no capture of this step"),
                 );
             }
@@ -326,17 +467,20 @@ impl Checker<'_> {
                 .iter()
                 .any(|s| s.closes_session.as_deref() == Some(*var))
             {
-                self.error(Some(step), "opens_session:", format!(
+                self.error(&path, format!(
                     "step `{step}` opens session `{var}`, but no `finally` step has `closes_session: {var}`: a failed scenario would leave it open"
                 ));
             }
         }
-        for step in scenario.steps.iter().chain(&scenario.finally) {
-            if let Some(var) = &step.closes_session {
-                if !opened.iter().any(|(_, v)| v == var) {
+        let sections = [("steps", &scenario.steps), ("finally", &scenario.finally)];
+        for (section, steps) in sections {
+            for (index, step) in steps.iter().enumerate() {
+                let Some(var) = &step.closes_session else {
+                    continue;
+                };
+                if !opened.iter().any(|(_, _, v)| v == var) {
                     self.error(
-                        Some(&step.name),
-                        "closes_session:",
+                        &[section.into(), index.into(), "closes_session".into()],
                         format!(
                             "step `{}`: closes_session `{var}` names no session a step opens",
                             step.name
@@ -350,156 +494,21 @@ impl Checker<'_> {
     fn check_template(
         &mut self,
         step: Option<&str>,
+        path: &[Seg],
         field: &str,
         template: &Template,
         known: &BTreeSet<String>,
     ) {
         for var in template.variables() {
             if !known.contains(var) {
-                let mut known_list: Vec<&str> = known.iter().map(String::as_str).collect();
-                known_list.sort();
+                let known_list: Vec<&str> = known.iter().map(String::as_str).collect();
                 let message = format!(
                     "{}{field}: unknown variable `{var}`; known here: {}",
                     step.map(|s| format!("step `{s}`: ")).unwrap_or_default(),
                     known_list.join(", ")
                 );
-                self.error(step, &format!("${{{var}"), message);
+                self.error_within(path, &format!("${{{var}}}"), message);
             }
         }
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn check_step(
-        &mut self,
-        step: &mut Step,
-        linkable: &[String],
-        known: &mut BTreeSet<String>,
-        base_dir: &Path,
-        golden_dir: &Path,
-        allow_missing_goldens: bool,
-        goldens: &mut BTreeMap<PathBuf, GoldenEntry>,
-    ) {
-        let name = step.name.clone();
-        let here = Some(name.as_str());
-        let request = &mut step.request;
-        let targets = [
-            request.path.is_some(),
-            request.url.is_some(),
-            request.link.is_some(),
-        ]
-        .iter()
-        .filter(|b| **b)
-        .count();
-        if targets != 1 {
-            self.error(
-                here,
-                "request:",
-                format!("step `{name}`: a request has exactly one of `path`, `url` or `link`"),
-            );
-        }
-        if let Some(link) = &request.link {
-            if !linkable.contains(&link.step) {
-                self.error(
-                    here,
-                    "link:",
-                    format!(
-                        "step `{name}`: link from `{}`, which is not an earlier step; earlier steps: {}",
-                        link.step,
-                        linkable.join(", ")
-                    ),
-                );
-            }
-        }
-        if request.body.is_some() && request.body_file.is_some() {
-            self.error(
-                here,
-                "body",
-                format!("step `{name}`: a request has `body` or `body_file`, not both"),
-            );
-        }
-        if let Some(rel) = &request.body_file {
-            let path = base_dir.join(rel);
-            match std::fs::read_to_string(&path) {
-                Ok(text) => match Template::parse(&text) {
-                    Ok(t) => request.body = Some(t),
-                    Err(e) => self.error(here, "body_file:", format!("{}: {e}", path.display())),
-                },
-                Err(e) => self.error(
-                    here,
-                    "body_file:",
-                    format!(
-                        "step `{name}`: cannot read body file {}: {e}",
-                        path.display()
-                    ),
-                ),
-            }
-        }
-        for (field, template) in request.templates() {
-            self.check_template(here, &field, template, known);
-        }
-        for (field, template) in step.expect.templates() {
-            self.check_template(here, &field, template, known);
-        }
-        for (var, capture) in &step.capture {
-            if let Some(list) = &capture.exclude {
-                if !known.contains(list) {
-                    self.error(
-                        here,
-                        &format!("exclude: {list}"),
-                        format!("step `{name}`: capture `{var}` excludes `{list}`, which is not captured before"),
-                    );
-                }
-            }
-        }
-        let captures: BTreeSet<String> = step.capture.keys().cloned().collect();
-        if let Some(rel) = &step.expect.golden {
-            let path = golden_dir.join(rel);
-            let mut scope = known.clone();
-            scope.extend(captures.iter().cloned());
-            match crate::golden::load(&path) {
-                Ok(expected) => {
-                    for (var, line, col) in expected.variables() {
-                        if !scope.contains(&var) {
-                            self.errors.push(ConfigError::at(
-                                &path,
-                                line,
-                                col,
-                                format!(
-                                    "placeholder `{{{{{var}}}}}` names no variable of step `{name}` in {}; known: {}",
-                                    self.file.display(),
-                                    scope.iter().cloned().collect::<Vec<_>>().join(", ")
-                                ),
-                            ));
-                        }
-                    }
-                    goldens.insert(
-                        rel.clone(),
-                        GoldenEntry {
-                            path,
-                            expected: Some(Arc::new(expected)),
-                        },
-                    );
-                }
-                Err(_) if allow_missing_goldens && !path.exists() => {
-                    goldens.insert(
-                        rel.clone(),
-                        GoldenEntry {
-                            path,
-                            expected: None,
-                        },
-                    );
-                }
-                Err(e) => {
-                    let (line, col) = self.locate(here, "golden:");
-                    self.errors.push(ConfigError::at(
-                        self.file,
-                        line,
-                        col,
-                        format!("step `{name}`: golden {}", e),
-                    ));
-                }
-            }
-        }
-        known.extend(captures);
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod load;
 pub mod model;
+mod positions;
 pub mod template;
 
 pub use load::{

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
+use super::positions::Seg;
 use super::template::Template;
 use crate::xml::select::Selector;
 
@@ -462,51 +463,83 @@ impl TryFrom<RawCapture> for Capture {
     }
 }
 
+/// A template with a label for messages and its path in the step.
+pub(crate) type LocatedTemplate<'t> = (String, Vec<Seg>, &'t Template);
+
+fn segs(parts: &[&str]) -> Vec<Seg> {
+    parts.iter().map(|p| Seg::from(*p)).collect()
+}
+
 impl Request {
-    /// Every template of the request, with the field it stands in.
-    pub fn templates(&self) -> Vec<(String, &Template)> {
+    /// Every template of the request, with the field it stands in and where it is.
+    pub(crate) fn templates(&self) -> Vec<LocatedTemplate<'_>> {
         let mut out = Vec::new();
         if let Some(t) = &self.path {
-            out.push(("path".to_string(), t));
+            out.push(("path".to_string(), segs(&["request", "path"]), t));
         }
         if let Some(t) = &self.url {
-            out.push(("url".to_string(), t));
+            out.push(("url".to_string(), segs(&["request", "url"]), t));
         }
         if let Some(t) = self.link.as_ref().and_then(|l| l.fallback.as_ref()) {
-            out.push(("link fallback".to_string(), t));
+            out.push((
+                "link fallback".to_string(),
+                segs(&["request", "link", "fallback"]),
+                t,
+            ));
         }
         for (k, t) in &self.headers {
-            out.push((format!("header {k}"), t));
+            out.push((format!("header {k}"), segs(&["request", "headers", k]), t));
         }
         for (k, t) in &self.query {
-            out.push((format!("query {k}"), t));
+            out.push((format!("query {k}"), segs(&["request", "query", k]), t));
         }
         if let Some(t) = &self.body {
-            out.push(("body".to_string(), t));
+            let field = if self.body_file.is_some() {
+                "body_file"
+            } else {
+                "body"
+            };
+            out.push(("body".to_string(), segs(&["request", field]), t));
         }
         if let Some(a) = &self.auth {
-            out.push(("auth user".to_string(), &a.basic.user));
-            out.push(("auth password".to_string(), &a.basic.password));
+            let at = |f: &str| segs(&["request", "auth", "basic", f]);
+            out.push(("auth user".to_string(), at("user"), &a.basic.user));
+            out.push((
+                "auth password".to_string(),
+                at("password"),
+                &a.basic.password,
+            ));
         }
         out
     }
 }
 
 impl Expect {
-    pub fn templates(&self) -> Vec<(String, &Template)> {
+    /// Every template of the expectations, with the field it stands in and where it is.
+    pub(crate) fn templates(&self) -> Vec<LocatedTemplate<'_>> {
         let mut out = Vec::new();
         for (k, c) in &self.headers {
             if let TextCheck::Equals(t) = c {
-                out.push((format!("expected header {k}"), t));
+                let path = segs(&["expect", "headers", k, "equals"]);
+                out.push((format!("expected header {k}"), path, t));
             }
         }
         if let Some(TextCheck::Equals(t)) = &self.text {
-            out.push(("expected text".to_string(), t));
+            out.push((
+                "expected text".to_string(),
+                segs(&["expect", "text", "equals"]),
+                t,
+            ));
         }
-        for a in &self.body {
-            out.push((format!("selector {}", a.select), &a.select.template));
+        for (i, a) in self.body.iter().enumerate() {
+            let at = |f: &str| vec![Seg::from("expect"), "body".into(), i.into(), f.into()];
+            out.push((
+                format!("selector {}", a.select),
+                at("select"),
+                &a.select.template,
+            ));
             if let Check::Equals(t) = &a.check {
-                out.push((format!("assertion on {}", a.select), t));
+                out.push((format!("assertion on {}", a.select), at("equals"), t));
             }
         }
         out
