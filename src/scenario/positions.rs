@@ -93,10 +93,8 @@ impl<'s> Positions<'s> {
                         path.pop();
                     }
                 }
-                Event::Alias(_) => {
-                    if positions.enter(&mut stack, &mut path, span) {
-                        path.pop();
-                    }
+                Event::Alias(_) if positions.enter(&mut stack, &mut path, span) => {
+                    path.pop();
                 }
                 _ => {}
             }
