@@ -124,6 +124,9 @@ pub fn execute(config: RunConfig, args: &Arguments) -> Result<Finished, RunError
         signals::stop_on_signals(interrupted.clone());
     }
     let ran = trials::run_trials(scenarios, &targets, args);
+    if !args.list {
+        eprint!("{}", crate::report::console::render_summary(&ran.summary));
+    }
     let report_errors = if args.list {
         Vec::new()
     } else {

@@ -128,3 +128,47 @@ pub fn render_mismatch(mismatch: &crate::golden::Mismatch, color: bool) -> Strin
     out.push_str(&paint_diff(&mismatch.diff, color));
     out
 }
+
+/// The end of a run: each target with what the run learned of it, then the
+/// count of each verdict and the sessions left open.
+pub fn render_summary(summary: &super::RunSummary) -> String {
+    let mut out = String::new();
+    for t in &summary.targets {
+        let profile = t
+            .profile
+            .as_deref()
+            .map(|p| format!(" (reference server {p})"))
+            .unwrap_or_default();
+        let version = t.version.as_deref().unwrap_or("unknown");
+        let capabilities = if t.capabilities.is_empty() {
+            "none".to_string()
+        } else {
+            t.capabilities.join(", ")
+        };
+        let _ = writeln!(
+            out,
+            "{}: {}{profile}, API version {version}, capabilities: {capabilities}",
+            t.dialect, t.endpoint
+        );
+    }
+    let left_open: usize = summary
+        .scenarios
+        .iter()
+        .flat_map(|s| &s.steps)
+        .flat_map(|s| &s.failures)
+        .filter(|f| f.kind == FailureKind::SessionLeftOpen)
+        .count();
+    let _ = writeln!(
+        out,
+        "{} scenarios: {} passed, {} known deviation, {} not applicable, {} failed; sessions left open: {left_open}",
+        summary.scenarios.len(),
+        summary.count(Status::Passed),
+        summary.count(Status::KnownDeviation),
+        summary.count(Status::NotApplicable),
+        summary.count(Status::Failed),
+    );
+    if !summary.not_run.is_empty() {
+        let _ = writeln!(out, "not run (interrupted): {}", summary.not_run.join(", "));
+    }
+    out
+}
