@@ -402,9 +402,10 @@ fn the_readme_example_scenario_loads() {
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
     let example = readme
         .split("```yaml\n")
-        .nth(1)
+        .skip(1)
+        .find(|block| block.starts_with("name:"))
         .and_then(|rest| rest.split("```").next())
-        .expect("README has a YAML example");
+        .expect("README has a scenario example");
     let suite = support::Suite::new();
     let path = suite.write("scenarios/test/example.yaml", example);
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("golden");
