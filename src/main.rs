@@ -540,31 +540,13 @@ fn diff(args: DiffArgs) -> u8 {
 }
 
 fn load(args: LoadArgs) -> u8 {
-    let Some((dialect, _)) = args.scenario.split_once("::") else {
-        return usage(format!(
-            "--scenario {}: expected DIALECT::NAME",
-            args.scenario
-        ));
-    };
-    let source = SuiteSource {
-        scenarios_dir: args.suite.scenarios.clone(),
-        golden_dir: args.suite.golden_dir.clone(),
-        dialects: vec![dialect.to_string()],
-        allow_missing_goldens: false,
-    };
-    let loaded = match load_suite(&source) {
-        Ok(l) => l,
-        Err(errors) => return config_errors(&errors),
-    };
-    let Some(scenario) = loaded.into_iter().find(|s| s.id == args.scenario) else {
-        return usage(format!(
-            "--scenario {}: no such scenario (see `sessionconf run --list`)",
-            args.scenario
-        ));
-    };
     if args.iterations == 0 || args.concurrency == 0 {
         return usage("--iterations and --concurrency are at least 1");
     }
+    let scenario = match load_one(&args) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
     let client = ClientOptions {
         timeout: Duration::from_secs_f64(args.timeout.max(0.001)),
         insecure: args.insecure,
@@ -575,25 +557,10 @@ fn load(args: LoadArgs) -> u8 {
         return usage(e);
     }
     let interrupted = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let mut embedded = None;
-    let url = match &args.endpoint {
-        Some(endpoint) => match reqwest::Url::parse(endpoint) {
-            Ok(url) => url,
-            Err(e) => return usage(format!("--endpoint {endpoint}: not a URL: {e}")),
-        },
-        None => {
-            let dialects = std::iter::once(dialect.to_string()).collect();
-            match harness::Embedded::start(&dialects, &[]) {
-                Ok(servers) => {
-                    let url = servers.servers[0].0.base_url();
-                    embedded = Some(servers);
-                    reqwest::Url::parse(&url).expect("the server's URL parses")
-                }
-                Err(e) => return usage(e),
-            }
-        }
+    let (options, embedded) = match load_target(&args, &scenario.dialect, &client, &interrupted) {
+        Ok(t) => t,
+        Err(e) => return usage(e),
     };
-    let options = options(url, &client, false, &interrupted);
     signals::stop_on_signals(interrupted);
     let open = embedded.as_ref().map(|e| {
         move || {
@@ -613,7 +580,7 @@ fn load(args: LoadArgs) -> u8 {
     print!("{}", report.render());
     if let Some(path) = &args.json {
         let text = serde_json::to_string_pretty(&report).expect("the report serializes");
-        if let Err(e) = bless::write_text(path, &text) {
+        if let Err(e) = sessionconf::report::write_text(path, "load", &text) {
             return usage(e);
         }
     }
@@ -622,4 +589,56 @@ fn load(args: LoadArgs) -> u8 {
     } else {
         1
     }
+}
+
+/// The scenario `--scenario DIALECT::NAME` names; `Err` is the exit code.
+fn load_one(args: &LoadArgs) -> Result<sessionconf::scenario::LoadedScenario, u8> {
+    let Some((dialect, _)) = args.scenario.split_once("::") else {
+        return Err(usage(format!(
+            "--scenario {}: expected DIALECT::NAME",
+            args.scenario
+        )));
+    };
+    let source = SuiteSource {
+        scenarios_dir: args.suite.scenarios.clone(),
+        golden_dir: args.suite.golden_dir.clone(),
+        dialects: vec![dialect.to_string()],
+        allow_missing_goldens: false,
+    };
+    let loaded = load_suite(&source).map_err(|errors| config_errors(&errors))?;
+    loaded
+        .into_iter()
+        .find(|s| s.id == args.scenario)
+        .ok_or_else(|| {
+            usage(format!(
+                "--scenario {}: no such scenario (see `sessionconf run --list`)",
+                args.scenario
+            ))
+        })
+}
+
+/// Where `load` sends its flows: the endpoint with the user's credentials, or an
+/// embedded reference server with its own.
+fn load_target(
+    args: &LoadArgs,
+    dialect: &str,
+    client: &ClientOptions,
+    interrupted: &Arc<std::sync::atomic::AtomicBool>,
+) -> Result<(Arc<RunOptions>, Option<harness::Embedded>), String> {
+    let Some(endpoint) = &args.endpoint else {
+        let dialects = std::iter::once(dialect.to_string()).collect();
+        let servers = harness::Embedded::start(&dialects, &[])?;
+        let url = servers.servers[0].0.base_url();
+        let url = reqwest::Url::parse(&url).map_err(|e| e.to_string())?;
+        return Ok((options(url, client, false, interrupted), Some(servers)));
+    };
+    let url = reqwest::Url::parse(endpoint)
+        .map_err(|e| format!("--endpoint {endpoint}: not a URL: {e}"))?;
+    let (credentials, _) =
+        sessionconf::credentials::Credentials::for_endpoint(endpoint).map_err(|e| e.to_string())?;
+    let mut options = RunOptions::new(url);
+    options.client = client.clone();
+    options.credentials = credentials;
+    options.interrupted = interrupted.clone();
+    Ok((Arc::new(options), None))
 }

@@ -98,19 +98,19 @@ pub struct ReportError {
     pub source: std::io::Error,
 }
 
+/// Writes one report's text atomically.
+pub fn write_text(path: &Path, format: &'static str, text: &str) -> Result<(), ReportError> {
+    crate::atomic_file::write(path, text).map_err(|source| ReportError {
+        format,
+        path: path.display().to_string(),
+        source,
+    })
+}
+
 /// Writes every report atomically; returns the ones that could not be written.
 pub fn write_all(files: &[ReportFile], summary: &RunSummary) -> Vec<ReportError> {
     files
         .iter()
-        .filter_map(|f| {
-            let text = f.report.render(summary);
-            crate::atomic_file::write(&f.path, &text)
-                .err()
-                .map(|source| ReportError {
-                    format: f.report.name(),
-                    path: f.path.display().to_string(),
-                    source,
-                })
-        })
+        .filter_map(|f| write_text(&f.path, f.report.name(), &f.report.render(summary)).err())
         .collect()
 }

@@ -54,6 +54,46 @@ pub fn send(
     max_body_bytes: u64,
     timeout_secs: f64,
 ) -> Result<Exchange, String> {
+    let builder = build(client, cookies, request)?;
+    let response = builder.send().map_err(|e| describe(&e, timeout_secs))?;
+    let status = response.status().as_u16();
+    let url = response.url().clone();
+    if let Some(jar) = cookies {
+        jar.set_cookies(
+            &mut response
+                .headers()
+                .get_all(reqwest::header::SET_COOKIE)
+                .iter(),
+            &url,
+        );
+    }
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let (body, body_error) = read_body(response, max_body_bytes, timeout_secs)?;
+    Ok(Exchange {
+        url,
+        status,
+        headers,
+        body,
+        body_error,
+    })
+}
+
+/// The request with its cookies (unless the scenario sets its own `Cookie`),
+/// headers and body; a header value with CR or LF is refused (header injection).
+fn build(
+    client: &Client,
+    cookies: Option<&Jar>,
+    request: &Outgoing,
+) -> Result<reqwest::blocking::RequestBuilder, String> {
     let mut builder = client.request(request.method.clone(), request.url.clone());
     let sets_cookie = request
         .headers
@@ -79,28 +119,16 @@ pub fn send(
     if let Some(body) = &request.body {
         builder = builder.body(body.clone());
     }
-    let response = builder.send().map_err(|e| describe(&e, timeout_secs))?;
-    let status = response.status().as_u16();
-    let url = response.url().clone();
-    if let Some(jar) = cookies {
-        jar.set_cookies(
-            &mut response
-                .headers()
-                .get_all(reqwest::header::SET_COOKIE)
-                .iter(),
-            &url,
-        );
-    }
-    let headers = response
-        .headers()
-        .iter()
-        .map(|(n, v)| {
-            (
-                n.as_str().to_string(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
+    Ok(builder)
+}
+
+/// The body, read up to the limit (a larger one is an error, whatever its
+/// Content-Length says), as text; invalid UTF-8 is kept lossily with the error.
+fn read_body(
+    response: reqwest::blocking::Response,
+    max_body_bytes: u64,
+    timeout_secs: f64,
+) -> Result<(String, Option<String>), String> {
     if let Some(len) = response.content_length() {
         if len > max_body_bytes {
             return Err(format!(
@@ -128,7 +156,7 @@ pub fn send(
             "response body is larger than the limit of {max_body_bytes} bytes"
         ));
     }
-    let (body, body_error) = match String::from_utf8(bytes) {
+    Ok(match String::from_utf8(bytes) {
         Ok(text) => (text, None),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
@@ -139,13 +167,6 @@ pub fn send(
                 )),
             )
         }
-    };
-    Ok(Exchange {
-        url,
-        status,
-        headers,
-        body,
-        body_error,
     })
 }
 

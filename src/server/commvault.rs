@@ -278,6 +278,11 @@ async fn login(
         );
     }
     let is_admin = admin || (accept_any && !other);
+    open_session(&shared, &headers, user, is_admin)
+}
+
+/// A new session: the documented CheckCredentialResp with its `QSDK` token.
+fn open_session(shared: &Shared, headers: &HeaderMap, user: String, is_admin: bool) -> Response {
     let user_id: u32 = if is_admin { 1 } else { 2 };
     let token = format!("QSDK {}", random_hex(96));
     let t = now();
@@ -322,7 +327,7 @@ async fn login(
     if shared.options.profile.cv_sp32() {
         body["errList"] = json!([]);
     }
-    respond(&shared, &headers, StatusCode::OK, &xml, body)
+    respond(shared, headers, StatusCode::OK, &xml, body)
 }
 
 fn authenticate(shared: &Shared, headers: &HeaderMap) -> Result<Session, Response> {

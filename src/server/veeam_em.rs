@@ -654,11 +654,24 @@ async fn logon(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    match logon_account(&shared, &query, &headers, body) {
+        Ok((user_name, tenant)) => open_session(&shared, &headers, user_name, tenant),
+        Err(response) => response,
+    }
+}
+
+/// Who logs on: a tenant by its `LoginSpec` body, else an administrator by
+/// Basic auth. `Err` is the error response (bad version, body or credentials).
+fn logon_account(
+    shared: &Shared,
+    query: &HashMap<String, String>,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(String, bool), Response> {
+    let fail = |status: StatusCode, message: &str| Err(error(shared, headers, status, message));
     if let Some(v) = query.get("v") {
         if v != "latest" && !shared.options.profile.em_versions().contains(&v.as_str()) {
-            return error(
-                &shared,
-                &headers,
+            return fail(
                 StatusCode::BAD_REQUEST,
                 &format!("Unsupported API version '{v}'."),
             );
@@ -666,78 +679,53 @@ async fn logon(
     }
     let body = match body {
         Ok(b) => b,
-        Err(e) => {
-            return error(
-                &shared,
-                &headers,
-                e.status(),
-                "The request body could not be read.",
-            )
-        }
+        Err(e) => return fail(e.status(), "The request body could not be read."),
     };
     let text = String::from_utf8_lossy(&body);
     let creds = &shared.options.credentials;
     let accept_any = shared.has(Fault::AcceptAnyPassword);
-    let session = if text.trim().is_empty() {
-        None
-    } else {
-        match tenant_credentials(&text) {
-            Ok(found) => found.map(|(user, password)| (user, password, true)),
-            Err(_) if shared.has(Fault::AcceptMalformedBody) => Some((
-                creds.tenant_user.clone(),
-                creds.tenant_password.clone(),
-                true,
-            )),
+    let tenant = match text.trim().is_empty() {
+        true => None,
+        false => match tenant_credentials(&text) {
+            Ok(found) => found,
+            Err(_) if shared.has(Fault::AcceptMalformedBody) => {
+                Some((creds.tenant_user.clone(), creds.tenant_password.clone()))
+            }
             Err(why) => {
-                return error(
-                    &shared,
-                    &headers,
-                    StatusCode::BAD_REQUEST,
-                    &format!("The LoginSpec is not valid: {why}"),
-                )
+                let message = format!("The LoginSpec is not valid: {why}");
+                return fail(StatusCode::BAD_REQUEST, &message);
             }
-        }
+        },
     };
-    let (user_name, tenant) = match session {
-        Some((user, password, true)) => {
-            // Tenants exist only where Cloud Connect is set up.
-            let ok = constant_time_eq(user.as_bytes(), creds.tenant_user.as_bytes())
-                & constant_time_eq(password.as_bytes(), creds.tenant_password.as_bytes())
-                & shared.options.profile.em_cloud_connect();
-            if !ok && !accept_any {
-                return error(
-                    &shared,
-                    &headers,
-                    StatusCode::UNAUTHORIZED,
-                    "Tenant credentials are not valid.",
-                );
-            }
-            (user, true)
+    if let Some((user, password)) = tenant {
+        // Tenants exist only where Cloud Connect is set up.
+        let ok = constant_time_eq(user.as_bytes(), creds.tenant_user.as_bytes())
+            & constant_time_eq(password.as_bytes(), creds.tenant_password.as_bytes())
+            & shared.options.profile.em_cloud_connect();
+        if !ok && !accept_any {
+            return fail(
+                StatusCode::UNAUTHORIZED,
+                "Tenant credentials are not valid.",
+            );
         }
-        _ => {
-            let Some((user, password)) = basic_credentials(&headers) else {
-                return error(
-                    &shared,
-                    &headers,
-                    StatusCode::UNAUTHORIZED,
-                    "Authentication is required.",
-                );
-            };
-            let ok = same_account(&user, &creds.user)
-                & constant_time_eq(password.as_bytes(), creds.password.as_bytes());
-            if !ok && !accept_any {
-                return error(
-                    &shared,
-                    &headers,
-                    StatusCode::UNAUTHORIZED,
-                    "Login failed: the user name or password is incorrect.",
-                );
-            }
-            let bare = user.rsplit('\\').next().unwrap_or(&user).to_string();
-            let domain = shared.options.profile.em_domain();
-            (format!("{domain}\\{bare}"), false)
-        }
+        return Ok((user, true));
+    }
+    let Some((user, password)) = basic_credentials(headers) else {
+        return fail(StatusCode::UNAUTHORIZED, "Authentication is required.");
     };
+    let ok = same_account(&user, &creds.user)
+        & constant_time_eq(password.as_bytes(), creds.password.as_bytes());
+    if !ok && !accept_any {
+        let message = "Login failed: the user name or password is incorrect.";
+        return fail(StatusCode::UNAUTHORIZED, message);
+    }
+    let bare = user.rsplit('\\').next().unwrap_or(&user);
+    let domain = shared.options.profile.em_domain();
+    Ok((format!("{domain}\\{bare}"), false))
+}
+
+/// A new session: 201, the LogonSession, and its token as header and cookie.
+fn open_session(shared: &Shared, headers: &HeaderMap, user_name: String, tenant: bool) -> Response {
     let id = random_uuid();
     let token = if shared.options.profile.em_opaque_tokens() {
         base64::engine::general_purpose::STANDARD.encode(random_bytes::<16>())
@@ -751,9 +739,9 @@ async fn logon(
         tenant,
         activity: Activity::now(),
     };
-    let node = session_node(&shared, &origin(&shared, &headers), &session);
+    let node = session_node(shared, &origin(shared, headers), &session);
     shared.sessions.insert(session);
-    let mut response = respond(&shared, &headers, StatusCode::CREATED, &node);
+    let mut response = respond(shared, headers, StatusCode::CREATED, &node);
     let h = response.headers_mut();
     h.insert(
         "X-RestSvcSessionId",

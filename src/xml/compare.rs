@@ -372,6 +372,46 @@ impl Walker {
             );
             return self.recorded(actual);
         }
+        let attrs = self.walk_attributes(expected, actual, path);
+        let actual_text = actual.text().map(str::to_string);
+        let text = if self.text_matches(expected.text.as_ref(), actual_text.as_deref()) {
+            expected.text.as_ref().map(|t| t.raw().to_string())
+        } else {
+            self.differ(
+                path.text(),
+                DifferenceKind::Text,
+                expected.text.as_ref().map(|t| t.raw().to_string()),
+                actual_text.clone(),
+            );
+            actual_text.map(|t| templatize(&t, &self.bindings))
+        };
+
+        let children: Vec<Node> = actual.children().collect();
+        let normalized_children = if expected.directives.any_order {
+            self.walk_unordered(expected, &children, path)
+        } else if expected.directives.extra_children {
+            self.walk_subsequence(expected, &children, path)
+        } else {
+            self.walk_aligned(expected, &children, path)
+        };
+        Element {
+            name: expected.name.clone(),
+            attrs,
+            text,
+            children: normalized_children,
+            directives: expected.directives,
+            golden: None,
+        }
+    }
+
+    /// The attributes of a same-named element: each difference recorded, and
+    /// the attributes normalized toward the golden.
+    fn walk_attributes(
+        &mut self,
+        expected: &ExpectedElement,
+        actual: Node,
+        path: &Path,
+    ) -> Vec<(QName, String)> {
         let mut attrs = Vec::with_capacity(expected.attrs.len());
         for attr in &expected.attrs {
             let found = actual
@@ -416,35 +456,7 @@ impl Walker {
             attrs.push((name, templatize(a.value(), &self.bindings)));
         }
 
-        let actual_text = actual.text().map(str::to_string);
-        let text = if self.text_matches(expected.text.as_ref(), actual_text.as_deref()) {
-            expected.text.as_ref().map(|t| t.raw().to_string())
-        } else {
-            self.differ(
-                path.text(),
-                DifferenceKind::Text,
-                expected.text.as_ref().map(|t| t.raw().to_string()),
-                actual_text.clone(),
-            );
-            actual_text.map(|t| templatize(&t, &self.bindings))
-        };
-
-        let children: Vec<Node> = actual.children().collect();
-        let normalized_children = if expected.directives.any_order {
-            self.walk_unordered(expected, &children, path)
-        } else if expected.directives.extra_children {
-            self.walk_subsequence(expected, &children, path)
-        } else {
-            self.walk_aligned(expected, &children, path)
-        };
-        Element {
-            name: expected.name.clone(),
-            attrs,
-            text,
-            children: normalized_children,
-            directives: expected.directives,
-            golden: None,
-        }
+        attrs
     }
 
     /// A child of a differing element: walked for its differences, or, when it

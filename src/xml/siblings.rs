@@ -156,21 +156,7 @@ pub fn candidate_lists(parent: &ExpectedElement, actual: &[Node<'_, '_>]) -> Can
     let expected = &parent.children;
     let empty_plan = SiblingPlan::default();
     let plan = parent.plan.as_ref().unwrap_or(&empty_plan);
-    let mut arrays: Vec<Vec<usize>> = Vec::new();
-    // Parallel to `arrays`: the sorted hashes of an index (empty for a name list).
-    let mut hashes: Vec<Vec<u64>> = Vec::new();
-    let mut by_name: FastMap<(Option<&str>, &str), usize> = FastMap::default();
-    for (j, node) in actual.iter().enumerate() {
-        let next = arrays.len();
-        let array = *by_name
-            .entry((node.namespace(), node.local_name()))
-            .or_insert_with(|| {
-                arrays.push(Vec::new());
-                hashes.push(Vec::new());
-                next
-            });
-        arrays[array].push(j);
-    }
+    let (mut arrays, mut hashes, by_name) = name_groups(actual);
     let mut by_signature: FastMap<usize, usize> = FastMap::default();
     let mut by_field: Vec<Option<usize>> = vec![None; plan.field_ids];
     // Siblings mostly share a name: look it up again only when it changes.
@@ -238,6 +224,34 @@ pub fn candidate_lists(parent: &ExpectedElement, actual: &[Node<'_, '_>]) -> Can
         arrays.push(Vec::new());
     }
     CandidateLists { arrays, lists }
+}
+
+/// The actual children grouped by name: one array of positions per name, an
+/// empty hash list beside each (hashes are for the indexes made later), and
+/// which array holds each name.
+#[allow(clippy::type_complexity)]
+fn name_groups<'a>(
+    actual: &'a [Node<'_, '_>],
+) -> (
+    Vec<Vec<usize>>,
+    Vec<Vec<u64>>,
+    FastMap<(Option<&'a str>, &'a str), usize>,
+) {
+    let mut arrays: Vec<Vec<usize>> = Vec::new();
+    let mut hashes: Vec<Vec<u64>> = Vec::new();
+    let mut by_name: FastMap<(Option<&str>, &str), usize> = FastMap::default();
+    for (j, node) in actual.iter().enumerate() {
+        let next = arrays.len();
+        let array = *by_name
+            .entry((node.namespace(), node.local_name()))
+            .or_insert_with(|| {
+                arrays.push(Vec::new());
+                hashes.push(Vec::new());
+                next
+            });
+        arrays[array].push(j);
+    }
+    (arrays, hashes, by_name)
 }
 
 /// A new index of the actual children in array `among`, sorted by the hash `of`

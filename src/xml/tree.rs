@@ -400,36 +400,8 @@ impl<'a> Builder<'a> {
                     // quick-xml has checked that the name matches the open element.
                     self.close();
                 }
-                Event::Text(t) => {
-                    let piece = t.xml10_content();
-                    if self.stack.is_empty() {
-                        if !is_xml_whitespace(&piece) {
-                            return Err((at, "text outside the root element".into()));
-                        }
-                    } else {
-                        check_chars(&piece).map_err(|m| (at, m))?;
-                        if piece.contains("]]>") {
-                            return Err((at, "`]]>` in text".into()));
-                        }
-                        self.append_text(piece);
-                    }
-                }
-                Event::CData(t) => {
-                    if self.stack.is_empty() {
-                        return Err((at, "CDATA outside the root element".into()));
-                    }
-                    let piece = t.xml10_content();
-                    check_chars(&piece).map_err(|m| (at, m))?;
-                    self.append_text(piece);
-                }
-                Event::GeneralRef(r) => {
-                    if self.stack.is_empty() {
-                        return Err((at, "a reference outside the root element".into()));
-                    }
-                    let resolved = resolve_reference(&r).map_err(|m| (at, m))?;
-                    let mut buf = [0u8; 4];
-                    let piece = resolved.encode_utf8(&mut buf);
-                    self.append_text(Cow::Owned(piece.to_string()));
+                Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => {
+                    self.character_data(event, at)?;
                 }
                 Event::Decl(_) if at != 0 => {
                     return Err((at, "the XML declaration is not at the start".into()));
@@ -442,20 +414,62 @@ impl<'a> Builder<'a> {
                 }
                 Event::DocType(_) => seen_doctype = true,
                 Event::Comment(_) | Event::PI(_) | Event::Decl(_) => {}
-                Event::Eof => {
-                    if let Some(open) = self.stack.last() {
-                        return Err((
-                            text.len(),
-                            format!("the document ends inside <{}>", open.qname),
-                        ));
-                    }
-                    if !seen_root {
-                        return Err((text.len(), "no root element".into()));
+                Event::Eof => return self.end(seen_root),
+            }
+        }
+    }
+
+    /// Text, CDATA or a character reference: only inside the root element
+    /// (whitespace aside), with the characters XML allows.
+    fn character_data(&mut self, event: Event<'a>, at: usize) -> Result<(), Failure> {
+        let outside = self.stack.is_empty();
+        let piece = match event {
+            Event::Text(t) => {
+                let piece = t.xml10_content();
+                if outside {
+                    if !is_xml_whitespace(&piece) {
+                        return Err((at, "text outside the root element".into()));
                     }
                     return Ok(());
                 }
+                check_chars(&piece).map_err(|m| (at, m))?;
+                if piece.contains("]]>") {
+                    return Err((at, "`]]>` in text".into()));
+                }
+                piece
             }
+            Event::CData(_) if outside => {
+                return Err((at, "CDATA outside the root element".into()));
+            }
+            Event::CData(t) => {
+                let piece = t.xml10_content();
+                check_chars(&piece).map_err(|m| (at, m))?;
+                piece
+            }
+            Event::GeneralRef(_) if outside => {
+                return Err((at, "a reference outside the root element".into()));
+            }
+            Event::GeneralRef(r) => {
+                let resolved = resolve_reference(&r).map_err(|m| (at, m))?;
+                let mut buf = [0u8; 4];
+                Cow::Owned(resolved.encode_utf8(&mut buf).to_string())
+            }
+            _ => return Ok(()),
+        };
+        self.append_text(piece);
+        Ok(())
+    }
+
+    /// The end of the document: every element closed, and a root seen.
+    fn end(&self, seen_root: bool) -> Result<(), Failure> {
+        let len = self.doc.text.len();
+        if let Some(open) = self.stack.last() {
+            return Err((len, format!("the document ends inside <{}>", open.qname)));
         }
+        if !seen_root {
+            return Err((len, "no root element".into()));
+        }
+        Ok(())
     }
 
     fn open(&mut self, start: &BytesStart<'_>, at: usize) -> Result<(), Failure> {
@@ -471,25 +485,7 @@ impl<'a> Builder<'a> {
         // Namespace declarations take effect first: they apply to the element's own
         // name and attributes. Most tags declare none, and skip this pass.
         if content.contains("xmlns") {
-            for attr in self.attributes(content, qname, at) {
-                let (key, raw) = attr?;
-                let declared = if key == "xmlns" {
-                    ""
-                } else if let Some(prefix) = key.strip_prefix("xmlns:") {
-                    prefix
-                } else {
-                    continue;
-                };
-                let uri = value_of(key, raw).map_err(|m| (at, format!("{key}: {m}")))?;
-                if uri == XMLNS_NAMESPACE || (uri == XML_NAMESPACE) != (declared == "xml") {
-                    return Err((at, format!("{key} cannot be bound to {uri}")));
-                }
-                if self.scope[scope..].iter().any(|(p, _)| *p == declared) {
-                    return Err((at, format!("<{qname}>: {key} appears twice")));
-                }
-                let ns = self.intern(&uri);
-                self.scope.push((declared, ns));
-            }
+            self.declare_namespaces(content, qname, at, scope)?;
         }
         let ns = self.resolve(prefix).ok_or_else(|| {
             (
@@ -538,6 +534,36 @@ impl<'a> Builder<'a> {
             scope,
             text: TextState::Empty,
         });
+        Ok(())
+    }
+
+    /// The `xmlns` declarations of a start tag, pushed on the scope from `scope` on.
+    fn declare_namespaces(
+        &mut self,
+        content: &'a str,
+        qname: &'a str,
+        at: usize,
+        scope: usize,
+    ) -> Result<(), Failure> {
+        for attr in self.attributes(content, qname, at) {
+            let (key, raw) = attr?;
+            let declared = if key == "xmlns" {
+                ""
+            } else if let Some(prefix) = key.strip_prefix("xmlns:") {
+                prefix
+            } else {
+                continue;
+            };
+            let uri = value_of(key, raw).map_err(|m| (at, format!("{key}: {m}")))?;
+            if uri == XMLNS_NAMESPACE || (uri == XML_NAMESPACE) != (declared == "xml") {
+                return Err((at, format!("{key} cannot be bound to {uri}")));
+            }
+            if self.scope[scope..].iter().any(|(p, _)| *p == declared) {
+                return Err((at, format!("<{qname}>: {key} appears twice")));
+            }
+            let ns = self.intern(&uri);
+            self.scope.push((declared, ns));
+        }
         Ok(())
     }
 
