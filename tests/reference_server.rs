@@ -618,3 +618,30 @@ fn load_reports_throughput_latency_and_leftover_sessions() {
         assert!(report.flows_per_second > 0.0);
     }
 }
+
+#[test]
+fn the_probe_reads_each_version_and_its_capabilities_and_logs_out() {
+    let expect: [(Profile, Option<&str>, &[&str]); 5] = [
+        (Profile::Em95, Some("v1_3"), &["cloud-connect"]),
+        (Profile::Em95U4, Some("v1_4"), &["cloud-connect"]),
+        (Profile::Em12, Some("v1_7"), &[]),
+        (Profile::Cv11Sp28, None, &[]),
+        (Profile::Cv2024, None, &["session-last-accessed-time"]),
+    ];
+    for (profile, version, capabilities) in expect {
+        let server = serve(profile.dialect(), profile_options(profile));
+        let mut options = RunOptions::new(server.base_url().parse().unwrap());
+        options.client.timeout = Duration::from_secs(10);
+        let golden = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("golden");
+        let (_, info) = harness::run_against(&[], &golden, profile.dialect().name(), options)
+            .expect("the version data loads");
+        assert_eq!(info.version.as_deref(), version, "{}", profile.name());
+        assert_eq!(info.capabilities, capabilities, "{}", profile.name());
+        assert_eq!(
+            server.open_sessions(),
+            0,
+            "{}: the probe logs out",
+            profile.name()
+        );
+    }
+}
