@@ -57,9 +57,9 @@ const MB: f64 = 1_000_000.0;
 
 mod comparator {
     use super::*;
+    use sessionconf::placeholder::Bindings;
     use sessionconf::xml::compare::compare;
     use sessionconf::xml::expected::ExpectedElement;
-    use sessionconf::xml::Bindings;
 
     const LINKS: &[(&str, &str)] = &[
         ("Down", "BackupServerReferenceList"),
@@ -285,16 +285,18 @@ mod comparator {
         let base = reset_peak();
         let started = Instant::now();
         let doc = sessionconf::xml::parse(&actual).expect("the document parses");
-        let comparison = compare(&expected, doc.root_element(), &Bindings::default());
-        let report = sessionconf::golden::mismatch("golden.xml", &expected, &comparison);
+        let golden = sessionconf::golden::Golden::Xml(expected);
+        let report = golden
+            .judge(
+                "golden.xml",
+                &sessionconf::golden::Body::Xml(&doc),
+                &Bindings::default(),
+                None,
+            )
+            .expect("an XML golden judges an XML body");
         let seconds = started.elapsed().as_secs_f64();
         let held = peak() - base + actual.len();
-        assert_eq!(
-            comparison.differences.len(),
-            1,
-            "{:?}",
-            comparison.differences
-        );
+        assert_eq!(report.differences.len(), 1, "{:?}", report.differences);
         assert!(report.diff.len() < 2000, "the diff shows the one session");
         Measured {
             mode: "one session differs: comparison, normalized document, report with diff",
@@ -759,7 +761,7 @@ fn profile_compare(unordered: bool) {
         let c = sessionconf::xml::compare::compare(
             &expected,
             doc.root_element(),
-            &sessionconf::xml::Bindings::default(),
+            &sessionconf::placeholder::Bindings::default(),
         );
         assert!(c.is_match());
     }

@@ -10,6 +10,7 @@ pub mod exit;
 pub mod golden;
 pub mod harness;
 pub mod outcome;
+pub mod placeholder;
 pub mod report;
 pub mod run;
 pub mod scenario;

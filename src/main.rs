@@ -10,11 +10,11 @@ use clap::{Args, Parser, Subcommand};
 use sessionconf::error::ConfigError;
 use sessionconf::golden::bless;
 use sessionconf::harness::{self, signals, RunConfig, RunError};
+use sessionconf::placeholder::Bindings;
 use sessionconf::report::ReportFile;
 use sessionconf::run::{ClientOptions, RunOptions};
 use sessionconf::scenario::{load_suite, SuiteSource};
 use sessionconf::server::Profile;
-use sessionconf::xml::Bindings;
 
 #[derive(Parser)]
 #[command(
@@ -483,7 +483,7 @@ fn options(
 }
 
 fn diff(args: DiffArgs) -> u8 {
-    let expected = match sessionconf::golden::load(&args.golden) {
+    let golden = match sessionconf::golden::Golden::load(&args.golden) {
         Ok(e) => e,
         Err(e) => return usage(e),
     };
@@ -491,28 +491,16 @@ fn diff(args: DiffArgs) -> u8 {
         Ok(t) => t,
         Err(e) => return usage(format!("{}: cannot read: {e}", args.actual.display())),
     };
-    let doc = match sessionconf::xml::parse(&text) {
-        Ok(d) => d,
-        Err(e) => {
-            return usage(format!(
-                "{}:{}:{}: not well-formed XML: {}",
-                args.actual.display(),
-                e.line,
-                e.col,
-                e.message
-            ))
-        }
-    };
     let mut bindings = Bindings::default();
     for pair in &args.vars {
         match pair.split_once('=') {
-            Some((name, value)) if sessionconf::xml::pattern::is_variable_name(name) => {
+            Some((name, value)) if sessionconf::placeholder::is_variable_name(name) => {
                 bindings.bind_capture(name, value)
             }
             _ => return usage(format!("--var {pair}: expected NAME=VALUE")),
         }
     }
-    for (var, line, col) in expected.variables() {
+    for (var, line, col) in golden.variables() {
         if !bindings.vars.contains_key(&var) {
             return usage(format!(
                 "{}:{line}:{col}: placeholder `{{{{{var}}}}}` has no value: pass --var {var}=VALUE",
@@ -520,21 +508,19 @@ fn diff(args: DiffArgs) -> u8 {
             ));
         }
     }
-    let comparison = sessionconf::xml::compare::compare(&expected, doc.root_element(), &bindings);
-    if comparison.is_match() {
-        println!(
-            "{} matches {}",
-            args.actual.display(),
-            args.golden.display()
-        );
+    let label = args.golden.display().to_string();
+    let verdict = match golden.judge_text(&label, &text, &bindings) {
+        Ok(v) => v,
+        Err(e) => return usage(format!("{}:{e}", args.actual.display())),
+    };
+    if verdict.is_match() {
+        println!("{} matches {}", args.actual.display(), label);
         return 0;
     }
     let color = sessionconf::report::console::stdout_color();
-    let mismatch =
-        sessionconf::golden::mismatch(&args.golden.display().to_string(), &expected, &comparison);
     print!(
         "{}",
-        sessionconf::report::console::render_mismatch(&mismatch, color)
+        sessionconf::report::console::render_mismatch(&verdict, color)
     );
     1
 }

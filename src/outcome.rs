@@ -7,7 +7,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::xml::compare::{Difference, DifferenceKind};
+use crate::golden::{Difference, DifferenceKind};
 
 /// Whether a step ran in the scenario's body or in its `finally` steps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -1,10 +1,10 @@
 //! The comparator against the rules of the core issue: what must compare equal,
 //! what must not, and what a difference reports.
 
+use sessionconf::placeholder::Bindings;
 use sessionconf::xml::compare::{compare, Comparison, DifferenceKind};
 use sessionconf::xml::expected::ExpectedElement;
 use sessionconf::xml::pretty::{to_pretty_string, Directives};
-use sessionconf::xml::Bindings;
 
 fn run(golden: &str, actual: &str, bindings: &Bindings) -> Comparison<'static> {
     // Leaked: a comparison borrows its golden, and these are small.

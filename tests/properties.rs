@@ -2,11 +2,11 @@
 
 use proptest::prelude::*;
 
+use sessionconf::placeholder::Bindings;
 use sessionconf::xml::canonical::Element;
 use sessionconf::xml::compare::{compare, record};
 use sessionconf::xml::expected::ExpectedElement;
 use sessionconf::xml::pretty::{to_pretty_string, Directives};
-use sessionconf::xml::Bindings;
 
 #[derive(Debug, Clone)]
 struct Tree {
@@ -319,10 +319,10 @@ proptest! {
 
     #[test]
     fn placeholders_never_panic(pattern in "[a-z{}0-9\u{e9}\u{4e2d}-]{0,20}", value in "\\PC{0,40}") {
-        if let Ok(p) = sessionconf::xml::pattern::Pattern::parse(&pattern) {
+        if let Ok(p) = sessionconf::placeholder::pattern::Pattern::parse(&pattern) {
             let _ = p.matches(&value, &mut Bindings::default());
         }
-        let _ = sessionconf::xml::pattern::templatize(&value, &Bindings::default());
+        let _ = sessionconf::placeholder::pattern::templatize(&value, &Bindings::default());
     }
 
     #[test]

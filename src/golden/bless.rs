@@ -2,9 +2,6 @@
 
 use std::path::Path;
 
-use crate::xml::canonical::Element;
-use crate::xml::pretty::{to_pretty_string, Directives};
-
 #[derive(Debug, thiserror::Error)]
 pub enum BlessError {
     #[error("{path}: cannot write golden: {source}")]
@@ -26,13 +23,8 @@ pub fn allowed(force: bool) -> Result<(), BlessError> {
     }
 }
 
-/// Writes `element` as the golden at `path`: a temporary file in the same
-/// directory renamed over it, so a golden is always either old or new.
-pub fn write(path: &Path, element: &Element) -> Result<(), BlessError> {
-    write_text(path, &to_pretty_string(element, Directives::Keep))
-}
-
-/// Writes a golden's text atomically.
+/// Writes a golden's text at `path`: a temporary file in the same directory
+/// renamed over it, so a golden is always either old or new.
 pub fn write_text(path: &Path, text: &str) -> Result<(), BlessError> {
     crate::atomic_file::write(path, text).map_err(|source| BlessError::Io {
         path: path.display().to_string(),

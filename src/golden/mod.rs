@@ -1,57 +1,113 @@
-//! Golden files: reading and compiling them, and writing them (bless).
+//! Golden files: reading and compiling them, judging a response against one,
+//! recording one (bless), and each dialect's version data. The runner, bless,
+//! `diff`, `check` and the reports use [`Golden`] without knowing the format; a
+//! new format is one module here and one variant of [`Golden`] and [`Body`].
 
 pub mod bless;
 pub mod versions;
+mod xml;
 
 use std::path::Path;
 
 use crate::error::ConfigError;
-use crate::xml::expected::ExpectedElement;
+use crate::placeholder::Bindings;
+pub use crate::xml::compare::{Difference, DifferenceKind};
 
-/// Reads and compiles a golden; every error names the file, line and column.
-pub fn load(path: &Path) -> Result<ExpectedElement, ConfigError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ConfigError::file(path, format!("cannot read golden: {e}")))?;
-    ExpectedElement::compile(&text).map_err(|e| ConfigError::at(path, e.line, e.col, e.message))
+/// A compiled golden.
+#[derive(Debug)]
+pub enum Golden {
+    /// An XML document (`.xml`).
+    Xml(crate::xml::expected::ExpectedElement),
 }
 
-/// How a response differs from its golden, ready to report.
+/// A response body read in a golden's format.
+pub enum Body<'d> {
+    /// An XML document.
+    Xml(&'d crate::xml::tree::Document<'d>),
+}
+
+/// What judging a response against a golden found.
 #[derive(Debug, Clone)]
-pub struct Mismatch {
+pub struct Verdict {
+    /// Every difference, with its path; none when the response matches.
+    pub differences: Vec<Difference>,
+    /// One line saying how many places differ.
     pub summary: String,
-    pub differences: Vec<String>,
-    /// Unified diff of the golden and the response normalized toward it.
+    /// The unified diff of the golden and the response normalized toward it.
     pub diff: String,
+    /// The bindings after the comparison (`{{origin}}` bound once seen).
+    pub bindings: Bindings,
+    /// The response normalized toward the golden, as bless writes it (when asked for).
+    pub recorded: Option<String>,
 }
 
-pub fn mismatch(
-    label: &str,
-    expected: &ExpectedElement,
-    comparison: &crate::xml::compare::Comparison,
-) -> Mismatch {
-    use crate::xml::canonical::Element;
-    use crate::xml::pretty::{to_pretty_string, Directives};
-    let n = comparison.differences.len();
-    let golden_text = to_pretty_string(&Element::golden(expected), Directives::Drop);
-    let actual_text = match &comparison.normalized {
-        Some(normalized) => to_pretty_string(normalized, Directives::Drop),
-        None => golden_text.clone(),
-    };
-    let diff = similar::TextDiff::from_lines(&golden_text, &actual_text)
-        .unified_diff()
-        .context_radius(3)
-        .header(label, "actual (normalized toward the golden)")
-        .to_string();
-    Mismatch {
-        summary: format!(
-            "response differs from golden {label} in {n} place{}:",
-            if n == 1 { "" } else { "s" }
-        ),
-        differences: comparison
-            .differences
-            .iter()
-            .map(|d| format!("  {d}"))
-            .collect(),
-        diff,
+impl Verdict {
+    /// Whether the response matches the golden.
+    pub fn is_match(&self) -> bool {
+        self.differences.is_empty()
+    }
+}
+
+impl Golden {
+    /// Reads and compiles a golden; its format is its extension. Every error
+    /// names the file, line and column.
+    pub fn load(path: &Path) -> Result<Golden, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ConfigError::file(path, format!("cannot read golden: {e}")))?;
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("xml") => xml::compile(path, &text).map(Golden::Xml),
+            _ => Err(ConfigError::file(
+                path,
+                "a golden is an .xml file (the extension says its format)",
+            )),
+        }
+    }
+
+    /// The variables its `{{NAME}}` placeholders name, with line and column.
+    pub fn variables(&self) -> Vec<(String, u32, u32)> {
+        match self {
+            Golden::Xml(e) => e.variables(),
+        }
+    }
+
+    /// Judges `body` against this golden. `record` asks for the text bless would
+    /// write, with every one of `secrets` the response echoed written as `{{any}}`.
+    pub fn judge(
+        &self,
+        label: &str,
+        body: &Body,
+        bindings: &Bindings,
+        record: Option<&[String]>,
+    ) -> Result<Verdict, String> {
+        match (self, body) {
+            (Golden::Xml(expected), Body::Xml(doc)) => {
+                Ok(xml::judge(label, expected, doc, bindings, record))
+            }
+        }
+    }
+
+    /// Judges a response given as text (`sessionconf diff`): read in the golden's format.
+    pub fn judge_text(
+        &self,
+        label: &str,
+        text: &str,
+        bindings: &Bindings,
+    ) -> Result<Verdict, String> {
+        match self {
+            Golden::Xml(_) => {
+                let doc = crate::xml::parse(text).map_err(|e| {
+                    format!("{}:{}: not well-formed XML: {}", e.line, e.col, e.message)
+                })?;
+                self.judge(label, &Body::Xml(&doc), bindings, None)
+            }
+        }
+    }
+}
+
+/// A new golden recorded from a response that has none yet, with the bound
+/// values written back as their placeholders and echoed `secrets` as `{{any}}`.
+pub fn record(body: &Body, bindings: &Bindings, secrets: &[String]) -> String {
+    match body {
+        Body::Xml(doc) => xml::record(doc, bindings, secrets),
     }
 }

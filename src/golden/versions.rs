@@ -99,7 +99,7 @@ pub fn load(golden_dir: &Path, dialect: &str) -> Result<VersionData, Vec<ConfigE
     for d in &mut deviations {
         for rel in d.expect.golden.iter() {
             let path = golden_dir.join(rel);
-            let expected = crate::golden::load(&path).map_err(|e| vec![e])?;
+            let expected = crate::golden::Golden::load(&path).map_err(|e| vec![e])?;
             d.goldens.insert(
                 rel.clone(),
                 GoldenEntry {

@@ -119,11 +119,11 @@ pub fn paint_diff(diff: &str, color: bool) -> String {
 }
 
 /// What `sessionconf diff` prints for a mismatch.
-pub fn render_mismatch(mismatch: &crate::golden::Mismatch, color: bool) -> String {
+pub fn render_mismatch(mismatch: &crate::golden::Verdict, color: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", paint(&mismatch.summary, RED, color));
     for d in &mismatch.differences {
-        let _ = writeln!(out, "{d}");
+        let _ = writeln!(out, "  {d}");
     }
     out.push_str(&paint_diff(&mismatch.diff, color));
     out

@@ -146,8 +146,9 @@ fn check_response(
             // a failed logon must not become the logon's golden.
             let may_bless = state.options.bless && failures.is_empty();
             let entry = &goldens[rel];
+            let body = crate::golden::Body::Xml(doc);
             failures.extend(golden_check::check_golden(
-                state, rel, entry, doc, may_bless, outcome,
+                state, rel, entry, &body, may_bless, outcome,
             ));
         }
     }

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use base64::Engine;
 
 use super::redact::Redactor;
+use crate::placeholder::Bindings;
 use crate::scenario::template::{Part, Template};
-use crate::xml::Bindings;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Value {

@@ -10,7 +10,6 @@ use super::positions::{NodePath, Positions, Seg};
 use super::template::Template;
 use super::BUILTIN_VARIABLES;
 use crate::error::ConfigError;
-use crate::xml::expected::ExpectedElement;
 
 /// Where the suite is and which part of it to load.
 #[derive(Debug, Clone)]
@@ -27,7 +26,7 @@ pub struct SuiteSource {
 #[derive(Debug, Clone)]
 pub struct GoldenEntry {
     pub path: PathBuf,
-    pub expected: Option<Arc<ExpectedElement>>,
+    pub expected: Option<Arc<crate::golden::Golden>>,
 }
 
 #[derive(Debug, Clone)]
@@ -409,7 +408,7 @@ impl Checker<'_> {
         let path = golden_dir.join(rel);
         let mut known = scope.known.clone();
         known.extend(step.capture.keys().cloned());
-        match crate::golden::load(&path) {
+        match crate::golden::Golden::load(&path) {
             Ok(expected) => {
                 for (var, line, col) in expected.variables() {
                     if !known.contains(&var) {

@@ -18,6 +18,3 @@ pub const BUILTIN_VARIABLES: [&str; 5] = [
     "tenant_password",
     "base_url",
 ];
-
-/// Built-in variables whose values are secrets.
-pub const SECRET_VARIABLES: [&str; 2] = ["password", "tenant_password"];

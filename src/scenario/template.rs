@@ -97,7 +97,7 @@ impl Template {
 }
 
 fn check_name(name: &str, inner: &str) -> Result<(), String> {
-    if crate::xml::pattern::is_variable_name(name) {
+    if crate::placeholder::pattern::is_variable_name(name) {
         Ok(())
     } else {
         Err(format!(

@@ -11,9 +11,10 @@ use super::tree::Node;
 use super::canonical::Element;
 use super::expected::ExpectedElement;
 use super::hash::FastMap;
-use super::pattern::{templatize, Pattern};
 use super::siblings::candidate_lists;
-use super::{Bindings, QName};
+use super::QName;
+use crate::placeholder::pattern::{templatize, Pattern};
+use crate::placeholder::Bindings;
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]

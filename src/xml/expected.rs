@@ -2,9 +2,9 @@
 //! directives read, positions kept for error messages.
 
 use super::directives::{self, Directives};
-use super::pattern::Pattern;
 use super::siblings::{expected_signature, SiblingPlan};
 use super::{Positions, QName};
+use crate::placeholder::pattern::Pattern;
 
 #[derive(Debug, Clone)]
 pub struct ExpectedAttr {

@@ -5,35 +5,10 @@ pub mod compare;
 pub mod directives;
 pub mod expected;
 mod hash;
-pub mod pattern;
 pub mod pretty;
 pub mod select;
 pub mod siblings;
 pub mod tree;
-
-use std::collections::{BTreeMap, BTreeSet};
-
-/// Variables a comparison may refer to, and the origin it has seen so far.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Bindings {
-    pub vars: BTreeMap<String, String>,
-    /// The `scheme://host:port` that `{{origin}}` stands for, once seen.
-    pub origin: Option<String>,
-    /// Variables whose values bless writes back as `{{NAME}}`.
-    pub templatized: BTreeSet<String>,
-}
-
-impl Bindings {
-    pub fn bind(&mut self, name: &str, value: &str) {
-        self.vars.insert(name.to_string(), value.to_string());
-    }
-
-    /// A captured value: goldens may name it, and bless writes it back as its placeholder.
-    pub fn bind_capture(&mut self, name: &str, value: &str) {
-        self.bind(name, value);
-        self.templatized.insert(name.to_string());
-    }
-}
 
 /// An element or attribute name as the comparator sees it: namespace URI plus local name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -15,9 +15,9 @@ use std::collections::{HashMap, HashSet};
 
 use super::expected::ExpectedElement;
 use super::hash::{hash_of, FastMap};
-use super::pattern::Pattern;
 use super::tree::Node;
 use super::QName;
+use crate::placeholder::pattern::Pattern;
 
 /// A field of an expected child that the golden pins to a literal value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

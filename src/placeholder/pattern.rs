@@ -121,10 +121,6 @@ impl Pattern {
         &self.raw
     }
 
-    pub fn segments(&self) -> &[Segment] {
-        &self.segments
-    }
-
     /// The literal value when the pattern has no placeholder.
     pub fn as_literal(&self) -> Option<&str> {
         if !self.is_literal {

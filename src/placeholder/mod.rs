@@ -1,0 +1,31 @@
+//! Placeholders and variables, for goldens of any format: `{{any}}`, `{{uuid}}`,
+//! `{{int}}`, `{{origin}}`, `{{NAME}}` and `{{'TEXT'}}` in a golden's values
+//! (pattern), and the values they are bound to during a comparison.
+
+pub mod pattern;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+pub use pattern::{is_variable_name, templatize, Pattern, PatternError};
+
+/// Variables a comparison may refer to, and the origin it has seen so far.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Bindings {
+    pub vars: BTreeMap<String, String>,
+    /// The `scheme://host:port` that `{{origin}}` stands for, once seen.
+    pub origin: Option<String>,
+    /// Variables whose values bless writes back as `{{NAME}}`.
+    pub templatized: BTreeSet<String>,
+}
+
+impl Bindings {
+    pub fn bind(&mut self, name: &str, value: &str) {
+        self.vars.insert(name.to_string(), value.to_string());
+    }
+
+    /// A captured value: goldens may name it, and bless writes it back as its placeholder.
+    pub fn bind_capture(&mut self, name: &str, value: &str) {
+        self.bind(name, value);
+        self.templatized.insert(name.to_string());
+    }
+}
