@@ -18,10 +18,11 @@ use base64::Engine;
 use serde_json::{json, Value};
 
 use super::representation::{to_xml, Node};
-use super::sessions::{
-    constant_time_eq, random_hex, random_uuid, Activity, Lookup, SessionStore, StoredSession,
-};
+use super::sessions::{constant_time_eq, random_hex, random_uuid, Activity, Lookup, StoredSession};
+use super::vendor::{wants_json, SessionsView};
 use super::{Fault, ServerOptions};
+
+type Shared = super::vendor::Shared<Session>;
 
 /// The web service roots a Commvault server answers on.
 pub const WEB_SERVICES: [&str; 3] = [
@@ -58,39 +59,10 @@ impl StoredSession for Session {
     }
 }
 
-struct Shared {
-    options: ServerOptions,
-    sessions: SessionStore<Session>,
-}
-
-impl Shared {
-    fn has(&self, fault: Fault) -> bool {
-        self.options.faults.contains(&fault)
-    }
-}
-
-#[derive(Clone)]
-pub struct Handle(Arc<Shared>);
-
-impl Handle {
-    /// Every token the server has issued.
-    pub fn issued_tokens(&self) -> Vec<String> {
-        self.0.sessions.issued()
-    }
-
-    /// Sessions that have not ended or expired.
-    pub fn open_sessions(&self) -> usize {
-        self.0.sessions.open_count()
-    }
-}
-
 type SharedState = State<Arc<Shared>>;
 
-pub fn router(options: ServerOptions) -> (Router, Handle) {
-    let shared = Arc::new(Shared {
-        sessions: SessionStore::new(options.idle_timeout),
-        options,
-    });
+pub fn router(options: ServerOptions) -> (Router, Arc<dyn SessionsView>) {
+    let shared: Arc<Shared> = Shared::new(options);
     let mut router = Router::new();
     for ws in WEB_SERVICES {
         router = router
@@ -108,7 +80,7 @@ pub fn router(options: ServerOptions) -> (Router, Handle) {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(shared.clone());
-    (router, Handle(shared))
+    (router, shared)
 }
 
 /// The console type a REST client's session shows (an integer on every version).
@@ -118,13 +90,6 @@ fn now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())
-}
-
-fn wants_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|a| a.to_str().ok())
-        .is_some_and(|a| a.contains("application/json"))
 }
 
 fn respond(

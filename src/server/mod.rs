@@ -7,6 +7,7 @@ pub mod profile;
 pub mod representation;
 pub mod sessions;
 pub mod veeam_em;
+pub mod vendor;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -201,18 +202,13 @@ impl ServerOptions {
     }
 }
 
-enum Sessions {
-    VeeamEm(veeam_em::Handle),
-    Commvault(commvault::Handle),
-}
-
 /// A reference server running on its own thread and runtime (a blocking HTTP
 /// client must not run inside the server's runtime). Stops when dropped.
 pub struct RunningServer {
     pub dialect: Dialect,
     pub address: SocketAddr,
     tls: bool,
-    sessions: Sessions,
+    sessions: std::sync::Arc<dyn vendor::SessionsView>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -226,18 +222,12 @@ impl RunningServer {
 
     /// Every token the server has issued.
     pub fn issued_tokens(&self) -> Vec<String> {
-        match &self.sessions {
-            Sessions::VeeamEm(h) => h.issued_tokens(),
-            Sessions::Commvault(h) => h.issued_tokens(),
-        }
+        self.sessions.issued_tokens()
     }
 
     /// Sessions that are still open: after a suite run, this must be zero.
     pub fn open_sessions(&self) -> usize {
-        match &self.sessions {
-            Sessions::VeeamEm(h) => h.open_sessions(),
-            Sessions::Commvault(h) => h.open_sessions(),
-        }
+        self.sessions.open_sessions()
     }
 }
 
@@ -265,14 +255,8 @@ pub fn start(
         None => None,
     };
     let (router, sessions) = match dialect {
-        Dialect::VeeamEm => {
-            let (r, h) = veeam_em::router(options);
-            (r, Sessions::VeeamEm(h))
-        }
-        Dialect::Commvault => {
-            let (r, h) = commvault::router(options);
-            (r, Sessions::Commvault(h))
-        }
+        Dialect::VeeamEm => veeam_em::router(options),
+        Dialect::Commvault => commvault::router(options),
     };
     let router = router.layer(DefaultBodyLimit::max(limit));
     let listener = std::net::TcpListener::bind(bind)?;

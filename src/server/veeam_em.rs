@@ -17,9 +17,12 @@ use base64::Engine;
 
 use super::representation::{to_xml, Node};
 use super::sessions::{
-    constant_time_eq, random_bytes, random_uuid, Activity, Lookup, SessionStore, StoredSession,
+    constant_time_eq, random_bytes, random_uuid, Activity, Lookup, StoredSession,
 };
+use super::vendor::{wants_json, SessionsView};
 use super::{Fault, ServerOptions};
+
+type Shared = super::vendor::Shared<Session>;
 
 pub const NAMESPACE: &str = "http://www.veeam.com/ent/v1.0";
 
@@ -282,16 +285,7 @@ impl StoredSession for Session {
     }
 }
 
-struct Shared {
-    options: ServerOptions,
-    sessions: SessionStore<Session>,
-}
-
 impl Shared {
-    fn has(&self, fault: Fault) -> bool {
-        self.options.faults.contains(&fault)
-    }
-
     /// The presentation: from 9.5 U4 on, attributes come Href/Type/Rel with
     /// xsd/xsi declarations, whatever the base style says.
     fn style(&self) -> super::Style {
@@ -312,26 +306,8 @@ impl Shared {
     }
 }
 
-#[derive(Clone)]
-pub struct Handle(Arc<Shared>);
-
-impl Handle {
-    /// Every token the server has issued.
-    pub fn issued_tokens(&self) -> Vec<String> {
-        self.0.sessions.issued()
-    }
-
-    /// Sessions that have not ended or expired.
-    pub fn open_sessions(&self) -> usize {
-        self.0.sessions.open_count()
-    }
-}
-
-pub fn router(options: ServerOptions) -> (Router, Handle) {
-    let shared = Arc::new(Shared {
-        sessions: SessionStore::new(options.idle_timeout),
-        options,
-    });
+pub fn router(options: ServerOptions) -> (Router, Arc<dyn SessionsView>) {
+    let shared: Arc<Shared> = Shared::new(options);
     let router = Router::new()
         .route("/api", get(entry_point))
         .route("/api/", get(entry_point))
@@ -348,7 +324,7 @@ pub fn router(options: ServerOptions) -> (Router, Handle) {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(shared.clone());
-    (router, Handle(shared))
+    (router, shared)
 }
 
 type Shared_ = State<Arc<Shared>>;
@@ -366,13 +342,6 @@ fn origin(shared: &Shared, headers: &HeaderMap) -> String {
         "http"
     };
     format!("{scheme}://{host}")
-}
-
-fn wants_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|a| a.to_str().ok())
-        .is_some_and(|a| a.contains("application/json"))
 }
 
 fn link(origin: &str, rel: &str, link_type: Option<&str>, path: &str, name: Option<&str>) -> Node {

@@ -1,0 +1,56 @@
+//! What every vendor's server shares: its options and session store, the fault
+//! switch, content negotiation, and the view a run has of its sessions. A new
+//! vendor is one module that builds a router over [`Shared`].
+
+use std::sync::Arc;
+
+use axum::http::{header, HeaderMap};
+
+use super::sessions::{SessionStore, StoredSession};
+use super::{Fault, ServerOptions};
+
+/// A vendor server's state: its options and its sessions.
+pub(crate) struct Shared<S> {
+    pub options: ServerOptions,
+    pub sessions: SessionStore<S>,
+}
+
+impl<S: StoredSession> Shared<S> {
+    pub fn new(options: ServerOptions) -> Arc<Shared<S>> {
+        Arc::new(Shared {
+            sessions: SessionStore::new(options.idle_timeout),
+            options,
+        })
+    }
+
+    /// Whether the server was broken this way on purpose.
+    pub fn has(&self, fault: Fault) -> bool {
+        self.options.faults.contains(&fault)
+    }
+}
+
+/// What a running server tells about its sessions.
+pub trait SessionsView: Send + Sync {
+    /// Every token the server has issued.
+    fn issued_tokens(&self) -> Vec<String>;
+    /// Sessions that have not ended or expired: after a suite, this must be zero.
+    fn open_sessions(&self) -> usize;
+}
+
+impl<S: StoredSession + Send + Sync> SessionsView for Shared<S> {
+    fn issued_tokens(&self) -> Vec<String> {
+        self.sessions.issued()
+    }
+
+    fn open_sessions(&self) -> usize {
+        self.sessions.open_count()
+    }
+}
+
+/// Both vendors answer JSON when the client accepts it, XML otherwise.
+pub(crate) fn wants_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|a| a.to_str().ok())
+        .is_some_and(|a| a.contains("application/json"))
+}
