@@ -3,16 +3,25 @@
 //! defaults are for the embedded servers only: against a real endpoint, trying a
 //! well-known password can lock an account, so nothing is guessed.
 
+/// The administrator the embedded servers know by default.
 pub const DEFAULT_USER: &str = "Administrator";
+/// The embedded servers' default administrator password (never tried against a real endpoint).
 pub const DEFAULT_PASSWORD: &str = "Adm1n-Secret";
+/// The tenant (second account) the embedded servers know by default.
 pub const DEFAULT_TENANT_USER: &str = "ABC Company";
+/// The embedded servers' default tenant password.
 pub const DEFAULT_TENANT_PASSWORD: &str = "Tenant-Secret1";
 
+/// The two accounts a run logs on with; `Debug` redacts the passwords.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
+    /// The administrator's account name.
     pub user: String,
+    /// The administrator's password.
     pub password: String,
+    /// The second account: a Cloud Connect tenant, or Commvault's second user.
     pub tenant_user: String,
+    /// The second account's password.
     pub tenant_password: String,
 }
 

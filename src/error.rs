@@ -6,13 +6,18 @@ use std::path::{Path, PathBuf};
 /// A mistake in a file the user wrote, with where it is.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct ConfigError {
+    /// The file the mistake is in.
     pub file: PathBuf,
+    /// Its line (1-based), when known.
     pub line: Option<u32>,
+    /// Its column (1-based), when known.
     pub col: Option<u32>,
+    /// What is wrong, and what was expected.
     pub message: String,
 }
 
 impl ConfigError {
+    /// A mistake at a line and column of `file`.
     pub fn at(file: &Path, line: u32, col: u32, message: impl Into<String>) -> ConfigError {
         ConfigError {
             file: file.to_path_buf(),
@@ -22,6 +27,7 @@ impl ConfigError {
         }
     }
 
+    /// A mistake in `file` as a whole.
     pub fn file(file: &Path, message: impl Into<String>) -> ConfigError {
         ConfigError {
             file: file.to_path_buf(),

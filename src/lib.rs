@@ -3,6 +3,8 @@
 //! A scenario is loaded ([`scenario`]), run over HTTP ([`run`]), its XML responses
 //! compared ([`xml`]) with goldens ([`golden`]), and the outcome reported ([`report`]).
 
+#![warn(missing_docs)]
+
 mod atomic_file;
 pub mod credentials;
 pub mod error;

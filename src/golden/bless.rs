@@ -2,13 +2,18 @@
 
 use std::path::Path;
 
+/// Why a golden was not written.
 #[derive(Debug, thiserror::Error)]
 pub enum BlessError {
+    /// The file system refused.
     #[error("{path}: cannot write golden: {source}")]
     Io {
+        /// The golden's path.
         path: String,
+        /// What the file system said.
         source: std::io::Error,
     },
+    /// The CI environment variable is set and `--force` was not given.
     #[error("refusing to bless in CI (the CI environment variable is set); pass --force to write goldens anyway")]
     InCi,
 }

@@ -46,6 +46,7 @@ pub struct Deviation {
     pub id: String,
     /// The scenario and step it shows in.
     pub scenario: String,
+    /// The step's name.
     pub step: String,
     /// The versions that show it; all when left out.
     pub versions: Option<VersionRange>,

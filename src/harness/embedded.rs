@@ -7,6 +7,7 @@ use crate::server::{start, Dialect, Profile, RunningServer, ServerOptions};
 
 /// The embedded reference servers of a run.
 pub struct Embedded {
+    /// Each running server, with the version it plays.
     pub servers: Vec<(RunningServer, Profile)>,
 }
 

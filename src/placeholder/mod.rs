@@ -11,6 +11,7 @@ pub use pattern::{is_variable_name, templatize, Pattern, PatternError};
 /// Variables a comparison may refer to, and the origin it has seen so far.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Bindings {
+    /// Variable values by name.
     pub vars: BTreeMap<String, String>,
     /// The `scheme://host:port` that `{{origin}}` stands for, once seen.
     pub origin: Option<String>,
@@ -19,6 +20,7 @@ pub struct Bindings {
 }
 
 impl Bindings {
+    /// Binds a variable that goldens may name (bless keeps its literal value).
     pub fn bind(&mut self, name: &str, value: &str) {
         self.vars.insert(name.to_string(), value.to_string());
     }

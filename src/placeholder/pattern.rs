@@ -9,11 +9,17 @@ use super::Bindings;
 /// One piece of a golden value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Segment {
+    /// Text that must be there as it is.
     Literal(String),
+    /// `{{any}}`: any text, also none.
     Any,
+    /// `{{uuid}}`: a UUID in its usual hyphenated form.
     Uuid,
+    /// `{{int}}`: a decimal integer, optionally negative.
     Int,
+    /// `{{origin}}`: `scheme://host[:port]`, the same everywhere in a scenario.
     Origin,
+    /// `{{NAME}}`: the value of a bound variable.
     Var(String),
 }
 
@@ -30,7 +36,9 @@ pub struct Pattern {
 /// Why a golden value could not be read as a pattern; `offset` is a byte offset into the value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PatternError {
+    /// The byte offset in the value where the mistake is.
     pub offset: usize,
+    /// What is wrong.
     pub message: String,
 }
 
@@ -40,6 +48,7 @@ impl fmt::Display for PatternError {
     }
 }
 
+/// Whether `name` can name a variable: ASCII letters, digits, `_` and `-`, starting with a letter or `_`.
 pub fn is_variable_name(name: &str) -> bool {
     let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
@@ -47,6 +56,7 @@ pub fn is_variable_name(name: &str) -> bool {
 }
 
 impl Pattern {
+    /// Reads a golden value; an unclosed or unknown placeholder is an error.
     pub fn parse(raw: &str) -> Result<Pattern, PatternError> {
         let mut segments = Vec::new();
         let mut literal = String::new();
@@ -117,6 +127,7 @@ impl Pattern {
         })
     }
 
+    /// The value as the golden writes it.
     pub fn raw(&self) -> &str {
         &self.raw
     }
@@ -225,6 +236,7 @@ pub fn origin_prefix_len(text: &str) -> Option<usize> {
     (len > 0).then_some(scheme_end + 3 + len)
 }
 
+/// Whether `text` is a hyphenated UUID.
 pub fn is_uuid(text: &str) -> bool {
     let bytes = text.as_bytes();
     bytes.len() == 36

@@ -11,6 +11,7 @@ pub fn use_color(is_terminal: bool) -> bool {
     is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
+/// Whether to colour what is printed on stdout.
 pub fn stdout_color() -> bool {
     use_color(std::io::stdout().is_terminal())
 }

@@ -7,10 +7,12 @@ use std::path::PathBuf;
 use std::sync::Once;
 use std::time::Duration;
 
+/// How the run's HTTP client behaves.
 #[derive(Debug, Clone)]
 pub struct ClientOptions {
     /// Limit on a whole exchange, from connect to the last body byte.
     pub timeout: Duration,
+    /// Limit on connecting.
     pub connect_timeout: Duration,
     /// Accept any server certificate (self-signed Enterprise Manager installs).
     pub insecure: bool,
@@ -18,6 +20,7 @@ pub struct ClientOptions {
     pub cacert: Option<PathBuf>,
     /// Client certificate and key (PEM) for sites that require them.
     pub cert: Option<PathBuf>,
+    /// The client certificate's private key (PEM).
     pub key: Option<PathBuf>,
     /// Largest response body read; a larger one fails the step.
     pub max_body_bytes: u64,

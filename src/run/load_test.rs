@@ -12,24 +12,39 @@ use super::{run_scenario, RunOptions};
 use crate::outcome::{Phase, Status};
 use crate::scenario::LoadedScenario;
 
+/// Latencies of one step over every flow.
 #[derive(Debug, Clone, Serialize)]
 pub struct StepLatency {
+    /// The step (`finally NAME` for a `finally` step).
     pub step: String,
+    /// How many times it ran.
     pub count: usize,
+    /// Median, in milliseconds.
     pub p50_ms: f64,
+    /// 90th percentile, in milliseconds.
     pub p90_ms: f64,
+    /// 99th percentile, in milliseconds.
     pub p99_ms: f64,
+    /// Slowest, in milliseconds.
     pub max_ms: f64,
 }
 
+/// What `sessionconf load` measured.
 #[derive(Debug, Clone, Serialize)]
 pub struct LoadReport {
+    /// The scenario, as `DIALECT::NAME`.
     pub scenario: String,
+    /// Flows at once.
     pub concurrency: usize,
+    /// Flows run.
     pub flows: usize,
+    /// Flows that failed.
     pub failed_flows: usize,
+    /// Wall time of the whole load.
     pub seconds: f64,
+    /// Flows completed per second.
     pub flows_per_second: f64,
+    /// Latencies per step, in the scenario's order.
     pub steps: Vec<StepLatency>,
     /// The first few distinct failure messages.
     pub errors: Vec<String>,
@@ -38,10 +53,12 @@ pub struct LoadReport {
 }
 
 impl LoadReport {
+    /// Whether no flow failed and no session was left open.
     pub fn passed(&self) -> bool {
         self.failed_flows == 0 && self.sessions_left_open.unwrap_or(0) == 0
     }
 
+    /// The report as text for a terminal.
     pub fn render(&self) -> String {
         let mut out = format!(
             "{}: {} flows, {} concurrent, {:.2} s, {:.1} flows/s, {} failed\n",

@@ -3,14 +3,14 @@
 mod capture;
 mod checks;
 pub mod client;
-pub mod exchange;
+pub(crate) mod exchange;
 mod golden_check;
 pub mod load_test;
-pub mod redact;
+pub(crate) mod redact;
 mod request;
-pub mod scenario;
+pub(crate) mod scenario;
 mod step;
-pub mod vars;
+pub(crate) mod vars;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -25,8 +25,11 @@ use crate::credentials::Credentials;
 pub struct RunOptions {
     /// The API base URL as its users know it, ending in `/`.
     pub base_url: reqwest::Url,
+    /// HTTP client settings.
     pub client: ClientOptions,
+    /// Record differing or missing goldens instead of failing.
     pub bless: bool,
+    /// The accounts scenarios log on with.
     pub credentials: Credentials,
     /// Set on Ctrl-C or SIGTERM: scenarios stop after the current step and run their `finally` steps.
     pub interrupted: Arc<AtomicBool>,
@@ -39,6 +42,7 @@ pub struct RunOptions {
 }
 
 impl RunOptions {
+    /// Options for a run against `base_url`, with the credentials of the environment.
     pub fn new(base_url: reqwest::Url) -> RunOptions {
         RunOptions {
             base_url: normalize_base(base_url),
@@ -60,6 +64,7 @@ impl RunOptions {
             .map_err(Clone::clone)
     }
 
+    /// Whether Ctrl-C or SIGTERM has asked the run to stop.
     pub fn is_interrupted(&self) -> bool {
         self.interrupted.load(Ordering::SeqCst)
     }

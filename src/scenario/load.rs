@@ -14,7 +14,9 @@ use crate::error::ConfigError;
 /// Where the suite is and which part of it to load.
 #[derive(Debug, Clone)]
 pub struct SuiteSource {
+    /// The directory with one subdirectory of scenarios per dialect.
     pub scenarios_dir: PathBuf,
+    /// The directory that `golden:` paths are relative to.
     pub golden_dir: PathBuf,
     /// Dialect directories to load; all of them when empty.
     pub dialects: Vec<String>,
@@ -25,17 +27,22 @@ pub struct SuiteSource {
 /// A golden a scenario refers to; `expected` is `None` only when it is missing and bless will write it.
 #[derive(Debug, Clone)]
 pub struct GoldenEntry {
+    /// Where the golden is (or will be written).
     pub path: PathBuf,
+    /// The compiled golden; `None` only when it is missing and bless will write it.
     pub expected: Option<Arc<crate::golden::Golden>>,
 }
 
+/// A scenario read and checked, with its goldens compiled.
 #[derive(Debug, Clone)]
 pub struct LoadedScenario {
     /// `dialect::name`, the test name.
     pub id: String,
+    /// Its dialect (the scenarios subdirectory it is in).
     pub dialect: String,
+    /// The scenario file.
     pub file: PathBuf,
-    pub scenario: Scenario,
+    pub(crate) scenario: Scenario,
     /// Keyed by the path as the scenario writes it.
     pub goldens: BTreeMap<PathBuf, GoldenEntry>,
 }

@@ -1,14 +1,13 @@
 //! Loading and validating scenarios.
 
 pub mod load;
-pub mod model;
+pub(crate) mod model;
 mod positions;
-pub mod template;
+pub(crate) mod template;
 
 pub use load::{
     load_scenario, load_scenario_source, load_suite, GoldenEntry, LoadedScenario, SuiteSource,
 };
-pub use model::Scenario;
 
 /// Variables every scenario has: the credentials and the endpoint.
 pub const BUILTIN_VARIABLES: [&str; 5] = [

@@ -2,12 +2,12 @@
 //! describes it. It shares no code with the comparator or the scenario model, so
 //! the suite and the server cannot agree by construction.
 
-pub mod commvault;
+pub(crate) mod commvault;
 pub mod profile;
-pub mod representation;
-pub mod sessions;
-pub mod veeam_em;
-pub mod vendor;
+pub(crate) mod representation;
+pub(crate) mod sessions;
+pub(crate) mod veeam_em;
+pub(crate) mod vendor;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -18,15 +18,20 @@ use crate::credentials::Credentials;
 pub use profile::Profile;
 pub use representation::Style;
 
+/// A vendor API the reference server speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Dialect {
+    /// Veeam Backup Enterprise Manager.
     VeeamEm,
+    /// Commvault.
     Commvault,
 }
 
 impl Dialect {
+    /// Every dialect.
     pub const ALL: [Dialect; 2] = [Dialect::VeeamEm, Dialect::Commvault];
 
+    /// The dialect's name, as scenario directories and options use it.
     pub fn name(self) -> &'static str {
         match self {
             Dialect::VeeamEm => "veeam-em",
@@ -34,6 +39,7 @@ impl Dialect {
         }
     }
 
+    /// The dialect called `name`.
     pub fn parse(name: &str) -> Option<Dialect> {
         Dialect::ALL.into_iter().find(|d| d.name() == name)
     }
@@ -73,6 +79,7 @@ pub enum Fault {
 }
 
 impl Fault {
+    /// Every fault.
     pub const ALL: [Fault; 10] = [
         Fault::AcceptAnyPassword,
         Fault::IgnoreMissingToken,
@@ -86,6 +93,7 @@ impl Fault {
         Fault::LogoffAll,
     ];
 
+    /// The fault's name, as `--fault` takes it.
     pub fn name(self) -> &'static str {
         match self {
             Fault::AcceptAnyPassword => "accept-any-password",
@@ -101,10 +109,12 @@ impl Fault {
         }
     }
 
+    /// The fault called `name`.
     pub fn parse(name: &str) -> Option<Fault> {
         Fault::ALL.into_iter().find(|f| f.name() == name)
     }
 
+    /// Whether the fault exists in `dialect`'s server.
     pub fn applies_to(self, dialect: Dialect) -> bool {
         match self {
             Fault::AcceptAnyPassword
@@ -120,8 +130,11 @@ impl Fault {
 /// Serve HTTPS with this certificate; with `client_ca`, require client certificates it signed.
 #[derive(Clone)]
 pub struct TlsFiles {
+    /// The server certificate chain (PEM).
     pub cert_pem: Vec<u8>,
+    /// Its private key (PEM).
     pub key_pem: Vec<u8>,
+    /// The CA that client certificates must be signed by (PEM), if any are required.
     pub client_ca_pem: Option<Vec<u8>>,
 }
 
@@ -170,14 +183,18 @@ fn tls_config(files: &TlsFiles) -> Result<rustls::ServerConfig, String> {
         .map_err(|e| format!("the TLS certificate and key: {e}"))
 }
 
+/// How a reference server behaves.
 #[derive(Debug, Clone)]
 pub struct ServerOptions {
     /// The vendor version the server plays.
     pub profile: Profile,
+    /// The accounts it accepts.
     pub credentials: Credentials,
     /// Sessions end after this long unused (Enterprise Manager: 15 minutes; Commvault: 30).
     pub idle_timeout: Duration,
+    /// How it writes XML (prefixes, indentation, attribute order).
     pub style: Style,
+    /// The ways it is broken on purpose.
     pub faults: Vec<Fault>,
     /// Larger request bodies are refused with 413.
     pub max_body_bytes: usize,
@@ -186,6 +203,7 @@ pub struct ServerOptions {
 }
 
 impl ServerOptions {
+    /// The options of `dialect`'s newest profile, with the environment's accounts.
     pub fn new(dialect: Dialect) -> ServerOptions {
         ServerOptions {
             profile: Profile::newest(dialect),
@@ -205,7 +223,9 @@ impl ServerOptions {
 /// A reference server running on its own thread and runtime (a blocking HTTP
 /// client must not run inside the server's runtime). Stops when dropped.
 pub struct RunningServer {
+    /// The dialect it speaks.
     pub dialect: Dialect,
+    /// The address it listens on.
     pub address: SocketAddr,
     tls: bool,
     sessions: std::sync::Arc<dyn vendor::SessionsView>,

@@ -5,12 +5,18 @@ use super::expected::ExpectedElement;
 use super::tree::Node;
 use super::QName;
 
+/// An element as it is compared, printed and recorded.
 #[derive(Debug, Clone)]
 pub struct Element<'e> {
+    /// Its name.
     pub name: QName,
+    /// Its attributes, in the order they are written.
     pub attrs: Vec<(QName, String)>,
+    /// Its text, whitespace between elements left out.
     pub text: Option<String>,
+    /// Its child elements.
     pub children: Vec<Element<'e>>,
+    /// The golden directives it carries (written back by bless).
     pub directives: Directives,
     /// A subtree that matched its golden whole: it is printed as the golden
     /// wrote it, and not copied (the other fields are empty). A mismatch in one

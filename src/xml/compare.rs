@@ -16,24 +16,38 @@ use super::QName;
 use crate::placeholder::pattern::{templatize, Pattern};
 use crate::placeholder::Bindings;
 
+/// What kind of difference.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DifferenceKind {
+    /// The element has another name.
     ElementName,
+    /// An attribute the golden has is missing.
     MissingAttribute,
+    /// An attribute the golden does not have and does not allow.
     UnexpectedAttribute,
+    /// An attribute's value differs.
     AttributeValue,
+    /// The text differs.
     Text,
+    /// An element the golden has is missing.
     MissingElement,
+    /// An element the golden does not have and does not allow.
     UnexpectedElement,
+    /// Children in another order where order matters.
     Order,
 }
 
+/// One difference between a response and its golden.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Difference {
+    /// Where: `/LogonSession/Links/Link[@Rel='Delete']/@Href`.
     pub path: String,
+    /// What differs.
     pub kind: DifferenceKind,
+    /// What the golden says, when it says something.
     pub expected: Option<String>,
+    /// What the response has, when it has something.
     pub actual: Option<String>,
 }
 
@@ -100,6 +114,7 @@ fn quote(text: &str) -> String {
 /// What a comparison found.
 #[derive(Debug, Clone)]
 pub struct Comparison<'e> {
+    /// Every difference, in document order.
     pub differences: Vec<Difference>,
     /// The actual document normalized toward the golden; `None` when they match
     /// (it would be the golden itself, and copying a large golden costs memory).
@@ -109,6 +124,7 @@ pub struct Comparison<'e> {
 }
 
 impl Comparison<'_> {
+    /// Whether the response matches.
     pub fn is_match(&self) -> bool {
         self.differences.is_empty()
     }

@@ -6,22 +6,35 @@ use super::siblings::{expected_signature, SiblingPlan};
 use super::{Positions, QName};
 use crate::placeholder::pattern::Pattern;
 
+/// An attribute of a compiled golden.
 #[derive(Debug, Clone)]
 pub struct ExpectedAttr {
+    /// Its name.
     pub name: QName,
+    /// Its value, placeholders and all.
     pub value: Pattern,
+    /// Where it is in the golden (line).
     pub line: u32,
+    /// Where it is in the golden (column).
     pub col: u32,
 }
 
+/// An element of a compiled golden.
 #[derive(Debug, Clone)]
 pub struct ExpectedElement {
+    /// Its name.
     pub name: QName,
+    /// Its attributes, directives left out.
     pub attrs: Vec<ExpectedAttr>,
+    /// Its text, when it has any.
     pub text: Option<Pattern>,
+    /// Its child elements.
     pub children: Vec<ExpectedElement>,
+    /// What it leaves open (`sc:order`, `sc:extra`, `sc:name`).
     pub directives: Directives,
+    /// Where it is in the golden (line).
     pub line: u32,
+    /// Where it is in the golden (column).
     pub col: u32,
     /// For an element whose attributes are all literal, with no extra attributes
     /// allowed: a hash of its name and attributes, independent of their order, that
@@ -35,12 +48,16 @@ pub struct ExpectedElement {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{line}:{col}: {message}")]
 pub struct GoldenSyntaxError {
+    /// The line of the mistake.
     pub line: u32,
+    /// Its column.
     pub col: u32,
+    /// What is wrong.
     pub message: String,
 }
 
 impl ExpectedElement {
+    /// Compiles a golden's text: well-formed XML, valid directives and placeholders.
     pub fn compile(text: &str) -> Result<ExpectedElement, GoldenSyntaxError> {
         let options = roxmltree::ParsingOptions {
             // Goldens have no DTD, but one copied from a response might; entities are

@@ -2,22 +2,25 @@
 
 pub mod canonical;
 pub mod compare;
-pub mod directives;
+pub(crate) mod directives;
 pub mod expected;
 mod hash;
 pub mod pretty;
-pub mod select;
-pub mod siblings;
+pub(crate) mod select;
+pub(crate) mod siblings;
 pub mod tree;
 
 /// An element or attribute name as the comparator sees it: namespace URI plus local name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct QName {
+    /// The namespace URI; `None` for no namespace.
     pub ns: Option<String>,
+    /// The local name.
     pub local: String,
 }
 
 impl QName {
+    /// A name; an empty namespace is no namespace.
     pub fn new(ns: Option<&str>, local: &str) -> QName {
         QName {
             ns: ns.filter(|n| !n.is_empty()).map(str::to_string),
@@ -25,14 +28,17 @@ impl QName {
         }
     }
 
+    /// The name of an element of a response.
     pub fn of_node(node: tree::Node) -> QName {
         QName::new(node.namespace(), node.local_name())
     }
 
+    /// The name of an attribute of a response.
     pub fn of_attr(attr: &tree::Attribute) -> QName {
         QName::new(attr.namespace(), attr.name())
     }
 
+    /// Whether this is the name with namespace `ns` and local name `local`.
     pub fn is(&self, ns: Option<&str>, local: &str) -> bool {
         self.local == local && self.ns.as_deref() == ns.filter(|n| !n.is_empty())
     }
@@ -59,6 +65,7 @@ pub struct Positions<'t> {
 }
 
 impl<'t> Positions<'t> {
+    /// Positions in `text`, computed as they are asked for.
     pub fn new(text: &'t str) -> Positions<'t> {
         Positions {
             text,
@@ -68,6 +75,7 @@ impl<'t> Positions<'t> {
         }
     }
 
+    /// Line and column (1-based) of a byte offset; cheapest when offsets come in increasing order.
     pub fn at(&mut self, offset: usize) -> (u32, u32) {
         let mut offset = offset.min(self.text.len());
         while !self.text.is_char_boundary(offset) {

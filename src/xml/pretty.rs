@@ -14,10 +14,13 @@ const XML_NAMESPACE: &str = "http://www.w3.org/XML/1998/namespace";
 /// Whether the golden directives (`sc:order`, `sc:extra`) are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Directives {
+    /// Written, for a golden (bless).
     Keep,
+    /// Left out, for a diff.
     Drop,
 }
 
+/// Canonical pretty XML of `root`: two-space indentation, namespaces declared on the root.
 pub fn to_pretty_string(root: &Element, directives: Directives) -> String {
     // The root's name decides the default namespace: it must be at hand.
     let shallow;

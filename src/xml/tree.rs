@@ -25,8 +25,11 @@ const XMLNS_NAMESPACE: &str = "http://www.w3.org/2000/xmlns/";
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message} at {line}:{col}")]
 pub struct XmlError {
+    /// The line of the mistake.
     pub line: u32,
+    /// Its column.
     pub col: u32,
+    /// What is not well-formed.
     pub message: String,
 }
 
@@ -70,6 +73,7 @@ struct AttributeData {
     value: Str,
 }
 
+/// A response read into a compact tree of offsets into its text.
 #[derive(Debug)]
 pub struct Document<'a> {
     text: &'a str,
@@ -80,6 +84,7 @@ pub struct Document<'a> {
 }
 
 impl<'a> Document<'a> {
+    /// The root element.
     pub fn root_element<'d>(&'d self) -> Node<'d, 'a> {
         Node { doc: self, id: 0 }
     }
@@ -125,10 +130,12 @@ impl<'d, 'a> Node<'d, 'a> {
         self.id
     }
 
+    /// The element's namespace URI.
     pub fn namespace(&self) -> Option<&'d str> {
         self.doc.namespace(self.data().ns)
     }
 
+    /// The element's local name.
     pub fn local_name(&self) -> &'d str {
         self.doc.str(self.data().local)
     }
@@ -140,6 +147,7 @@ impl<'d, 'a> Node<'d, 'a> {
         (!text.is_none()).then(|| self.doc.str(text))
     }
 
+    /// The element's attributes, `xmlns` declarations left out.
     pub fn attributes(&self) -> Attributes<'d> {
         let data = self.data();
         let start = data.attrs_start as usize;
@@ -165,6 +173,7 @@ impl<'d, 'a> Node<'d, 'a> {
         }
     }
 
+    /// Whether the element has child elements.
     pub fn has_children(&self) -> bool {
         self.data().end > self.id + 1
     }
@@ -184,19 +193,23 @@ pub struct Attribute<'d> {
 }
 
 impl<'d> Attribute<'d> {
+    /// The attribute's namespace URI.
     pub fn namespace(&self) -> Option<&'d str> {
         self.doc.namespace(self.data.ns)
     }
 
+    /// The attribute's local name.
     pub fn name(&self) -> &'d str {
         self.doc.str(self.data.local)
     }
 
+    /// The attribute's value, references resolved.
     pub fn value(&self) -> &'d str {
         self.doc.str(self.data.value)
     }
 }
 
+/// The attributes of an element.
 #[derive(Clone)]
 pub struct Attributes<'d> {
     doc: &'d Document<'d>,
@@ -221,6 +234,7 @@ impl<'d> Iterator for Attributes<'d> {
 
 impl ExactSizeIterator for Attributes<'_> {}
 
+/// The child elements of an element.
 pub struct Children<'d, 'a> {
     doc: &'d Document<'a>,
     next: u32,
