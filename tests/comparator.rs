@@ -4,7 +4,7 @@
 use sessionconf::placeholder::Bindings;
 use sessionconf::xml::compare::{compare, Comparison, DifferenceKind};
 use sessionconf::xml::expected::ExpectedElement;
-use sessionconf::xml::pretty::{to_pretty_string, Directives};
+use sessionconf::xml::pretty::{to_pretty_string, GoldenMarkers};
 
 fn run(golden: &str, actual: &str, bindings: &Bindings) -> Comparison<'static> {
     // Leaked: a comparison borrows its golden, and these are small.
@@ -262,14 +262,17 @@ fn normalized_actual_follows_the_golden() {
     let expected = ExpectedElement::compile(&golden).unwrap();
     let golden_pretty = to_pretty_string(
         &sessionconf::xml::canonical::Element::from_expected(&expected),
-        Directives::Keep,
+        GoldenMarkers::Keep,
     );
     assert!(c.normalized.is_none(), "a match builds nothing");
     // Walking a matching document gives the golden back: bless keeps what matches.
     let doc = sessionconf::xml::parse(actual).unwrap();
     let walked =
         sessionconf::xml::compare::normalize(&expected, doc.root_element(), &Bindings::default());
-    assert_eq!(to_pretty_string(&walked, Directives::Keep), golden_pretty);
+    assert_eq!(
+        to_pretty_string(&walked, GoldenMarkers::Keep),
+        golden_pretty
+    );
 }
 
 #[test]

@@ -6,7 +6,7 @@ use sessionconf::placeholder::Bindings;
 use sessionconf::xml::canonical::Element;
 use sessionconf::xml::compare::{compare, record};
 use sessionconf::xml::expected::ExpectedElement;
-use sessionconf::xml::pretty::{to_pretty_string, Directives};
+use sessionconf::xml::pretty::{to_pretty_string, GoldenMarkers};
 
 #[derive(Debug, Clone)]
 struct Tree {
@@ -252,19 +252,19 @@ proptest! {
         let mut bindings = Bindings::default();
         bindings.bind_capture("id", &id);
         bindings.origin = Some("http://em01:9399".into());
-        let recorded = to_pretty_string(&record(doc.root_element(), &bindings), Directives::Keep);
+        let recorded = to_pretty_string(&record(doc.root_element(), &bindings), GoldenMarkers::Keep);
         prop_assert_eq!(matches(&recorded, &actual, &bindings), Ok(()));
         // And recording through the comparator again changes nothing.
         let expected = ExpectedElement::compile(&recorded).unwrap();
         let again = sessionconf::xml::compare::normalize(&expected, doc.root_element(), &bindings);
-        prop_assert_eq!(to_pretty_string(&again, Directives::Keep), to_pretty_string(&Element::from_expected(&expected), Directives::Keep));
+        prop_assert_eq!(to_pretty_string(&again, GoldenMarkers::Keep), to_pretty_string(&Element::from_expected(&expected), GoldenMarkers::Keep));
     }
 
     #[test]
     fn a_response_with_placeholder_syntax_is_blessed_into_a_golden_that_matches_it(v in "[a-z{}' ]{0,16}") {
         let actual = format!("<A x=\"{}\"><B>{}</B></A>", escape(&v), escape(&v));
         let doc = sessionconf::xml::parse(&actual).unwrap();
-        let recorded = to_pretty_string(&record(doc.root_element(), &Bindings::default()), Directives::Keep);
+        let recorded = to_pretty_string(&record(doc.root_element(), &Bindings::default()), GoldenMarkers::Keep);
         prop_assert_eq!(matches(&recorded, &actual, &Bindings::default()), Ok(()));
     }
 
@@ -299,7 +299,7 @@ proptest! {
     fn a_golden_printed_by_reference_reads_as_its_copy(t in tree(), prefix in prop::option::of("[a-z]{1,3}")) {
         let golden = text(&t, prefix.as_deref(), true, 3);
         let expected = ExpectedElement::compile(&golden).unwrap();
-        for d in [Directives::Keep, Directives::Drop] {
+        for d in [GoldenMarkers::Keep, GoldenMarkers::Drop] {
             prop_assert_eq!(
                 to_pretty_string(&Element::golden(&expected), d),
                 to_pretty_string(&Element::from_expected(&expected), d)

@@ -196,6 +196,42 @@ fn a_golden_difference_is_reported_with_its_path_and_diff() {
         "{text}"
     );
     assert!(text.contains("-    <Link Rel=\"Upward\""), "{text}");
+    // The JSON report carries each difference as data, not text to parse.
+    let summary = report::RunSummary {
+        targets: Vec::new(),
+        scenarios: vec![outcome.clone()],
+        not_run: Vec::new(),
+        interrupted: false,
+    };
+    let json: serde_json::Value =
+        serde_json::from_str(&report::format("json").unwrap().render(&summary)).unwrap();
+    let failures = json["scenarios"][0]["steps"][0]["failures"]
+        .as_array()
+        .unwrap();
+    assert_eq!(failures[0]["kind"], "golden", "{failures:#?}");
+    assert_eq!(failures[0]["path"], "logon.xml");
+    // No link has Rel="Upward": it is missing, and the Up link is unexpected.
+    let differences: Vec<_> = failures
+        .iter()
+        .filter(|f| f["kind"] == "difference")
+        .collect();
+    assert_eq!(differences.len(), 2, "{failures:#?}");
+    assert_eq!(differences[0]["difference"], "missing_element");
+    assert_eq!(
+        differences[0]["path"],
+        "/LogonSession/Links/Link[@Rel='Upward']"
+    );
+    assert_eq!(differences[0]["expected"], "<Link>");
+    assert_eq!(differences[1]["difference"], "unexpected_element");
+    assert_eq!(
+        differences[1]["path"],
+        "/LogonSession/Links/Link[@Rel='Up']"
+    );
+    assert_eq!(differences[1]["actual"], "<Link>");
+    assert!(json["scenarios"][0]["steps"][0]["diff"]
+        .as_str()
+        .unwrap()
+        .contains("Upward"));
     // Logged out all the same.
     assert_eq!(server.seen.lock().unwrap().deleted, [SESSION]);
 }

@@ -9,7 +9,7 @@ use crate::placeholder::Bindings;
 use crate::xml::canonical::Element;
 use crate::xml::compare;
 use crate::xml::expected::ExpectedElement;
-use crate::xml::pretty::{to_pretty_string, Directives};
+use crate::xml::pretty::{to_pretty_string, GoldenMarkers};
 
 pub(super) fn compile(path: &Path, text: &str) -> Result<ExpectedElement, ConfigError> {
     ExpectedElement::compile(text).map_err(|e| ConfigError::at(path, e.line, e.col, e.message))
@@ -33,11 +33,11 @@ pub(super) fn judge(
             recorded: None,
         };
     }
-    let golden_text = to_pretty_string(&Element::golden(expected), Directives::Drop);
+    let golden_text = to_pretty_string(&Element::golden(expected), GoldenMarkers::Drop);
     let normalized = comparison
         .normalized
         .unwrap_or_else(|| Element::from_expected(expected));
-    let actual_text = to_pretty_string(&normalized, Directives::Drop);
+    let actual_text = to_pretty_string(&normalized, GoldenMarkers::Drop);
     let diff = similar::TextDiff::from_lines(&golden_text, &actual_text)
         .unified_diff()
         .context_radius(3)
@@ -79,5 +79,5 @@ fn written(mut element: Element, secrets: &[String]) -> String {
             scrub(t);
         }
     });
-    to_pretty_string(&element, Directives::Keep)
+    to_pretty_string(&element, GoldenMarkers::Keep)
 }

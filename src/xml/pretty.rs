@@ -11,9 +11,9 @@ use super::directives;
 
 const XML_NAMESPACE: &str = "http://www.w3.org/XML/1998/namespace";
 
-/// Whether the golden directives (`sc:order`, `sc:extra`) are written.
+/// Whether the golden directives (`sc:order`, `sc:extra`, `sc:name`) are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Directives {
+pub enum GoldenMarkers {
     /// Written, for a golden (bless).
     Keep,
     /// Left out, for a diff.
@@ -21,7 +21,7 @@ pub enum Directives {
 }
 
 /// Canonical pretty XML of `root`: two-space indentation, namespaces declared on the root.
-pub fn to_pretty_string(root: &Element, directives: Directives) -> String {
+pub fn to_pretty_string(root: &Element, markers: GoldenMarkers) -> String {
     // The root's name decides the default namespace: it must be at hand.
     let shallow;
     let root = match root.golden {
@@ -31,7 +31,7 @@ pub fn to_pretty_string(root: &Element, directives: Directives) -> String {
         }
         None => root,
     };
-    let prefixes = assign_prefixes(root, directives);
+    let prefixes = assign_prefixes(root, markers);
     let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
     write_element(
         &mut writer,
@@ -39,7 +39,7 @@ pub fn to_pretty_string(root: &Element, directives: Directives) -> String {
         &prefixes,
         root.name.ns.as_deref(),
         true,
-        directives,
+        markers,
     );
     let mut out = String::from_utf8(writer.into_inner()).expect("writer emits UTF-8");
     out.push('\n');
@@ -48,7 +48,7 @@ pub fn to_pretty_string(root: &Element, directives: Directives) -> String {
 
 /// Prefix for every namespace other than the root's default; attributes in a
 /// namespace always need one, even in the default namespace.
-fn assign_prefixes(root: &Element, directives: Directives) -> BTreeMap<String, String> {
+fn assign_prefixes(root: &Element, markers: GoldenMarkers) -> BTreeMap<String, String> {
     let mut prefixes = BTreeMap::new();
     let mut next = 1;
     let mut need = |ns: &str, prefixes: &mut BTreeMap<String, String>| {
@@ -65,7 +65,7 @@ fn assign_prefixes(root: &Element, directives: Directives) -> BTreeMap<String, S
         prefixes.insert(ns.to_string(), prefix);
     };
     let mut order = Vec::new();
-    collect_namespaces(root, root.name.ns.as_deref(), &mut order, directives);
+    collect_namespaces(root, root.name.ns.as_deref(), &mut order, markers);
     for ns in order {
         need(&ns, &mut prefixes);
     }
@@ -76,11 +76,11 @@ fn collect_namespaces(
     element: &Element,
     default: Option<&str>,
     out: &mut Vec<String>,
-    directives: Directives,
+    markers: GoldenMarkers,
 ) {
     if let Some(golden) = element.golden {
         let copied = Element::shallow(golden);
-        return collect_namespaces(&copied, default, out, directives);
+        return collect_namespaces(&copied, default, out, markers);
     }
     if let Some(ns) = &element.name.ns {
         if Some(ns.as_str()) != default && !out.contains(ns) {
@@ -94,14 +94,14 @@ fn collect_namespaces(
             }
         }
     }
-    if directives == Directives::Keep && !element.directives.is_empty() {
+    if markers == GoldenMarkers::Keep && !element.directives.is_empty() {
         let ns = directives::NAMESPACE.to_string();
         if !out.contains(&ns) {
             out.push(ns);
         }
     }
     for child in &element.children {
-        collect_namespaces(child, default, out, directives);
+        collect_namespaces(child, default, out, markers);
     }
 }
 
@@ -122,12 +122,12 @@ fn write_element(
     prefixes: &BTreeMap<String, String>,
     default: Option<&str>,
     is_root: bool,
-    directives: Directives,
+    markers: GoldenMarkers,
 ) {
     if let Some(golden) = element.golden {
         // Copied one level at a time, while it is written.
         let copied = Element::shallow(golden);
-        return write_element(writer, &copied, prefixes, default, is_root, directives);
+        return write_element(writer, &copied, prefixes, default, is_root, markers);
     }
     let ns = element.name.ns.as_deref();
     let name = if ns == default {
@@ -150,7 +150,7 @@ fn write_element(
         start.push_attribute(("xmlns", ""));
         child_default = None;
     }
-    if directives == Directives::Keep {
+    if markers == GoldenMarkers::Keep {
         for (local, value) in element.directives.attributes() {
             let key = format!("{}:{local}", directives::PREFIX);
             start.push_attribute((key.as_str(), value.as_str()));
@@ -172,7 +172,7 @@ fn write_element(
             .expect(io);
     }
     for child in &element.children {
-        write_element(writer, child, prefixes, child_default, false, directives);
+        write_element(writer, child, prefixes, child_default, false, markers);
     }
     writer
         .write_event(Event::End(BytesEnd::new(name.as_str())))
@@ -185,7 +185,7 @@ mod tests {
 
     fn pretty(text: &str) -> String {
         let doc = crate::xml::parse(text).unwrap();
-        to_pretty_string(&Element::from_node(doc.root_element()), Directives::Keep)
+        to_pretty_string(&Element::from_node(doc.root_element()), GoldenMarkers::Keep)
     }
 
     #[test]
