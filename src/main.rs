@@ -618,8 +618,7 @@ fn load_target(
         let url = reqwest::Url::parse(&url).map_err(|e| e.to_string())?;
         return Ok((options(url, client, false, interrupted), Some(servers)));
     };
-    let url = reqwest::Url::parse(endpoint)
-        .map_err(|e| format!("--endpoint {endpoint}: not a URL: {e}"))?;
+    let url = harness::parse_endpoint(endpoint)?;
     let (credentials, _) =
         sessionconf::credentials::Credentials::for_endpoint(endpoint).map_err(|e| e.to_string())?;
     let mut options = RunOptions::new(url);

@@ -253,6 +253,26 @@ fn run_fails_with_exit_1_when_the_endpoint_is_down_and_2_on_usage_errors() {
         out.stderr
     );
     assert!(!out.stderr.contains("Pa55-in-url") && !out.stdout.contains("Pa55-in-url"));
+    // `load` refuses them too, and an unreadable URL with a password is not echoed.
+    for (endpoint, args) in [
+        (
+            with_creds.as_str(),
+            vec!["load", "--scenario", "veeam-em::entry-point"],
+        ),
+        (
+            "http://admin:Pa55-in-url@[::1",
+            vec!["run", "--dialect", "veeam-em"],
+        ),
+    ] {
+        let mut args = args;
+        args.extend(["--endpoint", endpoint]);
+        let out = sessionconf(
+            &args,
+            &[("SESSIONCONF_USER", "u"), ("SESSIONCONF_PASSWORD", "p")],
+        );
+        assert_eq!(out.code, 2, "{args:?}: {}{}", out.stdout, out.stderr);
+        assert!(!out.stderr.contains("Pa55-in-url"), "{}", out.stderr);
+    }
     let out = sessionconf(&["run", "--endpoint", &endpoint], &[]);
     assert_eq!(out.code, 2, "one endpoint, two dialects");
     assert!(out.stderr.contains("--dialect"), "{}", out.stderr);

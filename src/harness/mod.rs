@@ -231,18 +231,25 @@ fn find_targets(
     Ok((targets, Some(servers)))
 }
 
-/// The endpoint as a URL: http or https, no credentials in it (they would be
-/// printed in every report), and one dialect to run against it.
+/// The endpoint as a URL, for one dialect to run against it.
 fn endpoint_url(endpoint: &str, dialects: &BTreeSet<String>) -> Result<reqwest::Url, RunError> {
-    let usage = |m: String| Err(RunError::Usage(m));
     if dialects.len() > 1 {
-        return usage(format!(
+        return Err(RunError::Usage(format!(
             "--endpoint is one server, but the suite has several dialects ({}): choose one with --dialect",
             dialects.iter().cloned().collect::<Vec<_>>().join(", ")
-        ));
+        )));
     }
+    parse_endpoint(endpoint).map_err(RunError::Usage)
+}
+
+/// An endpoint as a URL: http or https, and no credentials in it (they would be
+/// printed in every report; the error does not repeat them).
+pub fn parse_endpoint(endpoint: &str) -> Result<reqwest::Url, String> {
+    let usage = |m: String| Err(m);
     let url = match reqwest::Url::parse(endpoint) {
         Ok(u) => u,
+        // An unreadable URL may still hold a password before its `@`: not echoed then.
+        Err(e) if endpoint.contains('@') => return usage(format!("--endpoint: not a URL: {e}")),
         Err(e) => return usage(format!("--endpoint {endpoint}: not a URL: {e}")),
     };
     if !url.username().is_empty() || url.password().is_some() {
