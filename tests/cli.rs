@@ -742,3 +742,58 @@ fn tags_select_scenarios() {
     let listed = out.stdout.lines().filter(|l| l.ends_with(": test")).count();
     assert_eq!(listed, 3, "every tag must match:\n{}", out.stdout);
 }
+
+#[test]
+fn a_session_left_open_makes_the_run_exit_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenarios = dir.path().join("scenarios/veeam-em");
+    std::fs::create_dir_all(&scenarios).unwrap();
+    std::fs::create_dir_all(dir.path().join("golden")).unwrap();
+    // The logout is sent and works, but expects 200 where the server answers 204:
+    // as far as the suite can tell, the session is still open.
+    std::fs::write(
+        scenarios.join("leak.yaml"),
+        r#"name: leak
+steps:
+  - name: logon
+    opens_session: token
+    request:
+      method: POST
+      path: sessionMngr/?v=latest
+      auth: { basic: { user: "${user}", password: "${password}" } }
+    expect: { status: 201 }
+    capture:
+      token: { header: X-RestSvcSessionId }
+finally:
+  - name: logout
+    closes_session: token
+    request:
+      method: DELETE
+      link: { step: logon, rel: Delete }
+      headers: { X-RestSvcSessionId: "${token}" }
+    expect: { status: 200 }
+"#,
+    )
+    .unwrap();
+    let json = dir.path().join("run.json");
+    let out = sessionconf(
+        &[
+            "run",
+            "--scenarios",
+            dir.path().join("scenarios").to_str().unwrap(),
+            "--golden-dir",
+            dir.path().join("golden").to_str().unwrap(),
+            "--json",
+            json.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(out.code, 3, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("sessions left open: 1"),
+        "{}",
+        out.stderr
+    );
+    let report = std::fs::read_to_string(&json).unwrap();
+    assert!(report.contains("\"session_left_open\""), "{report}");
+}
