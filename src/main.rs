@@ -150,6 +150,9 @@ struct RunArgs {
     /// Write a JSON report here.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
+    /// Write a report of any format (junit, json) here (repeatable).
+    #[arg(long = "report", value_name = "FORMAT=FILE")]
+    reports: Vec<String>,
     /// Limit on each HTTP exchange, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
     timeout: f64,
@@ -268,12 +271,10 @@ fn run(args: RunArgs, bless_all: bool) -> u8 {
         Ok(a) => a,
         Err(e) => return usage(e),
     };
-    let mut reports = Vec::new();
-    for (format, path) in [("junit", &args.junit), ("json", &args.json)] {
-        if let Some(path) = path {
-            reports.extend(ReportFile::new(format, path));
-        }
-    }
+    let reports = match report_files(&args) {
+        Ok(r) => r,
+        Err(e) => return usage(e),
+    };
     let config = RunConfig {
         source: SuiteSource {
             scenarios_dir: args.suite.scenarios.clone(),
@@ -302,6 +303,38 @@ fn run(args: RunArgs, bless_all: bool) -> u8 {
         Err(RunError::Config(errors)) => config_errors(&errors),
         Err(e) => usage(e),
     }
+}
+
+/// `--junit`, `--json` and every `--report FORMAT=FILE`.
+fn report_files(args: &RunArgs) -> Result<Vec<ReportFile>, String> {
+    let mut wanted: Vec<(String, PathBuf)> = Vec::new();
+    for (format, path) in [("junit", &args.junit), ("json", &args.json)] {
+        if let Some(path) = path {
+            wanted.push((format.to_string(), path.clone()));
+        }
+    }
+    for spec in &args.reports {
+        let (format, path) = spec
+            .split_once('=')
+            .filter(|(f, p)| !f.is_empty() && !p.is_empty())
+            .ok_or_else(|| format!("--report {spec}: expected FORMAT=FILE"))?;
+        wanted.push((format.to_string(), PathBuf::from(path)));
+    }
+    wanted
+        .into_iter()
+        .map(|(format, path)| {
+            ReportFile::new(&format, &path).ok_or_else(|| {
+                let known: Vec<&str> = sessionconf::report::FORMATS
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .collect();
+                format!(
+                    "--report {format}: no such format; known: {}",
+                    known.join(", ")
+                )
+            })
+        })
+        .collect()
 }
 
 fn client_options(args: &RunArgs) -> ClientOptions {

@@ -152,17 +152,21 @@ fn run_against_the_embedded_servers_writes_both_reports() {
     let dir = tempfile::tempdir().unwrap();
     let junit = dir.path().join("junit.xml");
     let json = dir.path().join("run.json");
+    let junit_spec = format!("junit={}", junit.display());
     let out = sessionconf(
         &[
             "run",
-            "--junit",
-            junit.to_str().unwrap(),
+            "--report",
+            &junit_spec,
             "--json",
             json.to_str().unwrap(),
         ],
         &[],
     );
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let out = sessionconf(&["run", "--report", "html=x.html"], &[]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("known: junit, json"), "{}", out.stderr);
     let loaded = sessionconf(&["run", "--list"], &[]);
     let count = loaded
         .stdout

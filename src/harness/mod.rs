@@ -324,7 +324,6 @@ pub fn run_against(
     ),
     RunError,
 > {
-    let all: Vec<LoadedScenario> = scenarios.to_vec();
     let data = crate::golden::versions::load(golden_dir, dialect).map_err(RunError::Config)?;
     let mut facts = Facts::default();
     facts.accounts.insert(Account::Tenant);
@@ -335,7 +334,7 @@ pub fn run_against(
         profile: None,
     };
     probe::learn(&mut target, &data);
-    let outcomes = all
+    let outcomes = scenarios
         .iter()
         .filter(|s| s.dialect == dialect)
         .map(|s| match target.facts.admits(&s.scenario.requires) {
