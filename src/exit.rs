@@ -27,3 +27,27 @@ impl From<Exit> for std::process::ExitCode {
         std::process::ExitCode::from(exit.code())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_the_documented_ones() {
+        let codes: Vec<u8> = [
+            Exit::Passed,
+            Exit::Failed,
+            Exit::Usage,
+            Exit::SessionsLeftOpen,
+            Exit::Interrupted,
+        ]
+        .into_iter()
+        .map(Exit::code)
+        .collect();
+        assert_eq!(codes, [0, 1, 2, 3, 130]);
+        assert_eq!(
+            std::process::ExitCode::from(Exit::SessionsLeftOpen),
+            std::process::ExitCode::from(3)
+        );
+    }
+}

@@ -124,6 +124,8 @@ mod tests {
         assert_eq!(v("v1").cmp(&v("v1_0")), Ordering::Equal);
         assert!(v("11.32") > v("11.28"));
         assert!(Version::parse("latest").is_none());
+        assert_eq!(v("v1_7").to_string(), "v1_7");
+        assert_eq!(v("v1_7").name(), "v1_7");
     }
 
     #[test]

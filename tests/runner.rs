@@ -547,3 +547,57 @@ fn logout_falls_back_to_the_session_href_and_ignores_a_missing_type() {
         .contains("followed the only Link Rel='Delete'"));
     assert_eq!(server.seen.lock().unwrap().deleted, [SESSION, SESSION]);
 }
+
+#[test]
+fn a_step_of_the_body_does_not_follow_a_link_of_another_type() {
+    let server = support::start();
+    let suite = Suite::new();
+    // Only `finally` steps may take the one link with the Rel when the Type differs.
+    let yaml = session_flow(r#"{ step: logon, rel: Delete }"#, 204).replace(
+        "finally:\n",
+        "  - name: typed\n    request:\n      link: { step: logon, rel: Delete, type: SomethingElse }\nfinally:\n",
+    );
+    suite.write("scenarios/test/strict.yaml", &yaml);
+    let outcome = run_scenario(
+        &load(&suite, "strict.yaml", false),
+        &options(&server.base, false),
+    );
+    let typed = &outcome.steps[1];
+    assert_eq!(typed.status, Status::Failed, "{typed:?}");
+    assert!(typed.failures[0]
+        .message
+        .contains("no Link Rel='Delete' Type='SomethingElse'"));
+    assert!(typed.request.is_none(), "nothing was sent");
+    // The logout still ran.
+    assert_eq!(server.seen.lock().unwrap().deleted, [SESSION]);
+}
+
+#[test]
+fn plain_variables_stay_readable_and_durations_are_in_milliseconds() {
+    let server = support::start();
+    let suite = Suite::new();
+    let yaml = session_flow(r#"{ step: logon, rel: Delete }"#, 204)
+        .replace("steps:\n", "vars:\n  marker: visible-marker-123\nsteps:\n")
+        .replace(
+            "    expect:\n      status: 201\n",
+            "    expect:\n      status: 201\n      headers:\n        X-Absent: { equals: \"${marker}\" }\n",
+        );
+    suite.write("scenarios/test/vars.yaml", &yaml);
+    let started = std::time::Instant::now();
+    let outcome = run_scenario(
+        &load(&suite, "vars.yaml", false),
+        &options(&server.base, false),
+    );
+    let wall_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let text = report::console::render(&outcome, false);
+    assert!(text.contains("visible-marker-123"), "{text}");
+    assert!(
+        outcome.duration_ms <= wall_ms,
+        "{} > {wall_ms}",
+        outcome.duration_ms
+    );
+    for step in &outcome.steps {
+        assert!(step.duration_ms <= outcome.duration_ms, "{step:?}");
+    }
+    assert!(outcome.duration_ms >= outcome.steps[0].duration_ms && outcome.duration_ms > 0.0);
+}

@@ -72,3 +72,64 @@ impl Facts {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::version::VersionRange;
+
+    fn requires(capabilities: &[&str], tenant: bool, versions: Option<&str>) -> Requires {
+        Requires {
+            capabilities: capabilities.iter().map(|c| c.to_string()).collect(),
+            accounts: if tenant {
+                vec![Account::Tenant]
+            } else {
+                Vec::new()
+            },
+            versions: versions.map(|v| VersionRange::parse(v).unwrap()),
+        }
+    }
+
+    fn facts(version: Option<&str>, capabilities: &[&str], tenant: bool) -> Facts {
+        Facts {
+            version: version.and_then(Version::parse),
+            capabilities: capabilities.iter().map(|c| c.to_string()).collect(),
+            accounts: if tenant {
+                [Account::Tenant].into()
+            } else {
+                BTreeSet::new()
+            },
+            probed: true,
+        }
+    }
+
+    #[test]
+    fn a_scenario_applies_only_where_its_requirements_hold() {
+        let v17 = facts(Some("v1_7"), &["cloud-connect"], true);
+        assert!(v17.admits(&requires(&[], false, None)).is_ok());
+        assert!(v17
+            .admits(&requires(&["cloud-connect"], true, Some(">= v1_5")))
+            .is_ok());
+        let why = v17
+            .admits(&requires(&[], false, Some("< v1_7")))
+            .unwrap_err();
+        assert!(why.contains("v1_7") && why.contains("< v1_7"), "{why}");
+        let why = v17.admits(&requires(&["nas"], false, None)).unwrap_err();
+        assert!(why.contains("`nas`"), "{why}");
+        let no_tenant = facts(Some("v1_7"), &["cloud-connect"], false);
+        let why = no_tenant.admits(&requires(&[], true, None)).unwrap_err();
+        assert!(why.contains("SESSIONCONF_TENANT_USER"), "{why}");
+    }
+
+    #[test]
+    fn unknown_facts_do_not_make_a_scenario_inapplicable() {
+        // The probe failed: capabilities and version are unknown, so the scenario runs.
+        let unknown = Facts {
+            accounts: [Account::Tenant].into(),
+            ..Facts::default()
+        };
+        assert!(unknown
+            .admits(&requires(&["cloud-connect"], true, Some(">= v1_5")))
+            .is_ok());
+    }
+}
