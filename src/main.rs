@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand};
 
 use sessionconf::error::ConfigError;
 use sessionconf::golden::bless;
-use sessionconf::harness::{self, signals, RunConfig, RunError};
+use sessionconf::harness::{self, signals, RunConfig};
 use sessionconf::placeholder::Bindings;
 use sessionconf::report::ReportFile;
 use sessionconf::run::{ClientOptions, RunOptions};
@@ -290,19 +290,7 @@ fn run(args: RunArgs, bless_all: bool) -> u8 {
         reports,
         watch_signals: true,
     };
-    match harness::execute(config, &harness_args) {
-        Ok(finished) => {
-            for e in &finished.report_errors {
-                eprintln!("error: {e}");
-            }
-            for leak in &finished.leaks {
-                eprintln!("error: {leak}");
-            }
-            finished.exit().code()
-        }
-        Err(RunError::Config(errors)) => config_errors(&errors),
-        Err(e) => usage(e),
-    }
+    harness::conclude(harness::execute(config, &harness_args)).code()
 }
 
 /// `--junit`, `--json` and every `--report FORMAT=FILE`.

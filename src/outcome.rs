@@ -262,3 +262,35 @@ impl ScenarioOutcome {
             .max(self.status);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_and_failure_text() {
+        let labels: Vec<&str> = [
+            Status::Passed,
+            Status::KnownDeviation,
+            Status::NotApplicable,
+            Status::Skipped,
+            Status::Failed,
+        ]
+        .into_iter()
+        .map(Status::label)
+        .collect();
+        assert_eq!(
+            labels,
+            [
+                "passed",
+                "known deviation",
+                "not applicable",
+                "skipped",
+                "FAILED"
+            ]
+        );
+        let failure = Failure::new(FailureKind::Status, "status 500, expected 404");
+        assert_eq!(failure.to_string(), "status 500, expected 404");
+        assert!(Status::Failed.is_failure() && !Status::KnownDeviation.is_failure());
+    }
+}

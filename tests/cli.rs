@@ -801,3 +801,25 @@ finally:
     let report = std::fs::read_to_string(&json).unwrap();
     assert!(report.contains("\"session_left_open\""), "{report}");
 }
+
+#[test]
+fn a_report_that_cannot_be_written_says_which_report() {
+    let out = sessionconf(
+        &[
+            "run",
+            "--filter",
+            "entry-point",
+            "--json",
+            "/dev/null/cannot/run.json",
+        ],
+        &[],
+    );
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr
+            .contains("/dev/null/cannot/run.json: cannot write the json report"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("golden"), "{}", out.stderr);
+}

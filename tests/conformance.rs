@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use sessionconf::exit::Exit;
-use sessionconf::harness::{self, RunConfig, RunError};
+use sessionconf::harness::{self, RunConfig};
 use sessionconf::report::ReportFile;
 use sessionconf::run::ClientOptions;
 use sessionconf::scenario::SuiteSource;
@@ -72,22 +72,5 @@ fn main() -> ExitCode {
         reports,
         watch_signals: false,
     };
-    match harness::execute(config, &args) {
-        Ok(finished) => {
-            for e in &finished.report_errors {
-                eprintln!("error: {e}");
-            }
-            for leak in &finished.leaks {
-                eprintln!("error: {leak}");
-            }
-            finished.exit().into()
-        }
-        Err(RunError::Config(errors)) => {
-            for e in &errors {
-                eprintln!("error: {e}");
-            }
-            Exit::Usage.into()
-        }
-        Err(e) => fail(e),
-    }
+    harness::conclude(harness::execute(config, &args)).into()
 }

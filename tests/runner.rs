@@ -601,3 +601,88 @@ fn plain_variables_stay_readable_and_durations_are_in_milliseconds() {
     }
     assert!(outcome.duration_ms >= outcome.steps[0].duration_ms && outcome.duration_ms > 0.0);
 }
+
+#[test]
+fn a_capture_that_finds_nothing_fails_its_step_unless_optional() {
+    let server = support::start();
+    let suite = Suite::new();
+    let base = session_flow(r#"{ step: logon, rel: Delete }"#, 204);
+    let missing = base.replace(
+        "      session_href: { select: /LogonSession/@Href }\n",
+        "      session_href: { select: /LogonSession/@Href }\n      nothing: { select: /LogonSession/Nothing }\n",
+    );
+    suite.write("scenarios/test/missing.yaml", &missing);
+    let outcome = run_scenario(
+        &load(&suite, "missing.yaml", false),
+        &options(&server.base, false),
+    );
+    let logon = &outcome.steps[0];
+    assert_eq!(logon.status, Status::Failed, "{logon:?}");
+    assert_eq!(logon.failures[0].kind, report::FailureKind::Capture);
+    assert_eq!(logon.failures[0].path.as_deref(), Some("nothing"));
+    let optional = missing.replace(
+        "nothing: { select: /LogonSession/Nothing }",
+        "nothing: { select: /LogonSession/Nothing, optional: true }",
+    );
+    suite.write("scenarios/test/optional.yaml", &optional);
+    let outcome = run_scenario(
+        &load(&suite, "optional.yaml", false),
+        &options(&server.base, false),
+    );
+    assert!(
+        outcome.passed(),
+        "{}",
+        report::console::render(&outcome, false)
+    );
+}
+
+#[test]
+fn a_capture_marked_secret_is_redacted_everywhere() {
+    let server = support::start();
+    let suite = Suite::new();
+    let yaml = session_flow(r#"{ step: logon, rel: Delete }"#, 204)
+        .replace(
+            "      session_href: { select: /LogonSession/@Href }\n",
+            "      session_href: { select: /LogonSession/@Href }\n      id: { select: /LogonSession/SessionId, secret: true }\n",
+        )
+        .replace(
+            "finally:\n",
+            "  - name: show\n    request: { path: \"sessions/${id}\" }\n    expect: { status: 299 }\nfinally:\n",
+        );
+    suite.write("scenarios/test/secret.yaml", &yaml);
+    let outcome = run_scenario(
+        &load(&suite, "secret.yaml", false),
+        &options(&server.base, false),
+    );
+    let text = report::console::render(&outcome, false);
+    assert!(!text.contains(SESSION), "{text}");
+    assert!(text.contains("sessions/<redacted>"), "{text}");
+}
+
+#[test]
+fn captures_named_or_cut_from_a_secret_are_secret() {
+    let server = support::start();
+    let suite = Suite::new();
+    // A capture named like a password, and a piece of the token, are redacted;
+    // the session id, captured plainly, is not.
+    let yaml = session_flow(r#"{ step: logon, rel: Delete }"#, 204)
+        .replace(
+            "      session_href: { select: /LogonSession/@Href }\n",
+            "      session_href: { select: /LogonSession/@Href }\n      user_password_hint: { select: /LogonSession/UserName, regex: \"DOM.(.*)\" }\n      token_tail: { header: X-RestSvcSessionId, regex: \"Secret-(.*)\" }\n      id: { select: /LogonSession/SessionId }\n",
+        )
+        .replace(
+            "finally:\n",
+            "  - name: show\n    request: { path: \"x/${user_password_hint}/${token_tail}/${id}\" }\n    expect: { status: 299 }\nfinally:\n",
+        );
+    suite.write("scenarios/test/parts.yaml", &yaml);
+    let outcome = run_scenario(
+        &load(&suite, "parts.yaml", false),
+        &options(&server.base, false),
+    );
+    let show = outcome.steps.iter().find(|s| s.name == "show").unwrap();
+    let request = show.request.as_deref().unwrap();
+    assert!(
+        request.ends_with(&format!("/x/<redacted>/<redacted>/{SESSION}")),
+        "{request}"
+    );
+}

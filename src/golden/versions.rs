@@ -116,3 +116,38 @@ pub fn load(golden_dir: &Path, dialect: &str) -> Result<VersionData, Vec<ConfigE
         deviations,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_probe_without_version_data_is_still_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let dialect = dir.path().join("d");
+        std::fs::create_dir_all(&dialect).unwrap();
+        std::fs::write(
+            dialect.join("probe.yaml"),
+            "name: probe\nsteps:\n  - name: root\n    request: { path: \"\" }\n",
+        )
+        .unwrap();
+        let data = load(dir.path(), "d").unwrap();
+        assert_eq!(data.probe.unwrap().scenario.name, "probe");
+        assert!(data.deviations.is_empty());
+        assert!(load(dir.path(), "none").unwrap().probe.is_none());
+    }
+
+    #[test]
+    fn version_data_errors_name_the_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let dialect = dir.path().join("d");
+        std::fs::create_dir_all(&dialect).unwrap();
+        std::fs::write(dialect.join("versions.yaml"), "facts:\n  versoin: v\n").unwrap();
+        let errors = load(dir.path(), "d").unwrap_err();
+        assert!(
+            errors[0].to_string().contains("versions.yaml:2:"),
+            "{}",
+            errors[0]
+        );
+    }
+}

@@ -145,6 +145,34 @@ pub fn execute(config: RunConfig, args: &Arguments) -> Result<Finished, RunError
     })
 }
 
+/// Prints what kept a run from starting or from ending cleanly (configuration
+/// errors, reports not written, sessions an embedded server saw left open) and
+/// says how the run ended.
+pub fn conclude(result: Result<Finished, RunError>) -> Exit {
+    match result {
+        Ok(finished) => {
+            for e in &finished.report_errors {
+                eprintln!("error: {e}");
+            }
+            for leak in &finished.leaks {
+                eprintln!("error: {leak}");
+            }
+            finished.exit()
+        }
+        Err(RunError::Config(errors)) => {
+            for e in &errors {
+                eprintln!("error: {e}");
+            }
+            eprintln!("{}", RunError::Config(errors));
+            Exit::Usage
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            e.exit()
+        }
+    }
+}
+
 /// Keeps scenarios that carry every one of `tags` (none: all).
 pub fn filter_tags(scenarios: Vec<LoadedScenario>, tags: &[String]) -> Vec<LoadedScenario> {
     scenarios

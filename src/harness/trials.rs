@@ -87,17 +87,8 @@ pub(crate) fn run_trials(
 }
 
 pub(crate) fn not_applicable(loaded: &LoadedScenario, why: String) -> ScenarioOutcome {
-    let scenario = &loaded.scenario;
-    ScenarioOutcome {
-        id: loaded.id.clone(),
-        name: scenario.name.clone(),
-        dialect: loaded.dialect.clone(),
-        file: loaded.file.display().to_string(),
-        description: scenario.description.clone(),
-        tags: scenario.tags.clone(),
-        status: Status::NotApplicable,
-        note: Some(format!("not applicable: {why}")),
-        steps: Vec::new(),
-        duration_ms: 0.0,
-    }
+    let mut outcome = crate::run::scenario::empty_outcome(loaded);
+    outcome.status = Status::NotApplicable;
+    outcome.note = Some(format!("not applicable: {why}"));
+    outcome
 }

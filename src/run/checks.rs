@@ -235,3 +235,173 @@ pub(crate) fn excerpt(body: &str) -> String {
         None => body.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::vars::Value;
+
+    fn expect(yaml: &str) -> Expect {
+        serde_yaml::from_str(yaml).expect("the expectation parses")
+    }
+
+    fn exchange(status: u16, headers: &[(&str, &str)], body: &str) -> Exchange {
+        Exchange {
+            url: "http://h/api/x".parse().unwrap(),
+            status,
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+            body: body.to_string(),
+            body_error: None,
+        }
+    }
+
+    fn vars() -> Variables {
+        let mut vars = Variables::default();
+        vars.set("id", Value::One("42".into()), false);
+        vars
+    }
+
+    fn messages(failures: &[Failure]) -> Vec<String> {
+        failures.iter().map(|f| f.message.clone()).collect()
+    }
+
+    #[test]
+    fn status_against_the_expected_set_or_any_2xx() {
+        let ok = exchange(204, &[], "");
+        assert!(status(&expect("status: [200, 204]"), &ok).is_empty());
+        assert!(status(&expect("{}"), &ok).is_empty());
+        let f = status(&expect("status: 201"), &ok);
+        assert_eq!(messages(&f), ["status 204, expected 201"]);
+        assert_eq!(
+            (f[0].expected.as_deref(), f[0].actual.as_deref()),
+            (Some("201"), Some("204"))
+        );
+        let f = status(&expect("{}"), &exchange(500, &[], ""));
+        assert_eq!(messages(&f), ["status 500, expected a 2xx status"]);
+        let redirect = exchange(302, &[("Location", "http://elsewhere/")], "");
+        let f = status(&expect("status: 302"), &redirect);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(f[0]
+            .message
+            .contains("redirect to http://elsewhere/ was not followed"));
+        // A 3xx without Location is only a status.
+        assert!(status(&expect("status: 304"), &exchange(304, &[], "")).is_empty());
+    }
+
+    #[test]
+    fn header_checks_say_what_is_wrong_and_hide_secret_values() {
+        let e = exchange(200, &[("X-Id", "42"), ("X-RestSvcSessionId", "tok-1")], "");
+        let check = |yaml: &str| messages(&headers(&expect(yaml), &e, &vars()));
+        assert!(check("headers: { X-Id: { present: true }, X-None: { absent: true } }").is_empty());
+        assert!(
+            check("headers: { X-Id: { equals: \"${id}\" }, X-Id2: { present: false } }").is_empty()
+        );
+        assert!(check("headers: { X-Id: { matches: \"^4\" } }").is_empty());
+        assert_eq!(
+            check("headers: { X-None: { present: true } }"),
+            ["header X-None is missing"]
+        );
+        assert_eq!(
+            check("headers: { X-Id: { absent: true } }"),
+            ["header X-Id is present (\"42\"), expected it absent"]
+        );
+        assert_eq!(
+            check("headers: { X-None: { equals: \"${id}\" } }"),
+            ["header X-None is missing, expected \"42\""]
+        );
+        assert_eq!(
+            check("headers: { X-Id: { equals: \"43\" } }"),
+            ["header X-Id is \"42\", expected \"43\""]
+        );
+        assert_eq!(
+            check("headers: { X-None: { matches: \"x\" } }"),
+            ["header X-None is missing, expected it to match /x/"]
+        );
+        assert_eq!(
+            check("headers: { X-RestSvcSessionId: { matches: \"^nope\" } }"),
+            ["header X-RestSvcSessionId is \"<redacted>\", which does not match /^nope/"]
+        );
+        let unknown = check("headers: { X-Id: { equals: \"${nobody}\" } }");
+        assert!(unknown[0].starts_with("header X-Id: "), "{unknown:?}");
+    }
+
+    #[test]
+    fn text_checks_on_the_body() {
+        let check = |body: &str, yaml: &str| {
+            messages(&text(&expect(yaml), &exchange(200, &[], body), &vars()))
+        };
+        assert!(check("User logged out", "text: { equals: User logged out }").is_empty());
+        assert!(check("", "text: { absent: true }").is_empty());
+        assert!(check("x", "{}").is_empty());
+        assert_eq!(
+            check("", "text: { present: true }"),
+            ["the body is missing"]
+        );
+        assert_eq!(
+            check("oops", "text: { absent: true }"),
+            ["the body is present (\"oops\"), expected it absent"]
+        );
+        assert_eq!(
+            check("oops", "text: { matches: \"^User\" }"),
+            ["the body is \"oops\", which does not match /^User/"]
+        );
+        let long = "y".repeat(300);
+        let f = check(&long, "text: { equals: z }");
+        assert!(f[0].contains("...\", expected \"z\""), "{f:?}");
+    }
+
+    #[test]
+    fn assertions_select_and_check() {
+        let body = r#"<L><S Id="1">a</S><S Id="2">b</S></L>"#;
+        let doc = crate::xml::parse(body).unwrap();
+        let check = |yaml: &str| {
+            let e = expect(yaml);
+            messages(&assertions(&e.body, &doc, &vars()))
+        };
+        let passing = r#"body:
+  - { select: /L/S, count: 2 }
+  - { select: "/L/S[@Id='1']", exists: true }
+  - { select: /L/T, absent: true }
+  - { select: "/L/S[@Id='2']/text()", equals: b }
+  - { select: "/L/S[@Id='${id}']", absent: true }
+  - { select: "/L/S[1]/@Id", matches: "^1$" }
+"#;
+        assert_eq!(check(passing), Vec::<String>::new());
+        assert_eq!(
+            check("body: [{ select: /L/T, exists: true }]"),
+            ["`/L/T` selects nothing, expected it to exist"]
+        );
+        assert_eq!(
+            check("body: [{ select: /L/S, absent: true }]"),
+            ["`/L/S` selects 2 nodes, expected none"]
+        );
+        assert_eq!(
+            check("body: [{ select: /L/S, count: 3 }]"),
+            ["`/L/S` selects 2 nodes, expected 3"]
+        );
+        assert_eq!(
+            check("body: [{ select: \"/L/S[@Id='1']/text()\", equals: b }]"),
+            ["`/L/S[@Id='1']/text()` is \"a\", expected \"b\""]
+        );
+        assert_eq!(
+            check("body: [{ select: \"/L/S[1]/@Id\", matches: \"^2$\" }]"),
+            ["`/L/S[1]/@Id` is \"1\", which does not match /^2$/"]
+        );
+        assert_eq!(
+            check("body: [{ select: /L/S, equals: a }]"),
+            ["`/L/S` selects 2 nodes, expected one"]
+        );
+        assert_eq!(
+            check("body: [{ select: /L/T, matches: a }]"),
+            ["`/L/T` selects nothing"]
+        );
+        let bad = check("body: [{ select: \"/L/S[@Id='${nobody}']\", exists: true }]");
+        assert!(
+            bad[0].starts_with("selector `/L/S[@Id='${nobody}']`"),
+            "{bad:?}"
+        );
+    }
+}

@@ -105,7 +105,8 @@ pub fn run_scenario_with_vars(
     (outcome, state.vars)
 }
 
-fn empty_outcome(loaded: &LoadedScenario) -> ScenarioOutcome {
+/// The outcome of a scenario before its first step.
+pub(crate) fn empty_outcome(loaded: &LoadedScenario) -> ScenarioOutcome {
     let scenario = &loaded.scenario;
     ScenarioOutcome {
         id: loaded.id.clone(),
