@@ -668,11 +668,11 @@ fn captures_named_or_cut_from_a_secret_are_secret() {
     let yaml = session_flow(r#"{ step: logon, rel: Delete }"#, 204)
         .replace(
             "      session_href: { select: /LogonSession/@Href }\n",
-            "      session_href: { select: /LogonSession/@Href }\n      user_password_hint: { select: /LogonSession/UserName, regex: \"DOM.(.*)\" }\n      token_tail: { header: X-RestSvcSessionId, regex: \"Secret-(.*)\" }\n      id: { select: /LogonSession/SessionId }\n",
+            "      session_href: { select: /LogonSession/@Href }\n      user_password_hint: { select: /LogonSession/UserName, regex: \"DOM.(.*)\" }\n      tail: { header: X-RestSvcSessionId, regex: \"Secret-(.*)\" }\n      id: { select: /LogonSession/SessionId }\n",
         )
         .replace(
             "finally:\n",
-            "  - name: show\n    request: { path: \"x/${user_password_hint}/${token_tail}/${id}\" }\n    expect: { status: 299 }\nfinally:\n",
+            "  - name: show\n    request: { path: \"x/${user_password_hint}/${tail}/${id}\" }\n    expect: { status: 299 }\nfinally:\n",
         );
     suite.write("scenarios/test/parts.yaml", &yaml);
     let outcome = run_scenario(

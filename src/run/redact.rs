@@ -32,10 +32,13 @@ impl Redactor {
             return;
         }
         let mut secrets = self.secrets.write().unwrap_or_else(|e| e.into_inner());
-        if !secrets.iter().any(|s| s == secret) {
-            secrets.push(secret.to_string());
-            secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        // A secret put in a URL is printed percent-encoded: redact those forms too.
+        for form in std::iter::once(secret.to_string()).chain(url_forms(secret)) {
+            if !secrets.contains(&form) {
+                secrets.push(form);
+            }
         }
+        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
     }
 
     pub fn secrets(&self) -> Vec<String> {
@@ -57,6 +60,28 @@ impl Redactor {
     }
 }
 
+/// How `secret` reads inside a URL path segment and a query value, where that
+/// differs from the secret itself.
+fn url_forms(secret: &str) -> Vec<String> {
+    let Ok(mut url) = reqwest::Url::parse("http://h/") else {
+        return Vec::new();
+    };
+    if let Ok(mut segments) = url.path_segments_mut() {
+        segments.clear().push(secret);
+    }
+    let path = url.path().trim_start_matches('/').to_string();
+    url.query_pairs_mut().clear().append_pair("q", secret);
+    let query = url
+        .query()
+        .unwrap_or("")
+        .trim_start_matches("q=")
+        .to_string();
+    [path, query]
+        .into_iter()
+        .filter(|form| form != secret && !form.is_empty())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,5 +94,16 @@ mod tests {
         assert_eq!(r.redact("x abcdef y abcd"), "x <redacted> y <redacted>");
         assert!(is_secret_header("Authtoken") && is_secret_header("set-cookie"));
         assert!(!is_secret_header("Accept"));
+    }
+
+    #[test]
+    fn a_secret_is_redacted_in_its_url_forms_too() {
+        let r = Redactor::default();
+        r.add("p@ss word/+1");
+        assert_eq!(
+            r.redact("/x/p@ss%20word%2F+1/y?k=p%40ss+word%2F%2B1"),
+            "/x/<redacted>/y?k=<redacted>"
+        );
+        assert_eq!(r.redact("p@ss word/+1"), "<redacted>");
     }
 }
