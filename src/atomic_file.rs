@@ -34,3 +34,28 @@ fn keep_mode(path: &Path, file: &std::fs::File) -> std::io::Result<()> {
 fn keep_mode(_: &Path, _: &std::fs::File) -> std::io::Result<()> {
     Ok(())
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(path: &Path) -> u32 {
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn a_new_file_is_readable_and_a_replaced_one_keeps_its_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let new = dir.path().join("sub/new.txt");
+        write(&new, "one").unwrap();
+        assert_eq!(std::fs::read_to_string(&new).unwrap(), "one");
+        assert_eq!(mode(&new), 0o644, "not the temporary file's 0600");
+        let kept = dir.path().join("kept.txt");
+        std::fs::write(&kept, "old").unwrap();
+        std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write(&kept, "new").unwrap();
+        assert_eq!(std::fs::read_to_string(&kept).unwrap(), "new");
+        assert_eq!(mode(&kept), 0o640);
+    }
+}

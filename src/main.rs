@@ -234,14 +234,14 @@ fn check(args: SuiteArgs) -> u8 {
         dialects: args.dialects,
         allow_missing_goldens: false,
     };
-    match load_suite(&source) {
+    match harness::validate(&source) {
         Ok(loaded) => {
             let goldens: std::collections::BTreeSet<_> = loaded
                 .iter()
                 .flat_map(|s| s.goldens.values().map(|g| g.path.clone()))
                 .collect();
             println!(
-                "{} scenarios and {} goldens are valid",
+                "{} scenarios and {} goldens are valid, and each dialect's version data",
                 loaded.len(),
                 goldens.len()
             );

@@ -145,6 +145,32 @@ fn check_validates_the_shipped_suite_and_locates_errors() {
         "{}",
         out.stderr
     );
+    // Version data is checked too: a known deviation must name a real step.
+    suite.write(
+        "scenarios/test/a.yaml",
+        "name: a\nsteps:\n  - name: x\n    request: { path: y }\n",
+    );
+    suite.write(
+        "golden/test/versions.yaml",
+        "deviations:\n  - { id: d, scenario: a, step: nope, documented: x, observed: y, source: z, expect: { status: 500 } }\n",
+    );
+    let out = sessionconf(
+        &[
+            "check",
+            "--scenarios",
+            &format!("{dir}/scenarios"),
+            "--golden-dir",
+            &format!("{dir}/golden"),
+        ],
+        &[],
+    );
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr
+            .contains("known deviation `d` names step `nope` of scenario `a`"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -277,6 +303,38 @@ fn run_fails_with_exit_1_when_the_endpoint_is_down_and_2_on_usage_errors() {
         assert_eq!(out.code, 2, "{args:?}: {}{}", out.stdout, out.stderr);
         assert!(!out.stderr.contains("Pa55-in-url"), "{}", out.stderr);
     }
+    // A URL with a user and no password is refused too; an unreadable one without `@` is echoed.
+    let with_user = endpoint.replace("http://", "http://admin@");
+    let out = sessionconf(
+        &["run", "--dialect", "veeam-em", "--endpoint", &with_user],
+        &[("SESSIONCONF_USER", "u"), ("SESSIONCONF_PASSWORD", "p")],
+    );
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("credentials in the URL"),
+        "{}",
+        out.stderr
+    );
+    let out = sessionconf(
+        &["run", "--dialect", "veeam-em", "--endpoint", "not a url"],
+        &[("SESSIONCONF_USER", "u"), ("SESSIONCONF_PASSWORD", "p")],
+    );
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("--endpoint not a url: not a URL"),
+        "{}",
+        out.stderr
+    );
+    // Listing sends nothing, so it needs no credentials.
+    let mut list = run_em.to_vec();
+    list.push("--list");
+    let out = sessionconf(&list, &[]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("veeam-em::entry-point: test"),
+        "{}",
+        out.stdout
+    );
     let out = sessionconf(&["run", "--endpoint", &endpoint], &[]);
     assert_eq!(out.code, 2, "one endpoint, two dialects");
     assert!(out.stderr.contains("--dialect"), "{}", out.stderr);

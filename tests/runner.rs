@@ -196,6 +196,16 @@ fn a_golden_difference_is_reported_with_its_path_and_diff() {
         "{text}"
     );
     assert!(text.contains("-    <Link Rel=\"Upward\""), "{text}");
+    // The verdict, then each difference indented under the golden's summary.
+    assert!(text.starts_with("test::flow FAILED ("), "{text}");
+    assert!(
+        text.contains("\n      /LogonSession/Links/Link[@Rel='Upward']: missing element"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n    response differs from golden logon.xml"),
+        "{text}"
+    );
     // The JSON report carries each difference as data, not text to parse.
     let summary = report::RunSummary {
         targets: Vec::new(),

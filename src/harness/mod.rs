@@ -173,6 +173,30 @@ pub fn conclude(result: Result<Finished, RunError>) -> Exit {
     }
 }
 
+/// Loads every scenario, golden and dialect version data (probe, known
+/// deviations) of `source`, without touching the network: `sessionconf check`.
+pub fn validate(source: &SuiteSource) -> Result<Vec<LoadedScenario>, Vec<ConfigError>> {
+    let all = load_suite(source)?;
+    let dialects: BTreeSet<&str> = all.iter().map(|s| s.dialect.as_str()).collect();
+    let mut errors = Vec::new();
+    for dialect in dialects {
+        match crate::golden::versions::load(&source.golden_dir, dialect) {
+            Ok(data) => errors.extend(
+                check_deviations(&data, dialect, &all, source)
+                    .err()
+                    .into_iter()
+                    .flatten(),
+            ),
+            Err(e) => errors.extend(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(all)
+    } else {
+        Err(errors)
+    }
+}
+
 /// Keeps scenarios that carry every one of `tags` (none: all).
 pub fn filter_tags(scenarios: Vec<LoadedScenario>, tags: &[String]) -> Vec<LoadedScenario> {
     scenarios
