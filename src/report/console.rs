@@ -173,3 +173,63 @@ pub fn render_summary(summary: &super::RunSummary) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{RunSummary, TargetInfo};
+
+    #[test]
+    fn the_summary_names_targets_counts_and_what_did_not_run() {
+        let target = |caps: &[&str]| TargetInfo {
+            dialect: "veeam-em".into(),
+            endpoint: "http://h/api/".into(),
+            profile: Some("em-12".into()),
+            version: Some("v1_7".into()),
+            capabilities: caps.iter().map(|c| c.to_string()).collect(),
+        };
+        let mut step = crate::outcome::StepOutcome::new("sessions", crate::outcome::Phase::Finally);
+        step.fail(crate::outcome::Failure::new(
+            FailureKind::SessionLeftOpen,
+            "left open",
+        ));
+        step.fail(crate::outcome::Failure::new(
+            FailureKind::Status,
+            "status 500",
+        ));
+        let leaking = ScenarioOutcome {
+            id: "veeam-em::leak".into(),
+            name: "leak".into(),
+            dialect: "veeam-em".into(),
+            file: "leak.yaml".into(),
+            description: String::new(),
+            tags: Vec::new(),
+            status: Status::Failed,
+            note: None,
+            steps: vec![step],
+            duration_ms: 1.0,
+        };
+        let summary = RunSummary {
+            targets: vec![target(&[]), target(&["cloud-connect", "nas"])],
+            scenarios: vec![leaking],
+            not_run: vec!["veeam-em::a".into()],
+            interrupted: true,
+        };
+        let text = render_summary(&summary);
+        assert!(text.contains("veeam-em: http://h/api/ (reference server em-12), API version v1_7, capabilities: none\n"), "{text}");
+        assert!(
+            text.contains("capabilities: cloud-connect, nas\n"),
+            "{text}"
+        );
+        assert!(text.contains("1 scenarios: 0 passed, 0 known deviation, 0 not applicable, 1 failed; sessions left open: 1"), "{text}");
+        assert!(
+            text.contains("not run (interrupted): veeam-em::a"),
+            "{text}"
+        );
+        let quiet = RunSummary {
+            not_run: Vec::new(),
+            ..summary
+        };
+        assert!(!render_summary(&quiet).contains("not run"));
+    }
+}

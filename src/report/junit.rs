@@ -88,3 +88,91 @@ fn first_failure(outcome: &ScenarioOutcome) -> String {
         })
         .unwrap_or_else(|| "failed".into())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outcome::{Failure, FailureKind, Phase, StepOutcome};
+
+    fn scenario(id: &str, status: Status, note: Option<&str>) -> ScenarioOutcome {
+        ScenarioOutcome {
+            id: id.into(),
+            name: id.split("::").nth(1).unwrap().into(),
+            dialect: "d".into(),
+            file: "f.yaml".into(),
+            description: String::new(),
+            tags: Vec::new(),
+            status,
+            note: note.map(str::to_string),
+            steps: Vec::new(),
+            duration_ms: 1500.0,
+        }
+    }
+
+    #[test]
+    fn every_verdict_has_its_junit_form() {
+        let mut failed = scenario("d::failed", Status::Failed, None);
+        let mut step = StepOutcome::new("get", Phase::Steps);
+        step.fail(Failure::new(
+            FailureKind::Status,
+            "status 500, expected 404",
+        ));
+        failed.steps.push(step);
+        let summary = RunSummary {
+            targets: Vec::new(),
+            scenarios: vec![
+                failed,
+                scenario(
+                    "d::deviates",
+                    Status::KnownDeviation,
+                    Some("known deviation `x`"),
+                ),
+                scenario("d::na", Status::NotApplicable, Some("the server lacks `c`")),
+            ],
+            not_run: vec!["d::later".into()],
+            interrupted: true,
+        };
+        assert_eq!(Junit.name(), "junit");
+        let xml = Junit.render(&summary);
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        let case = |name: &str| {
+            doc.descendants()
+                .find(|n| n.has_tag_name("testcase") && n.attribute("name") == Some(name))
+                .unwrap_or_else(|| panic!("{name} in {xml}"))
+        };
+        let failure = case("d::failed")
+            .children()
+            .find(|n| n.has_tag_name("failure"))
+            .unwrap();
+        assert_eq!(
+            failure.attribute("message"),
+            Some("step `get`: status 500, expected 404")
+        );
+        assert_eq!(case("d::failed").attribute("time"), Some("1.500"));
+        let deviates = case("d::deviates");
+        assert!(deviates
+            .children()
+            .all(|n| !n.has_tag_name("failure") && !n.has_tag_name("skipped")));
+        assert!(xml.contains("value=\"known deviation\""), "{xml}");
+        let skipped = |name: &str| {
+            case(name)
+                .children()
+                .find(|n| n.has_tag_name("skipped"))
+                .and_then(|n| n.attribute("message"))
+                .map(str::to_string)
+        };
+        assert_eq!(
+            skipped("d::na").as_deref(),
+            Some("not applicable: the server lacks `c`")
+        );
+        assert_eq!(
+            skipped("d::later").as_deref(),
+            Some("not run: the run was interrupted")
+        );
+        let suite = doc
+            .descendants()
+            .find(|n| n.has_tag_name("testsuite"))
+            .unwrap();
+        assert_eq!(suite.attribute("tests"), Some("4"));
+    }
+}

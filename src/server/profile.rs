@@ -138,3 +138,45 @@ impl Profile {
         matches!(self, Profile::Cv2024)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_dialects() {
+        for p in Profile::ALL {
+            assert_eq!(Profile::parse(p.name()), Some(p));
+        }
+        assert_eq!(Profile::parse("em-14"), None);
+        let em: Vec<Profile> = Profile::of(Dialect::VeeamEm).collect();
+        assert_eq!(em.len(), 5);
+        assert!(em.iter().all(|p| p.dialect() == Dialect::VeeamEm));
+        let cv: Vec<&str> = Profile::of(Dialect::Commvault).map(Profile::name).collect();
+        assert_eq!(cv, ["cv-11.28", "cv-2024"]);
+        assert_eq!(Profile::newest(Dialect::VeeamEm), Profile::Em13);
+        assert_eq!(Profile::newest(Dialect::Commvault), Profile::Cv2024);
+    }
+
+    #[test]
+    fn what_each_version_does() {
+        use Profile::*;
+        let shapes: Vec<bool> = [Em95, Em95U4, Em12, Em13]
+            .map(Profile::em_u4_shapes)
+            .to_vec();
+        assert_eq!(shapes, [false, true, true, true]);
+        assert_eq!(Em95.em_versions().last(), Some(&"v1_3"));
+        assert_eq!(Em95U4.em_versions().last(), Some(&"v1_4"));
+        assert_eq!(Em12.em_versions(), ["v1_5", "v1_6", "v1_7"]);
+        let cloud: Vec<bool> = [Em95, Em12, Em12Cloud, Em13]
+            .map(Profile::em_cloud_connect)
+            .to_vec();
+        assert_eq!(cloud, [true, false, true, true]);
+        assert!(!Em95.em_newer_links() && Em95U4.em_newer_links());
+        assert!(!Em95U4.em_opaque_tokens() && Em12.em_opaque_tokens());
+        assert!(!Em95U4.em_unknown_session_500() && Em13.em_unknown_session_500());
+        assert_eq!(Em13.em_domain(), "SRV13");
+        assert_ne!(Cv11Sp28.cv_list_root(), Cv2024.cv_list_root());
+        assert!(!Cv11Sp28.cv_sp32() && Cv2024.cv_sp32());
+    }
+}
