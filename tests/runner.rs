@@ -448,6 +448,18 @@ finally:
     );
 }
 
+/// Writes `yaml` as scenario `name` and runs it against `server`.
+fn run_yaml(
+    suite: &Suite,
+    server: &support::TestServer,
+    name: &str,
+    yaml: &str,
+) -> sessionconf::report::ScenarioOutcome {
+    let file = format!("{name}.yaml");
+    suite.write(&format!("scenarios/test/{file}"), yaml);
+    run_scenario(&load(suite, &file, false), &options(&server.base, false))
+}
+
 /// A logon that opens a session, and a logout in `finally` expecting `status`.
 fn session_flow(logout_link: &str, status: u16) -> String {
     format!(
@@ -482,11 +494,7 @@ fn a_session_whose_logout_fails_is_reported_left_open() {
     let server = support::start();
     let suite = Suite::new();
     let link = r#"{ step: logon, rel: Delete }"#;
-    suite.write("scenarios/test/ok.yaml", &session_flow(link, 204));
-    let outcome = run_scenario(
-        &load(&suite, "ok.yaml", false),
-        &options(&server.base, false),
-    );
+    let outcome = run_yaml(&suite, &server, "ok", &session_flow(link, 204));
     assert!(
         outcome.passed(),
         "{}",
@@ -494,11 +502,7 @@ fn a_session_whose_logout_fails_is_reported_left_open() {
     );
     assert!(outcome.steps.iter().all(|s| s.name != "sessions"));
     // The server answers 204; a logout expecting 200 has not closed the session as far as the suite knows.
-    suite.write("scenarios/test/leak.yaml", &session_flow(link, 200));
-    let outcome = run_scenario(
-        &load(&suite, "leak.yaml", false),
-        &options(&server.base, false),
-    );
+    let outcome = run_yaml(&suite, &server, "leak", &session_flow(link, 200));
     assert_eq!(outcome.status, Status::Failed);
     let last = outcome.steps.last().unwrap();
     assert_eq!(last.name, "sessions");
@@ -518,11 +522,7 @@ fn logout_falls_back_to_the_session_href_and_ignores_a_missing_type() {
     let suite = Suite::new();
     // No link has Rel="Remove": the fallback URL is used, and the step says so.
     let link = r#"{ step: logon, rel: Remove, fallback: "${session_href}" }"#;
-    suite.write("scenarios/test/fallback.yaml", &session_flow(link, 204));
-    let outcome = run_scenario(
-        &load(&suite, "fallback.yaml", false),
-        &options(&server.base, false),
-    );
+    let outcome = run_yaml(&suite, &server, "fallback", &session_flow(link, 204));
     assert!(
         outcome.passed(),
         "{}",
@@ -540,11 +540,7 @@ fn logout_falls_back_to_the_session_href_and_ignores_a_missing_type() {
     assert_eq!(server.seen.lock().unwrap().deleted, [SESSION]);
     // A `finally` step naming a Type the server leaves out follows the one Delete link.
     let link = r#"{ step: logon, rel: Delete, type: SomethingElse }"#;
-    suite.write("scenarios/test/typed.yaml", &session_flow(link, 204));
-    let outcome = run_scenario(
-        &load(&suite, "typed.yaml", false),
-        &options(&server.base, false),
-    );
+    let outcome = run_yaml(&suite, &server, "typed", &session_flow(link, 204));
     assert!(
         outcome.passed(),
         "{}",
@@ -567,11 +563,7 @@ fn a_step_of_the_body_does_not_follow_a_link_of_another_type() {
         "finally:\n",
         "  - name: typed\n    request:\n      link: { step: logon, rel: Delete, type: SomethingElse }\nfinally:\n",
     );
-    suite.write("scenarios/test/strict.yaml", &yaml);
-    let outcome = run_scenario(
-        &load(&suite, "strict.yaml", false),
-        &options(&server.base, false),
-    );
+    let outcome = run_yaml(&suite, &server, "strict", &yaml);
     let typed = &outcome.steps[1];
     assert_eq!(typed.status, Status::Failed, "{typed:?}");
     assert!(typed.failures[0]
@@ -621,11 +613,7 @@ fn a_capture_that_finds_nothing_fails_its_step_unless_optional() {
         "      session_href: { select: /LogonSession/@Href }\n",
         "      session_href: { select: /LogonSession/@Href }\n      nothing: { select: /LogonSession/Nothing }\n",
     );
-    suite.write("scenarios/test/missing.yaml", &missing);
-    let outcome = run_scenario(
-        &load(&suite, "missing.yaml", false),
-        &options(&server.base, false),
-    );
+    let outcome = run_yaml(&suite, &server, "missing", &missing);
     let logon = &outcome.steps[0];
     assert_eq!(logon.status, Status::Failed, "{logon:?}");
     assert_eq!(logon.failures[0].kind, report::FailureKind::Capture);
@@ -634,11 +622,7 @@ fn a_capture_that_finds_nothing_fails_its_step_unless_optional() {
         "nothing: { select: /LogonSession/Nothing }",
         "nothing: { select: /LogonSession/Nothing, optional: true }",
     );
-    suite.write("scenarios/test/optional.yaml", &optional);
-    let outcome = run_scenario(
-        &load(&suite, "optional.yaml", false),
-        &options(&server.base, false),
-    );
+    let outcome = run_yaml(&suite, &server, "optional", &optional);
     assert!(
         outcome.passed(),
         "{}",
@@ -659,11 +643,7 @@ fn a_capture_marked_secret_is_redacted_everywhere() {
             "finally:\n",
             "  - name: show\n    request: { path: \"sessions/${id}\" }\n    expect: { status: 299 }\nfinally:\n",
         );
-    suite.write("scenarios/test/secret.yaml", &yaml);
-    let outcome = run_scenario(
-        &load(&suite, "secret.yaml", false),
-        &options(&server.base, false),
-    );
+    let outcome = run_yaml(&suite, &server, "secret", &yaml);
     let text = report::console::render(&outcome, false);
     assert!(!text.contains(SESSION), "{text}");
     assert!(text.contains("sessions/<redacted>"), "{text}");
@@ -684,11 +664,7 @@ fn captures_named_or_cut_from_a_secret_are_secret() {
             "finally:\n",
             "  - name: show\n    request: { path: \"x/${user_password_hint}/${tail}/${id}\" }\n    expect: { status: 299 }\nfinally:\n",
         );
-    suite.write("scenarios/test/parts.yaml", &yaml);
-    let outcome = run_scenario(
-        &load(&suite, "parts.yaml", false),
-        &options(&server.base, false),
-    );
+    let outcome = run_yaml(&suite, &server, "parts", &yaml);
     let show = outcome.steps.iter().find(|s| s.name == "show").unwrap();
     let request = show.request.as_deref().unwrap();
     assert!(
