@@ -858,6 +858,29 @@ finally:
     );
     let report = std::fs::read_to_string(&json).unwrap();
     assert!(report.contains("\"session_left_open\""), "{report}");
+    // A scenario that keeps no books and never logs out: the embedded server sees it.
+    std::fs::write(
+        scenarios.join("leak.yaml"),
+        "name: leak\nsteps:\n  - name: logon\n    request:\n      method: POST\n      path: sessionMngr/?v=latest\n      auth: { basic: { user: \"${user}\", password: \"${password}\" } }\n    expect: { status: 201 }\n",
+    )
+    .unwrap();
+    let out = sessionconf(
+        &[
+            "run",
+            "--scenarios",
+            dir.path().join("scenarios").to_str().unwrap(),
+            "--golden-dir",
+            dir.path().join("golden").to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(out.code, 3, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr
+            .contains("1 session(s) left open on the embedded veeam-em server"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
