@@ -190,6 +190,14 @@ fn run_against_the_embedded_servers_writes_both_reports() {
         &[],
     );
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    // A known deviation passes, and says so on the console.
+    assert!(
+        out.stderr
+            .contains("veeam-em::unknown-session known deviation")
+            && out.stderr.contains("known deviation `unknown-session-500`"),
+        "{}",
+        out.stderr
+    );
     let out = sessionconf(&["run", "--report", "html=x.html"], &[]);
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("known: junit, json"), "{}", out.stderr);
@@ -591,6 +599,14 @@ finally:
         .map(|s| s["name"].as_str().unwrap())
         .collect();
     assert_eq!(steps, ["logon", "slow", "logout"]);
+    // What ran is not also listed as not run.
+    let not_run = report["not_run"].as_array().unwrap();
+    assert!(!not_run.iter().any(|id| id == "test::slow"), "{not_run:?}");
+    let slow_cases = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase") && n.attribute("name") == Some("test::slow"))
+        .count();
+    assert_eq!(slow_cases, 1, "{xml}");
 }
 
 #[test]
