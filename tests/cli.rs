@@ -58,6 +58,9 @@ fn command(args: &[&str], envs: &[(&str, &str)]) -> Command {
     cmd
 }
 
+/// Credentials for runs against an endpoint that is never reached.
+const CREDENTIALS: &[(&str, &str)] = &[("SESSIONCONF_USER", "u"), ("SESSIONCONF_PASSWORD", "p")];
+
 fn sessionconf(args: &[&str], envs: &[(&str, &str)]) -> Output {
     wait(
         command(args, envs).spawn().unwrap(),
@@ -260,7 +263,7 @@ fn run_fails_with_exit_1_when_the_endpoint_is_down_and_2_on_usage_errors() {
             "--filter",
             "entry-point",
         ],
-        &[("SESSIONCONF_USER", "u"), ("SESSIONCONF_PASSWORD", "p")],
+        CREDENTIALS,
     );
     assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
     assert!(
@@ -278,61 +281,32 @@ fn run_fails_with_exit_1_when_the_endpoint_is_down_and_2_on_usage_errors() {
         out.stderr
     );
     assert!(!out.stdout.contains("cannot connect"), "{}", out.stdout);
-    // Credentials in the URL are refused, and not echoed.
+    // Credentials in the URL are refused, and not echoed; so is an unreadable URL
+    // with a password; a URL with only a user is refused too; an unreadable one
+    // without `@` is echoed.
     let with_creds = endpoint.replace("http://", "http://admin:Pa55-in-url@");
-    let out = sessionconf(
-        &["run", "--dialect", "veeam-em", "--endpoint", &with_creds],
-        &[("SESSIONCONF_USER", "u"), ("SESSIONCONF_PASSWORD", "p")],
-    );
-    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
-    assert!(
-        out.stderr.contains("credentials in the URL"),
-        "{}",
-        out.stderr
-    );
-    assert!(!out.stderr.contains("Pa55-in-url") && !out.stdout.contains("Pa55-in-url"));
-    // `load` refuses them too, and an unreadable URL with a password is not echoed.
-    for (endpoint, args) in [
-        (
-            with_creds.as_str(),
-            vec!["load", "--scenario", "veeam-em::entry-point"],
-        ),
-        (
-            "http://admin:Pa55-in-url@[::1",
-            vec!["run", "--dialect", "veeam-em"],
-        ),
-    ] {
-        let mut args = args;
-        args.extend(["--endpoint", endpoint]);
-        let out = sessionconf(
-            &args,
-            &[("SESSIONCONF_USER", "u"), ("SESSIONCONF_PASSWORD", "p")],
-        );
-        assert_eq!(out.code, 2, "{args:?}: {}{}", out.stdout, out.stderr);
-        assert!(!out.stderr.contains("Pa55-in-url"), "{}", out.stderr);
-    }
-    // A URL with a user and no password is refused too; an unreadable one without `@` is echoed.
     let with_user = endpoint.replace("http://", "http://admin@");
-    let out = sessionconf(
-        &["run", "--dialect", "veeam-em", "--endpoint", &with_user],
-        &[("SESSIONCONF_USER", "u"), ("SESSIONCONF_PASSWORD", "p")],
-    );
-    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
-    assert!(
-        out.stderr.contains("credentials in the URL"),
-        "{}",
-        out.stderr
-    );
-    let out = sessionconf(
-        &["run", "--dialect", "veeam-em", "--endpoint", "not a url"],
-        &[("SESSIONCONF_USER", "u"), ("SESSIONCONF_PASSWORD", "p")],
-    );
-    assert_eq!(out.code, 2);
-    assert!(
-        out.stderr.contains("--endpoint not a url: not a URL"),
-        "{}",
-        out.stderr
-    );
+    let run = ["run", "--dialect", "veeam-em", "--endpoint"];
+    let load = ["load", "--scenario", "veeam-em::entry-point", "--endpoint"];
+    let cases: [(&[&str], &str, &str); 5] = [
+        (&run, &with_creds, "credentials in the URL"),
+        (&load, &with_creds, "credentials in the URL"),
+        (&run, "http://admin:Pa55-in-url@[::1", "not a URL"),
+        (&run, &with_user, "credentials in the URL"),
+        (&run, "not a url", "--endpoint not a url: not a URL"),
+    ];
+    for (command, url, says) in cases {
+        let mut args = command.to_vec();
+        args.push(url);
+        let out = sessionconf(&args, CREDENTIALS);
+        assert_eq!(out.code, 2, "{args:?}: {}{}", out.stdout, out.stderr);
+        assert!(out.stderr.contains(says), "{args:?}: {}", out.stderr);
+        assert!(
+            !out.stderr.contains("Pa55-in-url") && !out.stdout.contains("Pa55-in-url"),
+            "{}",
+            out.stderr
+        );
+    }
     // Listing sends nothing, so it needs no credentials.
     let mut list = run_em.to_vec();
     list.push("--list");

@@ -33,7 +33,8 @@ pub struct Verdict {
     pub differences: Vec<Difference>,
     /// One line saying how many places differ.
     pub summary: String,
-    /// The unified diff of the golden and the response normalized toward it.
+    /// The unified diff of the golden and the response normalized toward it
+    /// (empty when the verdict was asked for bless, which records instead).
     pub diff: String,
     /// The bindings after the comparison (`{{origin}}` bound once seen).
     pub bindings: Bindings,

@@ -33,16 +33,22 @@ pub(super) fn judge(
             recorded: None,
         };
     }
-    let golden_text = to_pretty_string(&Element::golden(expected), GoldenMarkers::Drop);
     let normalized = comparison
         .normalized
         .unwrap_or_else(|| Element::from_expected(expected));
-    let actual_text = to_pretty_string(&normalized, GoldenMarkers::Drop);
-    let diff = similar::TextDiff::from_lines(&golden_text, &actual_text)
-        .unified_diff()
-        .context_radius(3)
-        .header(label, "actual (normalized toward the golden)")
-        .to_string();
+    // Bless writes the response and shows no diff: do not print both documents for one.
+    let diff = match record {
+        Some(_) => String::new(),
+        None => {
+            let golden_text = to_pretty_string(&Element::golden(expected), GoldenMarkers::Drop);
+            let actual_text = to_pretty_string(&normalized, GoldenMarkers::Drop);
+            similar::TextDiff::from_lines(&golden_text, &actual_text)
+                .unified_diff()
+                .context_radius(3)
+                .header(label, "actual (normalized toward the golden)")
+                .to_string()
+        }
+    };
     Verdict {
         summary: format!(
             "response differs from golden {label} in {n} place{}:",
