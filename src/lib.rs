@@ -17,5 +17,6 @@ pub mod report;
 pub mod run;
 pub mod scenario;
 pub mod server;
+mod suggest;
 pub mod version;
 pub mod xml;

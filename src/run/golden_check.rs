@@ -4,19 +4,35 @@
 use super::scenario::ScenarioState;
 use crate::golden::{bless, Body};
 use crate::outcome::{Failure, FailureKind, StepOutcome};
+use crate::placeholder::Bindings;
+use crate::scenario::model::GoldenName;
 use crate::scenario::GoldenEntry;
 
-/// Judges `body` against the golden `entry`; a difference becomes failures and a
-/// diff on `outcome`, or, when `may_bless`, a new golden.
+/// A response body and the golden it is judged against.
+pub(crate) struct Judged<'j> {
+    /// The golden's path as the scenario writes it.
+    pub rel: &'j std::path::Path,
+    pub entry: &'j GoldenEntry,
+    pub body: &'j Body<'j>,
+    /// For a step from a fragment: what the golden's names stand for.
+    pub names: &'j [GoldenName],
+}
+
+/// Judges a body against its golden; a difference becomes failures and a diff
+/// on `outcome`, or, when `may_bless`, a new golden.
 pub(crate) fn check_golden(
     state: &mut ScenarioState,
-    rel: &std::path::Path,
-    entry: &GoldenEntry,
-    body: &Body,
+    judged: Judged,
     may_bless: bool,
     outcome: &mut StepOutcome,
 ) -> Vec<Failure> {
-    let bindings = state.vars.bindings(state.origin.as_deref());
+    let Judged {
+        rel,
+        entry,
+        body,
+        names,
+    } = judged;
+    let bindings = bindings_for(state, names);
     let secrets = state.vars.redactor.secrets();
     let Some(golden) = &entry.expected else {
         if !may_bless {
@@ -46,6 +62,27 @@ pub(crate) fn check_golden(
     failures_of(&label, verdict, outcome)
 }
 
+/// The scenario's variables, and in a fragment's step the fragment's own names
+/// for them (the golden was written with those; bless writes those back).
+fn bindings_for(state: &ScenarioState, names: &[GoldenName]) -> Bindings {
+    let mut bindings = state.vars.bindings(state.origin.as_deref());
+    for n in names {
+        let Ok(value) = state.vars.expand(&n.value) else {
+            continue;
+        };
+        if n.captured {
+            if let Some(scenario_name) = n.value.variables().next().filter(|v| *v != n.name) {
+                bindings.vars.remove(scenario_name);
+                bindings.templatized.remove(scenario_name);
+            }
+            bindings.bind_capture(&n.name, &value);
+        } else {
+            bindings.bind(&n.name, &value);
+        }
+    }
+    bindings
+}
+
 fn failures_of(
     label: &str,
     verdict: crate::golden::Verdict,
@@ -58,10 +95,7 @@ fn failures_of(
 }
 
 /// Without a golden to say where the origin is, the endpoint's own origin is the best guess.
-fn with_endpoint_origin(
-    state: &ScenarioState,
-    mut bindings: crate::placeholder::Bindings,
-) -> crate::placeholder::Bindings {
+fn with_endpoint_origin(state: &ScenarioState, mut bindings: Bindings) -> Bindings {
     if bindings.origin.is_none() {
         let base = &state.options.base_url;
         bindings.origin = Some(base.origin().ascii_serialization());

@@ -10,7 +10,7 @@ use super::step::run_step;
 use super::vars::{Value, Variables};
 use super::RunOptions;
 use crate::outcome::{Failure, FailureKind, Phase, ScenarioOutcome, Status, StepOutcome};
-use crate::scenario::model::Step;
+use crate::scenario::model::{Scenario, Step};
 use crate::scenario::LoadedScenario;
 
 /// What a running scenario carries from step to step.
@@ -90,7 +90,10 @@ pub fn run_scenario_with_vars(
     }
     // Always: a logon must be logged out, whatever happened before.
     for step in &scenario.finally {
-        let result = run_step(&mut state, step, Phase::Finally, &loaded.goldens);
+        let result = match closed_already(step, scenario, &outcome) {
+            Some(skipped) => skipped,
+            None => run_step(&mut state, step, Phase::Finally, &loaded.goldens),
+        };
         outcome.steps.push(result);
     }
     if let Some(leaks) = sessions_left_open(
@@ -103,6 +106,32 @@ pub fn run_scenario_with_vars(
     outcome.settle();
     outcome.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
     (outcome, state.vars)
+}
+
+/// A `finally` step that closes a session an earlier step already closed is
+/// skipped: a fragment's logout after a scenario that logged out itself would
+/// only be refused.
+fn closed_already(
+    step: &Step,
+    scenario: &Scenario,
+    outcome: &ScenarioOutcome,
+) -> Option<StepOutcome> {
+    let var = step.closes_session.as_deref()?;
+    let closer = outcome.steps.iter().find(|done| {
+        matches!(done.status, Status::Passed | Status::KnownDeviation)
+            && scenario
+                .steps
+                .iter()
+                .chain(&scenario.finally)
+                .any(|s| s.name == done.name && s.closes_session.as_deref() == Some(var))
+    })?;
+    let mut skipped = StepOutcome::new(&step.name, Phase::Finally);
+    skipped.status = Status::Skipped;
+    skipped.note = Some(format!(
+        "session `{var}` is already closed (by step `{}`)",
+        closer.name
+    ));
+    Some(skipped)
 }
 
 /// The outcome of a scenario before its first step.

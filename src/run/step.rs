@@ -147,8 +147,14 @@ fn check_response(
             let may_bless = state.options.bless && failures.is_empty();
             let entry = &goldens[rel];
             let body = crate::golden::Body::Xml(doc);
+            let judged = golden_check::Judged {
+                rel,
+                entry,
+                body: &body,
+                names: &step.golden_names,
+            };
             failures.extend(golden_check::check_golden(
-                state, rel, entry, &body, may_bless, outcome,
+                state, judged, may_bless, outcome,
             ));
         }
     }

@@ -60,7 +60,9 @@ impl Variables {
                     }
                     out.push_str(&encoded);
                 }
+                // As in a shell, `:-` gives the default when the variable is unset or empty.
                 Part::Env { name, default } => match (std::env::var(name), default) {
+                    (Ok(v), Some(d)) if v.is_empty() => out.push_str(d),
                     (Ok(v), _) => out.push_str(&v),
                     (Err(_), Some(d)) => out.push_str(d),
                     (Err(_), None) => {
@@ -102,5 +104,34 @@ impl Variables {
             }
         }
         b
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_environment_variable_takes_the_default_as_in_a_shell() {
+        // A name no other test touches, so setting it cannot race with one.
+        std::env::set_var("SESSIONCONF_VARS_TEST_EMPTY", "");
+        std::env::set_var("SESSIONCONF_VARS_TEST_SET", "value");
+        let vars = Variables::default();
+        let expand = |t: &str| vars.expand(&Template::parse(t).unwrap());
+        assert_eq!(
+            expand("${env:SESSIONCONF_VARS_TEST_EMPTY:-d}").unwrap(),
+            "d"
+        );
+        assert_eq!(expand("${env:SESSIONCONF_VARS_TEST_EMPTY}").unwrap(), "");
+        assert_eq!(
+            expand("${env:SESSIONCONF_VARS_TEST_SET:-d}").unwrap(),
+            "value"
+        );
+        assert_eq!(
+            expand("${env:SESSIONCONF_VARS_TEST_UNSET_SURELY:-d}").unwrap(),
+            "d"
+        );
+        let err = expand("${env:SESSIONCONF_VARS_TEST_UNSET_SURELY}").unwrap_err();
+        assert!(err.contains("SESSIONCONF_VARS_TEST_UNSET_SURELY"), "{err}");
     }
 }

@@ -129,7 +129,10 @@ fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ConfigError> {
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            collect_yaml(&path, out)?;
+            // Fragments are steps to reuse, not scenarios.
+            if path.file_name().is_some_and(|n| n != "fragments") {
+                collect_yaml(&path, out)?;
+            }
         } else if matches!(
             path.extension().and_then(|e| e.to_str()),
             Some("yaml" | "yml")
@@ -164,15 +167,19 @@ pub fn load_scenario_source(
     golden_dir: &Path,
     allow_missing_goldens: bool,
 ) -> Result<LoadedScenario, Vec<ConfigError>> {
-    let mut scenario: Scenario =
-        serde_yaml::from_str(source).map_err(|e| vec![yaml_error(file, &e)])?;
+    let mut scenario: Scenario = parse_yaml(file, source).map_err(|e| vec![e])?;
     let mut checker = Checker {
         file,
         positions: Positions::of(source),
         errors: Vec::new(),
+        fragments_dir: Some(fragments_dir(file, dialect)),
+    };
+    let goldens = GoldenSource {
+        dir: golden_dir,
+        allow_missing: allow_missing_goldens,
     };
     checker
-        .check(&mut scenario, golden_dir, allow_missing_goldens)
+        .check(&mut scenario, &goldens)
         .map(|goldens| LoadedScenario {
             id: format!("{dialect}::{}", scenario.name),
             dialect: dialect.to_string(),
@@ -180,6 +187,14 @@ pub fn load_scenario_source(
             scenario,
             goldens,
         })
+}
+
+/// Reads a YAML document into `T`; an error says where it is.
+pub(super) fn parse_yaml<T: serde::de::DeserializeOwned>(
+    file: &Path,
+    source: &str,
+) -> Result<T, ConfigError> {
+    serde_yaml::from_str(source).map_err(|e| yaml_error(file, &e))
 }
 
 fn yaml_error(file: &Path, error: &serde_yaml::Error) -> ConfigError {
@@ -195,20 +210,39 @@ fn yaml_error(file: &Path, error: &serde_yaml::Error) -> ConfigError {
     }
 }
 
+/// Where a dialect's fragments are: `fragments/` in its scenarios directory
+/// (the nearest ancestor of the scenario named like the dialect).
+fn fragments_dir(file: &Path, dialect: &str) -> PathBuf {
+    let parent = file.parent().unwrap_or(Path::new("."));
+    let dialect_dir = parent
+        .ancestors()
+        .find(|d| d.file_name().is_some_and(|n| n == dialect))
+        .unwrap_or(parent);
+    dialect_dir.join("fragments")
+}
+
+/// Where `golden:` paths are, and whether a missing one may be recorded.
+pub(super) struct GoldenSource<'g> {
+    pub dir: &'g Path,
+    pub allow_missing: bool,
+}
+
 /// Checks what the YAML types alone cannot, and says where each mistake is.
-struct Checker<'a> {
-    file: &'a Path,
-    positions: Positions<'a>,
-    errors: Vec<ConfigError>,
+pub(super) struct Checker<'a> {
+    pub file: &'a Path,
+    pub positions: Positions<'a>,
+    pub errors: Vec<ConfigError>,
+    /// Where `use` finds fragments; `None` inside a fragment, which uses none.
+    pub fragments_dir: Option<PathBuf>,
 }
 
 /// Appends segments to a path.
-fn at(base: &[Seg], more: impl IntoIterator<Item = Seg>) -> NodePath {
+pub(super) fn at(base: &[Seg], more: impl IntoIterator<Item = Seg>) -> NodePath {
     base.iter().cloned().chain(more).collect()
 }
 
 /// Where a step's checks start, and what it may refer to.
-struct StepScope<'s> {
+pub(super) struct StepScope<'s> {
     /// `steps[i]` or `finally[i]`.
     path: NodePath,
     /// Steps whose links it may follow.
@@ -218,7 +252,7 @@ struct StepScope<'s> {
 }
 
 impl Checker<'_> {
-    fn error(&mut self, path: &[Seg], message: String) {
+    pub(super) fn error(&mut self, path: &[Seg], message: String) {
         let (line, col) = self.positions.at(path);
         self.errors
             .push(ConfigError::at(self.file, line, col, message));
@@ -233,8 +267,7 @@ impl Checker<'_> {
     fn check(
         &mut self,
         scenario: &mut Scenario,
-        golden_dir: &Path,
-        allow_missing_goldens: bool,
+        goldens: &GoldenSource,
     ) -> Result<BTreeMap<PathBuf, GoldenEntry>, Vec<ConfigError>> {
         if scenario.name.trim().is_empty() || scenario.name.contains("::") {
             self.error(
@@ -251,8 +284,16 @@ impl Checker<'_> {
             self.check_template(None, &path, &format!("var {name}"), template, &known);
             known.insert(name.clone());
         }
-        let goldens = self.check_steps(scenario, known, golden_dir, allow_missing_goldens);
-        self.check_sessions(scenario);
+        // Sessions are checked where they are written: the scenario's own steps
+        // here, a fragment's in the fragment.
+        let (own_steps, own_finally) = (scenario.steps.clone(), scenario.finally.clone());
+        let goldens = self.check_steps(&mut scenario.steps, &mut scenario.finally, known, goldens);
+        let from_fragments: BTreeSet<String> = scenario
+            .steps
+            .iter()
+            .filter_map(|s| s.opens_session.clone())
+            .collect();
+        self.check_sessions(&own_steps, &own_finally, &from_fragments);
         if self.errors.is_empty() {
             Ok(goldens)
         } else {
@@ -261,59 +302,104 @@ impl Checker<'_> {
     }
 
     /// Every step in order: the body's steps see what earlier steps captured,
-    /// `finally` steps see every capture (they run whatever happened).
-    fn check_steps(
+    /// `finally` steps see every capture (they run whatever happened). A `use`
+    /// step becomes its fragment's steps, and the fragment's `finally` steps
+    /// join the scenario's, last-in first-out.
+    pub(super) fn check_steps(
         &mut self,
-        scenario: &mut Scenario,
+        steps: &mut Vec<Step>,
+        finally: &mut Vec<Step>,
         mut known: BTreeSet<String>,
-        golden_dir: &Path,
-        allow_missing_goldens: bool,
+        goldens: &GoldenSource,
     ) -> BTreeMap<PathBuf, GoldenEntry> {
-        let mut goldens = BTreeMap::new();
+        let mut compiled = BTreeMap::new();
         let mut names = BTreeSet::new();
-        let base_dir = self.file.parent().unwrap_or(Path::new(".")).to_path_buf();
-        let all_main: Vec<String> = scenario.steps.iter().map(|s| s.name.clone()).collect();
-        let mut finally_known = known.clone();
-        finally_known.extend(
-            scenario
-                .steps
-                .iter()
-                .flat_map(|s| s.capture.keys().cloned()),
-        );
-        let sections = [
-            ("steps", &mut scenario.steps),
-            ("finally", &mut scenario.finally),
-        ];
-        for (section, steps) in sections {
-            for (index, step) in steps.iter_mut().enumerate() {
-                let path: NodePath = vec![section.into(), index.into()];
-                if !names.insert(step.name.clone()) {
-                    self.error(
-                        &at(&path, ["name".into()]),
-                        format!("step name `{}` is used twice", step.name),
-                    );
+        let mut main: Vec<Step> = Vec::new();
+        let mut deferred: Vec<Vec<Step>> = Vec::new();
+        for (index, mut step) in std::mem::take(steps).into_iter().enumerate() {
+            let path: NodePath = vec!["steps".into(), index.into()];
+            if step.uses.is_some() {
+                if let Some(used) = self.expand_use(&step, &path, &known, goldens) {
+                    for s in &used.steps {
+                        self.unique_name(&mut names, &path, &s.name);
+                        known.extend(s.capture.keys().cloned());
+                    }
+                    for s in &used.finally {
+                        self.unique_name(&mut names, &path, &s.name);
+                    }
+                    main.extend(used.steps);
+                    deferred.push(used.finally);
+                    compiled.extend(used.goldens);
                 }
-                let in_finally = section == "finally";
-                let mut scope = StepScope {
-                    path,
-                    linkable: if in_finally {
-                        &all_main
-                    } else {
-                        &all_main[..index]
-                    },
-                    known: if in_finally {
-                        &mut finally_known
-                    } else {
-                        &mut known
-                    },
-                };
-                self.check_request(step, &mut scope, &base_dir);
-                let golden = self.check_golden(step, &scope, golden_dir, allow_missing_goldens);
-                goldens.extend(golden);
-                scope.known.extend(step.capture.keys().cloned());
+                continue;
+            }
+            let linkable: Vec<String> = main.iter().map(|s| s.name.clone()).collect();
+            let mut scope = StepScope {
+                path,
+                linkable: &linkable,
+                known: &mut known,
+            };
+            compiled.extend(self.check_step(&mut step, &mut scope, &mut names, goldens));
+            main.push(step);
+        }
+        let linkable: Vec<String> = main.iter().map(|s| s.name.clone()).collect();
+        let mut own_finally = Vec::new();
+        for (index, mut step) in std::mem::take(finally).into_iter().enumerate() {
+            let path: NodePath = vec!["finally".into(), index.into()];
+            if step.uses.is_some() {
+                self.error(
+                    &at(&path, ["use".into()]),
+                    "`use` stands among `steps`; a fragment brings its own `finally` steps".into(),
+                );
+                continue;
+            }
+            let mut scope = StepScope {
+                path,
+                linkable: &linkable,
+                known: &mut known,
+            };
+            compiled.extend(self.check_step(&mut step, &mut scope, &mut names, goldens));
+            own_finally.push(step);
+        }
+        own_finally.extend(deferred.into_iter().rev().flatten());
+        *steps = main;
+        *finally = own_finally;
+        compiled
+    }
+
+    /// One step the file itself writes (not a `use`).
+    fn check_step(
+        &mut self,
+        step: &mut Step,
+        scope: &mut StepScope,
+        names: &mut BTreeSet<String>,
+        goldens: &GoldenSource,
+    ) -> Option<(PathBuf, GoldenEntry)> {
+        if step.name.trim().is_empty() {
+            self.error(
+                &scope.path,
+                "a step needs a `name` (or `use` to put a fragment here)".into(),
+            );
+        } else {
+            self.unique_name(names, &at(&scope.path, ["name".into()]), &step.name);
+        }
+        for key in ["with", "as"] {
+            let path = at(&scope.path, [key.into()]);
+            if self.positions.has(&path) {
+                self.error(&path, format!("`{key}` belongs to a `use` step"));
             }
         }
-        goldens
+        let base_dir = self.file.parent().unwrap_or(Path::new(".")).to_path_buf();
+        self.check_request(step, scope, &base_dir);
+        let golden = self.check_golden(step, scope, goldens);
+        scope.known.extend(step.capture.keys().cloned());
+        golden
+    }
+
+    pub(super) fn unique_name(&mut self, names: &mut BTreeSet<String>, path: &[Seg], name: &str) {
+        if !names.insert(name.to_string()) {
+            self.error(path, format!("step name `{name}` is used twice"));
+        }
     }
 
     /// The request's target, link, body and templates, and the step's captures.
@@ -407,12 +493,11 @@ impl Checker<'_> {
         &mut self,
         step: &Step,
         scope: &StepScope,
-        golden_dir: &Path,
-        allow_missing_goldens: bool,
+        goldens: &GoldenSource,
     ) -> Option<(PathBuf, GoldenEntry)> {
         let rel = step.expect.golden.as_ref()?;
         let name = &step.name;
-        let path = golden_dir.join(rel);
+        let path = goldens.dir.join(rel);
         let mut known = scope.known.clone();
         known.extend(step.capture.keys().cloned());
         match crate::golden::Golden::load(&path) {
@@ -434,7 +519,7 @@ impl Checker<'_> {
                 let expected = Some(Arc::new(expected));
                 Some((rel.clone(), GoldenEntry { path, expected }))
             }
-            Err(_) if allow_missing_goldens && !path.exists() => Some((
+            Err(_) if goldens.allow_missing && !path.exists() => Some((
                 rel.clone(),
                 GoldenEntry {
                     path,
@@ -453,23 +538,26 @@ impl Checker<'_> {
 
     /// A step that opens a session names a variable it captures; some `finally`
     /// step closes it, so a failed scenario still logs out.
-    fn check_sessions(&mut self, scenario: &Scenario) {
-        let opened: Vec<(usize, &str, &str)> = scenario
-            .steps
+    pub(super) fn check_sessions(
+        &mut self,
+        steps: &[Step],
+        finally: &[Step],
+        opened_elsewhere: &BTreeSet<String>,
+    ) {
+        let opened: Vec<(usize, &str, &str)> = steps
             .iter()
             .enumerate()
             .filter_map(|(i, s)| Some((i, s.name.as_str(), s.opens_session.as_deref()?)))
             .collect();
         for (index, step, var) in &opened {
             let path: NodePath = vec!["steps".into(), (*index).into(), "opens_session".into()];
-            if !scenario.steps[*index].capture.contains_key(*var) {
+            if !steps[*index].capture.contains_key(*var) {
                 self.error(
                     &path,
                     format!("step `{step}`: opens_session `{var}` names no capture of this step"),
                 );
             }
-            if !scenario
-                .finally
+            if !finally
                 .iter()
                 .any(|s| s.closes_session.as_deref() == Some(*var))
             {
@@ -478,13 +566,13 @@ impl Checker<'_> {
                 ));
             }
         }
-        let sections = [("steps", &scenario.steps), ("finally", &scenario.finally)];
+        let sections = [("steps", steps), ("finally", finally)];
         for (section, steps) in sections {
             for (index, step) in steps.iter().enumerate() {
                 let Some(var) = &step.closes_session else {
                     continue;
                 };
-                if !opened.iter().any(|(_, _, v)| v == var) {
+                if !opened.iter().any(|(_, _, v)| v == var) && !opened_elsewhere.contains(var) {
                     self.error(
                         &[section.into(), index.into(), "closes_session".into()],
                         format!(
@@ -497,7 +585,7 @@ impl Checker<'_> {
         }
     }
 
-    fn check_template(
+    pub(super) fn check_template(
         &mut self,
         step: Option<&str>,
         path: &[Seg],
@@ -508,8 +596,9 @@ impl Checker<'_> {
         for var in template.variables() {
             if !known.contains(var) {
                 let known_list: Vec<&str> = known.iter().map(String::as_str).collect();
+                let hint = crate::suggest::did_you_mean(var, known_list.iter().copied());
                 let message = format!(
-                    "{}{field}: unknown variable `{var}`; known here: {}",
+                    "{}{field}: unknown variable `{var}`{hint}; known here: {}",
                     step.map(|s| format!("step `{s}`: ")).unwrap_or_default(),
                     known_list.join(", ")
                 );

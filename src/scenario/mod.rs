@@ -1,5 +1,6 @@
 //! Loading and validating scenarios.
 
+mod fragment;
 pub mod load;
 pub(crate) mod model;
 mod positions;

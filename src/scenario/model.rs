@@ -56,7 +56,10 @@ pub enum Account {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
+    /// Empty only in a `use` step, which the loader replaces by the fragment's steps.
+    #[serde(default)]
     pub name: String,
+    #[serde(default)]
     pub request: Request,
     #[serde(default)]
     pub expect: Expect,
@@ -66,6 +69,27 @@ pub struct Step {
     pub opens_session: Option<String>,
     /// This step closes the session a step opened into this variable.
     pub closes_session: Option<String>,
+    /// The fragment whose steps stand here (`scenarios/DIALECT/fragments/NAME.yaml`).
+    #[serde(rename = "use")]
+    pub uses: Option<String>,
+    /// The fragment's parameters.
+    #[serde(default, rename = "with")]
+    pub with: indexmap::IndexMap<String, Template>,
+    /// Keeps two uses of a fragment apart: its captures become `PREFIX_NAME`, its steps `PREFIX.NAME`.
+    #[serde(rename = "as")]
+    pub prefix: Option<String>,
+    /// For a step from a fragment: what the names its goldens use stand for in the scenario.
+    #[serde(skip)]
+    pub golden_names: Vec<GoldenName>,
+}
+
+/// A name a fragment's golden uses (`{{session_id}}`), and the scenario value it stands for.
+#[derive(Debug, Clone)]
+pub struct GoldenName {
+    pub name: String,
+    pub value: Template,
+    /// A capture, which bless writes back as its placeholder.
+    pub captured: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -95,6 +119,24 @@ pub struct Request {
 
 fn yes() -> bool {
     true
+}
+
+/// An empty request: a step that has none is refused by the loader, unless it is a `use`.
+impl Default for Request {
+    fn default() -> Self {
+        Request {
+            method: Method::default(),
+            path: None,
+            url: None,
+            link: None,
+            headers: BTreeMap::new(),
+            query: BTreeMap::new(),
+            body: None,
+            body_file: None,
+            auth: None,
+            cookies: true,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -540,6 +582,37 @@ impl Expect {
             ));
             if let Check::Equals(t) = &a.check {
                 out.push((format!("assertion on {}", a.select), at("equals"), t));
+            }
+        }
+        out
+    }
+}
+
+impl Step {
+    /// Every template of the step, to rewrite (a fragment's steps put into a scenario).
+    pub(crate) fn templates_mut(&mut self) -> Vec<&mut Template> {
+        let r = &mut self.request;
+        let mut out: Vec<&mut Template> = Vec::new();
+        out.extend(r.path.as_mut());
+        out.extend(r.url.as_mut());
+        out.extend(r.link.as_mut().and_then(|l| l.fallback.as_mut()));
+        out.extend(r.headers.values_mut());
+        out.extend(r.query.values_mut());
+        out.extend(r.body.as_mut());
+        if let Some(a) = r.auth.as_mut() {
+            out.push(&mut a.basic.user);
+            out.push(&mut a.basic.password);
+        }
+        let e = &mut self.expect;
+        for check in e.headers.values_mut().chain(e.text.as_mut()) {
+            if let TextCheck::Equals(t) = check {
+                out.push(t);
+            }
+        }
+        for a in &mut e.body {
+            out.push(&mut a.select.template);
+            if let Check::Equals(t) = &mut a.check {
+                out.push(t);
             }
         }
         out

@@ -136,6 +136,11 @@ impl<'s> Positions<'s> {
         }
     }
 
+    /// Whether the document has a node at `path` (a key that was written).
+    pub(crate) fn has(&self, path: &[Seg]) -> bool {
+        self.nodes.contains_key(path)
+    }
+
     /// Where `needle` stands inside the value at `path` (a `${var}` reference in
     /// a template), or the value itself when it is not found there.
     pub(crate) fn within(&self, path: &[Seg], needle: &str) -> (u32, u32) {

@@ -96,6 +96,81 @@ impl Template {
     }
 }
 
+/// What a variable reference becomes when a fragment's steps are put into a scenario.
+pub(crate) type Substitute<'f> = dyn Fn(&str) -> Option<Template> + 'f;
+
+impl Template {
+    /// Replaces each `${name}` for which `replace` gives a template by that
+    /// template's parts (a fragment's parameters and renamed captures).
+    /// `${base64:name}` takes a replacement that is one variable or plain text.
+    pub(crate) fn substitute(&self, replace: &Substitute) -> Result<Template, String> {
+        let mut parts: Vec<Part> = Vec::new();
+        for part in &self.parts {
+            match part {
+                Part::Var(name) => match replace(name) {
+                    Some(t) => parts.extend(t.parts.iter().cloned()),
+                    None => parts.push(part.clone()),
+                },
+                Part::Base64(name) => match replace(name).as_ref().map(|t| t.parts.as_slice()) {
+                    None => parts.push(part.clone()),
+                    Some([Part::Var(other)]) => parts.push(Part::Base64(other.clone())),
+                    Some([Part::Literal(text)]) => {
+                        use base64::Engine;
+                        let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+                        parts.push(Part::Literal(encoded));
+                    }
+                    Some([]) => {}
+                    Some(_) => {
+                        return Err(format!(
+                            "`${{base64:{name}}}` needs `{name}` to be one variable or plain text"
+                        ))
+                    }
+                },
+                _ => parts.push(part.clone()),
+            }
+        }
+        Ok(Template::from_parts(parts))
+    }
+
+    /// A template of `parts`, with the text that would be parsed into them.
+    pub(crate) fn from_parts(parts: Vec<Part>) -> Template {
+        let mut merged: Vec<Part> = Vec::new();
+        for part in parts {
+            match (merged.last_mut(), part) {
+                (Some(Part::Literal(a)), Part::Literal(b)) => a.push_str(&b),
+                (_, Part::Literal(b)) if b.is_empty() => {}
+                (_, p) => merged.push(p),
+            }
+        }
+        let raw = merged.iter().map(Part::source).collect();
+        Template { raw, parts: merged }
+    }
+
+    /// A template that is one reference to a variable.
+    pub(crate) fn var(name: &str) -> Template {
+        Template::from_parts(vec![Part::Var(name.to_string())])
+    }
+}
+
+impl Part {
+    /// The text this part is parsed from.
+    fn source(&self) -> String {
+        match self {
+            Part::Literal(text) => text.replace('$', "$$"),
+            Part::Var(name) => format!("${{{name}}}"),
+            Part::Base64(name) => format!("${{base64:{name}}}"),
+            Part::Env {
+                name,
+                default: Some(d),
+            } => format!("${{env:{name}:-{d}}}"),
+            Part::Env {
+                name,
+                default: None,
+            } => format!("${{env:{name}}}"),
+        }
+    }
+}
+
 fn check_name(name: &str, inner: &str) -> Result<(), String> {
     if crate::placeholder::pattern::is_variable_name(name) {
         Ok(())
@@ -162,5 +237,29 @@ mod tests {
         );
         assert!(Template::parse("${x").is_err());
         assert!(Template::parse("${a b}").is_err());
+    }
+
+    #[test]
+    fn substitution_splices_parameters_and_renames_variables() {
+        let t = Template::parse("a$$${p}/${c}:${base64:q}${base64:r}${keep}").unwrap();
+        let replace = |name: &str| match name {
+            "p" => Some(Template::parse("x${user}$$").unwrap()),
+            "c" => Some(Template::var("admin_c")),
+            "q" => Some(Template::var("password")),
+            "r" => Some(Template::parse("plain").unwrap()),
+            _ => None,
+        };
+        let out = t.substitute(&replace).unwrap();
+        assert_eq!(
+            out.raw(),
+            "a$$x${user}$$/${admin_c}:${base64:password}cGxhaW4=${keep}"
+        );
+        assert_eq!(Template::parse(out.raw()).unwrap(), out);
+        let mixed = |_: &str| Some(Template::parse("a${b}").unwrap());
+        let err = Template::parse("${base64:q}")
+            .unwrap()
+            .substitute(&mixed)
+            .unwrap_err();
+        assert!(err.contains("`q`"), "{err}");
     }
 }

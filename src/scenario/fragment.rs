@@ -1,0 +1,382 @@
+//! Fragments: steps to reuse, in `scenarios/DIALECT/fragments/NAME.yaml`, with
+//! parameters and `finally` steps. A scenario's `use: NAME` step stands for
+//! them; the loader checks the fragment in its own file (so an error names the
+//! fragment's line and the scenario that used it) and then puts its steps in
+//! the scenario, parameters filled in and, with `as:`, names prefixed.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+use super::load::{at, Checker, GoldenSource};
+use super::model::{GoldenName, Step};
+use super::positions::{NodePath, Positions};
+use super::template::Template;
+use super::BUILTIN_VARIABLES;
+use crate::error::ConfigError;
+use crate::scenario::GoldenEntry;
+
+/// A fragment file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fragment {
+    /// What the steps do, for the people who read the fragment (and the schema).
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub description: String,
+    /// Parameters and their defaults; `~` for one each use must give.
+    #[serde(default)]
+    pub params: IndexMap<String, Option<Template>>,
+    /// The steps a `use` stands for.
+    pub steps: Vec<Step>,
+    /// Steps that join the using scenario's `finally` steps.
+    #[serde(default)]
+    pub finally: Vec<Step>,
+}
+
+/// A fragment's steps as they stand in one scenario.
+pub(super) struct Placed {
+    pub steps: Vec<Step>,
+    pub finally: Vec<Step>,
+    pub goldens: BTreeMap<PathBuf, GoldenEntry>,
+}
+
+/// How a use names what the fragment captures and calls its steps.
+struct Naming<'u> {
+    prefix: Option<&'u str>,
+}
+
+impl Naming<'_> {
+    fn var(&self, name: &str) -> String {
+        match self.prefix {
+            Some(p) => format!("{p}_{name}"),
+            None => name.to_string(),
+        }
+    }
+
+    fn step(&self, name: &str) -> String {
+        match self.prefix {
+            Some(p) => format!("{p}.{name}"),
+            None => name.to_string(),
+        }
+    }
+}
+
+impl Checker<'_> {
+    /// Checks a `use` step and the fragment it names, and returns the fragment's
+    /// steps as they stand in this scenario; `None` after an error.
+    pub(super) fn expand_use(
+        &mut self,
+        step: &Step,
+        path: &NodePath,
+        known: &BTreeSet<String>,
+        goldens: &GoldenSource,
+    ) -> Option<Placed> {
+        let name = step.uses.clone().unwrap_or_default();
+        let Some(dir) = self.fragments_dir.clone() else {
+            self.error(
+                &at(path, ["use".into()]),
+                "a fragment cannot use another fragment".into(),
+            );
+            return None;
+        };
+        self.check_use_step(step, path)?;
+        let file = self.find_fragment(&dir, &name, path)?;
+        let (line, _) = self.positions.at(&at(path, ["use".into()]));
+        let used_by = format!("used by {}:{line}", self.file.display());
+        let (mut fragment, errors, compiled) = check_fragment(&file, goldens, &used_by);
+        if !errors.is_empty() {
+            self.errors.extend(errors);
+            return None;
+        }
+        let params = self.bind_params(step, path, &fragment, known)?;
+        let naming = Naming {
+            prefix: step.prefix.as_deref(),
+        };
+        match place(&mut fragment, &params, &naming) {
+            Ok(()) => Some(Placed {
+                steps: fragment.steps,
+                finally: fragment.finally,
+                goldens: compiled,
+            }),
+            Err(why) => {
+                self.error(
+                    &at(path, ["with".into()]),
+                    format!("use of `{name}`: {why}"),
+                );
+                None
+            }
+        }
+    }
+
+    /// A `use` step has `use`, `with` and `as`, and nothing a step of its own has.
+    fn check_use_step(&mut self, step: &Step, path: &NodePath) -> Option<()> {
+        let before = self.errors.len();
+        for key in [
+            "name",
+            "request",
+            "expect",
+            "capture",
+            "opens_session",
+            "closes_session",
+        ] {
+            let key_path = at(path, [key.into()]);
+            if self.positions.has(&key_path) {
+                self.error(
+                    &key_path,
+                    format!("a `use` step has only `use`, `with` and `as`; `{key}` belongs in the fragment"),
+                );
+            }
+        }
+        let name = step.uses.as_deref().unwrap_or_default();
+        if !crate::placeholder::is_variable_name(name) {
+            self.error(
+                &at(path, ["use".into()]),
+                format!("`{name}` is not a fragment name (letters, digits, `_`, `-`)"),
+            );
+        }
+        if let Some(prefix) = &step.prefix {
+            if !crate::placeholder::is_variable_name(prefix) {
+                self.error(
+                    &at(path, ["as".into()]),
+                    format!("`as: {prefix}` is not a name (letters, digits, `_`, `-`)"),
+                );
+            }
+        }
+        (self.errors.len() == before).then_some(())
+    }
+
+    fn find_fragment(&mut self, dir: &Path, name: &str, path: &NodePath) -> Option<PathBuf> {
+        let file = dir.join(format!("{name}.yaml"));
+        if file.is_file() {
+            return Some(file);
+        }
+        let available = fragment_names(dir);
+        let hint = crate::suggest::did_you_mean(name, available.iter().map(String::as_str));
+        self.error(
+            &at(path, ["use".into()]),
+            format!(
+                "no fragment `{name}`: {} does not exist{hint} (fragments here: {})",
+                file.display(),
+                if available.is_empty() {
+                    "none".to_string()
+                } else {
+                    available.join(", ")
+                }
+            ),
+        );
+        None
+    }
+
+    /// The value of every parameter for this use: `with`, else the default.
+    fn bind_params(
+        &mut self,
+        step: &Step,
+        path: &NodePath,
+        fragment: &Fragment,
+        known: &BTreeSet<String>,
+    ) -> Option<BTreeMap<String, Template>> {
+        let before = self.errors.len();
+        let name = step.uses.as_deref().unwrap_or_default();
+        for (key, template) in &step.with {
+            let key_path = at(path, ["with".into(), key.as_str().into()]);
+            if !fragment.params.contains_key(key) {
+                let hint =
+                    crate::suggest::did_you_mean(key, fragment.params.keys().map(String::as_str));
+                let params: Vec<&str> = fragment.params.keys().map(String::as_str).collect();
+                self.error(
+                    &key_path,
+                    format!(
+                        "fragment `{name}` has no parameter `{key}`{hint} (it has: {})",
+                        if params.is_empty() {
+                            "none".to_string()
+                        } else {
+                            params.join(", ")
+                        }
+                    ),
+                );
+            }
+            self.check_template(None, &key_path, &format!("with {key}"), template, known);
+        }
+        let mut values = BTreeMap::new();
+        for (param, default) in &fragment.params {
+            match step.with.get(param).or(default.as_ref()) {
+                Some(t) => {
+                    values.insert(param.clone(), t.clone());
+                }
+                None => self.error(
+                    &at(path, ["use".into()]),
+                    format!("fragment `{name}` needs `with: {{ {param}: ... }}` (the parameter has no default)"),
+                ),
+            }
+        }
+        (self.errors.len() == before).then_some(values)
+    }
+}
+
+fn fragment_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.strip_suffix(".yaml").map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+/// Reads and checks a fragment in its own file, as if it were a scenario whose
+/// variables are the built-in ones and its parameters.
+fn check_fragment(
+    file: &Path,
+    goldens: &GoldenSource,
+    used_by: &str,
+) -> (Fragment, Vec<ConfigError>, BTreeMap<PathBuf, GoldenEntry>) {
+    let empty = Fragment {
+        description: String::new(),
+        params: IndexMap::new(),
+        steps: Vec::new(),
+        finally: Vec::new(),
+    };
+    let with_use = |mut e: ConfigError| {
+        e.message = format!("{} (fragment {used_by})", e.message);
+        e
+    };
+    let source = match std::fs::read_to_string(file) {
+        Ok(s) => s,
+        Err(e) => {
+            let error = ConfigError::file(file, format!("cannot read fragment: {e}"));
+            return (empty, vec![with_use(error)], BTreeMap::new());
+        }
+    };
+    let mut fragment: Fragment = match super::load::parse_yaml(file, &source) {
+        Ok(f) => f,
+        Err(e) => return (empty, vec![with_use(e)], BTreeMap::new()),
+    };
+    let mut checker = Checker {
+        file,
+        positions: Positions::of(&source),
+        errors: Vec::new(),
+        fragments_dir: None,
+    };
+    let compiled = checker.check_fragment(&mut fragment, goldens);
+    let errors = checker.errors.into_iter().map(with_use).collect();
+    (fragment, errors, compiled)
+}
+
+impl Checker<'_> {
+    fn check_fragment(
+        &mut self,
+        fragment: &mut Fragment,
+        goldens: &GoldenSource,
+    ) -> BTreeMap<PathBuf, GoldenEntry> {
+        if fragment.steps.is_empty() && fragment.finally.is_empty() {
+            self.error(&["steps".into()], "a fragment has at least one step".into());
+        }
+        let builtins: BTreeSet<String> = BUILTIN_VARIABLES.iter().map(|s| s.to_string()).collect();
+        for (name, default) in &fragment.params {
+            let path: NodePath = vec!["params".into(), name.as_str().into()];
+            if !crate::placeholder::is_variable_name(name) {
+                self.error(
+                    &path,
+                    format!("`{name}` is not a parameter name (letters, digits, `_`, `-`)"),
+                );
+            }
+            if let Some(t) = default {
+                self.check_template(None, &path, &format!("param {name}"), t, &builtins);
+            }
+        }
+        let mut known = builtins;
+        known.extend(fragment.params.keys().cloned());
+        let (own_steps, own_finally) = (fragment.steps.clone(), fragment.finally.clone());
+        let compiled = self.check_steps(&mut fragment.steps, &mut fragment.finally, known, goldens);
+        self.check_sessions(&own_steps, &own_finally, &BTreeSet::new());
+        for (section, steps) in [("steps", &fragment.steps), ("finally", &fragment.finally)] {
+            for (index, step) in steps.iter().enumerate() {
+                if let Some(param) = step
+                    .capture
+                    .keys()
+                    .find(|c| fragment.params.contains_key(*c))
+                {
+                    let path: NodePath = vec![
+                        section.into(),
+                        index.into(),
+                        "capture".into(),
+                        param.as_str().into(),
+                    ];
+                    self.error(
+                        &path,
+                        format!("`{param}` is a parameter; a capture needs another name"),
+                    );
+                }
+            }
+        }
+        compiled
+    }
+}
+
+/// Puts the fragment's steps in the scenario: parameters filled in, captures and
+/// step names prefixed, and what its goldens' names stand for recorded.
+fn place(
+    fragment: &mut Fragment,
+    params: &BTreeMap<String, Template>,
+    naming: &Naming,
+) -> Result<(), String> {
+    let captures: BTreeSet<String> = fragment
+        .steps
+        .iter()
+        .chain(&fragment.finally)
+        .flat_map(|s| s.capture.keys().cloned())
+        .collect();
+    let replace = |name: &str| -> Option<Template> {
+        if let Some(t) = params.get(name) {
+            return Some(t.clone());
+        }
+        (naming.prefix.is_some() && captures.contains(name))
+            .then(|| Template::var(&naming.var(name)))
+    };
+    let mut golden_names: Vec<GoldenName> = params
+        .iter()
+        .map(|(name, value)| GoldenName {
+            name: name.clone(),
+            value: value.clone(),
+            captured: false,
+        })
+        .collect();
+    golden_names.extend(captures.iter().map(|c| GoldenName {
+        name: c.clone(),
+        value: Template::var(&naming.var(c)),
+        captured: true,
+    }));
+    for step in fragment.steps.iter_mut().chain(&mut fragment.finally) {
+        for template in step.templates_mut() {
+            *template = template.substitute(&replace)?;
+        }
+        rename(step, naming);
+        step.golden_names = golden_names.clone();
+    }
+    Ok(())
+}
+
+/// Renames what a step calls by name: itself, its captures and sessions, the step it links from.
+fn rename(step: &mut Step, naming: &Naming) {
+    step.name = naming.step(&step.name);
+    step.capture = std::mem::take(&mut step.capture)
+        .into_iter()
+        .map(|(name, mut capture)| {
+            capture.exclude = capture.exclude.map(|list| naming.var(&list));
+            (naming.var(&name), capture)
+        })
+        .collect();
+    for session in [&mut step.opens_session, &mut step.closes_session] {
+        *session = session.as_deref().map(|v| naming.var(v));
+    }
+    if let Some(link) = &mut step.request.link {
+        link.step = naming.step(&link.step);
+    }
+}
