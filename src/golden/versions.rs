@@ -33,6 +33,9 @@ pub struct FactRules {
     /// The variable holding the version, or the list of versions the server
     /// accepts (the newest is the one it speaks).
     pub version: Option<String>,
+    /// Version names the server always accepts besides those it lists (`latest`).
+    #[serde(default)]
+    pub aliases: Vec<String>,
     /// A capability is present when the probe captured its variable.
     #[serde(default)]
     pub capabilities: BTreeMap<String, String>,

@@ -389,7 +389,7 @@ pub fn run_against(
     let outcomes = scenarios
         .iter()
         .filter(|s| s.dialect == dialect)
-        .map(|s| match target.facts.admits(&s.scenario.requires) {
+        .map(|s| match target.facts.admits(&s.needs) {
             Ok(()) => crate::run::run_scenario(s, &target.options),
             Err(why) => trials::not_applicable(s, why),
         })

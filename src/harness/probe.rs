@@ -37,7 +37,11 @@ pub(crate) fn learn(target: &mut Target, data: &VersionData) {
         }
     };
     if let Some(var) = &data.facts.version {
-        facts.version = values(var).iter().filter_map(|v| Version::parse(v)).max();
+        let listed = values(var);
+        facts.version = listed.iter().filter_map(|v| Version::parse(v)).max();
+        let mut offered: std::collections::BTreeSet<String> = listed.into_iter().collect();
+        offered.extend(data.facts.aliases.iter().cloned());
+        facts.offered = Some(offered);
     }
     for (capability, var) in &data.facts.capabilities {
         if !values(var).is_empty() {

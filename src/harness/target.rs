@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::report::TargetInfo;
 use crate::run::RunOptions;
-use crate::scenario::model::{Account, Requires};
+use crate::scenario::model::{Account, Needs};
 use crate::version::Version;
 
 /// One dialect's server.
@@ -41,19 +41,28 @@ pub struct Facts {
     pub accounts: BTreeSet<Account>,
     /// Whether the probe ran (without it, capabilities are unknown, not absent).
     pub probed: bool,
+    /// The API versions the server offers (`?v=` values), when the probe read them.
+    pub offered: Option<BTreeSet<String>>,
 }
 
 impl Facts {
     /// `Ok` when a scenario with `requires` applies; otherwise why not.
-    pub fn admits(&self, requires: &Requires) -> Result<(), String> {
-        if let Some(missing) = requires
+    pub fn admits(&self, requires: &Needs) -> Result<(), String> {
+        if requires
             .accounts
             .iter()
-            .find(|a| !self.accounts.contains(a))
+            .any(|a| *a == Account::Tenant && !self.accounts.contains(a))
         {
-            return Err(match missing {
-                Account::Tenant => "the run has no second account (set SESSIONCONF_TENANT_USER and SESSIONCONF_TENANT_PASSWORD)".to_string(),
-            });
+            return Err("the run has no second account (set SESSIONCONF_TENANT_USER and SESSIONCONF_TENANT_PASSWORD)".to_string());
+        }
+        if let (Some(wanted), Some(offered)) = (&requires.api_version, &self.offered) {
+            if !offered.contains(wanted) {
+                let list: Vec<&str> = offered.iter().map(String::as_str).collect();
+                return Err(format!(
+                    "the server does not offer API version {wanted} (it offers {})",
+                    list.join(", ")
+                ));
+            }
         }
         if self.probed {
             if let Some(c) = requires
@@ -78,8 +87,8 @@ mod tests {
     use super::*;
     use crate::version::VersionRange;
 
-    fn requires(capabilities: &[&str], tenant: bool, versions: Option<&str>) -> Requires {
-        Requires {
+    fn requires(capabilities: &[&str], tenant: bool, versions: Option<&str>) -> Needs {
+        Needs {
             capabilities: capabilities.iter().map(|c| c.to_string()).collect(),
             accounts: if tenant {
                 vec![Account::Tenant]
@@ -87,6 +96,7 @@ mod tests {
                 Vec::new()
             },
             versions: versions.map(|v| VersionRange::parse(v).unwrap()),
+            api_version: None,
         }
     }
 
@@ -100,6 +110,7 @@ mod tests {
                 BTreeSet::new()
             },
             probed: true,
+            offered: None,
         }
     }
 
@@ -119,6 +130,26 @@ mod tests {
         let no_tenant = facts(Some("v1_7"), &["cloud-connect"], false);
         let why = no_tenant.admits(&requires(&[], true, None)).unwrap_err();
         assert!(why.contains("SESSIONCONF_TENANT_USER"), "{why}");
+    }
+
+    #[test]
+    fn a_version_the_server_does_not_offer_does_not_apply() {
+        let mut f = facts(Some("v1_7"), &[], false);
+        let wants = |v: &str| Needs {
+            api_version: Some(v.to_string()),
+            accounts: vec![Account::Administrator],
+            ..Needs::default()
+        };
+        // Unknown offers: everything applies.
+        assert!(f.admits(&wants("v1_2")).is_ok());
+        f.offered = Some(["latest", "v1_5", "v1_7"].map(String::from).into());
+        assert!(f.admits(&wants("v1_5")).is_ok());
+        assert!(f.admits(&wants("latest")).is_ok());
+        let why = f.admits(&wants("v1_2")).unwrap_err();
+        assert!(
+            why.contains("v1_2") && why.contains("latest, v1_5, v1_7"),
+            "{why}"
+        );
     }
 
     #[test]

@@ -35,7 +35,7 @@ pub(crate) fn run_trials(
             continue;
         };
         ids.insert(loaded.id.clone());
-        if let Err(why) = target.facts.admits(&loaded.scenario.requires) {
+        if let Err(why) = target.facts.admits(&loaded.needs) {
             let outcome = not_applicable(&loaded, why);
             let sink = outcomes.clone();
             trials.push(Trial::test(loaded.id.clone(), move || {

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::model::{Scenario, Step};
+use super::model::{Needs, Scenario, Step};
 use super::positions::{NodePath, Positions, Seg};
 use super::template::Template;
 use super::BUILTIN_VARIABLES;
@@ -43,6 +43,8 @@ pub struct LoadedScenario {
     /// The scenario file.
     pub file: PathBuf,
     pub(crate) scenario: Scenario,
+    /// What this trial needs of the server and the run.
+    pub(crate) needs: Needs,
     /// Keyed by the path as the scenario writes it.
     pub goldens: BTreeMap<PathBuf, GoldenEntry>,
 }
@@ -79,24 +81,20 @@ pub fn load_suite(source: &SuiteSource) -> Result<Vec<LoadedScenario>, Vec<Confi
         files.sort();
         let mut ids = BTreeMap::new();
         for file in files {
-            match load_scenario(
+            match load_trials(
                 &file,
                 &dialect,
                 &source.golden_dir,
                 source.allow_missing_goldens,
             ) {
-                Ok(s) => {
-                    if let Some(other) = ids.insert(s.id.clone(), file.clone()) {
-                        errors.push(ConfigError::file(
+                Ok(trials) => {
+                    let name = trials.first().map(|t| t.scenario.name.clone());
+                    match name.and_then(|n| Some((ids.insert(n.clone(), file.clone())?, n))) {
+                        Some((other, name)) => errors.push(ConfigError::file(
                             &file,
-                            format!(
-                                "scenario name `{}` is also used by {}",
-                                s.scenario.name,
-                                other.display()
-                            ),
-                        ));
-                    } else {
-                        loaded.push(s);
+                            format!("scenario name `{name}` is also used by {}", other.display()),
+                        )),
+                        None => loaded.extend(trials),
                     }
                 }
                 Err(mut e) => errors.append(&mut e),
@@ -143,23 +141,34 @@ fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ConfigError> {
     Ok(())
 }
 
-/// Reads one scenario file and checks it against the goldens in `golden_dir`.
+/// Reads one scenario file without a matrix and checks it against the goldens in `golden_dir`.
 pub fn load_scenario(
     file: &Path,
     dialect: &str,
     golden_dir: &Path,
     allow_missing_goldens: bool,
 ) -> Result<LoadedScenario, Vec<ConfigError>> {
+    let trials = load_trials(file, dialect, golden_dir, allow_missing_goldens)?;
+    one_trial(file, trials)
+}
+
+/// Reads one scenario file: one trial per combination of its matrix (one without).
+pub fn load_trials(
+    file: &Path,
+    dialect: &str,
+    golden_dir: &Path,
+    allow_missing_goldens: bool,
+) -> Result<Vec<LoadedScenario>, Vec<ConfigError>> {
     let source = std::fs::read_to_string(file).map_err(|e| {
         vec![ConfigError::file(
             file,
             format!("cannot read scenario: {e}"),
         )]
     })?;
-    load_scenario_source(file, &source, dialect, golden_dir, allow_missing_goldens)
+    load_trials_source(file, &source, dialect, golden_dir, allow_missing_goldens)
 }
 
-/// Reads a scenario from its text; `file` names it in errors and anchors `body_file` paths.
+/// Reads a scenario without a matrix from its text; `file` names it in errors and anchors `body_file` paths.
 pub fn load_scenario_source(
     file: &Path,
     source: &str,
@@ -167,6 +176,31 @@ pub fn load_scenario_source(
     golden_dir: &Path,
     allow_missing_goldens: bool,
 ) -> Result<LoadedScenario, Vec<ConfigError>> {
+    let trials = load_trials_source(file, source, dialect, golden_dir, allow_missing_goldens)?;
+    one_trial(file, trials)
+}
+
+fn one_trial(
+    file: &Path,
+    mut trials: Vec<LoadedScenario>,
+) -> Result<LoadedScenario, Vec<ConfigError>> {
+    match trials.len() {
+        1 => Ok(trials.remove(0)),
+        n => Err(vec![ConfigError::file(
+            file,
+            format!("the scenario's matrix makes {n} trials; load it with the suite"),
+        )]),
+    }
+}
+
+/// Reads a scenario from its text: one trial per combination of its matrix.
+pub fn load_trials_source(
+    file: &Path,
+    source: &str,
+    dialect: &str,
+    golden_dir: &Path,
+    allow_missing_goldens: bool,
+) -> Result<Vec<LoadedScenario>, Vec<ConfigError>> {
     let mut scenario: Scenario = parse_yaml(file, source).map_err(|e| vec![e])?;
     let mut checker = Checker {
         file,
@@ -178,15 +212,33 @@ pub fn load_scenario_source(
         dir: golden_dir,
         allow_missing: allow_missing_goldens,
     };
-    checker
-        .check(&mut scenario, &goldens)
-        .map(|goldens| LoadedScenario {
-            id: format!("{dialect}::{}", scenario.name),
+    let goldens = checker.check(&mut scenario, &goldens)?;
+    let mut trials = Vec::new();
+    for combo in super::matrix::combinations(&scenario.matrix) {
+        let needs = checker.needs(&scenario.requires, &combo);
+        let mut trial = scenario.clone();
+        trial.vars = super::matrix::variables(&combo);
+        trial.vars.extend(scenario.vars.clone());
+        trials.push(LoadedScenario {
+            id: format!(
+                "{dialect}::{}{}",
+                scenario.name,
+                super::matrix::label(&combo)
+            ),
             dialect: dialect.to_string(),
             file: file.to_path_buf(),
-            scenario,
-            goldens,
-        })
+            scenario: trial,
+            needs,
+            goldens: goldens.clone(),
+        });
+    }
+    if checker.errors.is_empty() {
+        Ok(trials)
+    } else {
+        // A requirement that does not read is wrong in every combination; say it once.
+        checker.errors.dedup();
+        Err(checker.errors)
+    }
 }
 
 /// Reads a YAML document into `T`; an error says where it is.
@@ -279,6 +331,22 @@ impl Checker<'_> {
             self.error(&["steps".into()], "a scenario has at least one step".into());
         }
         let mut known: BTreeSet<String> = BUILTIN_VARIABLES.iter().map(|s| s.to_string()).collect();
+        self.check_matrix(&scenario.matrix);
+        let from_matrix = super::matrix::variable_names(&scenario.matrix);
+        let mut earlier = known.clone();
+        for (name, value) in scenario
+            .matrix
+            .dimensions
+            .iter()
+            .flat_map(|(n, vs)| vs.iter().map(move |v| (n, v)))
+        {
+            for (key, t) in &value.vars {
+                let path = vec!["matrix".into(), name.as_str().into()];
+                self.check_template(None, &path, &format!("matrix {name} {key}"), t, &earlier);
+            }
+        }
+        earlier.extend(from_matrix.iter().cloned());
+        known = earlier;
         for (name, template) in &scenario.vars {
             let path = vec!["vars".into(), name.as_str().into()];
             self.check_template(None, &path, &format!("var {name}"), template, &known);

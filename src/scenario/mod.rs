@@ -2,6 +2,7 @@
 
 mod fragment;
 pub mod load;
+mod matrix;
 pub(crate) mod model;
 mod positions;
 pub(crate) mod template;

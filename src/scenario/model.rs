@@ -22,6 +22,9 @@ pub struct Scenario {
     /// What the server or the run must have for the scenario to apply.
     #[serde(default)]
     pub requires: Requires,
+    /// Runs the scenario once per combination of these variables' values.
+    #[serde(default)]
+    pub matrix: Matrix,
     /// Scenario variables, evaluated in order; they may refer to earlier ones.
     #[serde(default)]
     pub vars: indexmap::IndexMap<String, Template>,
@@ -31,26 +34,155 @@ pub struct Scenario {
     pub finally: Vec<Step>,
 }
 
-/// What a scenario needs; a target without it reports the scenario as not applicable.
+/// What a scenario needs, as written: the values may name matrix variables
+/// (`accounts: ["${account}"]`), so they are read once per combination into [`Needs`].
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Requires {
     /// Capabilities the server must show (the dialect's probe finds them).
     #[serde(default)]
-    pub capabilities: Vec<String>,
-    /// Accounts the run must have: `tenant` (the second account).
+    pub capabilities: Vec<Template>,
+    /// Accounts the run must have: `administrator`, `tenant` (the second account).
     #[serde(default)]
-    pub accounts: Vec<Account>,
+    pub accounts: Vec<Template>,
     /// API versions the scenario applies to, e.g. `">= v1_4"` or `">= v1_2, < v1_7"`.
-    pub versions: Option<crate::version::VersionRange>,
+    pub versions: Option<Template>,
+    /// An API version the server must offer (`?v=` values its entry point lists).
+    pub api_version: Option<Template>,
 }
 
-/// An account a scenario logs on with besides the administrator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// What one trial of a scenario needs; a target without it reports the trial as not applicable.
+#[derive(Debug, Clone, Default)]
+pub struct Needs {
+    /// Capabilities the server must show.
+    pub capabilities: Vec<String>,
+    /// Accounts the run must have.
+    pub accounts: Vec<Account>,
+    /// API versions the scenario applies to.
+    pub versions: Option<crate::version::VersionRange>,
+    /// An API version the server must offer.
+    pub api_version: Option<String>,
+}
+
+/// An account a scenario logs on with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Account {
+    /// `user` / `password`, which every run has.
+    Administrator,
     /// `tenant_user` / `tenant_password`: a Cloud Connect tenant, or Commvault's second account.
     Tenant,
+}
+
+impl Account {
+    /// The account a name in `requires.accounts` stands for.
+    pub fn parse(name: &str) -> Result<Account, String> {
+        match name {
+            "administrator" => Ok(Account::Administrator),
+            "tenant" => Ok(Account::Tenant),
+            other => Err(format!(
+                "`{other}` is not an account: expected `administrator` or `tenant`{}",
+                crate::suggest::did_you_mean(other, ["administrator", "tenant"])
+            )),
+        }
+    }
+}
+
+/// `matrix:` one trial per combination of the values of its variables, less `exclude`.
+#[derive(Debug, Clone, Default)]
+pub struct Matrix {
+    /// Each variable and its values, in the order written.
+    pub dimensions: indexmap::IndexMap<String, Vec<MatrixValue>>,
+    /// Combinations left out: each names some variables and a value for each.
+    pub exclude: Vec<indexmap::IndexMap<String, String>>,
+}
+
+/// One value of a matrix variable: a scalar, or a map with a `name` (the value,
+/// in trial names) and more variables (`NAME_KEY` in the scenario).
+#[derive(Debug, Clone)]
+pub struct MatrixValue {
+    pub label: String,
+    pub vars: indexmap::IndexMap<String, Template>,
+}
+
+impl<'de> Deserialize<'de> for MatrixValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = MatrixValue;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a value (text or a number) or a map with a `name`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<MatrixValue, E> {
+                Ok(MatrixValue {
+                    label: v.to_string(),
+                    vars: indexmap::IndexMap::new(),
+                })
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<MatrixValue, E> {
+                self.visit_str(&v.to_string())
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<MatrixValue, E> {
+                self.visit_str(&v.to_string())
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<MatrixValue, E> {
+                self.visit_str(&v.to_string())
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<MatrixValue, E> {
+                self.visit_str(&v.to_string())
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MatrixValue, A::Error> {
+                let mut label = None;
+                let mut vars = indexmap::IndexMap::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "name" {
+                        label = Some(map.next_value::<String>()?);
+                    } else {
+                        vars.insert(key, map.next_value::<Template>()?);
+                    }
+                }
+                let label = label.ok_or_else(|| {
+                    serde::de::Error::custom("a matrix value written as a map needs a `name`")
+                })?;
+                Ok(MatrixValue { label, vars })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for Matrix {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Matrix;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map of variables to lists of values, and optionally `exclude`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Matrix, A::Error> {
+                let mut matrix = Matrix::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "exclude" {
+                        let raw: Vec<indexmap::IndexMap<String, MatrixValue>> = map.next_value()?;
+                        matrix.exclude = raw
+                            .into_iter()
+                            .map(|c| c.into_iter().map(|(k, v)| (k, v.label)).collect())
+                            .collect();
+                    } else {
+                        let values: Vec<MatrixValue> = map.next_value()?;
+                        matrix.dimensions.insert(key, values);
+                    }
+                }
+                Ok(matrix)
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
