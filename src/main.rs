@@ -613,14 +613,27 @@ fn load_one(args: &LoadArgs) -> Result<sessionconf::scenario::LoadedScenario, u8
         allow_missing_goldens: false,
     };
     let loaded = load_suite(&source).map_err(|errors| config_errors(&errors))?;
+    let trials: Vec<String> = loaded
+        .iter()
+        .filter(|s| s.id.starts_with(&format!("{}[", args.scenario)))
+        .map(|s| s.id.clone())
+        .collect();
     loaded
         .into_iter()
         .find(|s| s.id == args.scenario)
         .ok_or_else(|| {
-            usage(format!(
-                "--scenario {}: no such scenario (see `sessionconf run --list`)",
-                args.scenario
-            ))
+            usage(if trials.is_empty() {
+                format!(
+                    "--scenario {}: no such scenario (see `sessionconf run --list`)",
+                    args.scenario
+                )
+            } else {
+                format!(
+                    "--scenario {}: the scenario has a matrix; name one of its trials: {}",
+                    args.scenario,
+                    trials.join(", ")
+                )
+            })
         })
 }
 

@@ -17,6 +17,29 @@ struct Output {
 }
 
 fn wait(mut child: Child, limit: Duration) -> Output {
+    // Read both pipes while the child runs: a child that writes more than a pipe
+    // holds would otherwise block forever on a full pipe.
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            if let Some(mut pipe) = pipe {
+                pipe.read_to_string(&mut text).unwrap();
+            }
+            text
+        })
+    };
+    let stdout = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let stderr = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
     let deadline = Instant::now() + limit;
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
@@ -28,18 +51,10 @@ fn wait(mut child: Child, limit: Duration) -> Output {
         }
         std::thread::sleep(Duration::from_millis(20));
     };
-    let mut stdout = String::new();
-    let mut stderr = String::new();
-    if let Some(mut out) = child.stdout.take() {
-        out.read_to_string(&mut stdout).unwrap();
-    }
-    if let Some(mut err) = child.stderr.take() {
-        err.read_to_string(&mut stderr).unwrap();
-    }
     Output {
         code: status.code().unwrap_or(-1),
-        stdout,
-        stderr,
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
     }
 }
 
@@ -229,7 +244,13 @@ fn run_against_the_embedded_servers_writes_both_reports() {
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     // The newest Enterprise Manager answers 500 for an unknown session: a known deviation.
     assert_eq!(report["known_deviations"], 1, "{report:#}");
-    assert_eq!(report["passed"].as_u64().unwrap() + 1, count as u64);
+    // Matrix trials for API versions the newest server no longer offers do not apply.
+    let not_applicable = report["not_applicable"].as_u64().unwrap();
+    assert!(not_applicable >= 5, "{report:#}");
+    assert_eq!(
+        report["passed"].as_u64().unwrap() + 1 + not_applicable,
+        count as u64
+    );
     assert_eq!(report["failed"], 0);
     let deviation = report["scenarios"]
         .as_array()

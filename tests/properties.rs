@@ -201,6 +201,9 @@ fn parsers_agree(text: &str) -> Result<(), String> {
         (Ok(_), Err(e)) => Err(format!("accepted {text:?}, which roxmltree refuses: {e}")),
         // roxmltree takes a namespace URI's references without checking them.
         (Err(e), Ok(_)) if e.message.contains("not a valid codepoint") => Ok(()),
+        // Namespaces in XML forbids a name with an empty prefix (`<:b>`); roxmltree
+        // reads some of them as unprefixed, so only our refusal can be right.
+        (Err(_), Ok(_)) if text.contains("<:") || text.contains("</:") => Ok(()),
         (Err(e), Ok(_)) => Err(format!("refused {text:?}, which roxmltree accepts: {e}")),
     }
 }

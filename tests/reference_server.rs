@@ -590,7 +590,7 @@ fn load_reports_throughput_latency_and_leftover_sessions() {
     use sessionconf::run::load_test::run_load;
     let scenario = support::shipped("veeam-em")
         .into_iter()
-        .find(|s| s.id == "veeam-em::admin-logon")
+        .find(|s| s.id == "veeam-em::admin-logon[api=latest]")
         .unwrap();
     for (faults, leftover) in [(vec![], 0), (vec![Fault::KeepEndedSessions], 48)] {
         let mut options = ServerOptions::new(Dialect::VeeamEm);

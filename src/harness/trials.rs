@@ -4,7 +4,7 @@
 //! is not a trial that fails: it is reported as not applicable, with the reason.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use libtest_mimic::{Arguments, Conclusion, Trial};
 
@@ -27,6 +27,7 @@ pub(crate) fn run_trials(
     args: &Arguments,
 ) -> TrialsRun {
     let outcomes: Arc<Mutex<Vec<ScenarioOutcome>>> = Arc::default();
+    let gate: Arc<RwLock<()>> = Arc::default();
     let color = report::console::stdout_color();
     let mut ids = BTreeSet::new();
     let mut trials = Vec::new();
@@ -47,7 +48,14 @@ pub(crate) fn run_trials(
         }
         let options = target.options.clone();
         let sink = outcomes.clone();
+        let gate = gate.clone();
         trials.push(Trial::test(loaded.id.clone(), move || {
+            // An exclusive trial waits for the others in flight and holds off new ones.
+            let (_shared, _alone) = if loaded.scenario.exclusive {
+                (None, Some(gate.write().unwrap_or_else(|e| e.into_inner())))
+            } else {
+                (Some(gate.read().unwrap_or_else(|e| e.into_inner())), None)
+            };
             if options.is_interrupted() {
                 return Err("not run: the run was interrupted".into());
             }

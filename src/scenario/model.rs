@@ -25,6 +25,11 @@ pub struct Scenario {
     /// Runs the scenario once per combination of these variables' values.
     #[serde(default)]
     pub matrix: Matrix,
+    /// No other trial runs meanwhile: for a flow that tells its own session
+    /// from others by comparing lists, which another logon of the same account
+    /// in between would spoil.
+    #[serde(default)]
+    pub exclusive: bool,
     /// Scenario variables, evaluated in order; they may refer to earlier ones.
     #[serde(default)]
     pub vars: indexmap::IndexMap<String, Template>,
