@@ -37,7 +37,7 @@ pub struct Fragment {
 }
 
 /// A fragment's steps as they stand in one scenario.
-pub(super) struct Placed {
+pub(crate) struct Placed {
     pub steps: Vec<Step>,
     pub finally: Vec<Step>,
     pub goldens: BTreeMap<PathBuf, GoldenEntry>,

@@ -388,12 +388,9 @@ impl Checker<'_> {
             let path: NodePath = vec!["steps".into(), index.into()];
             if step.uses.is_some() {
                 if let Some(used) = self.expand_use(&step, &path, &known, goldens) {
+                    self.new_names(&mut names, &path, &used);
                     for s in &used.steps {
-                        self.unique_name(&mut names, &path, &s.name);
                         known.extend(s.capture.keys().cloned());
-                    }
-                    for s in &used.finally {
-                        self.unique_name(&mut names, &path, &s.name);
                     }
                     main.extend(used.steps);
                     deferred.push(used.finally);
@@ -462,6 +459,37 @@ impl Checker<'_> {
         let golden = self.check_golden(step, scope, goldens);
         scope.known.extend(step.capture.keys().cloned());
         golden
+    }
+
+    /// A fragment's step names must be new to the scenario; a second use of one
+    /// fragment needs `as:`.
+    fn new_names(
+        &mut self,
+        names: &mut BTreeSet<String>,
+        path: &[Seg],
+        used: &super::fragment::Placed,
+    ) {
+        let placed: Vec<&str> = used
+            .steps
+            .iter()
+            .chain(&used.finally)
+            .map(|s| s.name.as_str())
+            .collect();
+        let clashes: Vec<&str> = placed
+            .iter()
+            .copied()
+            .filter(|n| names.contains(*n))
+            .collect();
+        if !clashes.is_empty() {
+            self.error(
+                &at(path, ["use".into()]),
+                format!(
+                    "the fragment's steps {} have the names of earlier steps; `as: NAME` keeps two uses of a fragment apart",
+                    clashes.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                ),
+            );
+        }
+        names.extend(placed.into_iter().map(str::to_string));
     }
 
     pub(super) fn unique_name(&mut self, names: &mut BTreeSet<String>, path: &[Seg], name: &str) {

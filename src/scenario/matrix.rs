@@ -90,6 +90,14 @@ impl Checker<'_> {
                     format!("`{name}` is not a variable name (letters, digits, `_`, `-`)"),
                 );
             }
+            if super::BUILTIN_VARIABLES.contains(&name.as_str()) {
+                self.error(
+                    &path,
+                    format!(
+                        "`{name}` is a built-in variable; a matrix variable needs another name"
+                    ),
+                );
+            }
             if values.is_empty() {
                 self.error(&path, format!("matrix variable `{name}` has no values"));
             }

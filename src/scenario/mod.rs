@@ -8,7 +8,8 @@ mod positions;
 pub(crate) mod template;
 
 pub use load::{
-    load_scenario, load_scenario_source, load_suite, GoldenEntry, LoadedScenario, SuiteSource,
+    load_scenario, load_scenario_source, load_suite, load_trials, load_trials_source, GoldenEntry,
+    LoadedScenario, SuiteSource,
 };
 
 /// Variables every scenario has: the credentials and the endpoint.
