@@ -180,6 +180,9 @@ struct RunArgs {
     /// Bless even when the CI environment variable is set.
     #[arg(long)]
     force: bool,
+    /// A filter, tag or skip that selects no trial passes instead of failing with exit 2.
+    #[arg(long)]
+    allow_empty: bool,
     /// Only list the scenarios.
     #[arg(long)]
     list: bool,
@@ -289,6 +292,7 @@ fn run(args: RunArgs, bless_all: bool) -> u8 {
         bless,
         reports,
         watch_signals: true,
+        allow_empty: args.allow_empty,
     };
     harness::conclude(harness::execute(config, &harness_args)).code()
 }

@@ -915,3 +915,58 @@ fn a_report_that_cannot_be_written_says_which_report() {
     );
     assert!(!out.stderr.contains("golden"), "{}", out.stderr);
 }
+
+#[test]
+fn a_selection_of_nothing_is_an_error_unless_allowed() {
+    let out = sessionconf(&["run", "--filter", "no-such-scenario", "--list"], &[]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr
+            .contains("no trial matches --filter no-such-scenario"),
+        "{}",
+        out.stderr
+    );
+    let out = sessionconf(
+        &["run", "--tag", "logon", "--", "--skip", "::", "--list"],
+        &[],
+    );
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("--tag logon --skip ::"),
+        "{}",
+        out.stderr
+    );
+    let out = sessionconf(
+        &["run", "--filter", "no-such-scenario", "--allow-empty"],
+        &[],
+    );
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    // A matrix trial's whole name selects it exactly.
+    let out = sessionconf(
+        &[
+            "run",
+            "--filter",
+            "veeam-em::admin-logon[api=latest]",
+            "--list",
+            "--",
+            "--exact",
+        ],
+        &[],
+    );
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout
+            .contains("veeam-em::admin-logon[api=latest]: test"),
+        "{}",
+        out.stdout
+    );
+    let empty = tempfile::tempdir().unwrap();
+    std::fs::create_dir(empty.path().join("veeam-em")).unwrap();
+    let out = sessionconf(&["run", "--scenarios", empty.path().to_str().unwrap()], &[]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("the suite has no scenarios"),
+        "{}",
+        out.stderr
+    );
+}

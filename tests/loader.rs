@@ -272,3 +272,36 @@ fn a_variable_whose_name_starts_another_is_located_exactly() {
     assert!(msg.contains("unknown variable `tok`"), "{msg}");
     assert_eq!((line, col), (6, 32), "{msg}");
 }
+
+#[test]
+fn anchors_and_merge_keys_work_and_mistakes_under_them_are_located() {
+    let suite = Suite::new();
+    // An alias to no anchor is refused where it stands.
+    let path = suite.write(
+        "scenarios/test/s.yaml",
+        "name: m\nsteps:\n  - name: a\n    request: *nowhere\n",
+    );
+    let err = load_scenario(&path, "test", &suite.golden_dir(), false).unwrap_err();
+    assert_eq!(err[0].line, Some(4), "{err:?}");
+    assert!(err[0].message.contains("unknown anchor"), "{err:?}");
+    let good = "name: m\nsteps:\n  - name: a\n    request: &req\n      path: \"\"\n      headers: { X-Token: t }\n    expect: &ok\n      status: 200\n  - name: b\n    request:\n      <<: *req\n      method: POST\n    expect: *ok\n";
+    let path = suite.write("scenarios/test/s.yaml", good);
+    load_scenario(&path, "test", &suite.golden_dir(), false).unwrap();
+    let bad = good.replace("      method: POST\n", "      methd: POST\n");
+    let path = suite.write("scenarios/test/s.yaml", &bad);
+    let errs = load_scenario(&path, "test", &suite.golden_dir(), false).unwrap_err();
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].line, Some(12), "{errs:?}");
+    assert!(
+        errs[0].message.contains("steps[1].request")
+            && errs[0].message.contains("unknown field `methd`"),
+        "{errs:?}"
+    );
+}
+
+#[test]
+fn a_tab_in_the_indentation_says_yaml_forbids_it() {
+    let (line, _, msg) = one("name: s\nsteps:\n\t- name: a\n");
+    assert_eq!(line, 3);
+    assert!(msg.contains("a tab in the indentation"), "{msg}");
+}

@@ -47,6 +47,9 @@ pub struct RunConfig {
     pub reports: Vec<ReportFile>,
     /// Watch for Ctrl-C and SIGTERM.
     pub watch_signals: bool,
+    /// A filter that selects no trial is not an error (in `cargo test`, where
+    /// a filter meant for other tests reaches this harness too).
+    pub allow_empty: bool,
 }
 
 /// Why a run could not start.
@@ -107,6 +110,9 @@ impl Finished {
 /// Runs the suite as `config` says, with libtest-mimic's `args` (filters, `--list`).
 pub fn execute(config: RunConfig, args: &Arguments) -> Result<Finished, RunError> {
     let all = load_suite(&config.source).map_err(RunError::Config)?;
+    if !config.allow_empty {
+        trials::something_selected(&all, &config.tags, args).map_err(RunError::Usage)?;
+    }
     crate::run::client::build(&config.client).map_err(RunError::Usage)?;
     let dialects: BTreeSet<String> = all.iter().map(|s| s.dialect.clone()).collect();
     let interrupted = Arc::new(AtomicBool::new(false));

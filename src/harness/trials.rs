@@ -94,6 +94,45 @@ pub(crate) fn run_trials(
     }
 }
 
+/// Whether the tags and libtest's filters leave a trial to run; if not, what
+/// was asked, so a typo in a filter is not a green run that tested nothing.
+pub(crate) fn something_selected(
+    all: &[LoadedScenario],
+    tags: &[String],
+    args: &Arguments,
+) -> Result<(), String> {
+    if all.is_empty() {
+        return Err("the suite has no scenarios".into());
+    }
+    let matches = |id: &str, pattern: &str| {
+        if args.exact {
+            id == pattern
+        } else {
+            id.contains(pattern)
+        }
+    };
+    let selected = all.iter().any(|s| {
+        tags.iter().all(|t| s.scenario.tags.contains(t))
+            && args.filter.as_deref().is_none_or(|f| matches(&s.id, f))
+            && !args.skip.iter().any(|k| matches(&s.id, k))
+    });
+    if selected {
+        return Ok(());
+    }
+    let mut asked = Vec::new();
+    asked.extend(args.filter.iter().map(|f| format!("--filter {f}")));
+    asked.extend(tags.iter().map(|t| format!("--tag {t}")));
+    asked.extend(args.skip.iter().map(|k| format!("--skip {k}")));
+    if args.exact {
+        asked.push("--exact".into());
+    }
+    Err(format!(
+        "no trial matches {} (the suite has {} trials; `--list` shows them, `--allow-empty` makes this a pass)",
+        asked.join(" "),
+        all.len()
+    ))
+}
+
 pub(crate) fn not_applicable(loaded: &LoadedScenario, why: String) -> ScenarioOutcome {
     let mut outcome = crate::run::scenario::empty_outcome(loaded);
     outcome.status = Status::NotApplicable;

@@ -241,25 +241,63 @@ pub fn load_trials_source(
     }
 }
 
-/// Reads a YAML document into `T`; an error says where it is.
+/// Reads a YAML document into `T`; an error says where it is. Anchors work as
+/// YAML has them; merge keys (`<<: *name`) are applied first.
 pub(super) fn parse_yaml<T: serde::de::DeserializeOwned>(
     file: &Path,
     source: &str,
 ) -> Result<T, ConfigError> {
-    serde_yaml::from_str(source).map_err(|e| yaml_error(file, &e))
+    if !source.contains("<<") {
+        return serde_yaml::from_str(source).map_err(|e| yaml_error(file, source, &e));
+    }
+    let mut value: serde_yaml::Value =
+        serde_yaml::from_str(source).map_err(|e| yaml_error(file, source, &e))?;
+    value
+        .apply_merge()
+        .map_err(|e| yaml_error(file, source, &e))?;
+    // The merged tree has no positions of its own: the path of the node that
+    // did not fit finds it in the source.
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path: NodePath = e
+            .path()
+            .iter()
+            .filter_map(|seg| match seg {
+                serde_path_to_error::Segment::Seq { index } => Some(Seg::Index(*index)),
+                serde_path_to_error::Segment::Map { key } => Some(Seg::Key(key.clone())),
+                _ => None,
+            })
+            .collect();
+        let (line, col) = Positions::of(source).at(&path);
+        let message = without_location(&e.inner().to_string());
+        ConfigError::at(file, line, col, format!("{}: {message}", e.path()))
+    })
 }
 
-fn yaml_error(file: &Path, error: &serde_yaml::Error) -> ConfigError {
-    let message = error.to_string();
-    // The location is reported in its own fields; drop serde_yaml's copy of it.
-    let message = match message.rfind(" at line ") {
+fn without_location(message: &str) -> String {
+    match message.rfind(" at line ") {
         Some(i) => message[..i].to_string(),
-        None => message,
-    };
-    match error.location() {
-        Some(loc) => ConfigError::at(file, loc.line() as u32, loc.column() as u32, message),
-        None => ConfigError::file(file, message),
+        None => message.to_string(),
     }
+}
+
+fn yaml_error(file: &Path, source: &str, error: &serde_yaml::Error) -> ConfigError {
+    // The location is reported in its own fields; drop serde_yaml's copy of it.
+    let mut message = without_location(&error.to_string());
+    let Some(loc) = error.location() else {
+        return ConfigError::file(file, message);
+    };
+    let line_text = source
+        .lines()
+        .nth(loc.line().saturating_sub(1))
+        .unwrap_or("");
+    let indent: String = line_text
+        .chars()
+        .take_while(|c| c.is_whitespace())
+        .collect();
+    if indent.contains('\t') {
+        message = format!("a tab in the indentation: YAML allows only spaces there ({message})");
+    }
+    ConfigError::at(file, loc.line() as u32, loc.column() as u32, message)
 }
 
 /// Where a dialect's fragments are: `fragments/` in its scenarios directory
