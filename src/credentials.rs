@@ -36,26 +36,62 @@ impl std::fmt::Debug for Credentials {
     }
 }
 
+/// The environment variables that hold a target's accounts (a configured
+/// target names its own, so several servers can each have theirs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialVars {
+    /// The administrator's name.
+    pub user: String,
+    /// The administrator's password.
+    pub password: String,
+    /// The second account's name.
+    pub tenant_user: String,
+    /// The second account's password.
+    pub tenant_password: String,
+}
+
+impl Default for CredentialVars {
+    fn default() -> Self {
+        CredentialVars {
+            user: "SESSIONCONF_USER".into(),
+            password: "SESSIONCONF_PASSWORD".into(),
+            tenant_user: "SESSIONCONF_TENANT_USER".into(),
+            tenant_password: "SESSIONCONF_TENANT_PASSWORD".into(),
+        }
+    }
+}
+
 /// Credentials a run against a real endpoint lacks.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("no credentials for {endpoint}: set SESSIONCONF_USER and SESSIONCONF_PASSWORD (and, for the tenant or second-account scenarios, SESSIONCONF_TENANT_USER and SESSIONCONF_TENANT_PASSWORD); the embedded defaults are never tried against a real server")]
+#[error("no credentials for {endpoint}: set {} and {} (and, for the tenant or second-account scenarios, {} and {}); the embedded defaults are never tried against a real server", .vars.user, .vars.password, .vars.tenant_user, .vars.tenant_password)]
 pub struct MissingCredentials {
     /// The endpoint, as the user gave it.
     pub endpoint: String,
+    /// The variables that were looked at.
+    pub vars: CredentialVars,
 }
 
 impl Credentials {
-    /// The accounts for a real endpoint: the administrator's must be set, the
-    /// second account's is optional (`None` when not set).
+    /// The accounts for a real endpoint from the usual variables: the
+    /// administrator's must be set, the second account's is optional.
     pub fn for_endpoint(endpoint: &str) -> Result<(Credentials, bool), MissingCredentials> {
+        Credentials::for_endpoint_from(endpoint, &CredentialVars::default())
+    }
+
+    /// The accounts for a real endpoint from the variables `vars` names; the
+    /// flag says whether the second account is set.
+    pub fn for_endpoint_from(
+        endpoint: &str,
+        vars: &CredentialVars,
+    ) -> Result<(Credentials, bool), MissingCredentials> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        let (Some(user), Some(password)) = (var("SESSIONCONF_USER"), var("SESSIONCONF_PASSWORD"))
-        else {
+        let (Some(user), Some(password)) = (var(&vars.user), var(&vars.password)) else {
             return Err(MissingCredentials {
                 endpoint: endpoint.to_string(),
+                vars: vars.clone(),
             });
         };
-        let tenant = var("SESSIONCONF_TENANT_USER").zip(var("SESSIONCONF_TENANT_PASSWORD"));
+        let tenant = var(&vars.tenant_user).zip(var(&vars.tenant_password));
         let has_tenant = tenant.is_some();
         let (tenant_user, tenant_password) = tenant.unwrap_or_default();
         Ok((

@@ -6,6 +6,7 @@
 #![warn(missing_docs)]
 
 mod atomic_file;
+pub mod config;
 pub mod credentials;
 pub mod error;
 pub mod exit;

@@ -16,6 +16,8 @@ use sessionconf::run::{ClientOptions, RunOptions};
 use sessionconf::scenario::{load_suite, SuiteSource};
 use sessionconf::server::Profile;
 
+mod cli;
+
 #[derive(Parser)]
 #[command(
     name = "sessionconf",
@@ -59,9 +61,9 @@ struct LoadArgs {
     /// The API base URL; without it, the embedded reference server.
     #[arg(long, value_name = "URL")]
     endpoint: Option<String>,
-    /// Limit on each HTTP exchange, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
-    timeout: f64,
+    /// Limit on each HTTP exchange, in seconds (default 30).
+    #[arg(long, value_name = "SECONDS")]
+    timeout: Option<f64>,
     #[arg(long)]
     insecure: bool,
     #[arg(long, value_name = "FILE")]
@@ -113,12 +115,15 @@ struct ServeArgs {
 
 #[derive(Args, Clone)]
 struct SuiteArgs {
-    /// The scenarios directory: one subdirectory per dialect.
-    #[arg(long, default_value = "scenarios")]
-    scenarios: PathBuf,
-    /// The goldens directory that scenarios' `golden:` paths are relative to.
-    #[arg(long, default_value = "golden")]
-    golden_dir: PathBuf,
+    /// The configuration file (default: sessionconf.toml here or in a parent directory).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// The scenarios directory: one subdirectory per dialect (default: scenarios).
+    #[arg(long)]
+    scenarios: Option<PathBuf>,
+    /// The goldens directory that scenarios' `golden:` paths are relative to (default: golden).
+    #[arg(long)]
+    golden_dir: Option<PathBuf>,
     /// Dialects to run (subdirectories of the scenarios directory); all when left out.
     #[arg(long = "dialect", value_name = "NAME")]
     dialects: Vec<String>,
@@ -131,6 +136,15 @@ struct RunArgs {
     /// The API base URL, e.g. https://em01:9398/api/ or https://cs01/webconsole/api/.
     #[arg(long, value_name = "URL")]
     endpoint: Option<String>,
+    /// A target of the configuration file: its endpoint, dialect, TLS options and credential variables.
+    #[arg(long, value_name = "NAME")]
+    target: Option<String>,
+    /// A variable every scenario has (repeatable); it overrides a scenario's own.
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    vars: Vec<String>,
+    /// A YAML file of variables (a map of names to text).
+    #[arg(long, value_name = "FILE")]
+    vars_file: Option<PathBuf>,
     /// The vendor version an embedded reference server plays (one per dialect;
     /// default: the newest), e.g. em-12, em-9.5, cv-11.28.
     #[arg(long = "profile", value_name = "NAME")]
@@ -153,12 +167,12 @@ struct RunArgs {
     /// Write a report of any format (junit, json) here (repeatable).
     #[arg(long = "report", value_name = "FORMAT=FILE")]
     reports: Vec<String>,
-    /// Limit on each HTTP exchange, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
-    timeout: f64,
-    /// Limit on connecting, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
-    connect_timeout: f64,
+    /// Limit on each HTTP exchange, in seconds (default 30).
+    #[arg(long, value_name = "SECONDS")]
+    timeout: Option<f64>,
+    /// Limit on connecting, in seconds (default 10).
+    #[arg(long, value_name = "SECONDS")]
+    connect_timeout: Option<f64>,
     /// Accept any TLS certificate (self-signed servers).
     #[arg(long)]
     insecure: bool,
@@ -171,9 +185,9 @@ struct RunArgs {
     /// Client private key (PEM), with --cert.
     #[arg(long, value_name = "FILE", requires = "cert")]
     key: Option<PathBuf>,
-    /// Largest response body read, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024)]
-    max_body_bytes: u64,
+    /// Largest response body read, in bytes (default 64 MiB).
+    #[arg(long, value_name = "BYTES")]
+    max_body_bytes: Option<u64>,
     /// Record differing or missing goldens instead of failing.
     #[arg(long)]
     bless: bool,
@@ -230,12 +244,17 @@ fn usage(message: impl std::fmt::Display) -> u8 {
     2
 }
 
-fn check(args: SuiteArgs) -> u8 {
+fn check(mut args: SuiteArgs) -> u8 {
+    let file = match cli::settings::settle_suite(&mut args) {
+        Ok(f) => f,
+        Err(e) => return usage(e),
+    };
     let source = SuiteSource {
-        scenarios_dir: args.scenarios,
-        golden_dir: args.golden_dir,
+        scenarios_dir: args.scenarios.unwrap_or_default(),
+        golden_dir: args.golden_dir.unwrap_or_default(),
         dialects: args.dialects,
         allow_missing_goldens: false,
+        variables: file.vars.keys().cloned().collect(),
     };
     match harness::validate(&source) {
         Ok(loaded) => {
@@ -254,7 +273,11 @@ fn check(args: SuiteArgs) -> u8 {
     }
 }
 
-fn run(args: RunArgs, bless_all: bool) -> u8 {
+fn run(mut args: RunArgs, bless_all: bool) -> u8 {
+    let settled = match cli::settings::settle_run(&mut args) {
+        Ok(s) => s,
+        Err(e) => return usage(e),
+    };
     let bless = bless_all || args.bless;
     if bless {
         if let Err(e) = bless::allowed(args.force) {
@@ -280,10 +303,11 @@ fn run(args: RunArgs, bless_all: bool) -> u8 {
     };
     let config = RunConfig {
         source: SuiteSource {
-            scenarios_dir: args.suite.scenarios.clone(),
-            golden_dir: args.suite.golden_dir.clone(),
+            scenarios_dir: args.suite.scenarios.clone().unwrap_or_default(),
+            golden_dir: args.suite.golden_dir.clone().unwrap_or_default(),
             dialects: args.suite.dialects.clone(),
             allow_missing_goldens: bless,
+            variables: settled.variables.keys().cloned().collect(),
         },
         tags: args.tags.clone(),
         endpoint: args.endpoint.clone(),
@@ -293,6 +317,8 @@ fn run(args: RunArgs, bless_all: bool) -> u8 {
         reports,
         watch_signals: true,
         allow_empty: args.allow_empty,
+        credential_vars: settled.credential_vars,
+        variables: settled.variables,
     };
     harness::conclude(harness::execute(config, &harness_args)).code()
 }
@@ -331,13 +357,14 @@ fn report_files(args: &RunArgs) -> Result<Vec<ReportFile>, String> {
 
 fn client_options(args: &RunArgs) -> ClientOptions {
     ClientOptions {
-        timeout: Duration::from_secs_f64(args.timeout.max(0.001)),
-        connect_timeout: Duration::from_secs_f64(args.connect_timeout.max(0.001)),
+        // Settled: finite, at least a millisecond, at most a day.
+        timeout: Duration::from_secs_f64(args.timeout.unwrap_or(30.0)),
+        connect_timeout: Duration::from_secs_f64(args.connect_timeout.unwrap_or(10.0)),
         insecure: args.insecure,
         cacert: args.cacert.clone(),
         cert: args.cert.clone(),
         key: args.key.clone(),
-        max_body_bytes: args.max_body_bytes,
+        max_body_bytes: args.max_body_bytes.unwrap_or(64 * 1024 * 1024),
     }
 }
 
@@ -550,16 +577,23 @@ fn diff(args: DiffArgs) -> u8 {
     1
 }
 
-fn load(args: LoadArgs) -> u8 {
+fn load(mut args: LoadArgs) -> u8 {
     if args.iterations == 0 || args.concurrency == 0 {
         return usage("--iterations and --concurrency are at least 1");
     }
+    if let Err(e) = cli::settings::settle_suite(&mut args.suite) {
+        return usage(e);
+    }
+    let timeout = match cli::settings::seconds("--timeout", args.timeout, 30.0) {
+        Ok(t) => t,
+        Err(e) => return usage(e),
+    };
     let scenario = match load_one(&args) {
         Ok(s) => s,
         Err(code) => return code,
     };
     let client = ClientOptions {
-        timeout: Duration::from_secs_f64(args.timeout.max(0.001)),
+        timeout: Duration::from_secs_f64(timeout),
         insecure: args.insecure,
         cacert: args.cacert.clone(),
         ..ClientOptions::default()
@@ -611,10 +645,11 @@ fn load_one(args: &LoadArgs) -> Result<sessionconf::scenario::LoadedScenario, u8
         )));
     };
     let source = SuiteSource {
-        scenarios_dir: args.suite.scenarios.clone(),
-        golden_dir: args.suite.golden_dir.clone(),
+        scenarios_dir: args.suite.scenarios.clone().unwrap_or_default(),
+        golden_dir: args.suite.golden_dir.clone().unwrap_or_default(),
         dialects: vec![dialect.to_string()],
         allow_missing_goldens: false,
+        variables: Vec::new(),
     };
     let loaded = load_suite(&source).map_err(|errors| config_errors(&errors))?;
     let trials: Vec<String> = loaded

@@ -970,3 +970,150 @@ fn a_selection_of_nothing_is_an_error_unless_allowed() {
         out.stderr
     );
 }
+
+fn sessionconf_in(dir: &std::path::Path, args: &[&str], envs: &[(&str, &str)]) -> Output {
+    let mut cmd = command(args, envs);
+    cmd.current_dir(dir);
+    for var in [
+        "SESSIONCONF_USER",
+        "SESSIONCONF_PASSWORD",
+        "SESSIONCONF_TENANT_USER",
+        "SESSIONCONF_TENANT_PASSWORD",
+    ] {
+        if !envs.iter().any(|(k, _)| *k == var) {
+            cmd.env_remove(var);
+        }
+    }
+    wait(cmd.spawn().unwrap(), Duration::from_secs(120))
+}
+
+#[test]
+fn a_configuration_file_names_targets_whose_credentials_are_in_named_variables() {
+    use sessionconf::server::{start, Dialect, ServerOptions};
+    let server = start(
+        Dialect::VeeamEm,
+        ServerOptions::new(Dialect::VeeamEm),
+        ([127, 0, 0, 1], 0).into(),
+    )
+    .unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let dir = tempfile::tempdir().unwrap();
+    let nested = dir.path().join("work/here");
+    std::fs::create_dir_all(&nested).unwrap();
+    std::fs::write(
+        dir.path().join("sessionconf.toml"),
+        format!(
+            "scenarios = \"{root}/scenarios\"\ngolden_dir = \"{root}/golden\"\ntimeout = 20\n\n[targets.lab]\nendpoint = \"{}\"\ndialect = \"veeam-em\"\nuser_env = \"LAB_USER\"\npassword_env = \"LAB_PASSWORD\"\ntenant_user_env = \"LAB_TENANT\"\ntenant_password_env = \"LAB_TENANT_PASSWORD\"\n",
+            server.base_url()
+        ),
+    )
+    .unwrap();
+    let creds = [
+        ("LAB_USER", sessionconf::credentials::DEFAULT_USER),
+        ("LAB_PASSWORD", sessionconf::credentials::DEFAULT_PASSWORD),
+        ("LAB_TENANT", sessionconf::credentials::DEFAULT_TENANT_USER),
+        (
+            "LAB_TENANT_PASSWORD",
+            sessionconf::credentials::DEFAULT_TENANT_PASSWORD,
+        ),
+    ];
+    // Found from a subdirectory; the target brings endpoint, dialect and accounts.
+    let out = sessionconf_in(&nested, &["run", "--target", "lab"], &creds);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains(&server.base_url()), "{}", out.stderr);
+    assert!(!out.stderr.contains("commvault::"), "{}", out.stderr);
+    assert_eq!(server.open_sessions(), 0);
+    // The target's own variables, not SESSIONCONF_*, hold its accounts.
+    let out = sessionconf_in(
+        &nested,
+        &["run", "--target", "lab"],
+        &[("SESSIONCONF_USER", "x"), ("SESSIONCONF_PASSWORD", "y")],
+    );
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("set LAB_USER and LAB_PASSWORD"),
+        "{}",
+        out.stderr
+    );
+    let out = sessionconf_in(&nested, &["run", "--target", "lba"], &creds);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("did you mean `lab`?"), "{}", out.stderr);
+    let out = sessionconf_in(
+        &nested,
+        &[
+            "run",
+            "--target",
+            "lab",
+            "--endpoint",
+            "http://127.0.0.1:9/",
+        ],
+        &creds,
+    );
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("give one of them"), "{}", out.stderr);
+    // An unknown key is located; --config names another file.
+    let other = dir.path().join("other.toml");
+    std::fs::write(&other, "timeout = 5\ntimout = 6\n").unwrap();
+    let out = sessionconf_in(
+        &nested,
+        &["run", "--config", other.to_str().unwrap(), "--list"],
+        &[],
+    );
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("other.toml:2:1") && out.stderr.contains("unknown field `timout`"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn run_variables_reach_every_scenario_and_override_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenarios = dir.path().join("scenarios/veeam-em");
+    std::fs::create_dir_all(&scenarios).unwrap();
+    std::fs::write(
+        scenarios.join("entry.yaml"),
+        "name: entry\nvars:\n  expected: v9_9\nsteps:\n  - name: entry\n    request: { path: \"${where}\" }\n    expect:\n      status: 200\n      body:\n        - select: \"//SupportedVersion[@Name='${expected}']\"\n          exists: true\n",
+    )
+    .unwrap();
+    // A golden directory of its own: no version data that names shipped scenarios.
+    let golden_dir = dir.path().join("golden");
+    std::fs::create_dir_all(&golden_dir).unwrap();
+    let golden = golden_dir.to_str().unwrap();
+    let scen = dir.path().join("scenarios");
+    let base = [
+        "run",
+        "--scenarios",
+        scen.to_str().unwrap(),
+        "--golden-dir",
+        golden,
+    ];
+    // Without the variable, the scenario does not load.
+    let out = sessionconf_in(dir.path(), &base, &[]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("unknown variable `where`"),
+        "{}",
+        out.stderr
+    );
+    let vars = dir.path().join("vars.yaml");
+    std::fs::write(&vars, "where: \"\"\n").unwrap();
+    let with_file = [&base[..], &["--vars-file", vars.to_str().unwrap()]].concat();
+    // `expected` is the scenario's v9_9, a version no server lists, so it fails...
+    let out = sessionconf_in(dir.path(), &with_file, &[]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    // ...unless --var overrides it.
+    let overridden = [&with_file[..], &["--var", "expected=v1_7"]].concat();
+    let out = sessionconf_in(dir.path(), &overridden, &[]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    for bad in [
+        &["--var", "password=x"][..],
+        &["--var", "noequals"],
+        &["--timeout", "inf"],
+        &["--connect-timeout", "0"],
+    ] {
+        let out = sessionconf_in(dir.path(), &[&overridden[..], bad].concat(), &[]);
+        assert_eq!(out.code, 2, "{bad:?}: {}", out.stderr);
+    }
+}

@@ -35,8 +35,10 @@ fn main() -> ExitCode {
     let args = libtest_mimic::Arguments::from_args();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let timeout = match env("SESSIONCONF_TIMEOUT").map(|t| t.parse::<f64>()) {
-        Some(Ok(t)) if t > 0.0 => t,
-        Some(_) => return fail("SESSIONCONF_TIMEOUT is not a positive number of seconds"),
+        Some(Ok(t)) if t.is_finite() && (0.001..=86_400.0).contains(&t) => t,
+        Some(_) => {
+            return fail("SESSIONCONF_TIMEOUT: expected a number of seconds from 0.001 to 86400")
+        }
         None => 30.0,
     };
     let mut profiles = Vec::new();
@@ -58,6 +60,7 @@ fn main() -> ExitCode {
             golden_dir: root.join("golden"),
             dialects: env("SESSIONCONF_DIALECT").into_iter().collect(),
             allow_missing_goldens: false,
+            variables: Vec::new(),
         },
         tags: Vec::new(),
         endpoint: env("SESSIONCONF_ENDPOINT"),
@@ -73,6 +76,8 @@ fn main() -> ExitCode {
         watch_signals: false,
         // `cargo test NAME` hands every test binary the same filter.
         allow_empty: true,
+        credential_vars: Default::default(),
+        variables: Default::default(),
     };
     harness::conclude(harness::execute(config, &args)).into()
 }

@@ -345,6 +345,7 @@ fn fragments_are_not_scenarios_of_the_suite() {
         golden_dir: suite.golden_dir(),
         dialects: Vec::new(),
         allow_missing_goldens: false,
+        variables: Vec::new(),
     };
     let loaded = sessionconf::scenario::load_suite(&source).unwrap();
     let ids: Vec<&str> = loaded.iter().map(|s| s.id.as_str()).collect();

@@ -208,6 +208,7 @@ fn a_suite_reports_every_broken_file() {
         golden_dir: suite.golden_dir(),
         dialects: vec![],
         allow_missing_goldens: false,
+        variables: Vec::new(),
     };
     let errs = load_suite(&source).unwrap_err();
     assert_eq!(errs.len(), 2, "{errs:?}");

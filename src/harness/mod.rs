@@ -47,6 +47,11 @@ pub struct RunConfig {
     pub reports: Vec<ReportFile>,
     /// Watch for Ctrl-C and SIGTERM.
     pub watch_signals: bool,
+    /// The environment variables holding the endpoint's accounts.
+    pub credential_vars: crate::credentials::CredentialVars,
+    /// Variables every scenario has (`--var`, the configuration file); they
+    /// override a scenario's own `vars` of the same name.
+    pub variables: BTreeMap<String, String>,
     /// A filter that selects no trial is not an error (in `cargo test`, where
     /// a filter meant for other tests reaches this harness too).
     pub allow_empty: bool,
@@ -226,6 +231,7 @@ fn find_targets(
         options.bless = config.bless;
         options.interrupted = interrupted.clone();
         options.credentials = credentials;
+        options.variables = config.variables.clone();
         let mut facts = Facts::default();
         if has_tenant {
             facts.accounts.insert(Account::Tenant);
@@ -240,11 +246,12 @@ fn find_targets(
     if let Some(endpoint) = &config.endpoint {
         let url = endpoint_url(endpoint, dialects)?;
         // Listing sends nothing, so it needs no credentials.
-        let (credentials, has_tenant) = match Credentials::for_endpoint(url.as_str()) {
-            Ok(c) => c,
-            Err(_) if listing => (Credentials::from_env(), true),
-            Err(e) => return Err(RunError::Usage(e.to_string())),
-        };
+        let (credentials, has_tenant) =
+            match Credentials::for_endpoint_from(url.as_str(), &config.credential_vars) {
+                Ok(c) => c,
+                Err(_) if listing => (Credentials::from_env(), true),
+                Err(e) => return Err(RunError::Usage(e.to_string())),
+            };
         let targets = dialects
             .iter()
             .map(|d| {

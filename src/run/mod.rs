@@ -37,6 +37,8 @@ pub struct RunOptions {
     pub deviations: Arc<Vec<crate::golden::versions::Deviation>>,
     /// The target's API version, when known: deviations apply by it.
     pub version: Option<crate::version::Version>,
+    /// Variables of the run (`--var`), which override a scenario's own.
+    pub variables: std::collections::BTreeMap<String, String>,
     /// The client every scenario of the run shares, built on first use from `client`.
     http: OnceLock<Result<reqwest::blocking::Client, String>>,
 }
@@ -52,6 +54,7 @@ impl RunOptions {
             interrupted: Arc::new(AtomicBool::new(false)),
             deviations: Arc::default(),
             version: None,
+            variables: std::collections::BTreeMap::new(),
             http: OnceLock::new(),
         }
     }

@@ -166,7 +166,13 @@ fn start(loaded: &LoadedScenario, options: &Arc<RunOptions>) -> Result<ScenarioS
         true,
     );
     vars.set("base_url", Value::One(options.base_url.to_string()), false);
+    for (name, value) in &options.variables {
+        vars.set(name, Value::One(value.clone()), false);
+    }
     for (name, template) in &scenario.vars {
+        if options.variables.contains_key(name) {
+            continue;
+        }
         let v = vars
             .expand(template)
             .map_err(|why| vars.redactor.redact(&format!("var `{name}`: {why}")))?;

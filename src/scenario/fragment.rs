@@ -14,7 +14,6 @@ use super::load::{at, Checker, GoldenSource};
 use super::model::{GoldenName, Step};
 use super::positions::{NodePath, Positions};
 use super::template::Template;
-use super::BUILTIN_VARIABLES;
 use crate::error::ConfigError;
 use crate::scenario::GoldenEntry;
 
@@ -86,7 +85,8 @@ impl Checker<'_> {
         let file = self.find_fragment(&dir, &name, path)?;
         let (line, _) = self.positions.at(&at(path, ["use".into()]));
         let used_by = format!("used by {}:{line}", self.file.display());
-        let (mut fragment, errors, compiled) = check_fragment(&file, goldens, &used_by);
+        let (mut fragment, errors, compiled) =
+            check_fragment(&file, goldens, &used_by, &self.globals);
         if !errors.is_empty() {
             self.errors.extend(errors);
             return None;
@@ -236,6 +236,7 @@ fn check_fragment(
     file: &Path,
     goldens: &GoldenSource,
     used_by: &str,
+    globals: &BTreeSet<String>,
 ) -> (Fragment, Vec<ConfigError>, BTreeMap<PathBuf, GoldenEntry>) {
     let empty = Fragment {
         description: String::new(),
@@ -263,6 +264,7 @@ fn check_fragment(
         positions: Positions::of(&source),
         errors: Vec::new(),
         fragments_dir: None,
+        globals: globals.clone(),
     };
     let compiled = checker.check_fragment(&mut fragment, goldens);
     let errors = checker.errors.into_iter().map(with_use).collect();
@@ -278,7 +280,7 @@ impl Checker<'_> {
         if fragment.steps.is_empty() && fragment.finally.is_empty() {
             self.error(&["steps".into()], "a fragment has at least one step".into());
         }
-        let builtins: BTreeSet<String> = BUILTIN_VARIABLES.iter().map(|s| s.to_string()).collect();
+        let builtins = self.globals.clone();
         for (name, default) in &fragment.params {
             let path: NodePath = vec!["params".into(), name.as_str().into()];
             if !crate::placeholder::is_variable_name(name) {

@@ -22,6 +22,8 @@ pub struct SuiteSource {
     pub dialects: Vec<String>,
     /// Bless records goldens that do not exist yet.
     pub allow_missing_goldens: bool,
+    /// Variables the run gives every scenario (`--var`), besides the built-in ones.
+    pub variables: Vec<String>,
 }
 
 /// A golden a scenario refers to; `expected` is `None` only when it is missing and bless will write it.
@@ -81,12 +83,16 @@ pub fn load_suite(source: &SuiteSource) -> Result<Vec<LoadedScenario>, Vec<Confi
         files.sort();
         let mut ids = BTreeMap::new();
         for file in files {
-            match load_trials(
-                &file,
-                &dialect,
-                &source.golden_dir,
-                source.allow_missing_goldens,
-            ) {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| ConfigError::file(&file, format!("cannot read scenario: {e}")));
+            let golden = GoldenSource {
+                dir: &source.golden_dir,
+                allow_missing: source.allow_missing_goldens,
+            };
+            let trials = text
+                .map_err(|e| vec![e])
+                .and_then(|text| trials_from(&file, &text, &dialect, &golden, &source.variables));
+            match trials {
                 Ok(trials) => {
                     let name = trials.first().map(|t| t.scenario.name.clone());
                     match name.and_then(|n| Some((ids.insert(n.clone(), file.clone())?, n))) {
@@ -201,18 +207,32 @@ pub fn load_trials_source(
     golden_dir: &Path,
     allow_missing_goldens: bool,
 ) -> Result<Vec<LoadedScenario>, Vec<ConfigError>> {
+    let golden = GoldenSource {
+        dir: golden_dir,
+        allow_missing: allow_missing_goldens,
+    };
+    trials_from(file, source, dialect, &golden, &[])
+}
+
+/// A scenario's trials, given the run's own variables.
+fn trials_from(
+    file: &Path,
+    source: &str,
+    dialect: &str,
+    golden: &GoldenSource,
+    variables: &[String],
+) -> Result<Vec<LoadedScenario>, Vec<ConfigError>> {
     let mut scenario: Scenario = parse_yaml(file, source).map_err(|e| vec![e])?;
+    let mut globals: BTreeSet<String> = BUILTIN_VARIABLES.iter().map(|s| s.to_string()).collect();
+    globals.extend(variables.iter().cloned());
     let mut checker = Checker {
         file,
         positions: Positions::of(source),
         errors: Vec::new(),
         fragments_dir: Some(fragments_dir(file, dialect)),
+        globals,
     };
-    let goldens = GoldenSource {
-        dir: golden_dir,
-        allow_missing: allow_missing_goldens,
-    };
-    let goldens = checker.check(&mut scenario, &goldens)?;
+    let goldens = checker.check(&mut scenario, golden)?;
     let mut trials = Vec::new();
     for combo in super::matrix::combinations(&scenario.matrix) {
         let needs = checker.needs(&scenario.requires, &combo);
@@ -324,6 +344,8 @@ pub(super) struct Checker<'a> {
     pub errors: Vec<ConfigError>,
     /// Where `use` finds fragments; `None` inside a fragment, which uses none.
     pub fragments_dir: Option<PathBuf>,
+    /// Variables every scenario and fragment has: the built-in ones and the run's.
+    pub globals: BTreeSet<String>,
 }
 
 /// Appends segments to a path.
@@ -368,7 +390,7 @@ impl Checker<'_> {
         if scenario.steps.is_empty() {
             self.error(&["steps".into()], "a scenario has at least one step".into());
         }
-        let mut known: BTreeSet<String> = BUILTIN_VARIABLES.iter().map(|s| s.to_string()).collect();
+        let mut known = self.globals.clone();
         self.check_matrix(&scenario.matrix);
         let from_matrix = super::matrix::variable_names(&scenario.matrix);
         let mut earlier = known.clone();

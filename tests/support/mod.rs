@@ -182,6 +182,7 @@ pub fn shipped(dialect: &str) -> Vec<sessionconf::scenario::LoadedScenario> {
         golden_dir: root.join("golden"),
         dialects: vec![dialect.to_string()],
         allow_missing_goldens: false,
+        variables: Vec::new(),
     };
     sessionconf::scenario::load_suite(&source).expect("the shipped suite loads")
 }

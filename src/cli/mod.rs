@@ -1,0 +1,3 @@
+//! The command line's own parts: where each option comes from.
+
+pub(crate) mod settings;
