@@ -528,6 +528,7 @@ mod flows {
             golden_dir: root.join("golden"),
             dialects: vec!["veeam-em".into()],
             allow_missing_goldens: false,
+            variables: Vec::new(),
         };
         let scenario = load_suite(&source)
             .unwrap()
@@ -620,6 +621,7 @@ mod load {
                 golden_dir: root.join("golden"),
                 dialects: vec![dialect.name().into()],
                 allow_missing_goldens: false,
+                variables: Vec::new(),
             };
             let scenario = load_suite(&source)
                 .unwrap()
