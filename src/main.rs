@@ -43,6 +43,15 @@ enum Command {
     Serve(ServeArgs),
     /// Run one scenario many times at once and report throughput, latency and leftovers.
     Load(LoadArgs),
+    /// Print the JSON Schema of scenario files (or of fragments), for editors.
+    Schema(SchemaArgs),
+}
+
+#[derive(Args)]
+struct SchemaArgs {
+    /// The schema of fragment files instead of scenarios.
+    #[arg(long)]
+    fragment: bool,
 }
 
 #[derive(Args)]
@@ -223,6 +232,15 @@ fn main() -> ExitCode {
         Command::Diff(args) => diff(args),
         Command::Serve(args) => serve(args),
         Command::Load(args) => load(args),
+        Command::Schema(args) => {
+            let kind = if args.fragment {
+                sessionconf::scenario::SchemaKind::Fragment
+            } else {
+                sessionconf::scenario::SchemaKind::Scenario
+            };
+            print!("{}", sessionconf::scenario::schema(kind));
+            0
+        }
     };
     ExitCode::from(code)
 }

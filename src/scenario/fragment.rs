@@ -18,7 +18,7 @@ use crate::error::ConfigError;
 use crate::scenario::GoldenEntry;
 
 /// A fragment file.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Fragment {
     /// What the steps do, for the people who read the fragment (and the schema).

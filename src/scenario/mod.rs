@@ -5,12 +5,14 @@ pub mod load;
 mod matrix;
 pub(crate) mod model;
 mod positions;
+mod schema;
 pub(crate) mod template;
 
 pub use load::{
     load_scenario, load_scenario_source, load_suite, load_trials, load_trials_source, GoldenEntry,
     LoadedScenario, SuiteSource,
 };
+pub use schema::{schema, SchemaKind};
 
 /// Variables every scenario has: the credentials and the endpoint.
 pub const BUILTIN_VARIABLES: [&str; 5] = [

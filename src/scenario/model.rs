@@ -5,13 +5,14 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::positions::Seg;
 use super::template::Template;
 use crate::xml::select::Selector;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     pub name: String,
@@ -41,7 +42,7 @@ pub struct Scenario {
 
 /// What a scenario needs, as written: the values may name matrix variables
 /// (`accounts: ["${account}"]`), so they are read once per combination into [`Needs`].
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Requires {
     /// Capabilities the server must show (the dialect's probe finds them).
@@ -190,7 +191,7 @@ impl<'de> Deserialize<'de> for Matrix {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     /// Empty only in a `use` step, which the loader replaces by the fragment's steps.
@@ -229,7 +230,7 @@ pub struct GoldenName {
     pub captured: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Request {
     #[serde(default)]
@@ -276,7 +277,7 @@ impl Default for Request {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LinkRef {
     /// The name of an earlier step.
@@ -289,13 +290,13 @@ pub struct LinkRef {
     pub fallback: Option<Template>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Auth {
     pub basic: BasicAuth,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BasicAuth {
     pub user: Template,
@@ -312,10 +313,12 @@ impl Default for Method {
     }
 }
 
+/// The methods a step may send.
+const METHODS: [&str; 7] = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
+
 impl TryFrom<String> for Method {
     type Error = String;
     fn try_from(value: String) -> Result<Self, String> {
-        const METHODS: [&str; 7] = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
         let upper = value.to_ascii_uppercase();
         if METHODS.contains(&upper.as_str()) {
             Ok(Method(upper))
@@ -328,7 +331,7 @@ impl TryFrom<String> for Method {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Expect {
     /// One code or a list; when left out, any 2xx passes.
@@ -460,7 +463,7 @@ impl<'de> Deserialize<'de> for SelectorTemplate {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(try_from = "RawTextCheck")]
 pub enum TextCheck {
     Equals(Template),
@@ -469,7 +472,7 @@ pub enum TextCheck {
     Absent(bool),
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawTextCheck {
     equals: Option<Template>,
@@ -498,8 +501,9 @@ impl TryFrom<RawTextCheck> for TextCheck {
 }
 
 /// A check on the response body, by selector.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(try_from = "RawAssertion")]
+#[schemars(with = "RawAssertion")]
 pub struct Assertion {
     pub select: SelectorTemplate,
     pub check: Check,
@@ -516,7 +520,7 @@ pub enum Check {
     Count(usize),
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawAssertion {
     select: SelectorTemplate,
@@ -574,8 +578,9 @@ pub enum CaptureSource {
     Body,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(try_from = "RawCapture")]
+#[schemars(with = "RawCapture")]
 pub struct Capture {
     pub source: CaptureSource,
     /// Applied to the source's value; the first group, if any, is the value.
@@ -590,7 +595,7 @@ pub struct Capture {
     pub optional: bool,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawCapture {
     select: Option<Selector>,
@@ -753,5 +758,127 @@ impl Step {
             }
         }
         out
+    }
+}
+
+/// Schemas of the types that read themselves: what an editor may offer.
+mod schemas {
+    use std::borrow::Cow;
+
+    use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+
+    use super::{
+        Matrix, MatrixValue, Method, Regex, SelectorTemplate, StatusSet, Template, METHODS,
+    };
+    use crate::xml::select::Selector;
+
+    fn text(description: &str) -> Schema {
+        json_schema!({ "type": "string", "description": description })
+    }
+
+    impl JsonSchema for Template {
+        fn schema_name() -> Cow<'static, str> {
+            "Template".into()
+        }
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            json_schema!({
+                "type": ["string", "number", "boolean"],
+                "description": "Text with `${name}`, `${env:VAR}`, `${env:VAR:-default}` or `${base64:name}`; `$$` is a literal `$`."
+            })
+        }
+    }
+
+    impl JsonSchema for Method {
+        fn schema_name() -> Cow<'static, str> {
+            "Method".into()
+        }
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            let mut names: Vec<String> = METHODS.iter().map(|m| m.to_string()).collect();
+            names.extend(METHODS.iter().map(|m| m.to_lowercase()));
+            json_schema!({ "description": "The HTTP method (GET when left out).", "enum": names })
+        }
+    }
+
+    impl JsonSchema for Regex {
+        fn schema_name() -> Cow<'static, str> {
+            "Regex".into()
+        }
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            text("A regular expression (Rust regex syntax).")
+        }
+    }
+
+    impl JsonSchema for Selector {
+        fn schema_name() -> Cow<'static, str> {
+            "Selector".into()
+        }
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            text("A selector: `/A/B`, `//B`, `*`, predicates `[2]`, `[@Rel='Delete']`, `[Name='x']`, a last step `@Href` or `text()`.")
+        }
+    }
+
+    impl JsonSchema for SelectorTemplate {
+        fn schema_name() -> Cow<'static, str> {
+            "SelectorTemplate".into()
+        }
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            text("A selector that may hold `${var}` references.")
+        }
+    }
+
+    impl JsonSchema for StatusSet {
+        fn schema_name() -> Cow<'static, str> {
+            "StatusSet".into()
+        }
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            json_schema!({
+                "description": "An HTTP status code, or a list of them.",
+                "oneOf": [
+                    { "type": "integer", "minimum": 100, "maximum": 599 },
+                    { "type": "array", "minItems": 1, "items": { "type": "integer", "minimum": 100, "maximum": 599 } }
+                ]
+            })
+        }
+    }
+
+    impl JsonSchema for MatrixValue {
+        fn schema_name() -> Cow<'static, str> {
+            "MatrixValue".into()
+        }
+        fn json_schema(gen: &mut SchemaGenerator) -> Schema {
+            let template = gen.subschema_for::<Template>();
+            json_schema!({
+                "description": "A value, or a map with a `name` (the value in trial names) and more variables (`VAR_KEY`).",
+                "oneOf": [
+                    { "type": ["string", "number", "boolean"] },
+                    {
+                        "type": "object",
+                        "required": ["name"],
+                        "properties": { "name": { "type": ["string", "number"] } },
+                        "additionalProperties": template
+                    }
+                ]
+            })
+        }
+    }
+
+    impl JsonSchema for Matrix {
+        fn schema_name() -> Cow<'static, str> {
+            "Matrix".into()
+        }
+        fn json_schema(gen: &mut SchemaGenerator) -> Schema {
+            let value = gen.subschema_for::<MatrixValue>();
+            json_schema!({
+                "description": "One trial per combination of these variables' values; `exclude` lists combinations to leave out.",
+                "type": "object",
+                "properties": {
+                    "exclude": {
+                        "type": "array",
+                        "items": { "type": "object", "additionalProperties": { "type": ["string", "number", "boolean"] } }
+                    }
+                },
+                "additionalProperties": { "type": "array", "items": value }
+            })
+        }
     }
 }
