@@ -37,7 +37,9 @@ fn unknown_key() {
     let (line, col, msg) = one(&format!("{HEAD}      path: x\n      headrs: {{}}\n"));
     assert_eq!((line, col), (6, 7));
     assert!(
-        msg.contains("unknown field `headrs`") && msg.contains("s.yaml:6:7"),
+        msg.contains("unknown field `headrs`")
+            && msg.contains("did you mean `headers`?")
+            && msg.contains("s.yaml:6:7"),
         "{msg}"
     );
 }
@@ -305,4 +307,18 @@ fn a_tab_in_the_indentation_says_yaml_forbids_it() {
     let (line, _, msg) = one("name: s\nsteps:\n\t- name: a\n");
     assert_eq!(line, 3);
     assert!(msg.contains("a tab in the indentation"), "{msg}");
+}
+
+#[test]
+fn a_mistyped_placeholder_or_variable_gets_a_suggestion() {
+    let suite = Suite::new();
+    suite.write("golden/typo.xml", "<A>{{pasword}}</A>\n");
+    let path = suite.write(
+        "scenarios/test/s.yaml",
+        "name: s\nsteps:\n  - name: a\n    request: { path: x }\n    expect: { golden: typo.xml }\n",
+    );
+    let errs = load_scenario(&path, "test", &suite.golden_dir(), false).unwrap_err();
+    assert!(errs[0].message.contains("did you mean `password`?"), "{errs:?}");
+    let (_, _, msg) = one(&format!("{HEAD}      path: \"${{base_ulr}}\"\n"));
+    assert!(msg.contains("did you mean `base_url`?"), "{msg}");
 }

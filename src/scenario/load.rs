@@ -293,11 +293,25 @@ pub(super) fn parse_yaml<T: serde::de::DeserializeOwned>(
     })
 }
 
+/// serde's message without its own copy of the location, and with a "did you
+/// mean" when an unknown key is close to one the format has.
 fn without_location(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message.to_string(),
-    }
+    let message = match message.rfind(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    };
+    format!("{message}{}", unknown_key_hint(message))
+}
+
+fn unknown_key_hint(message: &str) -> String {
+    let Some(rest) = message.split("unknown field `").nth(1) else {
+        return String::new();
+    };
+    let Some((key, expected)) = rest.split_once('`') else {
+        return String::new();
+    };
+    let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    crate::suggest::did_you_mean(key, known)
 }
 
 fn yaml_error(file: &Path, source: &str, error: &serde_yaml::Error) -> ConfigError {
@@ -665,8 +679,9 @@ impl Checker<'_> {
                             line,
                             col,
                             format!(
-                                "placeholder `{{{{{var}}}}}` names no variable of step `{name}` in {}; known: {}",
+                                "placeholder `{{{{{var}}}}}` names no variable of step `{name}` in {}{}; known: {}",
                                 self.file.display(),
+                                crate::suggest::did_you_mean(&var, known.iter().map(String::as_str)),
                                 known.iter().cloned().collect::<Vec<_>>().join(", ")
                             ),
                         ));
