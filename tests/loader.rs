@@ -318,7 +318,10 @@ fn a_mistyped_placeholder_or_variable_gets_a_suggestion() {
         "name: s\nsteps:\n  - name: a\n    request: { path: x }\n    expect: { golden: typo.xml }\n",
     );
     let errs = load_scenario(&path, "test", &suite.golden_dir(), false).unwrap_err();
-    assert!(errs[0].message.contains("did you mean `password`?"), "{errs:?}");
+    assert!(
+        errs[0].message.contains("did you mean `password`?"),
+        "{errs:?}"
+    );
     let (_, _, msg) = one(&format!("{HEAD}      path: \"${{base_ulr}}\"\n"));
     assert!(msg.contains("did you mean `base_url`?"), "{msg}");
 }

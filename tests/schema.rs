@@ -20,7 +20,11 @@ fn the_shipped_schemas_are_the_generated_ones() {
         assert!(
             shipped == schema(kind),
             "{file} is out of date: run `sessionconf schema{} > {file}`",
-            if kind == SchemaKind::Fragment { " --fragment" } else { "" }
+            if kind == SchemaKind::Fragment {
+                " --fragment"
+            } else {
+                ""
+            }
         );
     }
 }
@@ -69,7 +73,10 @@ for path in sys.argv[2:]:
 fn shipped(pattern_dir: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for dialect in ["veeam-em", "commvault"] {
-        let dir = Path::new(ROOT).join("scenarios").join(dialect).join(pattern_dir);
+        let dir = Path::new(ROOT)
+            .join("scenarios")
+            .join(dialect)
+            .join(pattern_dir);
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
             if path.extension().is_some_and(|e| e == "yaml") {
@@ -86,7 +93,10 @@ fn shipped(pattern_dir: &str) -> Vec<(String, String)> {
 
 #[test]
 fn every_shipped_scenario_and_fragment_validates() {
-    for (kind, dir) in [(SchemaKind::Scenario, ""), (SchemaKind::Fragment, "fragments")] {
+    for (kind, dir) in [
+        (SchemaKind::Scenario, ""),
+        (SchemaKind::Fragment, "fragments"),
+    ] {
         let files = shipped(dir);
         assert!(files.len() >= 2, "{files:?}");
         let docs: Vec<&str> = files.iter().map(|(_, text)| text.as_str()).collect();
@@ -127,8 +137,15 @@ fn the_schema_refuses_what_the_loader_refuses_for_its_shape() {
         let loaded = sessionconf::scenario::load_trials(&path, "test", dir.path(), false);
         assert!(loaded.is_err(), "the loader accepts:\n{doc}");
     }
-    let fragment_bad = ["params: []\nsteps: []\n", "stesp: []\n", "steps:\n  - name: a\n    request: { path: x }\nfinaly: []\n"];
-    for (doc, verdict) in fragment_bad.iter().zip(validate(SchemaKind::Fragment, &fragment_bad)) {
+    let fragment_bad = [
+        "params: []\nsteps: []\n",
+        "stesp: []\n",
+        "steps:\n  - name: a\n    request: { path: x }\nfinaly: []\n",
+    ];
+    for (doc, verdict) in fragment_bad
+        .iter()
+        .zip(validate(SchemaKind::Fragment, &fragment_bad))
+    {
         assert_ne!(verdict, "ok", "the fragment schema accepts:\n{doc}");
     }
 }

@@ -161,7 +161,7 @@ pub fn render_summary(summary: &super::RunSummary) -> String {
         .count();
     let _ = writeln!(
         out,
-        "{} scenarios: {} passed, {} known deviation, {} not applicable, {} failed; sessions left open: {left_open}",
+        "{} trials: {} passed, {} known deviation, {} not applicable, {} failed; sessions left open: {left_open}",
         summary.scenarios.len(),
         summary.count(Status::Passed),
         summary.count(Status::KnownDeviation),
@@ -221,7 +221,7 @@ mod tests {
             text.contains("capabilities: cloud-connect, nas\n"),
             "{text}"
         );
-        assert!(text.contains("1 scenarios: 0 passed, 0 known deviation, 0 not applicable, 1 failed; sessions left open: 1"), "{text}");
+        assert!(text.contains("1 trials: 0 passed, 0 known deviation, 0 not applicable, 1 failed; sessions left open: 1"), "{text}");
         assert!(
             text.contains("not run (interrupted): veeam-em::a"),
             "{text}"
