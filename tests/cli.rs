@@ -1117,3 +1117,69 @@ fn run_variables_reach_every_scenario_and_override_its_own() {
         assert_eq!(out.code, 2, "{bad:?}: {}", out.stderr);
     }
 }
+
+#[test]
+fn a_scenario_a_user_writes_with_use_and_a_matrix_runs_against_the_embedded_server() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let scenarios = dir.path().join("scenarios/veeam-em");
+    let golden = dir.path().join("golden/veeam-em");
+    std::fs::create_dir_all(scenarios.join("fragments")).unwrap();
+    std::fs::create_dir_all(&golden).unwrap();
+    std::fs::copy(
+        root.join("scenarios/veeam-em/fragments/logon.yaml"),
+        scenarios.join("fragments/logon.yaml"),
+    )
+    .unwrap();
+    for file in ["logon-session.xml", "probe.yaml"] {
+        std::fs::copy(root.join("golden/veeam-em").join(file), golden.join(file)).unwrap();
+    }
+    std::fs::write(
+        golden.join("versions.yaml"),
+        "facts:\n  version: versions\n  aliases: [latest]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        scenarios.join("mine.yaml"),
+        "name: mine\nmatrix:\n  api: [latest, v1_2, v1_7]\nrequires:\n  api_version: \"${api}\"\nsteps:\n  - use: logon\n    with: { version: \"${api}\" }\n  - use: logon\n    as: again\n  - name: list\n    request:\n      path: logonSessions\n      headers: { X-RestSvcSessionId: \"${again_token}\" }\n    expect:\n      body:\n        - select: \"/LogonSessions/LogonSession[SessionId='${session_id}']\"\n          count: 1\n",
+    )
+    .unwrap();
+    let out = sessionconf_in(
+        dir.path(),
+        &["run", "--dialect", "veeam-em", "--json", "run.json"],
+        &[],
+    );
+    // Exit 3 would mean a session left open on the embedded server.
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("veeam-em::mine[api=v1_2] not applicable")
+            && out.stderr.contains("3 trials: 2 passed, 0 known deviation, 1 not applicable, 0 failed; sessions left open: 0"),
+        "{}",
+        out.stderr
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("run.json")).unwrap())
+            .unwrap();
+    let trial = report["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "veeam-em::mine[api=v1_7]")
+        .unwrap();
+    let steps: Vec<&str> = trial["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        steps,
+        ["logon", "again.logon", "list", "again.logout", "logout"]
+    );
+    let listed = sessionconf_in(dir.path(), &["run", "--dialect", "veeam-em", "--list"], &[]);
+    assert!(
+        listed.stdout.contains("veeam-em::mine[api=latest]: test"),
+        "{}",
+        listed.stdout
+    );
+}
