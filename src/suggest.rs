@@ -62,12 +62,19 @@ mod tests {
         assert_eq!(distance("kitten", "sitting"), 3);
         assert_eq!(distance("tokne", "token"), 1);
         assert_eq!(distance("abc", ""), 3);
+        // A letter too many, or too few, is one edit each way.
+        assert_eq!(distance("ab", "a"), 1);
+        assert_eq!(distance("a", "ab"), 1);
+        assert_eq!(distance("kitten", "kit"), 3);
         assert_eq!(distance("", "abc"), 3);
         assert_eq!(distance("Token", "token"), 0);
         let names = ["session_id", "token", "session_href"];
         assert_eq!(closest("sesion_id", names), Some("session_id"));
         assert_eq!(closest("tokne", names), Some("token"));
         assert_eq!(closest("password", names), None);
+        // Ten letters allow three edits; two are close enough.
+        assert_eq!(closest("sesson_hrf", names), Some("session_href"));
+        assert_eq!(closest("ab", ["abcd"]), None);
         assert_eq!(did_you_mean("tokn", names), "; did you mean `token`?");
         assert_eq!(did_you_mean("zzzzzz", names), "");
     }

@@ -460,3 +460,28 @@ fn mistakes_in_a_matrix_are_located() {
     assert_eq!(line, 6, "the reference itself: {msg}");
     assert!(msg.contains("unknown variable `nobody`"), "{msg}");
 }
+
+#[test]
+fn bless_writes_a_fragments_golden_with_the_fragments_own_names() {
+    let server = support::start();
+    let suite = suite();
+    suite.write(
+        "scenarios/test/fragments/record.yaml",
+        "steps:\n  - name: logon\n    opens_session: token\n    request:\n      method: POST\n      path: login\n      auth: { basic: { user: \"${user}\", password: \"${password}\" } }\n    expect:\n      golden: recorded.xml\n    capture:\n      token: { header: X-RestSvcSessionId }\n      session_id: { select: /LogonSession/SessionId }\nfinally:\n  - name: logout\n    closes_session: token\n    request:\n      method: DELETE\n      link: { step: logon, rel: Delete }\n      headers: { X-RestSvcSessionId: \"${token}\" }\n",
+    );
+    let path = suite.write(
+        "scenarios/test/s.yaml",
+        "name: s\nsteps:\n  - use: record\n    as: first\n",
+    );
+    let scenario = load_scenario(&path, "test", &suite.golden_dir(), true).unwrap();
+    let mut run = RunOptions::new(server.base.parse().unwrap());
+    run.credentials = options(&server.base).credentials.clone();
+    run.bless = true;
+    let outcome = run_scenario(&scenario, &Arc::new(run));
+    assert_eq!(outcome.status, Status::Passed, "{outcome:#?}");
+    let recorded = std::fs::read_to_string(suite.golden_dir().join("recorded.xml")).unwrap();
+    assert!(
+        recorded.contains("<SessionId>{{session_id}}</SessionId>") && !recorded.contains("first_"),
+        "{recorded}"
+    );
+}

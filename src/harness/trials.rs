@@ -139,3 +139,55 @@ pub(crate) fn not_applicable(loaded: &LoadedScenario, why: String) -> ScenarioOu
     outcome.note = Some(format!("not applicable: {why}"));
     outcome
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trial(name: &str, tags: &str) -> LoadedScenario {
+        let dir = tempfile::tempdir().unwrap();
+        let yaml = format!(
+            "name: {name}\ntags: [{tags}]\nsteps:\n  - name: a\n    request: {{ path: x }}\n"
+        );
+        crate::scenario::load_scenario_source(
+            &dir.path().join("s.yaml"),
+            &yaml,
+            "d",
+            dir.path(),
+            false,
+        )
+        .unwrap()
+    }
+
+    fn args(list: &[&str]) -> Arguments {
+        Arguments::from_iter(std::iter::once("sessionconf").chain(list.iter().copied()))
+    }
+
+    #[test]
+    fn a_selection_names_what_was_asked_when_it_leaves_nothing() {
+        let all = [trial("logon", "admin"), trial("logout", "admin, slow")];
+        let none: [String; 0] = [];
+        assert!(something_selected(&all, &none, &args(&[])).is_ok());
+        assert!(something_selected(&all, &none, &args(&["logo"])).is_ok());
+        assert!(something_selected(&all, &none, &args(&["--exact", "d::logout"])).is_ok());
+        assert!(something_selected(&all, &["slow".to_string()], &args(&[])).is_ok());
+        // One trial is skipped, the other still runs.
+        assert!(something_selected(&all, &none, &args(&["--skip", "logout"])).is_ok());
+        let why = something_selected(&all, &none, &args(&["--exact", "logout"])).unwrap_err();
+        assert!(
+            why.contains("--filter logout --exact") && why.contains("2 trials"),
+            "{why}"
+        );
+        let why = something_selected(&all, &["slow".to_string()], &args(&["--skip", "d::logout"]))
+            .unwrap_err();
+        assert!(why.contains("--tag slow --skip d::logout"), "{why}");
+        let why = something_selected(&all, &["admin".to_string(), "fast".to_string()], &args(&[]))
+            .unwrap_err();
+        assert!(why.contains("--tag admin --tag fast"), "{why}");
+        assert!(something_selected(&all, &none, &args(&["--skip", "d::"])).is_err());
+        assert_eq!(
+            something_selected(&[], &none, &args(&[])).unwrap_err(),
+            "the suite has no scenarios"
+        );
+    }
+}
