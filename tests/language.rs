@@ -463,11 +463,12 @@ fn mistakes_in_a_matrix_are_located() {
 
 #[test]
 fn bless_writes_a_fragments_golden_with_the_fragments_own_names() {
+    // Under a prefix, a built-in variable (`base_url`) keeps its name.
     let server = support::start();
     let suite = suite();
     suite.write(
         "scenarios/test/fragments/record.yaml",
-        "steps:\n  - name: logon\n    opens_session: token\n    request:\n      method: POST\n      path: login\n      auth: { basic: { user: \"${user}\", password: \"${password}\" } }\n    expect:\n      golden: recorded.xml\n    capture:\n      token: { header: X-RestSvcSessionId }\n      session_id: { select: /LogonSession/SessionId }\nfinally:\n  - name: logout\n    closes_session: token\n    request:\n      method: DELETE\n      link: { step: logon, rel: Delete }\n      headers: { X-RestSvcSessionId: \"${token}\" }\n",
+        "steps:\n  - name: logon\n    opens_session: token\n    request:\n      method: POST\n      path: login\n      auth: { basic: { user: \"${user}\", password: \"${password}\" } }\n      headers: { X-Base: \"${base_url}\" }\n    expect:\n      golden: recorded.xml\n    capture:\n      token: { header: X-RestSvcSessionId }\n      session_id: { select: /LogonSession/SessionId }\nfinally:\n  - name: logout\n    closes_session: token\n    request:\n      method: DELETE\n      link: { step: logon, rel: Delete }\n      headers: { X-RestSvcSessionId: \"${token}\" }\n",
     );
     let path = suite.write(
         "scenarios/test/s.yaml",
