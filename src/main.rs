@@ -203,6 +203,9 @@ struct RunArgs {
     /// Bless even when the CI environment variable is set.
     #[arg(long)]
     force: bool,
+    /// Show every step's request and response (a failed step's response is always shown).
+    #[arg(long, short = 'v')]
+    verbose: bool,
     /// A filter, tag or skip that selects no trial passes instead of failing with exit 2.
     #[arg(long)]
     allow_empty: bool,
@@ -335,6 +338,7 @@ fn run(mut args: RunArgs, bless_all: bool) -> u8 {
         reports,
         watch_signals: true,
         allow_empty: args.allow_empty,
+        verbose: args.verbose,
         credential_vars: settled.credential_vars,
         variables: settled.variables,
     };

@@ -167,6 +167,26 @@ impl fmt::Display for Failure {
     }
 }
 
+/// An HTTP request or response as reports show it: secrets redacted, the body
+/// cut at a limit so a huge response cannot swell a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Message {
+    /// `METHOD URL` for a request, the status code and reason for a response.
+    pub start: String,
+    /// Headers in order; secret values are `<redacted>`.
+    pub headers: Vec<(String, String)>,
+    /// The body, or its first part.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// How many bytes of the body are left out.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub omitted_bytes: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
 /// One step as it ran.
 #[derive(Debug, Clone, Serialize)]
 pub struct StepOutcome {
@@ -180,6 +200,12 @@ pub struct StepOutcome {
     pub request: Option<String>,
     /// The response's status code.
     pub response_status: Option<u16>,
+    /// The request as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sent: Option<Message>,
+    /// The response as received.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received: Option<Message>,
     /// Every expectation that did not hold, in the order checked.
     pub failures: Vec<Failure>,
     /// Unified diff of the golden and the normalized response.
@@ -201,6 +227,8 @@ impl StepOutcome {
             status: Status::Passed,
             request: None,
             response_status: None,
+            sent: None,
+            received: None,
             failures: Vec::new(),
             diff: None,
             note: None,

@@ -76,6 +76,7 @@ fn main() -> ExitCode {
         watch_signals: false,
         // `cargo test NAME` hands every test binary the same filter.
         allow_empty: true,
+        verbose: std::env::var_os("SESSIONCONF_VERBOSE").is_some(),
         credential_vars: Default::default(),
         variables: Default::default(),
     };

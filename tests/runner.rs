@@ -135,6 +135,31 @@ fn finally_runs_after_a_failed_step() {
         [SESSION],
         "finally logged out"
     );
+    // What was sent and received is kept, its secrets redacted.
+    let received = outcome.steps[1].received.as_ref().unwrap();
+    assert_eq!(received.start, "500 Internal Server Error");
+    assert_eq!(received.body.as_deref(), Some("<Error/>"));
+    let sent = outcome.steps[0].sent.as_ref().unwrap();
+    assert!(sent.start.starts_with("POST http://127.0.0.1:"), "{sent:?}");
+    assert!(
+        sent.headers
+            .iter()
+            .any(|(n, v)| n == "Authorization" && v == "<redacted>"),
+        "{sent:?}"
+    );
+    let logon = outcome.steps[0].received.as_ref().unwrap();
+    assert!(
+        logon
+            .headers
+            .iter()
+            .any(|(n, v)| n.eq_ignore_ascii_case("x-restsvcsessionid") && v == "<redacted>"),
+        "{logon:?}"
+    );
+    let text = report::console::render(&outcome, false);
+    assert!(
+        text.contains("    response: 500 Internal Server Error"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -285,6 +310,17 @@ fn secrets_never_reach_any_report() {
         report::format("junit").unwrap().render(&summary),
         report::format("json").unwrap().render(&summary),
     ];
+    // The echoed body is in every report, redacted.
+    assert!(
+        outputs[0].contains("| <Echo><Token><redacted></Token><Pw><redacted></Pw></Echo>"),
+        "{}",
+        outputs[0]
+    );
+    assert!(
+        outputs[2].contains("\"received\"") && outputs[2].contains("<Echo><Token><redacted>"),
+        "{}",
+        outputs[2]
+    );
     for text in &outputs {
         assert!(
             text.contains("<redacted>") || text.contains("&lt;redacted&gt;"),

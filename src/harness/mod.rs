@@ -52,6 +52,8 @@ pub struct RunConfig {
     /// Variables every scenario has (`--var`, the configuration file); they
     /// override a scenario's own `vars` of the same name.
     pub variables: BTreeMap<String, String>,
+    /// Show every step's request and response on the console, not only a failed step's response.
+    pub verbose: bool,
     /// A filter that selects no trial is not an error (in `cargo test`, where
     /// a filter meant for other tests reaches this harness too).
     pub allow_empty: bool,
@@ -134,7 +136,7 @@ pub fn execute(config: RunConfig, args: &Arguments) -> Result<Finished, RunError
     if config.watch_signals && !args.list {
         signals::stop_on_signals(interrupted.clone());
     }
-    let ran = trials::run_trials(scenarios, &targets, args);
+    let ran = trials::run_trials(scenarios, &targets, args, config.verbose);
     if !args.list {
         eprint!("{}", crate::report::console::render_summary(&ran.summary));
     }

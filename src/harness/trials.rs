@@ -25,6 +25,7 @@ pub(crate) fn run_trials(
     scenarios: Vec<LoadedScenario>,
     targets: &BTreeMap<String, Target>,
     args: &Arguments,
+    verbose: bool,
 ) -> TrialsRun {
     let outcomes: Arc<Mutex<Vec<ScenarioOutcome>>> = Arc::default();
     let gate: Arc<RwLock<()>> = Arc::default();
@@ -60,12 +61,16 @@ pub(crate) fn run_trials(
                 return Err("not run: the run was interrupted".into());
             }
             let outcome = run_scenario(&loaded, &options);
-            let text = report::console::render(&outcome, color);
+            let text = report::console::render_with(&outcome, color, verbose);
             let status = outcome.status;
             sink.lock().unwrap_or_else(|e| e.into_inner()).push(outcome);
             match status {
                 Status::Failed => Err(text.into()),
                 Status::KnownDeviation => {
+                    eprint!("{text}");
+                    Ok(())
+                }
+                _ if verbose => {
                     eprint!("{text}");
                     Ok(())
                 }

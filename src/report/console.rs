@@ -5,6 +5,7 @@ use std::fmt::Write;
 use std::io::IsTerminal;
 
 use super::{FailureKind, Phase, ScenarioOutcome, Status};
+use crate::outcome::Message;
 
 /// Whether to colour output written to stdout or stderr.
 pub fn use_color(is_terminal: bool) -> bool {
@@ -31,8 +32,16 @@ fn paint(text: &str, code: &str, color: bool) -> String {
     }
 }
 
-/// Every step of a scenario, failures in detail.
+/// How much of a body the console shows (reports keep more).
+const CONSOLE_BODY: usize = 2000;
+
+/// Every step of a scenario, failures in detail with the response that failed.
 pub fn render(outcome: &ScenarioOutcome, color: bool) -> String {
+    render_with(outcome, color, false)
+}
+
+/// As [`render`]; `verbose` also shows every step's request and response.
+pub fn render_with(outcome: &ScenarioOutcome, color: bool, verbose: bool) -> String {
     let mut out = String::new();
     let scenario_verdict = verdict(outcome.status, color);
     let _ = writeln!(
@@ -85,8 +94,36 @@ pub fn render(outcome: &ScenarioOutcome, color: bool) -> String {
                 let _ = writeln!(out, "    {line}");
             }
         }
+        if verbose {
+            write_message(&mut out, "request", step.sent.as_ref());
+        }
+        if verbose || step.status == Status::Failed {
+            write_message(&mut out, "response", step.received.as_ref());
+        }
     }
     out
+}
+
+/// A request or response: start line, headers, and the body's first part.
+fn write_message(out: &mut String, what: &str, message: Option<&Message>) {
+    let Some(m) = message else {
+        return;
+    };
+    let _ = writeln!(out, "    {what}: {}", m.start);
+    for (name, value) in &m.headers {
+        let _ = writeln!(out, "      {name}: {value}");
+    }
+    let Some(body) = &m.body else {
+        return;
+    };
+    let (shown, cut) = crate::run::record::cut(body, CONSOLE_BODY);
+    for line in shown.lines() {
+        let _ = writeln!(out, "      | {line}");
+    }
+    let omitted = cut + m.omitted_bytes;
+    if omitted > 0 {
+        let _ = writeln!(out, "      | ... {omitted} more bytes");
+    }
 }
 
 fn verdict(status: Status, color: bool) -> String {
@@ -177,7 +214,72 @@ pub fn render_summary(summary: &super::RunSummary) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::outcome::{Failure, StepOutcome};
     use crate::report::{RunSummary, TargetInfo};
+
+    fn message(start: &str, body: Option<String>, omitted_bytes: usize) -> Message {
+        Message {
+            start: start.into(),
+            headers: vec![("content-type".into(), "application/xml".into())],
+            body,
+            omitted_bytes,
+        }
+    }
+
+    fn scenario(steps: Vec<StepOutcome>) -> ScenarioOutcome {
+        ScenarioOutcome {
+            id: "d::s".into(),
+            name: "s".into(),
+            dialect: "d".into(),
+            file: "s.yaml".into(),
+            description: String::new(),
+            tags: Vec::new(),
+            status: Status::Failed,
+            note: None,
+            steps,
+            duration_ms: 1.0,
+        }
+    }
+
+    #[test]
+    fn a_failed_steps_response_is_shown_and_verbose_shows_every_exchange() {
+        let mut ok = StepOutcome::new("logon", Phase::Steps);
+        ok.sent = Some(message("POST http://h/login", Some("<Login/>".into()), 0));
+        ok.received = Some(message("201 Created", Some("<Session/>".into()), 0));
+        let mut failed = StepOutcome::new("list", Phase::Steps);
+        failed.fail(Failure::new(
+            FailureKind::Status,
+            "status 400, expected 200",
+        ));
+        failed.sent = Some(message("GET http://h/list", None, 0));
+        let long = format!("<Error>{}</Error>\nsecond line", "x".repeat(3000));
+        failed.received = Some(message("400 Bad Request", Some(long), 10));
+        let outcome = scenario(vec![ok, failed]);
+        let text = render(&outcome, false);
+        assert!(text.contains("    response: 400 Bad Request\n      content-type: application/xml\n      | <Error>xxx"), "{text}");
+        // The console shows the first 2000 bytes; the rest, and what the report left out, is counted.
+        assert!(
+            text.contains(&format!(
+                "      | ... {} more bytes",
+                3000 + 15 - 2000 + 10 + 12
+            )),
+            "{text}"
+        );
+        assert!(!text.contains("second line"), "{text}");
+        assert!(
+            !text.contains("201 Created") && !text.contains("request:"),
+            "{text}"
+        );
+        let verbose = render_with(&outcome, false, true);
+        for shown in [
+            "request: POST http://h/login",
+            "      | <Login/>",
+            "response: 201 Created",
+            "request: GET http://h/list",
+        ] {
+            assert!(verbose.contains(shown), "{shown}: {verbose}");
+        }
+    }
 
     #[test]
     fn the_summary_names_targets_counts_and_what_did_not_run() {

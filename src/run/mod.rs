@@ -6,6 +6,7 @@ pub mod client;
 pub(crate) mod exchange;
 mod golden_check;
 pub mod load_test;
+pub mod record;
 pub(crate) mod redact;
 mod request;
 pub(crate) mod scenario;

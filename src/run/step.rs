@@ -38,6 +38,7 @@ pub(crate) fn run_step(
     };
     outcome.note = note.map(|n| state.redact(&n));
     outcome.request = Some(state.redact(&format!("{} {}", outgoing.method, outgoing.url)));
+    outcome.sent = Some(super::record::request(state, &outgoing));
     let jar = step.request.cookies.then_some(state.cookies.as_ref());
     let options = &state.options.client;
     let sent = exchange::send(
@@ -60,6 +61,8 @@ pub(crate) fn run_step(
                     outcome.note = Some(note);
                 }
             }
+            // After the captures: a value captured as secret is redacted here too.
+            outcome.received = Some(super::record::response(state, &exchange));
             state.responses.insert(step.name.clone(), exchange);
             for f in failures {
                 let redacted = f.redacted(|t| state.redact(t));
