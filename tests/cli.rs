@@ -270,7 +270,7 @@ fn run_against_the_embedded_servers_writes_both_reports() {
 }
 
 #[test]
-fn run_fails_with_exit_1_when_the_endpoint_is_down_and_2_on_usage_errors() {
+fn run_exits_2_when_the_endpoint_is_down_or_on_usage_errors() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let endpoint = format!("http://{}/api/", listener.local_addr().unwrap());
     drop(listener);
@@ -286,11 +286,12 @@ fn run_fails_with_exit_1_when_the_endpoint_is_down_and_2_on_usage_errors() {
         ],
         CREDENTIALS,
     );
-    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    // Said once, before any scenario: exit 2, not a failure per scenario.
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
     assert!(
-        out.stdout.contains("cannot connect") && out.stdout.contains(&endpoint),
+        out.stderr.contains("cannot reach") && out.stderr.contains(&endpoint),
         "{}",
-        out.stdout
+        out.stderr
     );
     // A real endpoint and no credentials: nothing is guessed, nothing is sent.
     let run_em = ["run", "--dialect", "veeam-em", "--endpoint", &endpoint];
@@ -1182,4 +1183,29 @@ fn a_scenario_a_user_writes_with_use_and_a_matrix_runs_against_the_embedded_serv
         "{}",
         listed.stdout
     );
+}
+
+#[test]
+fn an_endpoint_nothing_listens_on_is_said_once_with_exit_2() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/api/", listener.local_addr().unwrap());
+    drop(listener);
+    let out = sessionconf(
+        &["run", "--dialect", "veeam-em", "--endpoint", &url],
+        CREDENTIALS,
+    );
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        out.stderr.matches("cannot reach").count(),
+        1,
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(&format!("cannot reach {url}"))
+            && out.stderr.contains("nothing was run"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stdout.contains("test veeam-em::"), "{}", out.stdout);
 }

@@ -124,6 +124,12 @@ pub fn execute(config: RunConfig, args: &Arguments) -> Result<Finished, RunError
     let dialects: BTreeSet<String> = all.iter().map(|s| s.dialect.clone()).collect();
     let interrupted = Arc::new(AtomicBool::new(false));
     let (mut targets, embedded) = find_targets(&config, &dialects, &interrupted, args.list)?;
+    if embedded.is_none() && !args.list {
+        for target in targets.values() {
+            reachable(&target.options.base_url, config.client.connect_timeout)
+                .map_err(RunError::Usage)?;
+        }
+    }
     for target in targets.values_mut() {
         let data = crate::golden::versions::load(&config.source.golden_dir, &target.dialect)
             .map_err(RunError::Config)?;
@@ -296,6 +302,32 @@ fn find_targets(
         );
     }
     Ok((targets, Some(servers)))
+}
+
+/// Whether anything listens at the endpoint, asked once before any scenario:
+/// an endpoint that cannot be reached is a usage error said once (exit 2), not
+/// the same connection error in every scenario.
+fn reachable(url: &reqwest::Url, timeout: std::time::Duration) -> Result<(), String> {
+    use std::net::ToSocketAddrs;
+    let host = url.host_str().unwrap_or_default();
+    let port = url.port_or_known_default().unwrap_or(443);
+    let addresses: Vec<std::net::SocketAddr> = (host.trim_matches(['[', ']']), port)
+        .to_socket_addrs()
+        .map_err(|e| {
+            format!("cannot reach {url}: the name {host} does not resolve ({e}); nothing was run")
+        })?
+        .collect();
+    let mut last = None;
+    for address in &addresses {
+        match std::net::TcpStream::connect_timeout(address, timeout) {
+            Ok(_) => return Ok(()),
+            Err(e) => last = Some(format!("{address}: {e}")),
+        }
+    }
+    Err(format!(
+        "cannot reach {url} ({}); nothing was run",
+        last.unwrap_or_else(|| format!("{host} has no address"))
+    ))
 }
 
 /// The endpoint as a URL, for one dialect to run against it.
