@@ -325,3 +325,53 @@ fn a_mistyped_placeholder_or_variable_gets_a_suggestion() {
     let (_, _, msg) = one(&format!("{HEAD}      path: \"${{base_ulr}}\"\n"));
     assert!(msg.contains("did you mean `base_url`?"), "{msg}");
 }
+
+#[test]
+fn a_golden_path_stays_inside_the_golden_directory() {
+    for (path, why) in [
+        ("../outside.xml", "has `..`"),
+        ("/tmp/abs.xml", "is absolute"),
+        ("a/../../b.xml", "has `..`"),
+    ] {
+        let (line, _, msg) = one(&format!(
+            "{HEAD}      path: x\n    expect:\n      golden: {path}\n"
+        ));
+        assert_eq!(line, 7, "{msg}");
+        assert!(
+            msg.contains(why) && msg.contains("stays inside the golden directory"),
+            "{msg}"
+        );
+    }
+}
+
+#[test]
+fn a_golden_named_by_many_steps_is_compiled_once() {
+    let suite = Suite::new();
+    suite.write("golden/shared.xml", "<A/>\n");
+    for name in ["one", "two"] {
+        suite.write(
+            &format!("scenarios/test/{name}.yaml"),
+            &format!("name: {name}\nsteps:\n  - name: a\n    request: {{ path: x }}\n    expect: {{ golden: shared.xml }}\n  - name: b\n    request: {{ path: x }}\n    expect: {{ golden: ./shared.xml }}\n"),
+        );
+    }
+    let source = SuiteSource {
+        scenarios_dir: suite.root().join("scenarios"),
+        golden_dir: suite.golden_dir(),
+        dialects: Vec::new(),
+        allow_missing_goldens: false,
+        variables: Vec::new(),
+    };
+    let loaded = load_suite(&source).unwrap();
+    let compiled: Vec<_> = loaded
+        .iter()
+        .flat_map(|s| s.goldens.values())
+        .map(|g| g.expected.clone().unwrap())
+        .collect();
+    assert_eq!(compiled.len(), 4);
+    for other in &compiled[1..] {
+        assert!(
+            std::sync::Arc::ptr_eq(&compiled[0], other),
+            "one compiled golden per file"
+        );
+    }
+}

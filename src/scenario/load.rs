@@ -77,6 +77,7 @@ pub fn load_suite(source: &SuiteSource) -> Result<Vec<LoadedScenario>, Vec<Confi
     };
     let mut loaded = Vec::new();
     let mut errors = Vec::new();
+    let golden = GoldenSource::new(&source.golden_dir, source.allow_missing_goldens);
     for dialect in chosen {
         let mut files = Vec::new();
         collect_yaml(&dir.join(&dialect), &mut files).map_err(|e| vec![e])?;
@@ -85,10 +86,6 @@ pub fn load_suite(source: &SuiteSource) -> Result<Vec<LoadedScenario>, Vec<Confi
         for file in files {
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| ConfigError::file(&file, format!("cannot read scenario: {e}")));
-            let golden = GoldenSource {
-                dir: &source.golden_dir,
-                allow_missing: source.allow_missing_goldens,
-            };
             let trials = text
                 .map_err(|e| vec![e])
                 .and_then(|text| trials_from(&file, &text, &dialect, &golden, &source.variables));
@@ -207,10 +204,7 @@ pub fn load_trials_source(
     golden_dir: &Path,
     allow_missing_goldens: bool,
 ) -> Result<Vec<LoadedScenario>, Vec<ConfigError>> {
-    let golden = GoldenSource {
-        dir: golden_dir,
-        allow_missing: allow_missing_goldens,
-    };
+    let golden = GoldenSource::new(golden_dir, allow_missing_goldens);
     trials_from(file, source, dialect, &golden, &[])
 }
 
@@ -345,10 +339,44 @@ fn fragments_dir(file: &Path, dialect: &str) -> PathBuf {
     dialect_dir.join("fragments")
 }
 
-/// Where `golden:` paths are, and whether a missing one may be recorded.
+/// Where `golden:` paths are, whether a missing one may be recorded, and the
+/// goldens compiled so far: each file is compiled once per run, however many
+/// steps name it.
 pub(super) struct GoldenSource<'g> {
     pub dir: &'g Path,
     pub allow_missing: bool,
+    pub compiled: std::cell::RefCell<BTreeMap<PathBuf, Arc<crate::golden::Golden>>>,
+}
+
+impl GoldenSource<'_> {
+    fn new(dir: &Path, allow_missing: bool) -> GoldenSource<'_> {
+        GoldenSource {
+            dir,
+            allow_missing,
+            compiled: Default::default(),
+        }
+    }
+
+    fn load(&self, path: &Path) -> Result<Arc<crate::golden::Golden>, ConfigError> {
+        if let Some(golden) = self.compiled.borrow().get(path) {
+            return Ok(golden.clone());
+        }
+        let golden = Arc::new(crate::golden::Golden::load(path)?);
+        self.compiled
+            .borrow_mut()
+            .insert(path.to_path_buf(), golden.clone());
+        Ok(golden)
+    }
+}
+
+/// Why a `golden:` path would leave the golden directory, if it would.
+fn outside_golden_dir(rel: &Path) -> Option<&'static str> {
+    use std::path::Component;
+    rel.components().find_map(|c| match c {
+        Component::Normal(_) | Component::CurDir => None,
+        Component::ParentDir => Some("has `..`"),
+        Component::RootDir | Component::Prefix(_) => Some("is absolute"),
+    })
 }
 
 /// Checks what the YAML types alone cannot, and says where each mistake is.
@@ -667,10 +695,22 @@ impl Checker<'_> {
     ) -> Option<(PathBuf, GoldenEntry)> {
         let rel = step.expect.golden.as_ref()?;
         let name = &step.name;
-        let path = goldens.dir.join(rel);
+        if let Some(why) = outside_golden_dir(rel) {
+            self.error(
+                &at(&scope.path, ["expect".into(), "golden".into()]),
+                format!("step `{name}`: golden {} {why}; a golden path stays inside the golden directory", rel.display()),
+            );
+            return None;
+        }
+        // `./a.xml` and `a.xml` are one file, compiled once.
+        let normal: PathBuf = rel
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect();
+        let path = goldens.dir.join(normal);
         let mut known = scope.known.clone();
         known.extend(step.capture.keys().cloned());
-        match crate::golden::Golden::load(&path) {
+        match goldens.load(&path) {
             Ok(expected) => {
                 for (var, line, col) in expected.variables() {
                     if !known.contains(&var) {
@@ -687,7 +727,7 @@ impl Checker<'_> {
                         ));
                     }
                 }
-                let expected = Some(Arc::new(expected));
+                let expected = Some(expected);
                 Some((rel.clone(), GoldenEntry { path, expected }))
             }
             Err(_) if goldens.allow_missing && !path.exists() => Some((
