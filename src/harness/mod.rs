@@ -120,7 +120,8 @@ pub fn execute(config: RunConfig, args: &Arguments) -> Result<Finished, RunError
     if !config.allow_empty {
         trials::something_selected(&all, &config.tags, args).map_err(RunError::Usage)?;
     }
-    crate::run::client::build(&config.client).map_err(RunError::Usage)?;
+    // The options are checked (certificate files read) without reading trust roots.
+    crate::run::client::shared(&config.client, false).map_err(RunError::Usage)?;
     let dialects: BTreeSet<String> = all.iter().map(|s| s.dialect.clone()).collect();
     let interrupted = Arc::new(AtomicBool::new(false));
     let (mut targets, embedded) = find_targets(&config, &dialects, &interrupted, args.list)?;

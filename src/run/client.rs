@@ -8,7 +8,7 @@ use std::sync::Once;
 use std::time::Duration;
 
 /// How the run's HTTP client behaves.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientOptions {
     /// Limit on a whole exchange, from connect to the last body byte.
     pub timeout: Duration,
@@ -49,9 +49,38 @@ pub fn install_crypto_provider() {
     });
 }
 
+/// How many clients this process has built (each HTTPS one reads the system's trust roots).
+static BUILT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// How many clients this process has built so far.
+pub fn built() -> usize {
+    BUILT.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// The client for `options`, built once per process and shared by every target
+/// with the same options. `tls` says whether it will speak HTTPS: only then does
+/// it read the system's trust roots, which is most of a short run's start-up.
+pub fn shared(options: &ClientOptions, tls: bool) -> Result<reqwest::blocking::Client, String> {
+    type Cache = Vec<((ClientOptions, bool), reqwest::blocking::Client)>;
+    static CACHE: std::sync::Mutex<Cache> = std::sync::Mutex::new(Vec::new());
+    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    let key = (options.clone(), tls);
+    if let Some((_, client)) = cache.iter().find(|(k, _)| *k == key) {
+        return Ok(client.clone());
+    }
+    let client = build_for(options, tls)?;
+    cache.push((key, client.clone()));
+    Ok(client)
+}
+
 /// The run's client. It keeps no cookies itself: each scenario has its own jar.
 pub fn build(options: &ClientOptions) -> Result<reqwest::blocking::Client, String> {
+    build_for(options, true)
+}
+
+fn build_for(options: &ClientOptions, tls: bool) -> Result<reqwest::blocking::Client, String> {
     install_crypto_provider();
+    BUILT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let mut builder = reqwest::blocking::Client::builder()
         .cookie_store(false)
         .redirect(reqwest::redirect::Policy::none())
@@ -67,6 +96,10 @@ pub fn build(options: &ClientOptions) -> Result<reqwest::blocking::Client, Strin
             return Err(format!("--cacert {}: holds no certificate", path.display()));
         }
         builder = builder.tls_certs_merge(certs);
+    }
+    if !tls {
+        // Plain HTTP: no trust roots to read (an HTTPS link it meets then fails, and says so).
+        builder = builder.tls_certs_only(Vec::new());
     }
     match (&options.cert, &options.key) {
         (Some(cert), Some(key)) => {
@@ -84,4 +117,31 @@ pub fn build(options: &ClientOptions) -> Result<reqwest::blocking::Client, Strin
     builder
         .build()
         .map_err(|e| format!("cannot build the HTTP client: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_client_per_options_and_scheme_is_built() {
+        // Options no other test uses, so the count is this test's own.
+        let options = ClientOptions {
+            timeout: Duration::from_millis(12_345),
+            ..ClientOptions::default()
+        };
+        let before = built();
+        shared(&options, false).unwrap();
+        shared(&options, false).unwrap();
+        assert_eq!(built() - before, 1);
+        shared(&options, true).unwrap();
+        shared(&options, true).unwrap();
+        assert_eq!(built() - before, 2);
+        let bad = ClientOptions {
+            cacert: Some(PathBuf::from("/no/such/ca.pem")),
+            ..options
+        };
+        let err = shared(&bad, false).unwrap_err();
+        assert!(err.contains("--cacert /no/such/ca.pem"), "{err}");
+    }
 }

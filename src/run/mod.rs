@@ -63,7 +63,7 @@ impl RunOptions {
     /// The shared HTTP client; an error (a bad certificate file) is the same for every scenario.
     pub fn http(&self) -> Result<&reqwest::blocking::Client, String> {
         self.http
-            .get_or_init(|| client::build(&self.client))
+            .get_or_init(|| client::shared(&self.client, self.base_url.scheme() == "https"))
             .as_ref()
             .map_err(Clone::clone)
     }
