@@ -80,6 +80,13 @@ struct LoadArgs {
     /// Write the report as JSON here.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
+    /// Fail (exit 1) when the slowest 1 % of whole flows take longer, in milliseconds.
+    #[arg(long, value_name = "MS")]
+    max_p99: Option<f64>,
+    /// Fail (exit 1) when more than this fraction of flows fail (0 to 1); without
+    /// it, any failed flow fails the load.
+    #[arg(long, value_name = "FRACTION")]
+    max_error_rate: Option<f64>,
 }
 
 #[derive(Args)]
@@ -610,6 +617,10 @@ fn load(mut args: LoadArgs) -> u8 {
         Ok(t) => t,
         Err(e) => return usage(e),
     };
+    let thresholds = match load_thresholds(&args) {
+        Ok(t) => t,
+        Err(e) => return usage(e),
+    };
     let scenario = match load_one(&args) {
         Ok(s) => s,
         Err(code) => return code,
@@ -637,12 +648,12 @@ fn load(mut args: LoadArgs) -> u8 {
                 .sum::<usize>()
         }
     });
-    let report = sessionconf::run::load_test::run_load(
+    let report = sessionconf::run::load_test::run_load_within(
         &scenario,
         &options,
-        args.concurrency,
-        args.iterations,
+        (args.concurrency, args.iterations),
         open.as_ref().map(|f| f as &dyn Fn() -> usize),
+        thresholds,
     );
     print!("{}", report.render());
     if let Some(path) = &args.json {
@@ -656,6 +667,27 @@ fn load(mut args: LoadArgs) -> u8 {
     } else {
         1
     }
+}
+
+/// `--max-p99` and `--max-error-rate`, each within its range.
+fn load_thresholds(args: &LoadArgs) -> Result<sessionconf::run::load_test::Thresholds, String> {
+    if let Some(ms) = args.max_p99.filter(|ms| !(ms.is_finite() && *ms > 0.0)) {
+        return Err(format!(
+            "--max-p99 {ms}: expected a number of milliseconds above 0"
+        ));
+    }
+    if let Some(rate) = args
+        .max_error_rate
+        .filter(|r| !(r.is_finite() && (0.0..=1.0).contains(r)))
+    {
+        return Err(format!(
+            "--max-error-rate {rate}: expected a fraction from 0 to 1"
+        ));
+    }
+    Ok(sessionconf::run::load_test::Thresholds {
+        max_p99_ms: args.max_p99,
+        max_error_rate: args.max_error_rate,
+    })
 }
 
 /// The scenario `--scenario DIALECT::NAME` names; `Err` is the exit code.

@@ -620,6 +620,61 @@ fn load_reports_throughput_latency_and_leftover_sessions() {
 }
 
 #[test]
+fn load_limits_fail_the_load_and_each_step_is_one_row() {
+    use sessionconf::run::load_test::{run_load_within, Thresholds};
+    let scenario = support::shipped("veeam-em")
+        .into_iter()
+        .find(|s| s.id == "veeam-em::list-sessions")
+        .unwrap();
+    // Every flow fails at its logon (no Delete link); the logout still runs.
+    let mut options = ServerOptions::new(Dialect::VeeamEm);
+    options.faults = vec![Fault::NoDeleteLink];
+    let server = serve(Dialect::VeeamEm, options);
+    let run = Arc::new(RunOptions::new(server.base_url().parse().unwrap()));
+    let open = || server.open_sessions();
+    let within = |thresholds| run_load_within(&scenario, &run, (2, 6), Some(&open), thresholds);
+    let report = within(Thresholds::default());
+    assert_eq!(report.failed_flows, 6, "{}", report.render());
+    assert!(!report.passed());
+    let labels: Vec<&str> = report.steps.iter().map(|s| s.step.as_str()).collect();
+    assert_eq!(labels, ["logon", "finally logout"], "one row per step");
+    assert_eq!(report.flow_latency.count, 6);
+    // All failed: a limit of 1 allows it, one of 0.5 does not.
+    let allowed = within(Thresholds {
+        max_error_rate: Some(1.0),
+        ..Thresholds::default()
+    });
+    assert!(allowed.passed(), "{}", allowed.render());
+    let broken = within(Thresholds {
+        max_error_rate: Some(0.5),
+        ..Thresholds::default()
+    });
+    assert!(!broken.passed());
+    assert!(
+        broken
+            .render()
+            .contains("limit broken: 6 of 6 flows failed (1.000), above --max-error-rate 0.5"),
+        "{}",
+        broken.render()
+    );
+    let slow = within(Thresholds {
+        max_error_rate: Some(1.0),
+        max_p99_ms: Some(0.000_001),
+    });
+    assert!(!slow.passed());
+    assert!(
+        slow.breaches[0].contains("above --max-p99"),
+        "{:?}",
+        slow.breaches
+    );
+    let fast = within(Thresholds {
+        max_error_rate: Some(1.0),
+        max_p99_ms: Some(60_000.0),
+    });
+    assert!(fast.passed(), "{}", fast.render());
+}
+
+#[test]
 fn the_probe_reads_each_version_and_its_capabilities_and_logs_out() {
     let expect: [(Profile, Option<&str>, &[&str]); 5] = [
         (Profile::Em95, Some("v1_3"), &["cloud-connect"]),

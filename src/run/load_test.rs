@@ -50,12 +50,53 @@ pub struct LoadReport {
     pub errors: Vec<String>,
     /// Sessions still open on the endpoint afterwards, where that can be known.
     pub sessions_left_open: Option<usize>,
+    /// Whole flows: their latency, from the first step to the last `finally` step.
+    pub flow_latency: StepLatency,
+    /// Limits the run was given, and which of them it broke.
+    pub thresholds: Thresholds,
+    /// Each limit broken, in words.
+    pub breaches: Vec<String>,
+}
+
+/// Limits that make `load` fail, so it can guard a CI job.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Thresholds {
+    /// The slowest 1 % of whole flows may take at most this long, in milliseconds.
+    pub max_p99_ms: Option<f64>,
+    /// At most this fraction of flows may fail (0 to 1).
+    pub max_error_rate: Option<f64>,
+}
+
+impl Thresholds {
+    /// What a report breaks of these limits.
+    fn breaches(&self, flows: usize, failed: usize, flow_latency: &StepLatency) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(max) = self.max_p99_ms.filter(|max| flow_latency.p99_ms > *max) {
+            out.push(format!(
+                "p99 of whole flows is {:.2} ms, above --max-p99 {max}",
+                flow_latency.p99_ms
+            ));
+        }
+        let rate = if flows == 0 {
+            0.0
+        } else {
+            failed as f64 / flows as f64
+        };
+        if let Some(max) = self.max_error_rate.filter(|max| rate > *max) {
+            out.push(format!(
+                "{failed} of {flows} flows failed ({rate:.3}), above --max-error-rate {max}"
+            ));
+        }
+        out
+    }
 }
 
 impl LoadReport {
-    /// Whether no flow failed and no session was left open.
+    /// Whether the load passed: no session left open, and either no flow failed
+    /// or, with `--max-error-rate`, not more than it allows; no limit broken.
     pub fn passed(&self) -> bool {
-        self.failed_flows == 0 && self.sessions_left_open.unwrap_or(0) == 0
+        let failures_allowed = self.thresholds.max_error_rate.is_some() || self.failed_flows == 0;
+        failures_allowed && self.sessions_left_open.unwrap_or(0) == 0 && self.breaches.is_empty()
     }
 
     /// The report as text for a terminal.
@@ -73,7 +114,7 @@ impl LoadReport {
             "  {:<32} {:>7} {:>9} {:>9} {:>9} {:>9}\n",
             "step", "count", "p50 ms", "p90 ms", "p99 ms", "max ms"
         ));
-        for s in &self.steps {
+        for s in self.steps.iter().chain(std::iter::once(&self.flow_latency)) {
             out.push_str(&format!(
                 "  {:<32} {:>7} {:>9.2} {:>9.2} {:>9.2} {:>9.2}\n",
                 s.step, s.count, s.p50_ms, s.p90_ms, s.p99_ms, s.max_ms
@@ -85,6 +126,9 @@ impl LoadReport {
         }
         for e in &self.errors {
             out.push_str(&format!("  error: {e}\n"));
+        }
+        for b in &self.breaches {
+            out.push_str(&format!("  limit broken: {b}\n"));
         }
         out
     }
@@ -107,9 +151,29 @@ pub fn run_load(
     iterations: usize,
     open_sessions: Option<&dyn Fn() -> usize>,
 ) -> LoadReport {
+    run_load_within(
+        scenario,
+        options,
+        (concurrency, iterations),
+        open_sessions,
+        Thresholds::default(),
+    )
+}
+
+/// As [`run_load`], judged against `thresholds`.
+pub fn run_load_within(
+    scenario: &LoadedScenario,
+    options: &Arc<RunOptions>,
+    (concurrency, iterations): (usize, usize),
+    open_sessions: Option<&dyn Fn() -> usize>,
+    thresholds: Thresholds,
+) -> LoadReport {
     let concurrency = concurrency.clamp(1, iterations.max(1));
     let next = AtomicUsize::new(0);
-    let latencies: Mutex<BTreeMap<(usize, String), Vec<f64>>> = Mutex::default();
+    // By step label: where it first stood in a flow, and its samples. A step
+    // stands at another index in a flow that failed early; it is one row still.
+    let latencies: Mutex<BTreeMap<String, (usize, Vec<f64>)>> = Mutex::default();
+    let flow_samples: Mutex<Vec<f64>> = Mutex::default();
     let failed = AtomicUsize::new(0);
     let errors: Mutex<Vec<String>> = Mutex::default();
     let started = Instant::now();
@@ -130,9 +194,15 @@ pub fn run_load(
                             Phase::Steps => step.name.clone(),
                             Phase::Finally => format!("finally {}", step.name),
                         };
-                        lat.entry((i, label)).or_default().push(step.duration_ms);
+                        let entry = lat.entry(label).or_insert((i, Vec::new()));
+                        entry.0 = entry.0.min(i);
+                        entry.1.push(step.duration_ms);
                     }
                     drop(lat);
+                    flow_samples
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(outcome.duration_ms);
                     if !outcome.passed() {
                         failed.fetch_add(1, Ordering::SeqCst);
                         let mut errs = errors.lock().unwrap_or_else(|e| e.into_inner());
@@ -150,32 +220,47 @@ pub fn run_load(
     });
     let elapsed = started.elapsed().max(Duration::from_micros(1));
     let flows = iterations.min(next.load(Ordering::SeqCst));
-    let steps = latencies
+    let mut rows: Vec<(String, (usize, Vec<f64>))> = latencies
         .into_inner()
         .unwrap_or_else(|e| e.into_inner())
         .into_iter()
-        .map(|((_, step), mut samples)| {
-            samples.sort_by(f64::total_cmp);
-            StepLatency {
-                step,
-                count: samples.len(),
-                p50_ms: percentile(&samples, 50.0),
-                p90_ms: percentile(&samples, 90.0),
-                p99_ms: percentile(&samples, 99.0),
-                max_ms: samples.last().copied().unwrap_or(0.0),
-            }
-        })
         .collect();
+    rows.sort_by_key(|(_, (first, _))| *first);
+    let steps = rows
+        .into_iter()
+        .map(|(step, (_, samples))| latency(step, samples))
+        .collect();
+    let flow_latency = latency(
+        "whole flow".to_string(),
+        flow_samples.into_inner().unwrap_or_else(|e| e.into_inner()),
+    );
+    let failed_flows = failed.load(Ordering::SeqCst);
+    let breaches = thresholds.breaches(flows, failed_flows, &flow_latency);
     LoadReport {
+        flow_latency,
+        thresholds,
+        breaches,
         scenario: scenario.id.clone(),
         concurrency,
         flows,
-        failed_flows: failed.load(Ordering::SeqCst),
+        failed_flows,
         seconds: elapsed.as_secs_f64(),
         flows_per_second: flows as f64 / elapsed.as_secs_f64(),
         steps,
         errors: errors.into_inner().unwrap_or_else(|e| e.into_inner()),
         sessions_left_open: open_sessions.map(|f| f()),
+    }
+}
+
+fn latency(step: String, mut samples: Vec<f64>) -> StepLatency {
+    samples.sort_by(f64::total_cmp);
+    StepLatency {
+        step,
+        count: samples.len(),
+        p50_ms: percentile(&samples, 50.0),
+        p90_ms: percentile(&samples, 90.0),
+        p99_ms: percentile(&samples, 99.0),
+        max_ms: samples.last().copied().unwrap_or(0.0),
     }
 }
 
