@@ -639,7 +639,7 @@ fn load(mut args: LoadArgs) -> u8 {
         Ok(t) => t,
         Err(e) => return usage(e),
     };
-    signals::stop_on_signals(interrupted);
+    signals::stop_on_signals(interrupted, options.open_sessions.clone());
     let open = embedded.as_ref().map(|e| {
         move || {
             e.servers

@@ -501,20 +501,59 @@ fn the_readme_example_scenario_loads() {
 
 #[test]
 fn an_interrupted_run_logs_out_and_writes_its_reports() {
-    // Ctrl-C and a service manager's stop are handled alike.
-    for signal in ["-INT", "-TERM"] {
-        interrupted_run(signal);
+    // Ctrl-C and a service manager's stop are handled alike; a signal to the
+    // process and its group at once (two within a second) is one request.
+    for signals in [&["-INT"][..], &["-TERM"], &["-INT", "-TERM"]] {
+        interrupted_run(signals);
     }
 }
 
-fn interrupted_run(signal: &str) {
+#[test]
+fn a_second_interrupt_stops_at_once_and_names_the_open_sessions() {
     let server = support::start();
+    let suite = slow_suite();
+    let (child, _) = start_slow_run(&server, &suite);
+    kill("-INT", &child);
+    std::thread::sleep(Duration::from_millis(1300));
+    let stopped = Instant::now();
+    kill("-INT", &child);
+    let out = wait(child, Duration::from_secs(30));
+    assert_eq!(out.code, 130, "{}{}", out.stdout, out.stderr);
+    // At once: the slow step (3 s) was not waited for, nor was anyone logged out.
+    assert!(
+        stopped.elapsed() < Duration::from_millis(1500),
+        "{:?}",
+        stopped.elapsed()
+    );
+    assert!(server.seen.lock().unwrap().deleted.is_empty());
+    assert!(
+        out.stderr.contains("stopping now")
+            && out.stderr.contains("sessions still open on the server")
+            && out
+                .stderr
+                .contains("test::slow: session `token` opened by step `logon` (session_id=")
+            && out.stderr.contains(support::SESSION),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains(support::TOKEN), "{}", out.stderr);
+}
+
+fn kill(signal: &str, child: &std::process::Child) {
+    Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+}
+
+fn slow_suite() -> support::Suite {
     let suite = support::Suite::new();
     suite.write(
         "scenarios/test/slow.yaml",
         r#"name: slow
 steps:
   - name: logon
+    opens_session: token
     request:
       method: POST
       path: login
@@ -522,12 +561,14 @@ steps:
     expect: { status: 201 }
     capture:
       token: { header: X-RestSvcSessionId }
+      session_id: { select: /LogonSession/SessionId }
   - name: slow
     request: { path: slow }
   - name: never
     request: { path: slow }
 finally:
   - name: logout
+    closes_session: token
     request:
       method: DELETE
       link: { step: logon, rel: Delete }
@@ -535,6 +576,14 @@ finally:
     expect: { status: 204 }
 "#,
     );
+    suite
+}
+
+/// Runs the slow suite and waits until its slow step is in flight.
+fn start_slow_run(
+    server: &support::TestServer,
+    suite: &support::Suite,
+) -> (std::process::Child, String) {
     let dir = suite.root().to_str().unwrap().to_string();
     let junit = format!("{dir}/junit.xml");
     let json = format!("{dir}/run.json");
@@ -566,10 +615,17 @@ finally:
         assert!(Instant::now() < deadline, "the slow step never started");
         std::thread::sleep(Duration::from_millis(20));
     }
-    Command::new("kill")
-        .args([signal, &child.id().to_string()])
-        .status()
-        .unwrap();
+    (child, dir)
+}
+
+fn interrupted_run(signals: &[&str]) {
+    let server = support::start();
+    let suite = slow_suite();
+    let (child, dir) = start_slow_run(&server, &suite);
+    let (junit, json) = (format!("{dir}/junit.xml"), format!("{dir}/run.json"));
+    for signal in signals {
+        kill(signal, &child);
+    }
     let out = wait(child, Duration::from_secs(30));
     assert_eq!(out.code, 130, "{}{}", out.stdout, out.stderr);
     assert!(out.stderr.contains("interrupted"), "{}", out.stderr);

@@ -124,7 +124,9 @@ pub fn execute(config: RunConfig, args: &Arguments) -> Result<Finished, RunError
     crate::run::client::shared(&config.client, false).map_err(RunError::Usage)?;
     let dialects: BTreeSet<String> = all.iter().map(|s| s.dialect.clone()).collect();
     let interrupted = Arc::new(AtomicBool::new(false));
-    let (mut targets, embedded) = find_targets(&config, &dialects, &interrupted, args.list)?;
+    let sessions = crate::run::open_sessions::OpenSessions::default();
+    let stop = (&interrupted, &sessions);
+    let (mut targets, embedded) = find_targets(&config, &dialects, stop, args.list)?;
     if embedded.is_none() && !args.list {
         for target in targets.values() {
             reachable(&target.options.base_url, config.client.connect_timeout)
@@ -141,7 +143,7 @@ pub fn execute(config: RunConfig, args: &Arguments) -> Result<Finished, RunError
     }
     let scenarios = filter_tags(all, &config.tags);
     if config.watch_signals && !args.list {
-        signals::stop_on_signals(interrupted.clone());
+        signals::stop_on_signals(interrupted.clone(), sessions);
     }
     let ran = trials::run_trials(scenarios, &targets, args, config.verbose);
     if !args.list {
@@ -231,7 +233,7 @@ type Targets = (BTreeMap<String, Target>, Option<Embedded>);
 fn find_targets(
     config: &RunConfig,
     dialects: &BTreeSet<String>,
-    interrupted: &Arc<AtomicBool>,
+    (interrupted, sessions): (&Arc<AtomicBool>, &crate::run::open_sessions::OpenSessions),
     listing: bool,
 ) -> Result<Targets, RunError> {
     let make = |dialect: &str, url, credentials, has_tenant: bool, profile: Option<Profile>| {
@@ -239,6 +241,7 @@ fn find_targets(
         options.client = config.client.clone();
         options.bless = config.bless;
         options.interrupted = interrupted.clone();
+        options.open_sessions = sessions.clone();
         options.credentials = credentials;
         options.variables = config.variables.clone();
         let mut facts = Facts::default();

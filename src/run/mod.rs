@@ -6,6 +6,7 @@ pub mod client;
 pub(crate) mod exchange;
 mod golden_check;
 pub mod load_test;
+pub mod open_sessions;
 pub mod record;
 pub(crate) mod redact;
 mod request;
@@ -38,6 +39,8 @@ pub struct RunOptions {
     pub deviations: Arc<Vec<crate::golden::versions::Deviation>>,
     /// The target's API version, when known: deviations apply by it.
     pub version: Option<crate::version::Version>,
+    /// Sessions the run's scenarios hold open, named if the run is stopped at once.
+    pub open_sessions: open_sessions::OpenSessions,
     /// Variables of the run (`--var`), which override a scenario's own.
     pub variables: std::collections::BTreeMap<String, String>,
     /// The client every scenario of the run shares, built on first use from `client`.
@@ -56,6 +59,7 @@ impl RunOptions {
             deviations: Arc::default(),
             version: None,
             variables: std::collections::BTreeMap::new(),
+            open_sessions: Default::default(),
             http: OnceLock::new(),
         }
     }

@@ -21,6 +21,8 @@ pub struct ScenarioState {
     pub options: Arc<RunOptions>,
     /// The scenario's name, by which known deviations find their steps.
     pub scenario_name: String,
+    /// The trial's name, `DIALECT::NAME[...]`.
+    pub trial: String,
     pub vars: Variables,
     /// The `{{origin}}` the server reported first; the same everywhere after.
     pub origin: Option<String>,
@@ -185,6 +187,7 @@ fn start(loaded: &LoadedScenario, options: &Arc<RunOptions>) -> Result<ScenarioS
         cookies: Arc::default(),
         options: options.clone(),
         scenario_name: scenario.name.clone(),
+        trial: loaded.id.clone(),
         vars,
         origin: None,
         responses: HashMap::new(),

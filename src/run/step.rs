@@ -14,8 +14,52 @@ use crate::outcome::{Failure, FailureKind, Phase, Status, StepOutcome};
 use crate::scenario::model::{CaptureSource, Expect, Step};
 use crate::scenario::GoldenEntry;
 
-/// Runs `step` and says how it went.
+/// Runs `step` and says how it went; keeps the run's list of open sessions.
 pub(crate) fn run_step(
+    state: &mut ScenarioState,
+    step: &Step,
+    phase: Phase,
+    goldens: &BTreeMap<PathBuf, GoldenEntry>,
+) -> StepOutcome {
+    let outcome = exchange_and_check(state, step, phase, goldens);
+    track_sessions(state, step, &outcome);
+    outcome
+}
+
+/// A session is open once its variable has a value, closed once a step that closes it passes.
+fn track_sessions(state: &ScenarioState, step: &Step, outcome: &StepOutcome) {
+    use super::open_sessions::OpenSession;
+    use super::vars::Value;
+    let registry = &state.options.open_sessions;
+    if let Some(var) = step
+        .opens_session
+        .as_ref()
+        .filter(|v| state.vars.get(v).is_some())
+    {
+        let details = step
+            .capture
+            .keys()
+            .filter(|k| *k != var)
+            .filter_map(|k| match state.vars.get(k) {
+                Some(Value::One(v)) if state.redact(v) == *v => Some((k.clone(), v.clone())),
+                _ => None,
+            })
+            .collect();
+        registry.opened(OpenSession {
+            trial: state.trial.clone(),
+            step: step.name.clone(),
+            variable: var.clone(),
+            details,
+        });
+    }
+    if let Some(var) = &step.closes_session {
+        if matches!(outcome.status, Status::Passed | Status::KnownDeviation) {
+            registry.closed(&state.trial, var);
+        }
+    }
+}
+
+fn exchange_and_check(
     state: &mut ScenarioState,
     step: &Step,
     phase: Phase,
