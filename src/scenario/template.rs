@@ -256,6 +256,9 @@ mod tests {
         );
         assert_eq!(Template::parse(out.raw()).unwrap(), out);
         let mixed = |_: &str| Some(Template::parse("a${b}").unwrap());
+        // Empty text between parts is no part.
+        let parts = vec![Part::Literal(String::new()), Part::Var("a".into())];
+        assert_eq!(Template::from_parts(parts).parts(), Template::var("a").parts());
         let err = Template::parse("${base64:q}")
             .unwrap()
             .substitute(&mixed)
