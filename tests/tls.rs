@@ -185,3 +185,50 @@ fn a_bad_cacert_file_is_a_configuration_error() {
         "{err}"
     );
 }
+
+/// A certificate as `openssl req -x509` makes it: self-signed, CA:TRUE, used by
+/// the server as its own.
+fn self_signed_ca_for(names: &[&str]) -> (String, String) {
+    let mut params =
+        CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>()).unwrap();
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "em01.lab");
+    let key = KeyPair::generate().unwrap();
+    let cert = params.self_signed(&key).unwrap();
+    (cert.pem(), key.serialize_pem())
+}
+
+fn server_with(cert: &str, key: &str) -> RunningServer {
+    let mut options = ServerOptions::new(Dialect::VeeamEm);
+    options.tls = Some(TlsFiles {
+        cert_pem: cert.as_bytes().to_vec(),
+        key_pem: key.as_bytes().to_vec(),
+        client_ca_pem: None,
+    });
+    start(Dialect::VeeamEm, options, ([127, 0, 0, 1], 0).into()).unwrap()
+}
+
+#[test]
+fn a_self_signed_server_certificate_given_with_cacert_is_trusted_for_its_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = self_signed_ca_for(&["127.0.0.1", "localhost"]);
+    let server = server_with(&cert, &key);
+    let with = |pem: &str, file: &str| ClientOptions {
+        cacert: Some(write(dir.path(), file, pem)),
+        ..ClientOptions::default()
+    };
+    all_pass(&run(&server, with(&cert, "own.pem")));
+    // Another self-signed certificate is no substitute.
+    let (other, _) = self_signed_ca_for(&["127.0.0.1"]);
+    all_fail_with(&run(&server, with(&other, "other.pem")), "--cacert");
+    // The server's own certificate, but made for another name: refused.
+    let (elsewhere, elsewhere_key) = self_signed_ca_for(&["em02.lab"]);
+    let misnamed = server_with(&elsewhere, &elsewhere_key);
+    all_fail_with(
+        &run(&misnamed, with(&elsewhere, "elsewhere.pem")),
+        "certificate",
+    );
+    assert_eq!(server.open_sessions(), 0);
+}

@@ -88,35 +88,51 @@ fn build_for(options: &ClientOptions, tls: bool) -> Result<reqwest::blocking::Cl
         .connect_timeout(options.connect_timeout)
         .tls_backend_rustls()
         .tls_danger_accept_invalid_certs(options.insecure);
+    let identity = identity_pem(options)?;
     if let Some(path) = &options.cacert {
         let pem = std::fs::read(path).map_err(|e| format!("--cacert {}: {e}", path.display()))?;
-        let certs = reqwest::Certificate::from_pem_bundle(&pem)
-            .map_err(|e| format!("--cacert {}: not a PEM certificate: {e}", path.display()))?;
-        if certs.is_empty() {
-            return Err(format!("--cacert {}: holds no certificate", path.display()));
+        let cacert = super::tls::certificates(&pem, &format!("--cacert {}", path.display()))?;
+        // Built even for plain HTTP, so a bad file is said before anything is sent.
+        let config = super::tls::config(cacert, identity.as_ref().map(|(c, k)| (&c[..], &k[..])))?;
+        if tls && !options.insecure {
+            return builder
+                .tls_backend_preconfigured(config)
+                .build()
+                .map_err(|e| format!("cannot build the HTTP client: {e}"));
         }
-        builder = builder.tls_certs_merge(certs);
+    }
+    if let Some((cert, key)) = identity {
+        let mut pem = cert;
+        pem.push(b'\n');
+        pem.extend(key);
+        let identity = reqwest::Identity::from_pem(&pem)
+            .map_err(|e| format!("--cert/--key: not a PEM certificate and key: {e}"))?;
+        builder = builder.identity(identity);
     }
     if !tls {
         // Plain HTTP: no trust roots to read (an HTTPS link it meets then fails, and says so).
         builder = builder.tls_certs_only(Vec::new());
     }
-    match (&options.cert, &options.key) {
-        (Some(cert), Some(key)) => {
-            let mut pem =
-                std::fs::read(cert).map_err(|e| format!("--cert {}: {e}", cert.display()))?;
-            pem.push(b'\n');
-            pem.extend(std::fs::read(key).map_err(|e| format!("--key {}: {e}", key.display()))?);
-            let identity = reqwest::Identity::from_pem(&pem)
-                .map_err(|e| format!("--cert/--key: not a PEM certificate and key: {e}"))?;
-            builder = builder.identity(identity);
-        }
-        (None, None) => {}
-        _ => return Err("--cert and --key go together".into()),
-    }
     builder
         .build()
         .map_err(|e| format!("cannot build the HTTP client: {e}"))
+}
+
+/// A client certificate and its key, as PEM.
+type IdentityPem = (Vec<u8>, Vec<u8>);
+
+/// The client certificate and key files, read.
+fn identity_pem(options: &ClientOptions) -> Result<Option<IdentityPem>, String> {
+    match (&options.cert, &options.key) {
+        (Some(cert), Some(key)) => {
+            let cert =
+                std::fs::read(cert).map_err(|e| format!("--cert {}: {e}", cert.display()))?;
+            let key = std::fs::read(key).map_err(|e| format!("--key {}: {e}", key.display()))?;
+            Ok(Some((cert, key)))
+        }
+        (None, None) => Ok(None),
+        _ => Err("--cert and --key go together".into()),
+    }
 }
 
 #[cfg(test)]

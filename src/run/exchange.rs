@@ -184,13 +184,46 @@ fn chain(e: &dyn std::error::Error) -> String {
     out
 }
 
+/// What a certificate failure means, and which option would fix it.
+fn tls_hint(detail: &str) -> &'static str {
+    if !detail.contains("certificate") {
+        ""
+    } else if detail.contains("CaUsedAsEndEntity") {
+        " (the server's certificate is a self-signed CA certificate used as its own, as `openssl req -x509` makes: give that certificate with --cacert FILE, or --insecure to accept any)"
+    } else if detail.contains("UnknownIssuer") {
+        " (the server's certificate is signed by a CA this run does not trust: give that CA, or the server's own certificate, with --cacert FILE, or --insecure to accept any)"
+    } else if detail.contains("NotValidForName") {
+        " (the server's certificate is not made for this host name: use a name it holds in --endpoint, or --insecure to accept any)"
+    } else if detail.contains("Expired") || detail.contains("NotValidYet") {
+        " (the server's certificate is outside its validity dates; --insecure accepts it anyway)"
+    } else {
+        " (the server's certificate is not accepted: --cacert FILE trusts its CA or the certificate itself, --insecure accepts any)"
+    }
+}
+
 fn describe(e: &reqwest::Error, timeout_secs: f64) -> String {
     let detail = chain(e);
     if e.is_timeout() {
         format!("timed out after {timeout_secs}s (the --timeout limit): {detail}")
     } else if e.is_connect() {
-        format!("cannot connect: {detail}")
+        format!("cannot connect: {detail}{}", tls_hint(&detail))
     } else {
         format!("request failed: {detail}")
+    }
+}
+
+#[cfg(test)]
+mod tls_hint_tests {
+    use super::tls_hint;
+
+    #[test]
+    fn each_certificate_failure_names_the_option_that_fixes_it() {
+        assert_eq!(tls_hint("connection refused"), "");
+        let hint = |d: &str| tls_hint(&format!("invalid peer certificate: {d}"));
+        assert!(hint("Other(OtherError(CaUsedAsEndEntity))").contains("openssl req -x509"));
+        assert!(hint("UnknownIssuer").contains("does not trust"));
+        assert!(hint("NotValidForName").contains("host name"));
+        assert!(hint("Expired").contains("validity dates"));
+        assert!(hint("BadSignature").contains("--cacert FILE trusts"));
     }
 }

@@ -12,6 +12,7 @@ pub(crate) mod redact;
 mod request;
 pub(crate) mod scenario;
 mod step;
+mod tls;
 pub(crate) mod vars;
 
 use std::sync::atomic::{AtomicBool, Ordering};

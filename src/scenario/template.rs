@@ -258,7 +258,10 @@ mod tests {
         let mixed = |_: &str| Some(Template::parse("a${b}").unwrap());
         // Empty text between parts is no part.
         let parts = vec![Part::Literal(String::new()), Part::Var("a".into())];
-        assert_eq!(Template::from_parts(parts).parts(), Template::var("a").parts());
+        assert_eq!(
+            Template::from_parts(parts).parts(),
+            Template::var("a").parts()
+        );
         let err = Template::parse("${base64:q}")
             .unwrap()
             .substitute(&mixed)
