@@ -1265,3 +1265,56 @@ fn an_endpoint_nothing_listens_on_is_said_once_with_exit_2() {
     );
     assert!(!out.stdout.contains("test veeam-em::"), "{}", out.stdout);
 }
+
+#[test]
+fn bless_lists_what_it_wrote_changed_left_alone_and_did_not_record() {
+    let server = support::start();
+    let suite = support::Suite::new();
+    let dir = suite.root();
+    suite.write(
+        "golden/logon.xml",
+        "<LogonSession xmlns=\"urn:test\" xmlns:sc=\"urn:sessionconf:golden\" sc:extra=\"attributes children\"><SessionId>{{session_id}}</SessionId></LogonSession>\n",
+    );
+    suite.write("golden/echo.xml", "<Echo/>\n");
+    suite.write(
+        "scenarios/test/s.yaml",
+        "name: s\nsteps:\n  - name: logon\n    opens_session: token\n    request:\n      method: POST\n      path: login\n      auth: { basic: { user: \"${user}\", password: \"${password}\" } }\n    expect: { status: 201, golden: logon.xml }\n    capture:\n      token: { header: X-RestSvcSessionId }\n      session_id: { select: /LogonSession/SessionId }\n  - name: echo\n    request: { path: echo }\n    expect: { golden: echo.xml }\n  - name: again\n    request: { path: echo }\n    expect: { golden: new.xml }\n  - name: broken\n    request: { path: fail }\n    expect: { status: 200, golden: fail.xml }\nfinally:\n  - name: logout\n    closes_session: token\n    request:\n      method: DELETE\n      link: { step: logon, rel: Delete }\n      headers: { X-RestSvcSessionId: \"${token}\" }\n",
+    );
+    let scenarios = dir.join("scenarios");
+    let golden = dir.join("golden");
+    let out = sessionconf(
+        &[
+            "bless",
+            "--endpoint",
+            &server.base,
+            "--scenarios",
+            scenarios.to_str().unwrap(),
+            "--golden-dir",
+            golden.to_str().unwrap(),
+        ],
+        &[
+            ("SESSIONCONF_USER", support::USER),
+            ("SESSIONCONF_PASSWORD", support::PASSWORD),
+        ],
+    );
+    assert_eq!(
+        out.code, 1,
+        "the broken step fails: {}{}",
+        out.stdout, out.stderr
+    );
+    let listing = |label: &str, file: &str| format!("  {label}: {}", golden.join(file).display());
+    assert!(
+        out.stderr
+            .contains("bless: 1 new, 1 changed, 1 left alone, 1 not recorded")
+            && out.stderr.contains(&listing("new", "new.xml"))
+            && out.stderr.contains(&listing("changed", "echo.xml"))
+            && out.stderr.contains(
+                "  not recorded: test::s step `broken`: golden fail.xml does not exist yet"
+            ),
+        "{}",
+        out.stderr
+    );
+    assert!(!golden.join("fail.xml").exists());
+    let echo = std::fs::read_to_string(golden.join("echo.xml")).unwrap();
+    assert!(echo.contains("<Token") && echo.contains("<Pw>"), "{echo}");
+}

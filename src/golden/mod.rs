@@ -4,6 +4,7 @@
 //! new format is one module here and one variant of [`Golden`] and [`Body`].
 
 pub mod bless;
+pub mod listing;
 pub mod versions;
 mod xml;
 

@@ -145,9 +145,14 @@ pub fn execute(config: RunConfig, args: &Arguments) -> Result<Finished, RunError
     if config.watch_signals && !args.list {
         signals::stop_on_signals(interrupted.clone(), sessions);
     }
+    let used = config.bless.then(|| scenarios.clone());
     let ran = trials::run_trials(scenarios, &targets, args, config.verbose);
     if !args.list {
         eprint!("{}", crate::report::console::render_summary(&ran.summary));
+        if let Some(used) = used {
+            let listing = crate::golden::listing::BlessListing::of(&used, &ran.summary.scenarios);
+            eprint!("{}", listing.render());
+        }
     }
     let report_errors = if args.list {
         Vec::new()

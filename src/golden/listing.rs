@@ -1,0 +1,94 @@
+//! What a bless did to the goldens a run used: written new, changed, left
+//! alone, and not recorded (with why), so nothing changes unseen.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use crate::outcome::{FailureKind, ScenarioOutcome};
+use crate::scenario::LoadedScenario;
+
+/// The goldens of a bless, sorted into what happened to them.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct BlessListing {
+    /// Goldens that did not exist and were written.
+    pub new: Vec<String>,
+    /// Goldens that existed and were rewritten.
+    pub changed: Vec<String>,
+    /// Goldens that exist and that the run did not touch (they passed, or were not reached).
+    pub left_alone: Vec<String>,
+    /// Why a golden was not recorded, one line each.
+    pub not_recorded: Vec<String>,
+}
+
+impl BlessListing {
+    /// Sorts the goldens `scenarios` name by what `outcomes` did to them.
+    pub fn of(scenarios: &[LoadedScenario], outcomes: &[ScenarioOutcome]) -> BlessListing {
+        let missing: BTreeSet<PathBuf> = scenarios
+            .iter()
+            .flat_map(|s| s.goldens.values())
+            .filter(|g| g.expected.is_none())
+            .map(|g| g.path.clone())
+            .collect();
+        let all: BTreeSet<PathBuf> = scenarios
+            .iter()
+            .flat_map(|s| s.goldens.values().map(|g| g.path.clone()))
+            .collect();
+        let steps = || {
+            outcomes
+                .iter()
+                .flat_map(|o| o.steps.iter().map(move |s| (o, s)))
+        };
+        let written: BTreeSet<PathBuf> = steps()
+            .filter_map(|(_, s)| s.blessed.as_ref().map(PathBuf::from))
+            .collect();
+        let show = |p: &PathBuf| p.display().to_string();
+        let mut not_recorded: Vec<String> = steps()
+            .flat_map(|(o, s)| {
+                s.failures
+                    .iter()
+                    .filter(|f| f.kind == FailureKind::Bless)
+                    .map(move |f| format!("{} step `{}`: {}", o.id, s.name, f.message))
+            })
+            .collect();
+        not_recorded.dedup();
+        BlessListing {
+            new: written
+                .iter()
+                .filter(|p| missing.contains(*p))
+                .map(show)
+                .collect(),
+            changed: written
+                .iter()
+                .filter(|p| !missing.contains(*p))
+                .map(show)
+                .collect(),
+            left_alone: all
+                .iter()
+                .filter(|p| !written.contains(*p) && !missing.contains(*p))
+                .map(show)
+                .collect(),
+            not_recorded,
+        }
+    }
+
+    /// The listing as text for the end of a bless.
+    pub fn render(&self) -> String {
+        let mut out = format!(
+            "bless: {} new, {} changed, {} left alone, {} not recorded\n",
+            self.new.len(),
+            self.changed.len(),
+            self.left_alone.len(),
+            self.not_recorded.len()
+        );
+        for (label, list) in [
+            ("new", &self.new),
+            ("changed", &self.changed),
+            ("not recorded", &self.not_recorded),
+        ] {
+            for item in list {
+                out.push_str(&format!("  {label}: {item}\n"));
+            }
+        }
+        out
+    }
+}
