@@ -170,12 +170,7 @@ pub fn run_load_within(
 ) -> LoadReport {
     let concurrency = concurrency.clamp(1, iterations.max(1));
     let next = AtomicUsize::new(0);
-    // By step label: where it first stood in a flow, and its samples. A step
-    // stands at another index in a flow that failed early; it is one row still.
-    let latencies: Mutex<BTreeMap<String, (usize, Vec<f64>)>> = Mutex::default();
-    let flow_samples: Mutex<Vec<f64>> = Mutex::default();
-    let failed = AtomicUsize::new(0);
-    let errors: Mutex<Vec<String>> = Mutex::default();
+    let tally = Tally::default();
     let started = Instant::now();
     std::thread::scope(|scope| {
         for _ in 0..concurrency {
@@ -184,40 +179,17 @@ pub fn run_load_within(
                     if options.is_interrupted() {
                         break;
                     }
-                    let outcome = run_scenario(scenario, options);
-                    let mut lat = latencies.lock().unwrap_or_else(|e| e.into_inner());
-                    for (i, step) in outcome.steps.iter().enumerate() {
-                        if step.status == Status::Skipped {
-                            continue;
-                        }
-                        let label = match step.phase {
-                            Phase::Steps => step.name.clone(),
-                            Phase::Finally => format!("finally {}", step.name),
-                        };
-                        let entry = lat.entry(label).or_insert((i, Vec::new()));
-                        entry.0 = entry.0.min(i);
-                        entry.1.push(step.duration_ms);
-                    }
-                    drop(lat);
-                    flow_samples
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .push(outcome.duration_ms);
-                    if !outcome.passed() {
-                        failed.fetch_add(1, Ordering::SeqCst);
-                        let mut errs = errors.lock().unwrap_or_else(|e| e.into_inner());
-                        for step in outcome.steps.iter().filter(|s| s.status == Status::Failed) {
-                            let message =
-                                format!("step `{}`: {}", step.name, join_failures(&step.failures));
-                            if errs.len() < 5 && !errs.contains(&message) {
-                                errs.push(message);
-                            }
-                        }
-                    }
+                    tally.record(&run_scenario(scenario, options));
                 }
             });
         }
     });
+    let Tally {
+        latencies,
+        flow_samples,
+        failed,
+        errors,
+    } = tally;
     let elapsed = started.elapsed().max(Duration::from_micros(1));
     let flows = iterations.min(next.load(Ordering::SeqCst));
     let mut rows: Vec<(String, (usize, Vec<f64>))> = latencies
@@ -249,6 +221,51 @@ pub fn run_load_within(
         steps,
         errors: errors.into_inner().unwrap_or_else(|e| e.into_inner()),
         sessions_left_open: open_sessions.map(|f| f()),
+    }
+}
+
+/// What the flows of a load measured, as they finish.
+#[derive(Default)]
+struct Tally {
+    /// By step label: where it first stood in a flow, and its samples. A step
+    /// stands at another index in a flow that failed early; it is one row still.
+    latencies: Mutex<BTreeMap<String, (usize, Vec<f64>)>>,
+    flow_samples: Mutex<Vec<f64>>,
+    failed: AtomicUsize,
+    errors: Mutex<Vec<String>>,
+}
+
+impl Tally {
+    fn record(&self, outcome: &crate::outcome::ScenarioOutcome) {
+        let mut lat = self.latencies.lock().unwrap_or_else(|e| e.into_inner());
+        for (i, step) in outcome.steps.iter().enumerate() {
+            if step.status == Status::Skipped {
+                continue;
+            }
+            let label = match step.phase {
+                Phase::Steps => step.name.clone(),
+                Phase::Finally => format!("finally {}", step.name),
+            };
+            let entry = lat.entry(label).or_insert((i, Vec::new()));
+            entry.0 = entry.0.min(i);
+            entry.1.push(step.duration_ms);
+        }
+        drop(lat);
+        self.flow_samples
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(outcome.duration_ms);
+        if outcome.passed() {
+            return;
+        }
+        self.failed.fetch_add(1, Ordering::SeqCst);
+        let mut errs = self.errors.lock().unwrap_or_else(|e| e.into_inner());
+        for step in outcome.steps.iter().filter(|s| s.status == Status::Failed) {
+            let message = format!("step `{}`: {}", step.name, join_failures(&step.failures));
+            if errs.len() < 5 && !errs.contains(&message) {
+                errs.push(message);
+            }
+        }
     }
 }
 
