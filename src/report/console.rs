@@ -270,7 +270,10 @@ mod tests {
             !text.contains("201 Created") && !text.contains("request:"),
             "{text}"
         );
+        assert_eq!(text.matches("more bytes").count(), 1, "{text}");
         let verbose = render_with(&outcome, false, true);
+        // Only the long body is cut.
+        assert_eq!(verbose.matches("more bytes").count(), 1, "{verbose}");
         for shown in [
             "request: POST http://h/login",
             "      | <Login/>",

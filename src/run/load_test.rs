@@ -285,3 +285,44 @@ fn join_failures(failures: &[crate::outcome::Failure]) -> String {
     let texts: Vec<&str> = failures.iter().map(|f| f.message.as_str()).collect();
     texts.join("; ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flows(p99_ms: f64) -> StepLatency {
+        StepLatency {
+            step: "whole flow".into(),
+            count: 10,
+            p50_ms: 1.0,
+            p90_ms: 1.0,
+            p99_ms,
+            max_ms: p99_ms,
+        }
+    }
+
+    #[test]
+    fn a_limit_is_broken_only_when_passed() {
+        let limits = Thresholds {
+            max_p99_ms: Some(50.0),
+            max_error_rate: Some(0.2),
+        };
+        // At the limit is within it.
+        assert!(limits.breaches(10, 2, &flows(50.0)).is_empty());
+        let broken = limits.breaches(10, 3, &flows(50.5));
+        assert_eq!(broken.len(), 2, "{broken:?}");
+        assert!(
+            broken[0].contains("50.50 ms, above --max-p99 50"),
+            "{broken:?}"
+        );
+        assert!(
+            broken[1].contains("3 of 10 flows failed (0.300)"),
+            "{broken:?}"
+        );
+        // No flows: no failure rate to break.
+        assert!(limits.breaches(0, 0, &flows(0.0)).is_empty());
+        assert!(Thresholds::default()
+            .breaches(10, 10, &flows(1e9))
+            .is_empty());
+    }
+}
