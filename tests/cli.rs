@@ -562,6 +562,8 @@ steps:
     capture:
       token: { header: X-RestSvcSessionId }
       session_id: { select: /LogonSession/SessionId }
+      # A secret the step captured too: never named with the open session.
+      cookie: { cookie: X-RestSvcSessionId }
   - name: slow
     request: { path: slow }
   - name: never

@@ -186,3 +186,56 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod settle_tests {
+    use super::*;
+    use clap::Parser;
+
+    fn settle(config: &str, args: &[&str]) -> Result<(RunArgs, Settled), String> {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("sessionconf.toml");
+        std::fs::write(&file, config).unwrap();
+        let mut argv = vec!["sessionconf", "run", "--config", file.to_str().unwrap()];
+        argv.extend(args);
+        let crate::Command::Run(mut run) = crate::Cli::try_parse_from(argv).unwrap().command else {
+            panic!("not a run");
+        };
+        let settled = settle_run(&mut run)?;
+        Ok((run, settled))
+    }
+
+    const LAB: &str = "[targets.lab]\nendpoint = \"https://em01:9398/api/\"\ndialect = \"veeam-em\"\ninsecure = true\n";
+
+    #[test]
+    fn the_file_and_a_target_fill_what_the_command_line_leaves_out() {
+        let (run, _) = settle("insecure = true\n", &[]).unwrap();
+        assert!(run.insecure, "the file's insecure holds");
+        let (run, settled) = settle(LAB, &["--target", "lab"]).unwrap();
+        assert!(run.insecure, "the target's insecure holds");
+        assert_eq!(run.endpoint.as_deref(), Some("https://em01:9398/api/"));
+        assert_eq!(run.suite.dialects, ["veeam-em"]);
+        assert_eq!(settled.credential_vars, CredentialVars::default());
+        let (run, _) = settle(LAB, &["--target", "lab", "--dialect", "veeam-em"]).unwrap();
+        assert_eq!(run.suite.dialects, ["veeam-em"]);
+        let why = settle(LAB, &["--target", "lab", "--dialect", "commvault"])
+            .err()
+            .unwrap();
+        assert!(
+            why.contains("runs dialect veeam-em, not commvault"),
+            "{why}"
+        );
+    }
+
+    #[test]
+    fn variables_have_names() {
+        let (_, settled) =
+            settle("[vars]\na = \"1\"\n", &["--var", "b=2", "--var", "a=3"]).unwrap();
+        assert_eq!(
+            settled.variables,
+            [("a".into(), "3".into()), ("b".into(), "2".into())].into()
+        );
+        let why = settle("", &["--var", "not a name=1"]).err().unwrap();
+        assert!(why.contains("expected NAME=VALUE"), "{why}");
+    }
+}
