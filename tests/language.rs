@@ -6,7 +6,6 @@ mod support;
 
 use std::sync::Arc;
 
-use sessionconf::credentials::Credentials;
 use sessionconf::error::ConfigError;
 use sessionconf::outcome::{ScenarioOutcome, Status};
 use sessionconf::run::{run_scenario, RunOptions};
@@ -69,15 +68,7 @@ fn options(base: &str) -> Arc<RunOptions> {
 }
 
 fn options_as(base: &str, user: &str) -> Arc<RunOptions> {
-    let mut o = RunOptions::new(base.parse().unwrap());
-    o.credentials = Credentials {
-        user: user.into(),
-        password: PASSWORD.into(),
-        tenant_user: "t".into(),
-        tenant_password: "tenant-pw-x".into(),
-    };
-    o.client.timeout = std::time::Duration::from_secs(10);
-    Arc::new(o)
+    support::run_options(base, user, false)
 }
 
 fn load(suite: &Suite, yaml: &str) -> LoadedScenario {

@@ -13,16 +13,7 @@ use sessionconf::scenario::{load_scenario, LoadedScenario};
 use support::{Suite, PASSWORD, SESSION, TOKEN, USER};
 
 fn options(base: &str, bless: bool) -> Arc<RunOptions> {
-    let mut o = RunOptions::new(base.parse().unwrap());
-    o.credentials = Credentials {
-        user: USER.into(),
-        password: PASSWORD.into(),
-        tenant_user: "t".into(),
-        tenant_password: "tenant-pw-x".into(),
-    };
-    o.client.timeout = std::time::Duration::from_secs(10);
-    o.bless = bless;
-    Arc::new(o)
+    support::run_options(base, USER, bless)
 }
 
 fn load(suite: &Suite, file: &str, bless: bool) -> LoadedScenario {

@@ -186,3 +186,18 @@ pub fn shipped(dialect: &str) -> Vec<sessionconf::scenario::LoadedScenario> {
     };
     sessionconf::scenario::load_suite(&source).expect("the shipped suite loads")
 }
+
+/// Run options against the in-test server at `base`, logging on as `user`
+/// with the server's password; `bless` records goldens.
+pub fn run_options(base: &str, user: &str, bless: bool) -> Arc<sessionconf::run::RunOptions> {
+    let mut o = sessionconf::run::RunOptions::new(base.parse().unwrap());
+    o.credentials = sessionconf::credentials::Credentials {
+        user: user.into(),
+        password: PASSWORD.into(),
+        tenant_user: "t".into(),
+        tenant_password: "tenant-pw-x".into(),
+    };
+    o.client.timeout = std::time::Duration::from_secs(10);
+    o.bless = bless;
+    Arc::new(o)
+}
