@@ -28,7 +28,6 @@ const LOGON: &str = r#"description: Logs on, and off at the end.
 params:
   user: "${user}"
   password: "${password}"
-  expected: 201
 steps:
   - name: logon
     opens_session: token
@@ -439,10 +438,13 @@ fn mistakes_in_a_matrix_are_located() {
     ));
     assert_eq!(line, 5);
     assert!(msg.contains("may name matrix variables"), "{msg}");
-    let (msg, _) = one(errors(
+    // Two mistakes, each wrong in every trial of a matrix: each said once.
+    let errs = errors(
         &suite,
-        &format!("{head}requires:\n  accounts: [tenants]\n"),
-    ));
+        &format!("{head}matrix:\n  api: [a, b, c]\nrequires:\n  accounts: [tenants]\n  versions: nonsense\n  api_version: \"${{api}}\"\n"),
+    );
+    assert_eq!(errs.len(), 2, "{errs:#?}");
+    let msg = errs[0].to_string();
     assert!(msg.contains("did you mean `tenant`?"), "{msg}");
     let (msg, line) = one(errors(
         &suite,

@@ -42,7 +42,7 @@ impl BlessListing {
             .filter_map(|(_, s)| s.blessed.as_ref().map(PathBuf::from))
             .collect();
         let show = |p: &PathBuf| p.display().to_string();
-        let mut not_recorded: Vec<String> = steps()
+        let not_recorded: Vec<String> = steps()
             .flat_map(|(o, s)| {
                 s.failures
                     .iter()
@@ -50,7 +50,6 @@ impl BlessListing {
                     .map(move |f| format!("{} step `{}`: {}", o.id, s.name, f.message))
             })
             .collect();
-        not_recorded.dedup();
         BlessListing {
             new: written
                 .iter()

@@ -250,8 +250,13 @@ fn trials_from(
         Ok(trials)
     } else {
         // A requirement that does not read is wrong in every combination; say it once.
-        checker.errors.dedup();
-        Err(checker.errors)
+        let mut once: Vec<ConfigError> = Vec::new();
+        for e in checker.errors {
+            if !once.contains(&e) {
+                once.push(e);
+            }
+        }
+        Err(once)
     }
 }
 
