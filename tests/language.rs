@@ -471,8 +471,11 @@ fn bless_writes_a_fragments_golden_with_the_fragments_own_names() {
     let mut run = RunOptions::new(server.base.parse().unwrap());
     run.credentials = options(&server.base).credentials.clone();
     run.bless = true;
-    let outcome = run_scenario(&scenario, &Arc::new(run));
+    let run = Arc::new(run);
+    let outcome = run_scenario(&scenario, &run);
     assert_eq!(outcome.status, Status::Passed, "{outcome:#?}");
+    let settled = run.bless_book.settle();
+    assert_eq!(settled.new.len(), 1, "{settled:?}");
     let recorded = std::fs::read_to_string(suite.golden_dir().join("recorded.xml")).unwrap();
     assert!(
         recorded.contains("<SessionId>{{session_id}}</SessionId>") && !recorded.contains("first_"),

@@ -332,15 +332,16 @@ fn bless_records_placeholders_and_reblessing_a_passing_golden_changes_nothing() 
     let suite = Suite::new();
     suite.write("scenarios/test/flow.yaml", &flow(""));
     let golden = suite.golden_dir().join("logon.xml");
-    let outcome = run_scenario(
-        &load(&suite, "flow.yaml", true),
-        &options(&server.base, true),
-    );
+    let blessing = options(&server.base, true);
+    let outcome = run_scenario(&load(&suite, "flow.yaml", true), &blessing);
     assert!(
         outcome.passed(),
         "{}",
         report::console::render(&outcome, false)
     );
+    // Bless writes at the end of the run, from every use.
+    assert!(!golden.exists());
+    assert_eq!(blessing.bless_book.settle().new, vec![golden.clone()]);
     let recorded = std::fs::read_to_string(&golden).unwrap();
     assert!(
         recorded.contains("Href=\"{{origin}}/api/sessions/{{session_id}}\""),
@@ -366,11 +367,10 @@ fn bless_records_placeholders_and_reblessing_a_passing_golden_changes_nothing() 
     // A hand-edited golden with markers survives a re-bless untouched.
     suite.write("golden/logon.xml", LOGON_GOLDEN);
     let before = std::fs::metadata(&golden).unwrap().modified().unwrap();
-    let outcome = run_scenario(
-        &load(&suite, "flow.yaml", true),
-        &options(&server.base, true),
-    );
+    let blessing = options(&server.base, true);
+    let outcome = run_scenario(&load(&suite, "flow.yaml", true), &blessing);
     assert!(outcome.passed());
+    assert_eq!(blessing.bless_book.settle(), Default::default());
     assert_eq!(std::fs::read_to_string(&golden).unwrap(), LOGON_GOLDEN);
     assert_eq!(
         std::fs::metadata(&golden).unwrap().modified().unwrap(),

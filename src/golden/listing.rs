@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use super::book::Settled;
 use crate::outcome::{FailureKind, ScenarioOutcome};
 use crate::scenario::LoadedScenario;
 
@@ -21,28 +22,26 @@ pub struct BlessListing {
 }
 
 impl BlessListing {
-    /// Sorts the goldens `scenarios` name by what `outcomes` did to them.
-    pub fn of(scenarios: &[LoadedScenario], outcomes: &[ScenarioOutcome]) -> BlessListing {
-        let missing: BTreeSet<PathBuf> = scenarios
+    /// Sorts the goldens `scenarios` name by what the end of the bless wrote
+    /// (`settled`) and why `outcomes` recorded nothing.
+    pub fn of(
+        scenarios: &[LoadedScenario],
+        outcomes: &[ScenarioOutcome],
+        settled: &Settled,
+    ) -> BlessListing {
+        let existing: BTreeSet<PathBuf> = scenarios
             .iter()
             .flat_map(|s| s.goldens.values())
-            .filter(|g| g.expected.is_none())
+            .filter(|g| g.expected.is_some())
             .map(|g| g.path.clone())
             .collect();
-        let all: BTreeSet<PathBuf> = scenarios
-            .iter()
-            .flat_map(|s| s.goldens.values().map(|g| g.path.clone()))
-            .collect();
-        let steps = || {
-            outcomes
-                .iter()
-                .flat_map(|o| o.steps.iter().map(move |s| (o, s)))
-        };
-        let written: BTreeSet<PathBuf> = steps()
-            .filter_map(|(_, s)| s.blessed.as_ref().map(PathBuf::from))
-            .collect();
         let show = |p: &PathBuf| p.display().to_string();
-        let not_recorded: Vec<String> = steps()
+        let touched: BTreeSet<&PathBuf> = (settled.changed.iter())
+            .chain(settled.not_written.iter().map(|(p, _)| p))
+            .collect();
+        let mut not_recorded: Vec<String> = outcomes
+            .iter()
+            .flat_map(|o| o.steps.iter().map(move |s| (o, s)))
             .flat_map(|(o, s)| {
                 s.failures
                     .iter()
@@ -50,20 +49,13 @@ impl BlessListing {
                     .map(move |f| format!("{} step `{}`: {}", o.id, s.name, f.message))
             })
             .collect();
+        not_recorded.extend(settled.not_written.iter().map(|(_, why)| why.clone()));
         BlessListing {
-            new: written
+            new: settled.new.iter().map(show).collect(),
+            changed: settled.changed.iter().map(show).collect(),
+            left_alone: existing
                 .iter()
-                .filter(|p| missing.contains(*p))
-                .map(show)
-                .collect(),
-            changed: written
-                .iter()
-                .filter(|p| !missing.contains(*p))
-                .map(show)
-                .collect(),
-            left_alone: all
-                .iter()
-                .filter(|p| !written.contains(*p) && !missing.contains(*p))
+                .filter(|p| !touched.contains(p))
                 .map(show)
                 .collect(),
             not_recorded,

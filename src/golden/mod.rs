@@ -4,8 +4,10 @@
 //! new format is one module here and one variant of [`Golden`] and [`Body`].
 
 pub mod bless;
+pub mod book;
 pub mod listing;
 pub mod versions;
+pub mod volatile;
 mod xml;
 
 use std::path::Path;
@@ -50,18 +52,43 @@ impl Verdict {
     }
 }
 
+/// What bless needs besides the response to write a golden.
+#[derive(Debug, Clone, Copy)]
+pub struct Recording<'r> {
+    /// Secrets the response may echo: written as `{{any}}`.
+    pub secrets: &'r [String],
+    /// The dialect's documented volatile values: written as their placeholders.
+    pub volatile: &'r [volatile::Volatile],
+}
+
+fn not_a_golden(path: &Path) -> ConfigError {
+    ConfigError::file(
+        path,
+        "a golden is an .xml file (the extension says its format)",
+    )
+}
+
 impl Golden {
     /// Reads and compiles a golden; its format is its extension. Every error
     /// names the file, line and column.
     pub fn load(path: &Path) -> Result<Golden, ConfigError> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| ConfigError::file(path, format!("cannot read golden: {e}")))?;
+        Golden::compile(path, &text)
+    }
+
+    /// Compiles a golden's `text`; `path` says its format and names it in errors.
+    pub fn compile(path: &Path, text: &str) -> Result<Golden, ConfigError> {
         match path.extension().and_then(|e| e.to_str()) {
-            Some("xml") => xml::compile(path, &text).map(Golden::Xml),
-            _ => Err(ConfigError::file(
-                path,
-                "a golden is an .xml file (the extension says its format)",
-            )),
+            Some("xml") => xml::compile(path, text).map(Golden::Xml),
+            _ => Err(not_a_golden(path)),
+        }
+    }
+
+    /// The golden as bless writes it: canonical, placeholders and markers kept.
+    pub fn written(&self) -> String {
+        match self {
+            Golden::Xml(e) => xml::written_golden(e),
         }
     }
 
@@ -72,14 +99,13 @@ impl Golden {
         }
     }
 
-    /// Judges `body` against this golden. `record` asks for the text bless would
-    /// write, with every one of `secrets` the response echoed written as `{{any}}`.
+    /// Judges `body` against this golden. `record` asks for the text bless would write.
     pub fn judge(
         &self,
         label: &str,
         body: &Body,
         bindings: &Bindings,
-        record: Option<&[String]>,
+        record: Option<Recording>,
     ) -> Result<Verdict, String> {
         match (self, body) {
             (Golden::Xml(expected), Body::Xml(doc)) => {
@@ -107,9 +133,19 @@ impl Golden {
 }
 
 /// A new golden recorded from a response that has none yet, with the bound
-/// values written back as their placeholders and echoed `secrets` as `{{any}}`.
-pub fn record(body: &Body, bindings: &Bindings, secrets: &[String]) -> String {
+/// values written back as their placeholders.
+pub fn record(body: &Body, bindings: &Bindings, recording: Recording) -> String {
     match body {
-        Body::Xml(doc) => xml::record(doc, bindings, secrets),
+        Body::Xml(doc) => xml::record(doc, bindings, recording),
+    }
+}
+
+/// One golden from what several uses recorded (`(who, text)`, at least one):
+/// what they share is kept, values that differ become `{{any}}`; uses whose
+/// shapes differ are a conflict, said naming both.
+pub fn merge(path: &Path, texts: &[(&str, String)]) -> Result<String, String> {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("xml") => xml::merge(path, texts),
+        _ => Err(not_a_golden(path).to_string()),
     }
 }

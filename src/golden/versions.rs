@@ -24,6 +24,8 @@ pub struct VersionData {
     pub facts: FactRules,
     /// Known deviations.
     pub deviations: Vec<Deviation>,
+    /// Values the vendor documents as changing per request: bless writes placeholders.
+    pub volatile: Vec<super::volatile::Volatile>,
 }
 
 /// Which probe variables say what.
@@ -73,6 +75,8 @@ struct RawVersions {
     facts: FactRules,
     #[serde(default)]
     deviations: Vec<Deviation>,
+    #[serde(default)]
+    volatile: Vec<super::volatile::Volatile>,
 }
 
 /// Reads `golden/DIALECT/versions.yaml` and `probe.yaml`; both are optional.
@@ -99,6 +103,16 @@ pub fn load(golden_dir: &Path, dialect: &str) -> Result<VersionData, Vec<ConfigE
             None => ConfigError::file(&file, e.to_string()),
         }]
     })?;
+    let problems: Vec<ConfigError> = raw
+        .volatile
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| v.problem().map(|p| (i, p)))
+        .map(|(i, p)| ConfigError::file(&file, format!("volatile value {}: {p}", i + 1)))
+        .collect();
+    if !problems.is_empty() {
+        return Err(problems);
+    }
     let mut deviations = raw.deviations;
     for d in &mut deviations {
         for rel in d.expect.golden.iter() {
@@ -117,6 +131,7 @@ pub fn load(golden_dir: &Path, dialect: &str) -> Result<VersionData, Vec<ConfigE
         probe,
         facts: raw.facts,
         deviations,
+        volatile: raw.volatile,
     })
 }
 
@@ -151,6 +166,26 @@ mod tests {
             errors[0].to_string().contains("versions.yaml:2:"),
             "{}",
             errors[0]
+        );
+    }
+
+    #[test]
+    fn volatile_values_are_read_and_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let dialect = dir.path().join("d");
+        std::fs::create_dir_all(&dialect).unwrap();
+        let rule =
+            "volatile:\n  - attribute: loginTime\n    placeholder: \"{{int}}\"\n    source: docs\n";
+        std::fs::write(dialect.join("versions.yaml"), rule).unwrap();
+        let data = load(dir.path(), "d").unwrap();
+        assert_eq!(data.volatile[0].for_attribute("loginTime"), Some("{{int}}"));
+        let bad = rule.replace("{{int}}", "{{user}}");
+        std::fs::write(dialect.join("versions.yaml"), bad).unwrap();
+        let errors = load(dir.path(), "d").unwrap_err();
+        let said = errors[0].to_string();
+        assert!(
+            said.contains("versions.yaml") && said.contains("volatile value 1"),
+            "{said}"
         );
     }
 }

@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use super::Verdict;
+use super::volatile;
+use super::{Recording, Verdict};
 use crate::error::ConfigError;
 use crate::placeholder::Bindings;
 use crate::xml::canonical::Element;
@@ -20,7 +21,7 @@ pub(super) fn judge(
     expected: &ExpectedElement,
     doc: &crate::xml::tree::Document,
     bindings: &Bindings,
-    record: Option<&[String]>,
+    record: Option<Recording>,
 ) -> Verdict {
     let comparison = compare::compare(expected, doc.root_element(), bindings);
     let n = comparison.differences.len();
@@ -57,33 +58,69 @@ pub(super) fn judge(
         differences: comparison.differences,
         diff,
         bindings: comparison.bindings,
-        recorded: record.map(|secrets| written(normalized, secrets)),
+        recorded: record.map(|r| written(normalized, r)),
     }
 }
 
 pub(super) fn record(
     doc: &crate::xml::tree::Document,
     bindings: &Bindings,
-    secrets: &[String],
+    recording: Recording,
 ) -> String {
-    written(compare::record(doc.root_element(), bindings), secrets)
+    written(compare::record(doc.root_element(), bindings), recording)
 }
 
-/// The golden text bless writes: directives kept, and a secret the response
-/// echoed (that no capture named) written as `{{any}}`.
-fn written(mut element: Element, secrets: &[String]) -> String {
+pub(super) fn written_golden(expected: &ExpectedElement) -> String {
+    to_pretty_string(&Element::from_expected(expected), GoldenMarkers::Keep)
+}
+
+/// The golden text bless writes: directives kept, a secret the response echoed
+/// (that no capture named) written as `{{any}}`, and a value the vendor
+/// documents as volatile as its placeholder.
+fn written(mut element: Element, recording: Recording) -> String {
     element.walk_mut(&mut |e| {
         let scrub = |v: &mut String| {
-            for s in secrets {
+            for s in recording.secrets {
                 if v.contains(s.as_str()) {
                     *v = v.replace(s.as_str(), "{{any}}");
                 }
             }
         };
-        e.attrs.iter_mut().for_each(|(_, v)| scrub(v));
+        for (name, v) in &mut e.attrs {
+            scrub(v);
+            let rule = recording
+                .volatile
+                .iter()
+                .find_map(|r| r.for_attribute(&name.local));
+            volatile::written(v, rule);
+        }
         if let Some(t) = &mut e.text {
             scrub(t);
+            let rule = recording
+                .volatile
+                .iter()
+                .find_map(|r| r.for_element(&e.name.local));
+            volatile::written(t, rule);
         }
     });
     to_pretty_string(&element, GoldenMarkers::Keep)
+}
+
+/// Several uses' goldens as one (see [`super::merge`]).
+pub(super) fn merge(path: &Path, texts: &[(&str, String)]) -> Result<String, String> {
+    let compiled = texts
+        .iter()
+        .map(|(by, text)| compile(path, text).map(|c| (*by, c)))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| e.to_string())?;
+    let mut all = compiled
+        .iter()
+        .map(|(by, c)| (*by, Element::from_expected(c)));
+    let (first_by, mut merged) = all.next().ok_or("no use recorded it")?;
+    for (by, next) in all {
+        merged = crate::xml::merge::merge(merged, next).map_err(|at| {
+            format!("its uses disagree: {first_by} and {by} differ in shape at {at}; write this golden by hand (sc:extra and sc:order say what may vary)")
+        })?;
+    }
+    Ok(to_pretty_string(&merged, GoldenMarkers::Keep))
 }

@@ -87,6 +87,8 @@ pub struct Finished {
     pub report_errors: Vec<ReportError>,
     /// Sessions an embedded server saw left open.
     pub leaks: Vec<String>,
+    /// Goldens a bless could not write (their uses disagree), one line each.
+    pub not_blessed: Vec<String>,
 }
 
 impl Finished {
@@ -106,7 +108,7 @@ impl Finished {
             Exit::Usage
         } else if left_open {
             Exit::SessionsLeftOpen
-        } else if self.conclusion.has_failed() {
+        } else if self.conclusion.has_failed() || !self.not_blessed.is_empty() {
             Exit::Failed
         } else {
             Exit::Passed
@@ -133,7 +135,10 @@ pub fn execute(config: RunConfig, args: &Arguments) -> Result<Finished, RunError
                 .map_err(RunError::Usage)?;
         }
     }
+    let book = Arc::new(crate::golden::book::BlessBook::default());
     for target in targets.values_mut() {
+        let options = Arc::get_mut(&mut target.options).expect("the target is not shared yet");
+        options.bless_book = book.clone();
         let data = crate::golden::versions::load(&config.source.golden_dir, &target.dialect)
             .map_err(RunError::Config)?;
         check_deviations(&data, &target.dialect, &all, &config.source).map_err(RunError::Config)?;
@@ -147,11 +152,19 @@ pub fn execute(config: RunConfig, args: &Arguments) -> Result<Finished, RunError
     }
     let used = config.bless.then(|| scenarios.clone());
     let ran = trials::run_trials(scenarios, &targets, args, config.verbose);
+    let mut not_blessed = Vec::new();
     if !args.list {
         eprint!("{}", crate::report::console::render_summary(&ran.summary));
         if let Some(used) = used {
-            let listing = crate::golden::listing::BlessListing::of(&used, &ran.summary.scenarios);
+            let settled = book.settle();
+            let listing =
+                crate::golden::listing::BlessListing::of(&used, &ran.summary.scenarios, &settled);
             eprint!("{}", listing.render());
+            not_blessed = settled
+                .not_written
+                .into_iter()
+                .map(|(_, why)| why)
+                .collect();
         }
     }
     let report_errors = if args.list {
@@ -169,6 +182,7 @@ pub fn execute(config: RunConfig, args: &Arguments) -> Result<Finished, RunError
         summary: ran.summary,
         report_errors,
         leaks,
+        not_blessed,
     })
 }
 

@@ -15,6 +15,7 @@ use crate::version::Version;
 pub(crate) fn learn(target: &mut Target, data: &VersionData) {
     let options = Arc::get_mut(&mut target.options).expect("the target is not shared yet");
     options.deviations = Arc::new(data.deviations.clone());
+    options.volatile = Arc::new(data.volatile.clone());
     let Some(probe) = &data.probe else {
         return;
     };

@@ -1,8 +1,11 @@
-//! Judging a response against its golden, and recording it when blessing. The
-//! golden's format is the golden's business: this module sees `Golden` only.
+//! Judging a response against its golden, and, when blessing, noting what the
+//! golden would be for the run's bless book, which writes goldens at the end
+//! from all their uses. The golden's format is the golden's business: this
+//! module sees `Golden` only.
 
 use super::scenario::ScenarioState;
-use crate::golden::{bless, Body};
+use crate::golden::book::Observation;
+use crate::golden::{Body, Recording};
 use crate::outcome::{Failure, FailureKind, StepOutcome};
 use crate::placeholder::Bindings;
 use crate::scenario::model::GoldenName;
@@ -14,12 +17,14 @@ pub(crate) struct Judged<'j> {
     pub rel: &'j std::path::Path,
     pub entry: &'j GoldenEntry,
     pub body: &'j Body<'j>,
+    /// The body as received, kept by bless to hold the golden it writes against.
+    pub text: &'j str,
     /// For a step from a fragment: what the golden's names stand for.
     pub names: &'j [GoldenName],
 }
 
 /// Judges a body against its golden; a difference becomes failures and a diff
-/// on `outcome`, or, when `may_bless`, a new golden.
+/// on `outcome`, or, when `may_bless`, an observation for the bless book.
 pub(crate) fn check_golden(
     state: &mut ScenarioState,
     judged: Judged,
@@ -30,10 +35,16 @@ pub(crate) fn check_golden(
         rel,
         entry,
         body,
+        text,
         names,
     } = judged;
     let bindings = bindings_for(state, names);
     let secrets = state.vars.redactor.secrets();
+    let options = state.options.clone();
+    let recording = Recording {
+        secrets: &secrets,
+        volatile: &options.volatile,
+    };
     let Some(golden) = &entry.expected else {
         if !may_bless {
             return vec![Failure::new(
@@ -42,22 +53,27 @@ pub(crate) fn check_golden(
             )];
         }
         // A golden that does not exist yet: bless records the response as it is.
-        let text = crate::golden::record(body, &with_endpoint_origin(state, bindings), &secrets);
-        return write(entry, &text, outcome);
+        let bindings = with_endpoint_origin(state, bindings);
+        let recorded = crate::golden::record(body, &bindings, recording);
+        note(state, entry, Some(recorded), (text, bindings), outcome);
+        return Vec::new();
     };
     let label = rel.display().to_string();
-    let verdict = match golden.judge(&label, body, &bindings, may_bless.then_some(&secrets[..])) {
+    let verdict = match golden.judge(&label, body, &bindings, may_bless.then_some(recording)) {
         Ok(v) => v,
         Err(why) => return vec![Failure::new(FailureKind::Golden, why).at(label)],
     };
     if verdict.bindings.origin.is_some() {
         state.origin = verdict.bindings.origin.clone();
     }
-    if verdict.is_match() {
+    if may_bless {
+        // A use that passes counts too: the golden written must still pass it.
+        let recorded = verdict.recorded.filter(|_| !verdict.differences.is_empty());
+        note(state, entry, recorded, (text, bindings), outcome);
         return Vec::new();
     }
-    if let Some(text) = &verdict.recorded {
-        return write(entry, text, outcome);
+    if verdict.is_match() {
+        return Vec::new();
     }
     failures_of(&label, verdict, outcome)
 }
@@ -103,12 +119,24 @@ fn with_endpoint_origin(state: &ScenarioState, mut bindings: Bindings) -> Bindin
     bindings
 }
 
-fn write(entry: &GoldenEntry, text: &str, outcome: &mut StepOutcome) -> Vec<Failure> {
-    match bless::write_text(&entry.path, text) {
-        Ok(()) => {
-            outcome.blessed = Some(entry.path.display().to_string());
-            Vec::new()
-        }
-        Err(e) => vec![Failure::new(FailureKind::Bless, e.to_string())],
+/// Hands a use of the golden to the run's bless book; `recorded` is the golden
+/// this use would write, `None` when it passed the golden as it is.
+fn note(
+    state: &ScenarioState,
+    entry: &GoldenEntry,
+    recorded: Option<String>,
+    (body, bindings): (&str, Bindings),
+    outcome: &mut StepOutcome,
+) {
+    if recorded.is_some() {
+        outcome.blessed = Some(entry.path.display().to_string());
     }
+    let observation = Observation {
+        by: format!("{} step `{}`", state.trial, outcome.name),
+        recorded,
+        body: body.to_string(),
+        bindings,
+    };
+    let book = &state.options.bless_book;
+    book.observe(&entry.path, entry.expected.clone(), observation);
 }

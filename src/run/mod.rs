@@ -44,6 +44,10 @@ pub struct RunOptions {
     pub open_sessions: open_sessions::OpenSessions,
     /// Variables of the run (`--var`), which override a scenario's own.
     pub variables: std::collections::BTreeMap<String, String>,
+    /// What bless observed, written at the end of the run (shared by every target).
+    pub bless_book: Arc<crate::golden::book::BlessBook>,
+    /// Values the target's vendor documents as volatile: bless writes placeholders.
+    pub volatile: Arc<Vec<crate::golden::volatile::Volatile>>,
     /// The client every scenario of the run shares, built on first use from `client`.
     http: OnceLock<Result<reqwest::blocking::Client, String>>,
 }
@@ -60,6 +64,8 @@ impl RunOptions {
             deviations: Arc::default(),
             version: None,
             variables: std::collections::BTreeMap::new(),
+            bless_book: Arc::default(),
+            volatile: Arc::default(),
             open_sessions: Default::default(),
             http: OnceLock::new(),
         }

@@ -198,6 +198,7 @@ fn check_response(
                 rel,
                 entry,
                 body: &body,
+                text: &exchange.body,
                 names: &step.golden_names,
             };
             failures.extend(golden_check::check_golden(

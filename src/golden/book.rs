@@ -1,0 +1,217 @@
+//! The goldens a bless will write, gathered over the whole run and written at
+//! its end. A golden several steps use (one error body for four scenarios) is
+//! written once from all of them: what they share is pinned, what varies
+//! becomes a placeholder, and it is written only if every one of those
+//! responses passes against it; otherwise the conflict is reported and the
+//! file is left as it was.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use super::Golden;
+use crate::placeholder::Bindings;
+
+/// One use of a golden during a bless.
+#[derive(Debug, Clone)]
+pub struct Observation {
+    /// Which trial and step, for messages.
+    pub by: String,
+    /// The golden this use would write; `None` when the existing golden passed as it is.
+    pub recorded: Option<String>,
+    /// The response body, to hold the golden that is written against it.
+    pub body: String,
+    /// The bindings the response was judged with.
+    pub bindings: Bindings,
+}
+
+#[derive(Debug, Default)]
+struct Entry {
+    existing: Option<Arc<Golden>>,
+    observations: Vec<Observation>,
+}
+
+/// Observations by golden path, shared by every scenario of a run.
+#[derive(Debug, Default)]
+pub struct BlessBook {
+    entries: Mutex<BTreeMap<PathBuf, Entry>>,
+}
+
+/// What the end of a bless did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Settled {
+    /// Goldens written that did not exist.
+    pub new: Vec<PathBuf>,
+    /// Goldens rewritten.
+    pub changed: Vec<PathBuf>,
+    /// Goldens not written, each with a line saying why.
+    pub not_written: Vec<(PathBuf, String)>,
+}
+
+impl BlessBook {
+    /// Notes a use of the golden at `path` (`existing` when it exists).
+    pub fn observe(&self, path: &Path, existing: Option<Arc<Golden>>, observation: Observation) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = entries.entry(path.to_path_buf()).or_default();
+        if entry.existing.is_none() {
+            entry.existing = existing;
+        }
+        entry.observations.push(observation);
+    }
+
+    /// Writes every golden some use recorded, each from all of its uses.
+    pub fn settle(&self) -> Settled {
+        let entries = std::mem::take(&mut *self.entries.lock().unwrap_or_else(|e| e.into_inner()));
+        let mut settled = Settled::default();
+        for (path, entry) in entries {
+            if entry.observations.iter().all(|o| o.recorded.is_none()) {
+                continue;
+            }
+            let existed = entry.existing.is_some();
+            match settle_one(&path, entry) {
+                Ok(()) if existed => settled.changed.push(path),
+                Ok(()) => settled.new.push(path),
+                Err(why) => {
+                    let line = format!("{}: not written: {why}", path.display());
+                    settled.not_written.push((path, line));
+                }
+            }
+        }
+        settled
+    }
+}
+
+/// Merges the uses' goldens, holds the result against every use, and writes it.
+fn settle_one(path: &Path, entry: Entry) -> Result<(), String> {
+    let mut texts: Vec<(&str, String)> = Vec::new();
+    if let Some(existing) = &entry.existing {
+        if let Some(passed) = entry.observations.iter().find(|o| o.recorded.is_none()) {
+            texts.push((&passed.by, existing.written()));
+        }
+    }
+    for o in &entry.observations {
+        if let Some(text) = &o.recorded {
+            if !texts.iter().any(|(_, t)| t == text) {
+                texts.push((&o.by, text.clone()));
+            }
+        }
+    }
+    let merged = super::merge(path, &texts)?;
+    let label = path.display().to_string();
+    let golden = Golden::compile(path, &merged).map_err(|e| e.to_string())?;
+    for o in &entry.observations {
+        let verdict = golden.judge_text(&label, &o.body, &o.bindings)?;
+        if let Some(first) = verdict.differences.first() {
+            return Err(format!(
+                "what its {} uses share still fails {} at {}; write this golden by hand",
+                entry.observations.len(),
+                o.by,
+                first.path
+            ));
+        }
+    }
+    super::bless::write_text(path, &merged).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn use_of(by: &str, recorded: Option<&str>, body: &str) -> Observation {
+        Observation {
+            by: by.into(),
+            recorded: recorded.map(str::to_string),
+            body: body.into(),
+            bindings: Bindings::default(),
+        }
+    }
+
+    #[test]
+    fn a_golden_shared_by_uses_that_differ_in_a_value_is_written_once_with_a_placeholder() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("error.xml");
+        let book = BlessBook::default();
+        let a = r#"<Error Code="401" Message="Login failed"/>"#;
+        let b = r#"<Error Code="401" Message="Session ended"/>"#;
+        book.observe(&path, None, use_of("one", Some(a), a));
+        book.observe(&path, None, use_of("two", Some(b), b));
+        book.observe(&path, None, use_of("three", Some(a), a));
+        let settled = book.settle();
+        assert_eq!(settled.new, vec![path.clone()]);
+        let written = std::fs::read_to_string(&path).unwrap();
+        assert!(written.contains(r#"Code="401""#) && written.contains(r#"Message="{{any}}""#));
+        assert_eq!(book.settle(), Settled::default(), "settled once");
+    }
+
+    #[test]
+    fn an_existing_golden_that_some_uses_pass_is_kept_true_for_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.xml");
+        std::fs::write(&path, r#"<E A="1"><N>x</N></E>"#).unwrap();
+        let golden = Arc::new(Golden::load(&path).unwrap());
+        let book = BlessBook::default();
+        let passes = r#"<E A="1"><N>x</N></E>"#;
+        let differs = r#"<E A="2"><N>x</N></E>"#;
+        book.observe(&path, Some(golden.clone()), use_of("pass", None, passes));
+        book.observe(&path, Some(golden), use_of("fail", Some(differs), differs));
+        let settled = book.settle();
+        assert_eq!(settled.changed, vec![path.clone()]);
+        let written = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            written.contains(r#"A="{{any}}""#) && written.contains("<N>x</N>"),
+            "{written}"
+        );
+    }
+
+    #[test]
+    fn uses_of_different_shapes_leave_the_file_as_it_was_and_say_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("list.xml");
+        let book = BlessBook::default();
+        let two = "<L><S/><S/></L>";
+        let one = "<L><S/></L>";
+        book.observe(&path, None, use_of("first", Some(two), two));
+        book.observe(&path, None, use_of("second", Some(one), one));
+        let settled = book.settle();
+        assert!(!path.exists());
+        let (p, why) = &settled.not_written[0];
+        assert_eq!(p, &path);
+        assert!(
+            why.contains("not written") && why.contains("first") && why.contains("second"),
+            "{why}"
+        );
+        assert!(settled.new.is_empty() && settled.changed.is_empty());
+    }
+
+    #[test]
+    fn a_golden_that_fails_one_of_its_uses_is_not_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.xml");
+        std::fs::write(&path, "<E A=\"old\"/>").unwrap();
+        let golden = Arc::new(Golden::load(&path).unwrap());
+        let book = BlessBook::default();
+        // A use whose recording does not describe its own response: the check
+        // against every response is the last word.
+        book.observe(
+            &path,
+            Some(golden),
+            use_of("odd", Some("<E A=\"1\"/>"), "<E A=\"2\"/>"),
+        );
+        let settled = book.settle();
+        let (_, why) = &settled.not_written[0];
+        assert!(why.contains("fails odd at /E/@A"), "{why}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "<E A=\"old\"/>");
+    }
+
+    #[test]
+    fn goldens_every_use_passed_are_not_touched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.xml");
+        std::fs::write(&path, "<E/>").unwrap();
+        let golden = Arc::new(Golden::load(&path).unwrap());
+        let book = BlessBook::default();
+        book.observe(&path, Some(golden), use_of("pass", None, "<E/>"));
+        assert_eq!(book.settle(), Settled::default());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "<E/>");
+    }
+}
