@@ -192,7 +192,7 @@ struct RunArgs {
     /// Accept any TLS certificate (self-signed servers).
     #[arg(long)]
     insecure: bool,
-    /// Trust this CA certificate (PEM) besides the system's.
+    /// Trust the certificates of this PEM file instead of the system's roots (a CA, or the server's own self-signed certificate).
     #[arg(long, value_name = "FILE")]
     cacert: Option<PathBuf>,
     /// Client certificate (PEM), with --key.

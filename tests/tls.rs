@@ -92,8 +92,14 @@ fn cacert_and_insecure_against_a_self_signed_server() {
     let server = https_server(&server_ca, None);
     assert!(server.base_url().starts_with("https://127.0.0.1:"));
 
-    // Unknown issuer: a clear certificate failure, not a pass.
-    all_fail_with(&run(&server, ClientOptions::default()), "certificate");
+    // Unknown issuer: a clear certificate failure, not a pass, that says
+    // what the certificate was and which option would fix it.
+    let refused = run(&server, ClientOptions::default());
+    all_fail_with(
+        &refused,
+        "issuer cn=sessionconf test ca; names 127.0.0.1, localhost; valid ",
+    );
+    all_fail_with(&refused, "--cacert file");
 
     let cacert = write(dir.path(), "ca.pem", &server_ca.pem);
     all_pass(&run(
@@ -228,7 +234,7 @@ fn a_self_signed_server_certificate_given_with_cacert_is_trusted_for_its_names()
     let misnamed = server_with(&elsewhere, &elsewhere_key);
     all_fail_with(
         &run(&misnamed, with(&elsewhere, "elsewhere.pem")),
-        "certificate",
+        "subject cn=em01.lab; issuer cn=em01.lab (self-signed); names em02.lab",
     );
     assert_eq!(server.open_sessions(), 0);
 }

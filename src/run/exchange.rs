@@ -55,7 +55,9 @@ pub fn send(
     timeout_secs: f64,
 ) -> Result<Exchange, String> {
     let builder = build(client, cookies, request)?;
-    let response = builder.send().map_err(|e| describe(&e, timeout_secs))?;
+    let response = builder
+        .send()
+        .map_err(|e| describe(&e, timeout_secs, &request.url))?;
     let status = response.status().as_u16();
     let url = response.url().clone();
     if let Some(jar) = cookies {
@@ -184,6 +186,18 @@ fn chain(e: &dyn std::error::Error) -> String {
     out
 }
 
+/// After a certificate failure, what the certificate the server presents says.
+fn presented(detail: &str, url: &reqwest::Url, timeout_secs: f64) -> String {
+    if !detail.contains("certificate") || url.scheme() != "https" {
+        return String::new();
+    }
+    let limit = std::time::Duration::from_secs_f64(timeout_secs.clamp(0.001, 5.0));
+    super::certificate::presented(url, limit)
+        .and_then(|der| super::certificate::describe(&der))
+        .map(|d| format!("; the server's certificate: {d}"))
+        .unwrap_or_default()
+}
+
 /// What a certificate failure means, and which option would fix it.
 fn tls_hint(detail: &str) -> &'static str {
     if !detail.contains("certificate") {
@@ -201,12 +215,16 @@ fn tls_hint(detail: &str) -> &'static str {
     }
 }
 
-fn describe(e: &reqwest::Error, timeout_secs: f64) -> String {
+fn describe(e: &reqwest::Error, timeout_secs: f64, url: &reqwest::Url) -> String {
     let detail = chain(e);
     if e.is_timeout() {
         format!("timed out after {timeout_secs}s (the --timeout limit): {detail}")
     } else if e.is_connect() {
-        format!("cannot connect: {detail}{}", tls_hint(&detail))
+        format!(
+            "cannot connect: {detail}{}{}",
+            presented(&detail, url, timeout_secs),
+            tls_hint(&detail)
+        )
     } else {
         format!("request failed: {detail}")
     }

@@ -1,6 +1,7 @@
 //! Running scenarios over HTTP: variables, requests, captures, links, checks.
 
 mod capture;
+mod certificate;
 mod checks;
 pub mod client;
 pub(crate) mod exchange;
