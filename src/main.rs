@@ -631,7 +631,7 @@ fn load(mut args: LoadArgs) -> u8 {
         cacert: args.cacert.clone(),
         ..ClientOptions::default()
     };
-    if let Err(e) = sessionconf::run::client::build(&client) {
+    if let Err(e) = sessionconf::run::client::check(&client) {
         return usage(e);
     }
     let interrupted = Arc::new(std::sync::atomic::AtomicBool::new(false));

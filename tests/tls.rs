@@ -181,7 +181,7 @@ fn client_certificates() {
 fn a_bad_cacert_file_is_a_configuration_error() {
     let dir = tempfile::tempdir().unwrap();
     let path = write(dir.path(), "junk.pem", "not a certificate");
-    let err = sessionconf::run::client::build(&ClientOptions {
+    let err = sessionconf::run::client::check(&ClientOptions {
         cacert: Some(path),
         ..ClientOptions::default()
     })

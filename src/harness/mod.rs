@@ -123,7 +123,7 @@ pub fn execute(config: RunConfig, args: &Arguments) -> Result<Finished, RunError
         trials::something_selected(&all, &config.tags, args).map_err(RunError::Usage)?;
     }
     // The options are checked (certificate files read) without reading trust roots.
-    crate::run::client::shared(&config.client, false).map_err(RunError::Usage)?;
+    crate::run::client::check(&config.client).map_err(RunError::Usage)?;
     let dialects: BTreeSet<String> = all.iter().map(|s| s.dialect.clone()).collect();
     let interrupted = Arc::new(AtomicBool::new(false));
     let sessions = crate::run::open_sessions::OpenSessions::default();

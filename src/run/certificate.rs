@@ -7,9 +7,7 @@ use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{DigitallySignedStruct, SignatureScheme};
+use rustls::pki_types::ServerName;
 
 /// One DER element: its tag and contents, and what follows it.
 fn element(der: &[u8]) -> Option<(u8, &[u8], &[u8])> {
@@ -172,7 +170,7 @@ pub fn presented(url: &reqwest::Url, limit: Duration) -> Option<Vec<u8>> {
         .with_safe_default_protocol_versions()
         .ok()?
         .dangerous()
-        .with_custom_certificate_verifier(Arc::new(Look))
+        .with_custom_certificate_verifier(Arc::new(super::tls::AcceptAny))
         .with_no_client_auth();
     let server = ServerName::try_from(host).ok()?;
     let mut connection = rustls::ClientConnection::new(Arc::new(config), server).ok()?;
@@ -183,47 +181,6 @@ pub fn presented(url: &reqwest::Url, limit: Duration) -> Option<Vec<u8>> {
         connection.complete_io(&mut socket).ok()?;
     }
     Some(connection.peer_certificates()?.first()?.to_vec())
-}
-
-/// Accepts whatever it is shown: used only to read a certificate, never to send.
-#[derive(Debug)]
-struct Look;
-
-impl ServerCertVerifier for Look {
-    fn verify_server_cert(
-        &self,
-        _: &CertificateDer<'_>,
-        _: &[CertificateDer<'_>],
-        _: &ServerName<'_>,
-        _: &[u8],
-        _: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        _: &[u8],
-        _: &CertificateDer<'_>,
-        _: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        Ok(HandshakeSignatureValid::assertion())
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        _: &[u8],
-        _: &CertificateDer<'_>,
-        _: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        Ok(HandshakeSignatureValid::assertion())
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        rustls::crypto::ring::default_provider()
-            .signature_verification_algorithms
-            .supported_schemes()
-    }
 }
 
 #[cfg(test)]

@@ -1,9 +1,7 @@
 //! One HTTP exchange: sending a prepared request and reading the response within limits.
 
-use std::io::Read;
-
-use reqwest::blocking::Client;
 use reqwest::cookie::{CookieStore, Jar};
+use reqwest::Client;
 
 /// A response as the checks see it.
 #[derive(Debug, Clone)]
@@ -55,8 +53,25 @@ pub fn send(
     timeout_secs: f64,
 ) -> Result<Exchange, String> {
     let builder = build(client, cookies, request)?;
+    super::client::block_on(receive(
+        builder,
+        cookies,
+        request,
+        max_body_bytes,
+        timeout_secs,
+    ))?
+}
+
+async fn receive(
+    builder: reqwest::RequestBuilder,
+    cookies: Option<&Jar>,
+    request: &Outgoing,
+    max_body_bytes: u64,
+    timeout_secs: f64,
+) -> Result<Exchange, String> {
     let response = builder
         .send()
+        .await
         .map_err(|e| describe(&e, timeout_secs, &request.url))?;
     let status = response.status().as_u16();
     let url = response.url().clone();
@@ -79,7 +94,7 @@ pub fn send(
             )
         })
         .collect();
-    let (body, body_error) = read_body(response, max_body_bytes, timeout_secs)?;
+    let (body, body_error) = read_body(response, max_body_bytes, timeout_secs).await?;
     Ok(Exchange {
         url,
         status,
@@ -95,7 +110,7 @@ fn build(
     client: &Client,
     cookies: Option<&Jar>,
     request: &Outgoing,
-) -> Result<reqwest::blocking::RequestBuilder, String> {
+) -> Result<reqwest::RequestBuilder, String> {
     let mut builder = client.request(request.method.clone(), request.url.clone());
     let sets_cookie = request
         .headers
@@ -126,8 +141,8 @@ fn build(
 
 /// The body, read up to the limit (a larger one is an error, whatever its
 /// Content-Length says), as text; invalid UTF-8 is kept lossily with the error.
-fn read_body(
-    response: reqwest::blocking::Response,
+async fn read_body(
+    mut response: reqwest::Response,
     max_body_bytes: u64,
     timeout_secs: f64,
 ) -> Result<(String, Option<String>), String> {
@@ -139,24 +154,21 @@ fn read_body(
         }
     }
     let mut bytes = Vec::new();
-    response
-        .take(max_body_bytes + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| {
-            let timed_out = std::error::Error::source(&e)
-                .and_then(|s| s.downcast_ref::<reqwest::Error>())
-                .is_some_and(reqwest::Error::is_timeout)
-                || e.kind() == std::io::ErrorKind::TimedOut;
-            if timed_out {
+    loop {
+        let chunk = response.chunk().await.map_err(|e| {
+            if e.is_timeout() {
                 format!("timed out reading the response body after {timeout_secs}s (the --timeout limit)")
             } else {
                 format!("the response body broke off: {}", chain(&e))
             }
         })?;
-    if bytes.len() as u64 > max_body_bytes {
-        return Err(format!(
-            "response body is larger than the limit of {max_body_bytes} bytes"
-        ));
+        let Some(chunk) = chunk else { break };
+        if (bytes.len() + chunk.len()) as u64 > max_body_bytes {
+            return Err(format!(
+                "response body is larger than the limit of {max_body_bytes} bytes"
+            ));
+        }
+        bytes.extend_from_slice(&chunk);
     }
     Ok(match String::from_utf8(bytes) {
         Ok(text) => (text, None),

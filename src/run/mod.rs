@@ -17,7 +17,7 @@ mod tls;
 pub(crate) mod vars;
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 pub use client::ClientOptions;
 pub use scenario::run_scenario;
@@ -49,8 +49,6 @@ pub struct RunOptions {
     pub bless_book: Arc<crate::golden::book::BlessBook>,
     /// Values the target's vendor documents as volatile: bless writes placeholders.
     pub volatile: Arc<Vec<crate::golden::volatile::Volatile>>,
-    /// The client every scenario of the run shares, built on first use from `client`.
-    http: OnceLock<Result<reqwest::blocking::Client, String>>,
 }
 
 impl RunOptions {
@@ -68,16 +66,13 @@ impl RunOptions {
             bless_book: Arc::default(),
             volatile: Arc::default(),
             open_sessions: Default::default(),
-            http: OnceLock::new(),
         }
     }
 
-    /// The shared HTTP client; an error (a bad certificate file) is the same for every scenario.
-    pub fn http(&self) -> Result<&reqwest::blocking::Client, String> {
-        self.http
-            .get_or_init(|| client::shared(&self.client, self.base_url.scheme() == "https"))
-            .as_ref()
-            .map_err(Clone::clone)
+    /// This thread's HTTP client for the run; an error (a bad certificate file)
+    /// is the same for every scenario.
+    pub fn http(&self) -> Result<reqwest::Client, String> {
+        client::for_thread(&self.client, self.base_url.scheme() == "https")
     }
 
     /// Whether Ctrl-C or SIGTERM has asked the run to stop.

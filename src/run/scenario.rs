@@ -15,7 +15,7 @@ use crate::scenario::LoadedScenario;
 
 /// What a running scenario carries from step to step.
 pub struct ScenarioState {
-    pub client: reqwest::blocking::Client,
+    pub client: reqwest::Client,
     /// This scenario's cookies (requests with `cookies: false` neither send nor keep any).
     pub cookies: Arc<reqwest::cookie::Jar>,
     pub options: Arc<RunOptions>,
@@ -156,7 +156,7 @@ pub(crate) fn empty_outcome(loaded: &LoadedScenario) -> ScenarioOutcome {
 /// The scenario's state before its first step: built-in and scenario variables.
 fn start(loaded: &LoadedScenario, options: &Arc<RunOptions>) -> Result<ScenarioState, String> {
     let scenario = &loaded.scenario;
-    let client = options.http()?.clone();
+    let client = options.http()?;
     let mut vars = Variables::default();
     let c = &options.credentials;
     vars.set("user", Value::One(c.user.clone()), false);

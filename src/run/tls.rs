@@ -23,41 +23,118 @@ pub(crate) fn certificates(pem: &[u8], what: &str) -> Result<Vec<CertificateDer<
     Ok(certs)
 }
 
-/// A client configuration that trusts the certificates of `cacert` (and the
-/// server's own among them), presenting `identity` (certificate and key PEM) if given.
+/// What a run's HTTPS client trusts.
+pub(crate) enum Trust {
+    /// The system's roots (the platform verifier).
+    System,
+    /// Only these certificates (`--cacert`), the server's own among them.
+    Only(Vec<CertificateDer<'static>>),
+    /// Anything (`--insecure`).
+    Any,
+}
+
+/// A client certificate chain and its key, from PEM.
+pub(crate) fn identity(
+    cert: &[u8],
+    key: &[u8],
+) -> Result<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>), String> {
+    let chain = certificates(cert, "--cert")?;
+    let key = PrivateKeyDer::from_pem_slice(key)
+        .map_err(|e| format!("--key: not a PEM private key: {e}"))?;
+    Ok((chain, key))
+}
+
+/// A client configuration with `trust`, presenting `identity` (certificate
+/// and key PEM) if given; HTTP/1.1 only, as the vendors' servers speak.
 pub(crate) fn config(
-    cacert: Vec<CertificateDer<'static>>,
+    trust: Trust,
     identity: Option<(&[u8], &[u8])>,
 ) -> Result<rustls::ClientConfig, String> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let verifier: Arc<dyn ServerCertVerifier> = match trust {
+        Trust::System => Arc::new(
+            rustls_platform_verifier::Verifier::new(provider.clone())
+                .map_err(|e| format!("cannot read the system's trust roots: {e}"))?,
+        ),
+        Trust::Only(cacert) => pinned(cacert, provider.clone())?,
+        Trust::Any => Arc::new(AcceptAny),
+    };
+    let builder = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("TLS: {e}"))?
+        .dangerous()
+        .with_custom_certificate_verifier(verifier);
+    let mut config = match identity {
+        None => builder.with_no_client_auth(),
+        Some((cert, key)) => {
+            let (chain, key) = self::identity(cert, key)?;
+            builder
+                .with_client_auth_cert(chain, key)
+                .map_err(|e| format!("--cert/--key: {e}"))?
+        }
+    };
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(config)
+}
+
+/// A verifier that trusts the certificates of `cacert`, and the server's own among them.
+fn pinned(
+    cacert: Vec<CertificateDer<'static>>,
+    provider: Arc<rustls::crypto::CryptoProvider>,
+) -> Result<Arc<dyn ServerCertVerifier>, String> {
     let mut roots = RootCertStore::empty();
     for cert in &cacert {
         roots
             .add(cert.clone())
             .map_err(|e| format!("--cacert: a certificate cannot be a trust anchor: {e}"))?;
     }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let inner = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+    let inner = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
         .build()
         .map_err(|e| format!("--cacert: {e}"))?;
-    let verifier = Arc::new(Pinned {
+    Ok(Arc::new(Pinned {
         inner,
         pinned: cacert,
-    });
-    let builder = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| format!("TLS: {e}"))?
-        .dangerous()
-        .with_custom_certificate_verifier(verifier);
-    match identity {
-        None => Ok(builder.with_no_client_auth()),
-        Some((cert, key)) => {
-            let chain = certificates(cert, "--cert")?;
-            let key = PrivateKeyDer::from_pem_slice(key)
-                .map_err(|e| format!("--key: not a PEM private key: {e}"))?;
-            builder
-                .with_client_auth_cert(chain, key)
-                .map_err(|e| format!("--cert/--key: {e}"))
-        }
+    }))
+}
+
+/// Accepts any certificate: `--insecure`, and reading a refused certificate to describe it.
+#[derive(Debug)]
+pub(crate) struct AcceptAny;
+
+impl ServerCertVerifier for AcceptAny {
+    fn verify_server_cert(
+        &self,
+        _: &CertificateDer<'_>,
+        _: &[CertificateDer<'_>],
+        _: &ServerName<'_>,
+        _: &[u8],
+        _: UnixTime,
+    ) -> Result<ServerCertVerified, Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        _: &[u8],
+        _: &CertificateDer<'_>,
+        _: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, Error> {
+        Ok(HandshakeSignatureValid::assertion())
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        _: &[u8],
+        _: &CertificateDer<'_>,
+        _: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, Error> {
+        Ok(HandshakeSignatureValid::assertion())
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        rustls::crypto::ring::default_provider()
+            .signature_verification_algorithms
+            .supported_schemes()
     }
 }
 
