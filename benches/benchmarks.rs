@@ -694,6 +694,217 @@ mod suite {
     }
 }
 
+mod startup {
+    //! Whole processes, side by side: how long a user waits for one flow, and
+    //! for a hundred in one process, from process start to exit; Hurl on the
+    //! same flow and server when it is installed.
+
+    use super::*;
+    use std::path::{Path, PathBuf};
+    use std::process::{Command, Stdio};
+
+    use sessionconf::credentials::Credentials;
+    use sessionconf::server::{start, Dialect, RunningServer, ServerOptions, TlsFiles};
+
+    const RUNS: usize = 11;
+
+    fn server(tls: Option<TlsFiles>) -> RunningServer {
+        let mut options = ServerOptions::new(Dialect::VeeamEm);
+        options.tls = tls;
+        start(Dialect::VeeamEm, options, ([127, 0, 0, 1], 0).into()).unwrap()
+    }
+
+    /// A self-signed certificate for 127.0.0.1, as (certificate, key) PEM.
+    fn certificate() -> (String, String) {
+        let params = rcgen::CertificateParams::new(vec!["127.0.0.1".to_string()]).unwrap();
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = params.self_signed(&key).unwrap();
+        (cert.pem(), key.serialize_pem())
+    }
+
+    fn hurl() -> Option<PathBuf> {
+        let found = Command::new("hurl")
+            .arg("--version")
+            .stdout(Stdio::piped())
+            .output()
+            .ok()
+            .filter(|o| o.status.success())?;
+        let version = String::from_utf8_lossy(&found.stdout);
+        println!("(Hurl: {})\n", version.lines().next().unwrap_or("?"));
+        Some(PathBuf::from("hurl"))
+    }
+
+    /// A command's time from start to exit; it must succeed.
+    fn timed(cmd: &mut Command) -> f64 {
+        let started = Instant::now();
+        let out = cmd
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        let elapsed = started.elapsed().as_secs_f64();
+        assert!(
+            out.status.success(),
+            "{cmd:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        elapsed
+    }
+
+    fn refs(v: &[String]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
+    }
+
+    fn median(mut times: Vec<f64>) -> f64 {
+        times.sort_by(f64::total_cmp);
+        times[times.len() / 2]
+    }
+
+    struct Row {
+        label: String,
+        make: Box<dyn Fn() -> Command>,
+        times: Vec<f64>,
+    }
+
+    fn sessionconf(args: &[&str], credentials: &Credentials) -> Box<dyn Fn() -> Command> {
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        let (user, password) = (credentials.user.clone(), credentials.password.clone());
+        Box::new(move || {
+            let mut cmd = Command::new(env!("CARGO_BIN_EXE_sessionconf"));
+            cmd.args(&args)
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .env("SESSIONCONF_USER", &user)
+                .env("SESSIONCONF_PASSWORD", &password)
+                .env("NO_COLOR", "1");
+            cmd
+        })
+    }
+
+    fn hurl_flow(
+        hurl: &Path,
+        base: &str,
+        credentials: &Credentials,
+        repeat: usize,
+    ) -> Box<dyn Fn() -> Command> {
+        let (hurl, base) = (hurl.to_path_buf(), base.to_string());
+        let (user, password) = (credentials.user.clone(), credentials.password.clone());
+        let flow = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/hurl/flow.hurl");
+        Box::new(move || {
+            let mut cmd = Command::new(&hurl);
+            cmd.arg("--test")
+                .args(["--variable", &format!("base={base}")])
+                .args(["--variable", &format!("user={user}")])
+                .args(["--variable", &format!("password={password}")])
+                .args(["--repeat", &repeat.to_string()])
+                .arg(&flow);
+            cmd
+        })
+    }
+
+    pub fn run() {
+        let credentials = Credentials::from_env();
+        let plain = server(None);
+        let (cert, key) = certificate();
+        let secure = server(Some(TlsFiles {
+            cert_pem: cert.clone().into_bytes(),
+            key_pem: key.into_bytes(),
+            client_ca_pem: None,
+        }));
+        let dir = tempfile::tempdir().unwrap();
+        let cacert = dir.path().join("server.pem");
+        std::fs::write(&cacert, cert).unwrap();
+        let (base, tls_base) = (plain.base_url(), secure.base_url());
+        let one = [
+            "--dialect",
+            "veeam-em",
+            "--exact",
+            "veeam-em::list-sessions",
+        ];
+        let flow = |endpoint: &str, extra: &[&str]| -> Vec<String> {
+            let mut args = vec!["run".to_string(), "--endpoint".into(), endpoint.into()];
+            args.extend(one.iter().chain(extra).map(|a| a.to_string()));
+            args
+        };
+        let http_flow = flow(&base, &[]);
+        let tls_flow = flow(&tls_base, &["--cacert", cacert.to_str().unwrap()]);
+        let load = [
+            "load",
+            "--scenario",
+            "veeam-em::list-sessions",
+            "--iterations",
+            "100",
+            "--concurrency",
+            "1",
+            "--endpoint",
+            &base,
+        ];
+        let mut rows = vec![
+            Row { label: "`sessionconf --version` (the floor: start and exit)".into(), make: sessionconf(&["--version"], &credentials), times: vec![] },
+            Row { label: "`sessionconf run --list` (load and compile the suite, send nothing)".into(), make: sessionconf(&["run", "--list"], &credentials), times: vec![] },
+            Row { label: "one flow: `sessionconf run --endpoint http://...` (probe, then logon, list, logout)".into(), make: sessionconf(&refs(&http_flow), &credentials), times: vec![] },
+            Row { label: "one flow over HTTPS with `--cacert` (TLS configuration built once)".into(), make: sessionconf(&refs(&tls_flow), &credentials), times: vec![] },
+            Row { label: "100 flows in one process: `sessionconf load --iterations 100 --concurrency 1`".into(), make: sessionconf(&load, &credentials), times: vec![] },
+        ];
+        if let Some(hurl) = hurl() {
+            rows.push(Row {
+                label: "one flow: `hurl --test` (status codes and captures only)".into(),
+                make: hurl_flow(&hurl, &base, &credentials, 1),
+                times: vec![],
+            });
+            rows.push(Row {
+                label: "100 flows in one process: `hurl --test --repeat 100`".into(),
+                make: hurl_flow(&hurl, &base, &credentials, 100),
+                times: vec![],
+            });
+        } else {
+            println!(
+                "(Hurl not measured: it is not on PATH; see BENCHMARKS.md for how to install it)\n"
+            );
+        }
+        // Warm the page cache, then interleave the rows so noise hurts all alike.
+        for row in &rows {
+            timed(&mut (row.make)());
+        }
+        for _ in 0..RUNS {
+            for row in &mut rows {
+                let t = timed(&mut (row.make)());
+                row.times.push(t);
+            }
+        }
+        println!("## Start-up and whole processes (median of {RUNS}, process start to exit, interleaved)\n");
+        println!("| process | median | fastest | slowest |");
+        println!("| --- | ---: | ---: | ---: |");
+        let mut medians = Vec::new();
+        for row in &rows {
+            let (lo, hi) = (
+                row.times.iter().copied().fold(f64::MAX, f64::min),
+                row.times.iter().copied().fold(0.0, f64::max),
+            );
+            let m = median(row.times.clone());
+            medians.push(m);
+            println!(
+                "| {} | {:.1} ms | {:.1} ms | {:.1} ms |",
+                row.label,
+                m * 1e3,
+                lo * 1e3,
+                hi * 1e3
+            );
+        }
+        if medians.len() == 7 {
+            println!("\n| against Hurl, same flow and server | sessionconf / Hurl |");
+            println!("| --- | ---: |");
+            println!("| one flow per process | {:.2} |", medians[2] / medians[5]);
+            println!(
+                "| 100 flows in one process | {:.2} |",
+                medians[4] / medians[6]
+            );
+        }
+        assert_eq!(plain.open_sessions(), 0);
+        assert_eq!(secure.open_sessions(), 0);
+        println!();
+    }
+}
+
 fn main() {
     let groups: Vec<String> = std::env::args()
         .skip(1)
@@ -716,6 +927,9 @@ fn main() {
     }
     if wanted("load") {
         load::run();
+    }
+    if wanted("startup") {
+        startup::run();
     }
     if wanted("profile-parse") {
         // Not a figure: a workload to run under a profiler.
