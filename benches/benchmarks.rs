@@ -814,16 +814,11 @@ mod startup {
         let cacert = dir.path().join("server.pem");
         std::fs::write(&cacert, cert).unwrap();
         let (base, tls_base) = (plain.base_url(), secure.base_url());
-        let one = [
-            "--dialect",
-            "veeam-em",
-            "--exact",
-            "veeam-em::list-sessions",
-        ];
         let flow = |endpoint: &str, extra: &[&str]| -> Vec<String> {
-            let mut args = vec!["run".to_string(), "--endpoint".into(), endpoint.into()];
-            args.extend(one.iter().chain(extra).map(|a| a.to_string()));
-            args
+            let mut args = vec!["run", "--endpoint", endpoint, "--dialect", "veeam-em"];
+            args.extend(extra);
+            args.extend(["--", "--exact", "veeam-em::list-sessions"]);
+            args.into_iter().map(str::to_string).collect()
         };
         let http_flow = flow(&base, &[]);
         let tls_flow = flow(&tls_base, &["--cacert", cacert.to_str().unwrap()]);

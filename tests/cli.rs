@@ -1280,7 +1280,7 @@ fn bless_lists_what_it_wrote_changed_left_alone_and_did_not_record() {
     suite.write("golden/echo.xml", "<Echo/>\n");
     suite.write(
         "scenarios/test/s.yaml",
-        "name: s\nsteps:\n  - name: logon\n    opens_session: token\n    request:\n      method: POST\n      path: login\n      auth: { basic: { user: \"${user}\", password: \"${password}\" } }\n    expect: { status: 201, golden: logon.xml }\n    capture:\n      token: { header: X-RestSvcSessionId }\n      session_id: { select: /LogonSession/SessionId }\n  - name: echo\n    request: { path: echo }\n    expect: { golden: echo.xml }\n  - name: again\n    request: { path: echo }\n    expect: { golden: new.xml }\n  - name: broken\n    request: { path: fail }\n    expect: { status: 200, golden: fail.xml }\nfinally:\n  - name: logout\n    closes_session: token\n    request:\n      method: DELETE\n      link: { step: logon, rel: Delete }\n      headers: { X-RestSvcSessionId: \"${token}\" }\n",
+        "name: s\nsteps:\n  - name: logon\n    opens_session: token\n    request:\n      method: POST\n      path: login\n      auth: { basic: { user: \"${user}\", password: \"${password}\" } }\n    expect: { status: 201, golden: logon.xml }\n    capture:\n      token: { header: X-RestSvcSessionId }\n      session_id: { select: /LogonSession/SessionId }\n  - name: echo\n    request: { path: echo }\n    expect: { golden: echo.xml }\n  - name: again\n    request: { path: echo }\n    expect: { golden: new.xml }\n  - name: broken\n    request: { path: fail }\n    expect: { status: 200, golden: fail.xml }\n  - name: after\n    request: { path: echo }\n    expect: { golden: later.xml }\nfinally:\n  - name: logout\n    closes_session: token\n    request:\n      method: DELETE\n      link: { step: logon, rel: Delete }\n      headers: { X-RestSvcSessionId: \"${token}\" }\n",
     );
     let scenarios = dir.join("scenarios");
     let golden = dir.join("golden");
@@ -1307,12 +1307,16 @@ fn bless_lists_what_it_wrote_changed_left_alone_and_did_not_record() {
     let listing = |label: &str, file: &str| format!("  {label}: {}", golden.join(file).display());
     assert!(
         out.stderr
-            .contains("bless: 1 new, 1 changed, 1 left alone, 1 not recorded")
+            .contains("bless: 1 new, 1 changed, 1 left alone, 2 not recorded")
             && out.stderr.contains(&listing("new", "new.xml"))
             && out.stderr.contains(&listing("changed", "echo.xml"))
             && out.stderr.contains(
                 "  not recorded: test::s step `broken`: golden fail.xml does not exist yet"
-            ),
+            )
+            && out.stderr.contains(&format!(
+                "  not recorded: {}: no response of this run reached it",
+                golden.join("later.xml").display()
+            )),
         "{}",
         out.stderr
     );

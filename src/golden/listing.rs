@@ -50,6 +50,31 @@ impl BlessListing {
             })
             .collect();
         not_recorded.extend(settled.not_written.iter().map(|(_, why)| why.clone()));
+        // A golden nothing reached (its step did not run, or showed a known
+        // deviation instead) is still missing: say so rather than leave it out.
+        let missing = scenarios
+            .iter()
+            .flat_map(|s| s.goldens.values())
+            .filter(|g| g.expected.is_none())
+            .map(|g| &g.path)
+            .collect::<BTreeSet<_>>();
+        let refused: Vec<&str> = outcomes
+            .iter()
+            .flat_map(|o| o.steps.iter().flat_map(|s| s.failures.iter()))
+            .filter(|f| f.kind == FailureKind::Bless)
+            .filter_map(|f| f.path.as_deref())
+            .collect();
+        let recorded = |p: &PathBuf| {
+            settled.new.contains(p)
+                || settled.not_written.iter().any(|(q, _)| q == p)
+                || refused.iter().any(|r| p.ends_with(r))
+        };
+        let unreached: Vec<String> = missing
+            .into_iter()
+            .filter(|p| !recorded(p))
+            .map(|p| format!("{}: no response of this run reached it", show(p)))
+            .collect();
+        not_recorded.extend(unreached);
         BlessListing {
             new: settled.new.iter().map(show).collect(),
             changed: settled.changed.iter().map(show).collect(),

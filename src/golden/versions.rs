@@ -80,7 +80,13 @@ struct RawVersions {
 }
 
 /// Reads `golden/DIALECT/versions.yaml` and `probe.yaml`; both are optional.
-pub fn load(golden_dir: &Path, dialect: &str) -> Result<VersionData, Vec<ConfigError>> {
+/// With `allow_missing` (bless), a known deviation's golden may not exist yet:
+/// a bless that sees the deviation records it.
+pub fn load(
+    golden_dir: &Path,
+    dialect: &str,
+    allow_missing: bool,
+) -> Result<VersionData, Vec<ConfigError>> {
     let dir = golden_dir.join(dialect);
     let probe_file = dir.join("probe.yaml");
     let probe = probe_file
@@ -117,14 +123,13 @@ pub fn load(golden_dir: &Path, dialect: &str) -> Result<VersionData, Vec<ConfigE
     for d in &mut deviations {
         for rel in d.expect.golden.iter() {
             let path = golden_dir.join(rel);
-            let expected = crate::golden::Golden::load(&path).map_err(|e| vec![e])?;
-            d.goldens.insert(
-                rel.clone(),
-                GoldenEntry {
-                    path,
-                    expected: Some(std::sync::Arc::new(expected)),
-                },
-            );
+            let expected = match crate::golden::Golden::load(&path) {
+                Ok(g) => Some(std::sync::Arc::new(g)),
+                Err(_) if allow_missing && !path.exists() => None,
+                Err(e) => return Err(vec![e]),
+            };
+            d.goldens
+                .insert(rel.clone(), GoldenEntry { path, expected });
         }
     }
     Ok(VersionData {
@@ -149,10 +154,10 @@ mod tests {
             "name: probe\nsteps:\n  - name: root\n    request: { path: \"\" }\n",
         )
         .unwrap();
-        let data = load(dir.path(), "d").unwrap();
+        let data = load(dir.path(), "d", false).unwrap();
         assert_eq!(data.probe.unwrap().scenario.name, "probe");
         assert!(data.deviations.is_empty());
-        assert!(load(dir.path(), "none").unwrap().probe.is_none());
+        assert!(load(dir.path(), "none", false).unwrap().probe.is_none());
     }
 
     #[test]
@@ -161,9 +166,27 @@ mod tests {
         let dialect = dir.path().join("d");
         std::fs::create_dir_all(&dialect).unwrap();
         std::fs::write(dialect.join("versions.yaml"), "facts:\n  versoin: v\n").unwrap();
-        let errors = load(dir.path(), "d").unwrap_err();
+        let errors = load(dir.path(), "d", false).unwrap_err();
         assert!(
             errors[0].to_string().contains("versions.yaml:2:"),
+            "{}",
+            errors[0]
+        );
+    }
+
+    #[test]
+    fn a_deviations_golden_may_be_missing_only_for_bless() {
+        let dir = tempfile::tempdir().unwrap();
+        let dialect = dir.path().join("d");
+        std::fs::create_dir_all(&dialect).unwrap();
+        let deviation = "deviations:\n  - id: x\n    scenario: s\n    step: t\n    documented: a\n    observed: b\n    source: c\n    expect: { status: 500, golden: d/error-500.xml }\n";
+        std::fs::write(dialect.join("versions.yaml"), deviation).unwrap();
+        let data = load(dir.path(), "d", true).unwrap();
+        let entry = &data.deviations[0].goldens[std::path::Path::new("d/error-500.xml")];
+        assert!(entry.expected.is_none());
+        let errors = load(dir.path(), "d", false).unwrap_err();
+        assert!(
+            errors[0].to_string().contains("error-500.xml"),
             "{}",
             errors[0]
         );
@@ -177,11 +200,11 @@ mod tests {
         let rule =
             "volatile:\n  - attribute: loginTime\n    placeholder: \"{{int}}\"\n    source: docs\n";
         std::fs::write(dialect.join("versions.yaml"), rule).unwrap();
-        let data = load(dir.path(), "d").unwrap();
+        let data = load(dir.path(), "d", false).unwrap();
         assert_eq!(data.volatile[0].for_attribute("loginTime"), Some("{{int}}"));
         let bad = rule.replace("{{int}}", "{{user}}");
         std::fs::write(dialect.join("versions.yaml"), bad).unwrap();
-        let errors = load(dir.path(), "d").unwrap_err();
+        let errors = load(dir.path(), "d", false).unwrap_err();
         let said = errors[0].to_string();
         assert!(
             said.contains("versions.yaml") && said.contains("volatile value 1"),

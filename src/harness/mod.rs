@@ -139,8 +139,12 @@ pub fn execute(config: RunConfig, args: &Arguments) -> Result<Finished, RunError
     for target in targets.values_mut() {
         let options = Arc::get_mut(&mut target.options).expect("the target is not shared yet");
         options.bless_book = book.clone();
-        let data = crate::golden::versions::load(&config.source.golden_dir, &target.dialect)
-            .map_err(RunError::Config)?;
+        let data = crate::golden::versions::load(
+            &config.source.golden_dir,
+            &target.dialect,
+            config.source.allow_missing_goldens,
+        )
+        .map_err(RunError::Config)?;
         check_deviations(&data, &target.dialect, &all, &config.source).map_err(RunError::Config)?;
         if !args.list {
             probe::learn(target, &data);
@@ -221,7 +225,11 @@ pub fn validate(source: &SuiteSource) -> Result<Vec<LoadedScenario>, Vec<ConfigE
     let dialects: BTreeSet<&str> = all.iter().map(|s| s.dialect.as_str()).collect();
     let mut errors = Vec::new();
     for dialect in dialects {
-        match crate::golden::versions::load(&source.golden_dir, dialect) {
+        match crate::golden::versions::load(
+            &source.golden_dir,
+            dialect,
+            source.allow_missing_goldens,
+        ) {
             Ok(data) => errors.extend(
                 check_deviations(&data, dialect, &all, source)
                     .err()
@@ -446,7 +454,8 @@ pub fn run_against(
     ),
     RunError,
 > {
-    let data = crate::golden::versions::load(golden_dir, dialect).map_err(RunError::Config)?;
+    let data =
+        crate::golden::versions::load(golden_dir, dialect, false).map_err(RunError::Config)?;
     let mut facts = Facts::default();
     facts.accounts.insert(Account::Tenant);
     let mut target = Target {

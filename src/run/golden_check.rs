@@ -50,7 +50,8 @@ pub(crate) fn check_golden(
             return vec![Failure::new(
                 FailureKind::Bless,
                 format!("golden {} does not exist yet, and this response is not recorded because the step's other checks failed", rel.display()),
-            )];
+            )
+            .at(rel.display().to_string())];
         }
         // A golden that does not exist yet: bless records the response as it is.
         let bindings = with_endpoint_origin(state, bindings);

@@ -87,9 +87,14 @@ impl Checker<'_> {
         let used_by = format!("used by {}:{line}", self.file.display());
         let (mut fragment, errors, compiled) =
             check_fragment(&file, goldens, &used_by, &self.globals);
+        let parsed = !fragment.steps.is_empty() || !fragment.finally.is_empty();
         if !errors.is_empty() {
             self.errors.extend(errors);
-            return None;
+            // Still put its steps in place when it was read: a missing golden
+            // should be one error, not one for every capture the steps make.
+            if !parsed {
+                return None;
+            }
         }
         let params = self.bind_params(step, path, &fragment, known)?;
         let naming = Naming {

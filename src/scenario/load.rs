@@ -743,10 +743,12 @@ impl Checker<'_> {
                 },
             )),
             Err(e) => {
-                self.error(
-                    &at(&scope.path, ["expect".into(), "golden".into()]),
-                    format!("step `{name}`: golden {e}"),
-                );
+                let why = if path.exists() {
+                    format!("step `{name}`: golden {e}")
+                } else {
+                    format!("step `{name}`: golden {} does not exist; `sessionconf bless` records it from the server", path.display())
+                };
+                self.error(&at(&scope.path, ["expect".into(), "golden".into()]), why);
                 None
             }
         }
