@@ -309,6 +309,12 @@ pub fn start(
                     serve_tls(listener, router, config, signal).await;
                     return;
                 }
+                // Small responses go out at once: without TCP_NODELAY a response
+                // written in two pieces waits on the client's delayed ACK.
+                use axum::serve::ListenerExt;
+                let listener = listener.tap_io(|tcp| {
+                    let _ = tcp.set_nodelay(true);
+                });
                 let server = axum::serve(listener, router).with_graceful_shutdown(signal);
                 // Graceful shutdown waits for open connections; give them a bounded time.
                 let deadline = async move {
@@ -352,6 +358,7 @@ async fn serve_tls(
             accepted = listener.accept() => accepted,
         };
         let Ok((tcp, _)) = accepted else { continue };
+        let _ = tcp.set_nodelay(true);
         let acceptor = acceptor.clone();
         let service = hyper_util::service::TowerToHyperService::new(router.clone());
         tokio::spawn(async move {
