@@ -801,6 +801,47 @@ mod startup {
         })
     }
 
+    fn measure_and_print(rows: &mut [Row]) {
+        // Warm the page cache, then interleave the rows so noise hurts all alike.
+        for row in rows.iter() {
+            timed(&mut (row.make)());
+        }
+        for _ in 0..RUNS {
+            for row in rows.iter_mut() {
+                let t = timed(&mut (row.make)());
+                row.times.push(t);
+            }
+        }
+        println!("## Start-up and whole processes (median of {RUNS}, process start to exit, interleaved)\n");
+        println!("| process | median | fastest | slowest |");
+        println!("| --- | ---: | ---: | ---: |");
+        let mut medians = Vec::new();
+        for row in rows.iter() {
+            let (lo, hi) = (
+                row.times.iter().copied().fold(f64::MAX, f64::min),
+                row.times.iter().copied().fold(0.0, f64::max),
+            );
+            let m = median(row.times.clone());
+            medians.push(m);
+            println!(
+                "| {} | {:.1} ms | {:.1} ms | {:.1} ms |",
+                row.label,
+                m * 1e3,
+                lo * 1e3,
+                hi * 1e3
+            );
+        }
+        if medians.len() == 7 {
+            println!("\n| against Hurl, same flow and server | sessionconf / Hurl |");
+            println!("| --- | ---: |");
+            println!("| one flow per process | {:.2} |", medians[2] / medians[5]);
+            println!(
+                "| 100 flows in one process | {:.2} |",
+                medians[4] / medians[6]
+            );
+        }
+    }
+
     pub fn run() {
         let credentials = Credentials::from_env();
         let plain = server(None);
@@ -856,44 +897,7 @@ mod startup {
                 "(Hurl not measured: it is not on PATH; see BENCHMARKS.md for how to install it)\n"
             );
         }
-        // Warm the page cache, then interleave the rows so noise hurts all alike.
-        for row in &rows {
-            timed(&mut (row.make)());
-        }
-        for _ in 0..RUNS {
-            for row in &mut rows {
-                let t = timed(&mut (row.make)());
-                row.times.push(t);
-            }
-        }
-        println!("## Start-up and whole processes (median of {RUNS}, process start to exit, interleaved)\n");
-        println!("| process | median | fastest | slowest |");
-        println!("| --- | ---: | ---: | ---: |");
-        let mut medians = Vec::new();
-        for row in &rows {
-            let (lo, hi) = (
-                row.times.iter().copied().fold(f64::MAX, f64::min),
-                row.times.iter().copied().fold(0.0, f64::max),
-            );
-            let m = median(row.times.clone());
-            medians.push(m);
-            println!(
-                "| {} | {:.1} ms | {:.1} ms | {:.1} ms |",
-                row.label,
-                m * 1e3,
-                lo * 1e3,
-                hi * 1e3
-            );
-        }
-        if medians.len() == 7 {
-            println!("\n| against Hurl, same flow and server | sessionconf / Hurl |");
-            println!("| --- | ---: |");
-            println!("| one flow per process | {:.2} |", medians[2] / medians[5]);
-            println!(
-                "| 100 flows in one process | {:.2} |",
-                medians[4] / medians[6]
-            );
-        }
+        measure_and_print(&mut rows);
         assert_eq!(plain.open_sessions(), 0);
         assert_eq!(secure.open_sessions(), 0);
         println!();

@@ -291,6 +291,17 @@ fn mistakes_inside_a_fragment_name_the_fragment_line_and_the_scenario() {
             && msg.contains("s.yaml:3"),
         "{msg}"
     );
+    // Read once, said for each use: two uses, two errors, each naming its own use.
+    let twice = errors(
+        &suite,
+        "name: s\nsteps:\n  - use: broken\n    with: { who: x }\n    as: one\n  - use: broken\n    with: { who: y }\n    as: two\n",
+    );
+    let said: Vec<String> = twice.iter().map(|e| e.to_string()).collect();
+    assert_eq!(said.len(), 2, "{said:#?}");
+    assert!(
+        said[0].contains("s.yaml:3") && said[1].contains("s.yaml:6"),
+        "{said:#?}"
+    );
     // A parameter without a default must be given.
     suite.write(
         "scenarios/test/fragments/needy.yaml",

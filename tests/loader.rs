@@ -169,7 +169,9 @@ fn missing_golden_names_the_scenario_line_and_the_golden() {
     ));
     assert_eq!(line, 7);
     assert!(
-        msg.contains("missing.xml") && msg.contains("cannot read golden"),
+        msg.contains("missing.xml")
+            && msg.contains("does not exist")
+            && msg.contains("`sessionconf bless` records it"),
         "{msg}"
     );
 }

@@ -237,32 +237,54 @@ fn fragment_names(dir: &Path) -> Vec<String> {
 
 /// Reads and checks a fragment in its own file, as if it were a scenario whose
 /// variables are the built-in ones and its parameters.
+/// A fragment file read and checked, as every use of it starts from.
+pub(super) type Checked = (Fragment, Vec<ConfigError>, BTreeMap<PathBuf, GoldenEntry>);
+
+/// `file` checked once per load, however many uses name it; each use's errors
+/// say which use it was.
 fn check_fragment(
     file: &Path,
     goldens: &GoldenSource,
     used_by: &str,
     globals: &BTreeSet<String>,
-) -> (Fragment, Vec<ConfigError>, BTreeMap<PathBuf, GoldenEntry>) {
+) -> Checked {
+    let cached = goldens.fragments.borrow().get(file).cloned();
+    let checked = cached.unwrap_or_else(|| {
+        let checked = std::rc::Rc::new(read_fragment(file, goldens, globals));
+        goldens
+            .fragments
+            .borrow_mut()
+            .insert(file.to_path_buf(), checked.clone());
+        checked
+    });
+    let (fragment, errors, compiled) = (*checked).clone();
+    let errors = errors
+        .into_iter()
+        .map(|mut e| {
+            e.message = format!("{} (fragment {used_by})", e.message);
+            e
+        })
+        .collect();
+    (fragment, errors, compiled)
+}
+
+fn read_fragment(file: &Path, goldens: &GoldenSource, globals: &BTreeSet<String>) -> Checked {
     let empty = Fragment {
         description: String::new(),
         params: IndexMap::new(),
         steps: Vec::new(),
         finally: Vec::new(),
     };
-    let with_use = |mut e: ConfigError| {
-        e.message = format!("{} (fragment {used_by})", e.message);
-        e
-    };
     let source = match std::fs::read_to_string(file) {
         Ok(s) => s,
         Err(e) => {
             let error = ConfigError::file(file, format!("cannot read fragment: {e}"));
-            return (empty, vec![with_use(error)], BTreeMap::new());
+            return (empty, vec![error], BTreeMap::new());
         }
     };
     let mut fragment: Fragment = match super::load::parse_yaml(file, &source) {
         Ok(f) => f,
-        Err(e) => return (empty, vec![with_use(e)], BTreeMap::new()),
+        Err(e) => return (empty, vec![e], BTreeMap::new()),
     };
     let mut checker = Checker {
         file,
@@ -272,8 +294,7 @@ fn check_fragment(
         globals: globals.clone(),
     };
     let compiled = checker.check_fragment(&mut fragment, goldens);
-    let errors = checker.errors.into_iter().map(with_use).collect();
-    (fragment, errors, compiled)
+    (fragment, checker.errors, compiled)
 }
 
 impl Checker<'_> {

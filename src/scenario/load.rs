@@ -345,12 +345,13 @@ fn fragments_dir(file: &Path, dialect: &str) -> PathBuf {
 }
 
 /// Where `golden:` paths are, whether a missing one may be recorded, and the
-/// goldens compiled so far: each file is compiled once per run, however many
-/// steps name it.
+/// goldens compiled and fragments checked so far: each file is read once per
+/// run, however many steps name it.
 pub(super) struct GoldenSource<'g> {
     pub dir: &'g Path,
     pub allow_missing: bool,
     pub compiled: std::cell::RefCell<BTreeMap<PathBuf, Arc<crate::golden::Golden>>>,
+    pub fragments: std::cell::RefCell<BTreeMap<PathBuf, std::rc::Rc<super::fragment::Checked>>>,
 }
 
 impl GoldenSource<'_> {
@@ -359,6 +360,7 @@ impl GoldenSource<'_> {
             dir,
             allow_missing,
             compiled: Default::default(),
+            fragments: Default::default(),
         }
     }
 
