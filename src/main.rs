@@ -568,7 +568,11 @@ fn diff(args: DiffArgs) -> u8 {
         Ok(e) => e,
         Err(e) => return usage(e),
     };
-    let text = match std::fs::read_to_string(&args.actual) {
+    let bytes = match std::fs::read(&args.actual) {
+        Ok(t) => t,
+        Err(e) => return usage(format!("{}: cannot read: {e}", args.actual.display())),
+    };
+    let (text, encoding) = match sessionconf::xml::decode(&bytes) {
         Ok(t) => t,
         Err(e) => return usage(format!("{}: cannot read: {e}", args.actual.display())),
     };
@@ -590,7 +594,7 @@ fn diff(args: DiffArgs) -> u8 {
         }
     }
     let label = args.golden.display().to_string();
-    let verdict = match golden.judge_text(&label, &text, &bindings) {
+    let verdict = match golden.judge_text(&label, &text, encoding, &bindings) {
         Ok(v) => v,
         Err(e) => return usage(format!("{}:{e}", args.actual.display())),
     };

@@ -1372,3 +1372,37 @@ fn the_shipped_suite_blessed_into_an_empty_directory_passes_twice_after() {
         assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     }
 }
+
+#[test]
+fn diff_reads_utf16_and_refuses_what_namespaces_in_xml_forbids() {
+    let dir = tempfile::tempdir().unwrap();
+    let golden = dir.path().join("g.xml");
+    std::fs::write(&golden, "<A xmlns=\"urn:a\"><B>é</B></A>").unwrap();
+    let actual = dir.path().join("utf16.xml");
+    let mut bytes = vec![0xff, 0xfe];
+    let doc = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><A xmlns=\"urn:a\"><B>é</B></A>";
+    bytes.extend(doc.encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(&actual, bytes).unwrap();
+    let args = |a: &std::path::Path| {
+        vec![
+            "diff".to_string(),
+            golden.display().to_string(),
+            a.display().to_string(),
+        ]
+    };
+    let run = |a: &std::path::Path| {
+        let args = args(a);
+        sessionconf(&args.iter().map(String::as_str).collect::<Vec<_>>(), &[])
+    };
+    let out = run(&actual);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let forbidden = dir.path().join("forbidden.xml");
+    std::fs::write(&forbidden, "<A xmlns=\"urn:a\" xmlns:p=\"\"><B>é</B></A>").unwrap();
+    let out = run(&forbidden);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("forbidden.xml:1:1") && out.stderr.contains("Namespaces in XML 1.0"),
+        "{}",
+        out.stderr
+    );
+}

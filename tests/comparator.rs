@@ -408,3 +408,28 @@ fn the_root_name_may_be_left_open_but_only_on_the_root() {
     assert!(err.message.contains("root element only"), "{}", err.message);
     assert!(ExpectedElement::compile(&format!(r#"<A {SC} sc:name="some"/>"#)).is_err());
 }
+
+#[test]
+fn a_golden_is_held_to_the_rules_responses_are_held_to() {
+    // Billion laughs: ten levels of ten references, a few hundred bytes that
+    // would expand to gigabytes. Refused at once, as in a response.
+    let mut dtd = String::from("<!DOCTYPE a [<!ENTITY e0 \"lol\">");
+    for i in 1..10 {
+        let refs = format!("&e{};", i - 1).repeat(10);
+        dtd.push_str(&format!("<!ENTITY e{i} \"{refs}\">"));
+    }
+    let golden = format!("{dtd}]><a>&e9;</a>");
+    let started = std::time::Instant::now();
+    let err = ExpectedElement::compile(&golden).unwrap_err();
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    assert!(err.message.contains("e9"), "{err}");
+    for (bad, says) in [
+        ("<a xmlns:p=''/>", "cannot be bound to no namespace"),
+        ("<:a/>", "not a qualified name"),
+        ("<?xml version='1.0' standalone='maybe'?><a/>", "standalone"),
+    ] {
+        let err = ExpectedElement::compile(bad).unwrap_err();
+        assert!(err.message.contains(says), "{bad}: {err}");
+        assert_eq!((err.line, err.col), (1, 1), "{bad}: {err}");
+    }
+}

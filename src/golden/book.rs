@@ -21,6 +21,8 @@ pub struct Observation {
     pub recorded: Option<String>,
     /// The response body, to hold the golden that is written against it.
     pub body: String,
+    /// What the body was decoded from.
+    pub encoding: crate::xml::Encoding,
     /// The bindings the response was judged with.
     pub bindings: Bindings,
 }
@@ -100,7 +102,7 @@ fn settle_one(path: &Path, entry: Entry) -> Result<(), String> {
     let label = path.display().to_string();
     let golden = Golden::compile(path, &merged).map_err(|e| e.to_string())?;
     for o in &entry.observations {
-        let verdict = golden.judge_text(&label, &o.body, &o.bindings)?;
+        let verdict = golden.judge_text(&label, &o.body, o.encoding, &o.bindings)?;
         if let Some(first) = verdict.differences.first() {
             return Err(format!(
                 "what its {} uses share still fails {} at {}; write this golden by hand",
@@ -122,6 +124,7 @@ mod tests {
             by: by.into(),
             recorded: recorded.map(str::to_string),
             body: body.into(),
+            encoding: crate::xml::Encoding::Utf8,
             bindings: Bindings::default(),
         }
     }

@@ -72,15 +72,25 @@ impl Golden {
     /// Reads and compiles a golden; its format is its extension. Every error
     /// names the file, line and column.
     pub fn load(path: &Path) -> Result<Golden, ConfigError> {
-        let text = std::fs::read_to_string(path)
+        let bytes = std::fs::read(path)
             .map_err(|e| ConfigError::file(path, format!("cannot read golden: {e}")))?;
-        Golden::compile(path, &text)
+        let (text, encoding) = crate::xml::decode(&bytes)
+            .map_err(|e| ConfigError::file(path, format!("cannot read golden: {e}")))?;
+        Golden::compile_as(path, &text, encoding)
     }
 
     /// Compiles a golden's `text`; `path` says its format and names it in errors.
     pub fn compile(path: &Path, text: &str) -> Result<Golden, ConfigError> {
+        Golden::compile_as(path, text, crate::xml::Encoding::Utf8)
+    }
+
+    fn compile_as(
+        path: &Path,
+        text: &str,
+        encoding: crate::xml::Encoding,
+    ) -> Result<Golden, ConfigError> {
         match path.extension().and_then(|e| e.to_str()) {
-            Some("xml") => xml::compile(path, text).map(Golden::Xml),
+            Some("xml") => xml::compile(path, text, encoding).map(Golden::Xml),
             _ => Err(not_a_golden(path)),
         }
     }
@@ -119,11 +129,12 @@ impl Golden {
         &self,
         label: &str,
         text: &str,
+        encoding: crate::xml::Encoding,
         bindings: &Bindings,
     ) -> Result<Verdict, String> {
         match self {
             Golden::Xml(_) => {
-                let doc = crate::xml::parse(text).map_err(|e| {
+                let doc = crate::xml::parse_as(text, encoding).map_err(|e| {
                     format!("{}:{}: not well-formed XML: {}", e.line, e.col, e.message)
                 })?;
                 self.judge(label, &Body::Xml(&doc), bindings, None)

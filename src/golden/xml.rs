@@ -12,8 +12,13 @@ use crate::xml::compare;
 use crate::xml::expected::ExpectedElement;
 use crate::xml::pretty::{to_pretty_string, GoldenMarkers};
 
-pub(super) fn compile(path: &Path, text: &str) -> Result<ExpectedElement, ConfigError> {
-    ExpectedElement::compile(text).map_err(|e| ConfigError::at(path, e.line, e.col, e.message))
+pub(super) fn compile(
+    path: &Path,
+    text: &str,
+    encoding: crate::xml::Encoding,
+) -> Result<ExpectedElement, ConfigError> {
+    ExpectedElement::compile_as(text, encoding)
+        .map_err(|e| ConfigError::at(path, e.line, e.col, e.message))
 }
 
 pub(super) fn judge(
@@ -110,7 +115,7 @@ fn written(mut element: Element, recording: Recording) -> String {
 pub(super) fn merge(path: &Path, texts: &[(&str, String)]) -> Result<String, String> {
     let compiled = texts
         .iter()
-        .map(|(by, text)| compile(path, text).map(|c| (*by, c)))
+        .map(|(by, text)| compile(path, text, crate::xml::Encoding::Utf8).map(|c| (*by, c)))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| e.to_string())?;
     let mut all = compiled

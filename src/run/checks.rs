@@ -255,6 +255,7 @@ mod tests {
                 .collect(),
             body: body.to_string(),
             body_error: None,
+            encoding: crate::xml::Encoding::Utf8,
         }
     }
 

@@ -10,8 +10,10 @@ pub struct Exchange {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
-    /// Set when the body is not valid UTF-8 (it is then kept lossily for display).
+    /// Set when the body is not valid UTF-8 or UTF-16 (it is then kept lossily for display).
     pub body_error: Option<String>,
+    /// What the body was decoded from: UTF-16 when it starts with that byte order mark.
+    pub encoding: crate::xml::Encoding,
 }
 
 impl Exchange {
@@ -94,13 +96,14 @@ async fn receive(
             )
         })
         .collect();
-    let (body, body_error) = read_body(response, max_body_bytes, timeout_secs).await?;
+    let (body, body_error, encoding) = read_body(response, max_body_bytes, timeout_secs).await?;
     Ok(Exchange {
         url,
         status,
         headers,
         body,
         body_error,
+        encoding,
     })
 }
 
@@ -145,7 +148,7 @@ async fn read_body(
     mut response: reqwest::Response,
     max_body_bytes: u64,
     timeout_secs: f64,
-) -> Result<(String, Option<String>), String> {
+) -> Result<(String, Option<String>, crate::xml::Encoding), String> {
     if let Some(len) = response.content_length() {
         if len > max_body_bytes {
             return Err(format!(
@@ -170,17 +173,13 @@ async fn read_body(
         }
         bytes.extend_from_slice(&chunk);
     }
-    Ok(match String::from_utf8(bytes) {
-        Ok(text) => (text, None),
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            (
-                String::from_utf8_lossy(e.as_bytes()).into_owned(),
-                Some(format!(
-                    "the response body is not valid UTF-8 (at byte {at})"
-                )),
-            )
-        }
+    Ok(match crate::xml::decode(&bytes) {
+        Ok((text, encoding)) => (text.into_owned(), None, encoding),
+        Err(why) => (
+            String::from_utf8_lossy(&bytes).into_owned(),
+            Some(format!("the response body is {why}")),
+            crate::xml::Encoding::Utf8,
+        ),
     })
 }
 

@@ -19,6 +19,8 @@ pub(crate) struct Judged<'j> {
     pub body: &'j Body<'j>,
     /// The body as received, kept by bless to hold the golden it writes against.
     pub text: &'j str,
+    /// What the body was decoded from.
+    pub encoding: crate::xml::Encoding,
     /// For a step from a fragment: what the golden's names stand for.
     pub names: &'j [GoldenName],
 }
@@ -36,6 +38,7 @@ pub(crate) fn check_golden(
         entry,
         body,
         text,
+        encoding,
         names,
     } = judged;
     let bindings = bindings_for(state, names);
@@ -56,7 +59,13 @@ pub(crate) fn check_golden(
         // A golden that does not exist yet: bless records the response as it is.
         let bindings = with_endpoint_origin(state, bindings);
         let recorded = crate::golden::record(body, &bindings, recording);
-        note(state, entry, Some(recorded), (text, bindings), outcome);
+        note(
+            state,
+            entry,
+            Some(recorded),
+            (text, encoding, bindings),
+            outcome,
+        );
         return Vec::new();
     };
     let label = rel.display().to_string();
@@ -70,7 +79,7 @@ pub(crate) fn check_golden(
     if may_bless {
         // A use that passes counts too: the golden written must still pass it.
         let recorded = verdict.recorded.filter(|_| !verdict.differences.is_empty());
-        note(state, entry, recorded, (text, bindings), outcome);
+        note(state, entry, recorded, (text, encoding, bindings), outcome);
         return Vec::new();
     }
     if verdict.is_match() {
@@ -126,7 +135,7 @@ fn note(
     state: &ScenarioState,
     entry: &GoldenEntry,
     recorded: Option<String>,
-    (body, bindings): (&str, Bindings),
+    (body, encoding, bindings): (&str, crate::xml::Encoding, Bindings),
     outcome: &mut StepOutcome,
 ) {
     if recorded.is_some() {
@@ -136,6 +145,7 @@ fn note(
         by: format!("{} step `{}`", state.trial, outcome.name),
         recorded,
         body: body.to_string(),
+        encoding,
         bindings,
     };
     let book = &state.options.bless_book;

@@ -121,7 +121,7 @@ fn follow_link(
     let links = match state.links.get(from) {
         Some(links) => links,
         None => {
-            let doc = crate::xml::parse(&exchange.body).map_err(|e| {
+            let doc = crate::xml::parse_as(&exchange.body, exchange.encoding).map_err(|e| {
                 Unbuilt::Unavailable(format!(
                     "the response of step `{from}` is not XML ({e}), so it has no {wanted}"
                 ))

@@ -199,6 +199,7 @@ fn check_response(
                 entry,
                 body: &body,
                 text: &exchange.body,
+                encoding: exchange.encoding,
                 names: &step.golden_names,
             };
             failures.extend(golden_check::check_golden(
@@ -229,7 +230,7 @@ fn parse_body(exchange: &Exchange) -> Result<crate::xml::tree::Document<'_>, Fai
             "expected an XML body, got an empty one".into(),
         ));
     }
-    crate::xml::parse(&exchange.body).map_err(|e| {
+    crate::xml::parse_as(&exchange.body, exchange.encoding).map_err(|e| {
         let content_type = exchange
             .header_values("content-type")
             .first()

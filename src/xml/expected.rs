@@ -59,6 +59,23 @@ pub struct GoldenSyntaxError {
 impl ExpectedElement {
     /// Compiles a golden's text: well-formed XML, valid directives and placeholders.
     pub fn compile(text: &str) -> Result<ExpectedElement, GoldenSyntaxError> {
+        ExpectedElement::compile_as(text, super::tree::Encoding::Utf8)
+    }
+
+    /// Compiles a golden decoded from `encoding`.
+    pub fn compile_as(
+        text: &str,
+        encoding: super::tree::Encoding,
+    ) -> Result<ExpectedElement, GoldenSyntaxError> {
+        // Held to the rules responses are held to first: Namespaces in XML, the
+        // declaration, and no entity a DTD declares, so a golden can neither be
+        // looser than the responses it judges nor expand a few kilobytes of
+        // entities into gigabytes (roxmltree would expand them).
+        super::tree::parse_as(text, encoding).map_err(|e| GoldenSyntaxError {
+            line: e.line,
+            col: e.col,
+            message: format!("not well-formed XML: {}", e.message),
+        })?;
         let options = roxmltree::ParsingOptions {
             // Goldens have no DTD, but one copied from a response might; entities are
             // still never expanded beyond roxmltree's own limits.

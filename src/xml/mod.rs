@@ -102,3 +102,5 @@ impl<'t> Positions<'t> {
 pub fn parse(text: &str) -> Result<tree::Document<'_>, tree::XmlError> {
     tree::parse(text)
 }
+
+pub use tree::{decode, parse_as, Encoding};

@@ -262,6 +262,67 @@ impl<'d, 'a> Iterator for Children<'d, 'a> {
 /// resolved), declared prefixes, references, and characters XML forbids.
 /// Entities a DTD declares are not expanded; a reference to one is an error.
 pub fn parse(text: &str) -> Result<Document<'_>, XmlError> {
+    parse_as(text, Encoding::Utf8)
+}
+
+/// The two encodings every XML processor reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8 (with or without a byte order mark), the default.
+    Utf8,
+    /// UTF-16, big or little endian, with its byte order mark.
+    Utf16,
+}
+
+impl Encoding {
+    /// The encoding an `encoding="..."` label names, if it is one of these.
+    pub fn of_label(label: &str) -> Option<Encoding> {
+        match label.to_ascii_lowercase().as_str() {
+            "utf-8" | "utf8" => Some(Encoding::Utf8),
+            "utf-16" | "utf-16le" | "utf-16be" => Some(Encoding::Utf16),
+            _ => None,
+        }
+    }
+
+    /// Its name, as messages say it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Utf16 => "UTF-16",
+        }
+    }
+}
+
+/// Bytes as text: UTF-16 when they start with its byte order mark, UTF-8
+/// otherwise (a UTF-8 byte order mark is dropped). Invalid sequences are an
+/// error with their byte offset; the declaration is checked when parsing.
+pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, Encoding), String> {
+    let utf16 = match bytes {
+        [0xff, 0xfe, rest @ ..] => Some((rest, u16::from_le_bytes as fn([u8; 2]) -> u16)),
+        [0xfe, 0xff, rest @ ..] => Some((rest, u16::from_be_bytes as fn([u8; 2]) -> u16)),
+        _ => None,
+    };
+    let Some((rest, unit)) = utf16 else {
+        let rest = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+        return std::str::from_utf8(rest)
+            .map(|t| (Cow::Borrowed(t), Encoding::Utf8))
+            .map_err(|e| format!("not valid UTF-8 at byte {}", e.valid_up_to()));
+    };
+    if rest.len() % 2 == 1 {
+        return Err("UTF-16 with an odd number of bytes".into());
+    }
+    let units = rest.chunks_exact(2).map(|c| unit([c[0], c[1]]));
+    let mut text = String::with_capacity(rest.len() / 2);
+    for (i, c) in char::decode_utf16(units).enumerate() {
+        let c = c.map_err(|_| format!("not valid UTF-16 at byte {}", 2 + 2 * i))?;
+        text.push(c);
+    }
+    Ok((Cow::Owned(text), Encoding::Utf16))
+}
+
+/// Parses a document that was decoded from `encoding`: its declaration may
+/// name only that one.
+pub fn parse_as(text: &str, encoding: Encoding) -> Result<Document<'_>, XmlError> {
     // Offsets are 31 bits; response bodies are capped far below that.
     if text.len() >= OWNED as usize {
         return Err(XmlError {
@@ -275,6 +336,7 @@ pub fn parse(text: &str) -> Result<Document<'_>, XmlError> {
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut builder = Builder::new(text);
+    builder.encoding = encoding;
     match builder.run() {
         Ok(()) => Ok(builder.doc),
         Err((offset, message)) => {
@@ -309,9 +371,15 @@ struct Builder<'a> {
     interned: HashMap<Box<str>, u32>,
     /// In-scope prefix bindings, innermost last; "" is the default namespace.
     scope: Vec<(&'a str, u32)>,
+    /// The same bindings by prefix, each prefix's innermost last with the depth
+    /// that declared it: resolving a prefix does not walk every declaration in
+    /// scope (a hostile document declares thousands).
+    bound: HashMap<&'a str, Vec<(u32, usize)>>,
     stack: Vec<Open<'a>>,
     /// One text buffer per depth, kept across elements so joining allocates rarely.
     buffers: Vec<String>,
+    /// What the text was decoded from, which its declaration must name.
+    encoding: Encoding,
 }
 
 impl<'a> Builder<'a> {
@@ -326,8 +394,10 @@ impl<'a> Builder<'a> {
             },
             interned: HashMap::new(),
             scope: Vec::new(),
+            bound: HashMap::new(),
             stack: Vec::new(),
             buffers: Vec::new(),
+            encoding: Encoding::Utf8,
         }
     }
 
@@ -377,11 +447,10 @@ impl<'a> Builder<'a> {
         if prefix == "xml" {
             return Some(self.intern(XML_NAMESPACE));
         }
-        self.scope
-            .iter()
-            .rev()
-            .find(|(p, _)| *p == prefix)
-            .map(|(_, ns)| *ns)
+        self.bound
+            .get(prefix)
+            .and_then(|b| b.last())
+            .map(|(ns, _)| *ns)
             .or((prefix.is_empty()).then_some(0))
     }
 
@@ -420,6 +489,8 @@ impl<'a> Builder<'a> {
                 Event::Decl(_) if at != 0 => {
                     return Err((at, "the XML declaration is not at the start".into()));
                 }
+                Event::Decl(d) => declaration(&d, self.encoding).map_err(|m| (at, m))?,
+                Event::PI(pi) => processing_instruction(&pi).map_err(|m| (at, m))?,
                 Event::DocType(_) if seen_root || seen_doctype => {
                     return Err((
                         at,
@@ -427,7 +498,7 @@ impl<'a> Builder<'a> {
                     ));
                 }
                 Event::DocType(_) => seen_doctype = true,
-                Event::Comment(_) | Event::PI(_) | Event::Decl(_) => {}
+                Event::Comment(_) => {}
                 Event::Eof => return self.end(seen_root),
             }
         }
@@ -499,7 +570,7 @@ impl<'a> Builder<'a> {
         // Namespace declarations take effect first: they apply to the element's own
         // name and attributes. Most tags declare none, and skip this pass.
         if content.contains("xmlns") {
-            self.declare_namespaces(content, qname, at, scope)?;
+            self.declare_namespaces(content, qname, at)?;
         }
         let ns = self.resolve(prefix).ok_or_else(|| {
             (
@@ -551,13 +622,12 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    /// The `xmlns` declarations of a start tag, pushed on the scope from `scope` on.
+    /// The `xmlns` declarations of a start tag, pushed on the scope.
     fn declare_namespaces(
         &mut self,
         content: &'a str,
         qname: &'a str,
         at: usize,
-        scope: usize,
     ) -> Result<(), Failure> {
         for attr in self.attributes(content, qname, at) {
             let (key, raw) = attr?;
@@ -569,13 +639,17 @@ impl<'a> Builder<'a> {
                 continue;
             };
             let uri = value_of(key, raw).map_err(|m| (at, format!("{key}: {m}")))?;
+            namespace_declaration(key, declared, &uri).map_err(|m| (at, m))?;
             if uri == XMLNS_NAMESPACE || (uri == XML_NAMESPACE) != (declared == "xml") {
                 return Err((at, format!("{key} cannot be bound to {uri}")));
             }
-            if self.scope[scope..].iter().any(|(p, _)| *p == declared) {
+            let depth = self.stack.len();
+            let bindings = self.bound.entry(declared).or_default();
+            if bindings.last().is_some_and(|(_, d)| *d == depth) {
                 return Err((at, format!("<{qname}>: {key} appears twice")));
             }
             let ns = self.intern(&uri);
+            self.bound.entry(declared).or_default().push((ns, depth));
             self.scope.push((declared, ns));
         }
         Ok(())
@@ -675,8 +749,71 @@ impl<'a> Builder<'a> {
         let element = &mut self.doc.elements[open.id as usize];
         element.text = text;
         element.end = end;
-        self.scope.truncate(open.scope);
+        for (prefix, _) in self.scope.drain(open.scope..) {
+            if let Some(bindings) = self.bound.get_mut(prefix) {
+                bindings.pop();
+            }
+        }
     }
+}
+
+/// What Namespaces in XML 1.0 forbids in a declaration: an empty prefix
+/// (`xmlns:=`), declaring `xmlns`, and undeclaring a prefix (`xmlns:p=""`, XML 1.1 only).
+fn namespace_declaration(key: &str, prefix: &str, uri: &str) -> Result<(), String> {
+    let why = if key == "xmlns:" {
+        "an empty prefix"
+    } else if prefix == "xmlns" {
+        "the prefix `xmlns` cannot be declared"
+    } else if !prefix.is_empty() && uri.is_empty() {
+        "a prefix cannot be bound to no namespace (only the default namespace can be undeclared)"
+    } else {
+        return Ok(());
+    };
+    Err(format!("{key}: {why} (Namespaces in XML 1.0)"))
+}
+
+/// The XML declaration: a version first, `standalone` yes or no, and an
+/// encoding that is the one the document was read in.
+fn declaration(d: &quick_xml::events::BytesDecl, read_as: Encoding) -> Result<(), String> {
+    d.version()
+        .map_err(|_| "the XML declaration has no version first (XML 1.0)".to_string())?;
+    if let Some(standalone) = d.standalone() {
+        let standalone = standalone.map_err(|e| format!("the XML declaration: {e}"))?;
+        if standalone != "yes" && standalone != "no" {
+            return Err(format!(
+                "the XML declaration says standalone=\"{standalone}\"; it is \"yes\" or \"no\" (XML 1.0)"
+            ));
+        }
+    }
+    if let Some(label) = d.encoding() {
+        let label = label.map_err(|e| format!("the XML declaration: {e}"))?;
+        if Encoding::of_label(&label) != Some(read_as) {
+            return Err(format!(
+                "the document declares encoding=\"{label}\" but is {} (this reader reads UTF-8 and UTF-16)",
+                read_as.name()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A processing instruction has a target, and not one that XML reserves.
+fn processing_instruction(pi: &quick_xml::events::BytesPI) -> Result<(), String> {
+    let target = pi.target();
+    if target.is_empty() {
+        return Err("a processing instruction without a target (XML 1.0)".into());
+    }
+    if target.eq_ignore_ascii_case("xml") {
+        return Err(format!(
+            "`<?{target}` is reserved: an XML declaration is only at the start (XML 1.0)"
+        ));
+    }
+    if target.contains(':') {
+        return Err(format!(
+            "`<?{target}`: a processing instruction's target has no colon (Namespaces in XML 1.0)"
+        ));
+    }
+    split_name(target).map(|_| ())
 }
 
 /// Prefix and local name of a qualified name.
@@ -699,10 +836,12 @@ fn split_name(qname: &str) -> Result<(&str, &str), String> {
         let mut chars = part.chars();
         chars.next().is_some_and(is_name_start) && chars.all(is_name_char)
     };
-    // `:name` is a valid XML name, and roxmltree (which reads the goldens) takes it
-    // as unprefixed; so does this parser.
-    if !valid(local) || (colon.is_some_and(|at| at > 0) && !valid(prefix)) {
-        return Err(format!("`{qname}` is not a valid XML name"));
+    // `:name` is a valid XML name but not a qualified name: Namespaces in XML
+    // wants a prefix before every colon (roxmltree reads it as unprefixed).
+    if !valid(local) || (colon.is_some() && !valid(prefix)) {
+        return Err(format!(
+            "`{qname}` is not a qualified name (Namespaces in XML 1.0)"
+        ));
     }
     Ok((prefix, local))
 }
@@ -932,6 +1071,54 @@ mod tests {
         assert_eq!(root.text(), Some("l1\nl2"));
     }
 
+    fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+        let mut bytes = if big_endian {
+            vec![0xfe, 0xff]
+        } else {
+            vec![0xff, 0xfe]
+        };
+        for unit in text.encode_utf16() {
+            let pair = if big_endian {
+                unit.to_be_bytes()
+            } else {
+                unit.to_le_bytes()
+            };
+            bytes.extend(pair);
+        }
+        bytes
+    }
+
+    #[test]
+    fn utf16_and_utf8_are_read_and_a_declaration_must_name_the_one_used() {
+        let doc = "<?xml version='1.0' encoding='UTF-16'?><a x='é'>𝄞</a>";
+        for big_endian in [false, true] {
+            let bytes = utf16(doc, big_endian);
+            let (text, encoding) = decode(&bytes).unwrap();
+            assert_eq!(encoding, Encoding::Utf16);
+            let parsed = parse_as(&text, encoding).unwrap();
+            assert_eq!(parsed.root_element().text(), Some("𝄞"));
+            assert_eq!(parsed.root_element().attribute("x"), Some("é"));
+        }
+        let bytes = utf16("<a/>", false);
+        let undeclared = decode(&bytes).unwrap();
+        assert!(parse_as(&undeclared.0, undeclared.1).is_ok());
+        let bytes = utf16("<?xml version='1.0' encoding='UTF-8'?><a/>", true);
+        let lying = decode(&bytes).unwrap();
+        let err = parse_as(&lying.0, lying.1).unwrap_err();
+        assert!(err.message.contains("but is UTF-16"), "{err}");
+        let (text, encoding) = decode(b"\xef\xbb\xbf<a/>").unwrap();
+        assert_eq!((text.as_ref(), encoding), ("<a/>", Encoding::Utf8));
+        assert!(decode(b"<a>\xff</a>")
+            .unwrap_err()
+            .contains("UTF-8 at byte 3"));
+        assert!(decode(&[0xff, 0xfe, 0x3c])
+            .unwrap_err()
+            .contains("odd number"));
+        // A lone surrogate (U+D800) after `<`.
+        let err = decode(&[0xff, 0xfe, 0x3c, 0x00, 0x00, 0xd8]).unwrap_err();
+        assert!(err.contains("UTF-16 at byte 4"), "{err}");
+    }
+
     #[test]
     fn malformed_documents_are_refused_with_a_position() {
         for (bad, says) in [
@@ -947,12 +1134,42 @@ mod tests {
             ("<a>\u{1}</a>", "U+0001"),
             ("<a x='<'/>", "`<`"),
             ("<a>&#0;</a>", ""),
-            ("<1a/>", "valid XML name"),
+            ("<1a/>", "not a qualified name"),
             ("not xml", ""),
+            // Namespaces in XML 1.0 and the XML declaration, which roxmltree lets pass.
+            ("<a xmlns:p=''/>", "cannot be bound to no namespace"),
+            ("<a xmlns:xmlns='urn:x'/>", "`xmlns` cannot be declared"),
+            ("<a xmlns:='urn:x'/>", "an empty prefix"),
+            ("<:E/>", "`:E` is not a qualified name"),
+            ("<a :x='1'/>", "`:x` is not a qualified name"),
+            ("<?xml encoding='UTF-8'?><a/>", "no version"),
+            (
+                "<?xml version='1.0' standalone='maybe'?><a/>",
+                "\"yes\" or \"no\"",
+            ),
+            ("<a><? x?></a>", "without a target"),
+            ("<a><?XML x?></a>", "reserved"),
+            ("<a><?Xml x?></a>", "reserved"),
+            ("<a><?p:i x?></a>", "has no colon"),
+            (
+                "<?xml version='1.0' encoding='UTF-16'?><a/>",
+                "declares encoding=\"UTF-16\" but is UTF-8",
+            ),
+            (
+                "<?xml version='1.0' encoding='ISO-8859-1'?><a/>",
+                "reads UTF-8 and UTF-16",
+            ),
         ] {
             let err = parse(bad).expect_err(bad);
             assert!(err.message.contains(says), "{bad}: {err}");
             assert!(err.line >= 1 && err.col >= 1, "{bad}: {err}");
+        }
+        for good in [
+            "<?xml version='1.0' encoding='utf-8' standalone='yes'?><a/>",
+            "<a xmlns=''/>",
+            "<a><?xml-stylesheet href='x'?></a>",
+        ] {
+            assert!(parse(good).is_ok(), "{good}");
         }
         let deep = "<a>".repeat(MAX_DEPTH + 1) + &"</a>".repeat(MAX_DEPTH + 1);
         let err = parse(&deep).unwrap_err();
