@@ -306,7 +306,7 @@ pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, Encoding), String> {
         let rest = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
         return std::str::from_utf8(rest)
             .map(|t| (Cow::Borrowed(t), Encoding::Utf8))
-            .map_err(|e| format!("not valid UTF-8 at byte {}", e.valid_up_to()));
+            .map_err(|e| format!("not valid UTF-8 (at byte {})", e.valid_up_to()));
     };
     if rest.len() % 2 == 1 {
         return Err("UTF-16 with an odd number of bytes".into());
@@ -314,7 +314,7 @@ pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, Encoding), String> {
     let units = rest.chunks_exact(2).map(|c| unit([c[0], c[1]]));
     let mut text = String::with_capacity(rest.len() / 2);
     for (i, c) in char::decode_utf16(units).enumerate() {
-        let c = c.map_err(|_| format!("not valid UTF-16 at byte {}", 2 + 2 * i))?;
+        let c = c.map_err(|_| format!("not valid UTF-16 (at byte {})", 2 + 2 * i))?;
         text.push(c);
     }
     Ok((Cow::Owned(text), Encoding::Utf16))
@@ -1110,13 +1110,13 @@ mod tests {
         assert_eq!((text.as_ref(), encoding), ("<a/>", Encoding::Utf8));
         assert!(decode(b"<a>\xff</a>")
             .unwrap_err()
-            .contains("UTF-8 at byte 3"));
+            .contains("UTF-8 (at byte 3)"));
         assert!(decode(&[0xff, 0xfe, 0x3c])
             .unwrap_err()
             .contains("odd number"));
         // A lone surrogate (U+D800) after `<`.
         let err = decode(&[0xff, 0xfe, 0x3c, 0x00, 0x00, 0xd8]).unwrap_err();
-        assert!(err.contains("UTF-16 at byte 4"), "{err}");
+        assert!(err.contains("UTF-16 (at byte 4)"), "{err}");
     }
 
     #[test]
