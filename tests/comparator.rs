@@ -433,3 +433,57 @@ fn a_golden_is_held_to_the_rules_responses_are_held_to() {
         assert_eq!((err.line, err.col), (1, 1), "{bad}: {err}");
     }
 }
+
+#[test]
+fn a_response_that_differs_everywhere_lists_a_hundred_and_counts_the_rest() {
+    let golden = r#"<LogonSession><SessionId>1</SessionId></LogonSession>"#;
+    let extra: String = (0..20_000).map(|i| format!("<X n=\"{i}\"/>")).collect();
+    let actual = format!("<LogonSession><SessionId>1</SessionId>{extra}</LogonSession>");
+    let c = run(golden, &actual, &Bindings::default());
+    assert_eq!(c.differences.len(), sessionconf::xml::compare::LISTED);
+    assert_eq!(c.omitted, 20_000 - sessionconf::xml::compare::LISTED);
+    assert_eq!(c.differences[0].kind, DifferenceKind::UnexpectedElement);
+    assert!(
+        c.differences[0].path.contains("X[@n='0']"),
+        "{}",
+        c.differences[0]
+    );
+    // Through the golden interface: the count says all, the diff is cut.
+    let path = std::env::temp_dir().join(format!("sc-everywhere-{}.xml", std::process::id()));
+    std::fs::write(&path, golden).unwrap();
+    let g = sessionconf::golden::Golden::load(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let v = g
+        .judge_text(
+            "g.xml",
+            &actual,
+            sessionconf::xml::Encoding::Utf8,
+            &Bindings::default(),
+        )
+        .unwrap();
+    assert!(
+        v.summary.contains("in 20000 places (the first 100 listed)"),
+        "{}",
+        v.summary
+    );
+    assert!(
+        v.diff.ends_with("more lines of diff)\n"),
+        "{}",
+        &v.diff[v.diff.len() - 200..]
+    );
+    assert!(v.diff.lines().count() <= 401);
+}
+
+#[test]
+fn a_golden_whose_text_is_only_whitespace_by_placeholder_is_refused() {
+    for golden in ["<E>{{''}}</E>", "<E>{{' '}}</E>", "<E>  {{''}}\n</E>"] {
+        let err = ExpectedElement::compile(golden).unwrap_err();
+        assert!(
+            err.message.contains("whitespace only") && err.message.contains("<E/>"),
+            "{golden}: {err}"
+        );
+    }
+    // An element with no text is written as such, and matches whitespace.
+    same("<E/>", "<E>\n  </E>");
+    same("<E>{{'a '}}</E>", "<E>a </E>");
+}

@@ -154,7 +154,110 @@ impl Pattern {
         if let Some(literal) = self.as_literal() {
             return literal == text;
         }
-        match_segments(&self.segments, text, bindings)
+        let open = |s: &&Segment| matches!(s, Segment::Any | Segment::Int);
+        if self.segments.iter().filter(open).count() < 2 {
+            return match_segments(&self.segments, text, bindings);
+        }
+        // Two open-ended placeholders make backtracking polynomial in the text
+        // (`{{any}}x{{any}}y` against a long value); positions do not.
+        match self.segments.split_first() {
+            Some((Segment::Origin, rest)) if bindings.origin.is_none() => {
+                let Some(len) = origin_prefix_len(text) else {
+                    return false;
+                };
+                bindings.origin = Some(text[..len].to_string());
+                let ok = match_by_positions(rest, &text[len..], bindings);
+                if !ok {
+                    bindings.origin = None;
+                }
+                ok
+            }
+            _ if self.segments.iter().any(|s| matches!(s, Segment::Origin))
+                && bindings.origin.is_none() =>
+            {
+                match_segments(&self.segments, text, bindings)
+            }
+            _ => match_by_positions(&self.segments, text, bindings),
+        }
+    }
+}
+
+/// Whether `segments` match `text`, by the set of text positions each segment
+/// can end at: linear in the text per segment, whatever the placeholders.
+/// Needs the origin bound (or absent): nothing is bound here.
+fn match_by_positions(segments: &[Segment], text: &str, bindings: &Bindings) -> bool {
+    let n = text.len();
+    let mut reach = vec![false; n + 1];
+    reach[0] = true;
+    for segment in segments {
+        let mut next = vec![false; n + 1];
+        let fixed = |value: &str, next: &mut Vec<bool>| {
+            for p in (0..=n).filter(|&p| reach[p]) {
+                if text[p..].starts_with(value) {
+                    next[p + value.len()] = true;
+                }
+            }
+        };
+        match segment {
+            Segment::Literal(l) => fixed(l, &mut next),
+            Segment::Var(name) => match bindings.vars.get(name) {
+                Some(value) => fixed(value, &mut next),
+                None => return false,
+            },
+            Segment::Origin => match bindings.origin.as_deref() {
+                Some(origin) => fixed(origin, &mut next),
+                None => return false,
+            },
+            Segment::Uuid => {
+                for p in (0..=n).filter(|&p| reach[p] && p + 36 <= n) {
+                    if text.is_char_boundary(p + 36) && is_uuid(&text[p..p + 36]) {
+                        next[p + 36] = true;
+                    }
+                }
+            }
+            Segment::Any => {
+                if let Some(first) = reach.iter().position(|r| *r) {
+                    (first..=n).for_each(|q| next[q] = text.is_char_boundary(q));
+                }
+            }
+            Segment::Int => ints(text, &reach, &mut next),
+        }
+        if !next.contains(&true) {
+            return false;
+        }
+        reach = next;
+    }
+    reach[n]
+}
+
+/// Where an integer that starts at a reachable position can end: the runs of
+/// digits, marked as intervals in one sweep (a run of a million digits is not
+/// walked a million times).
+fn ints(text: &str, reach: &[bool], next: &mut [bool]) {
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    // digits_from[p]: how many digits start at p.
+    let mut digits_from = vec![0usize; n + 1];
+    for p in (0..n).rev() {
+        if bytes[p].is_ascii_digit() {
+            digits_from[p] = digits_from[p + 1] + 1;
+        }
+    }
+    let mut opens = vec![0i64; n + 2];
+    for p in (0..=n).filter(|&p| reach[p]) {
+        let start = p + usize::from(bytes.get(p) == Some(&b'-'));
+        let d = digits_from.get(start).copied().unwrap_or(0);
+        if d > 0 {
+            opens[start + 1] += 1;
+            opens[start + d + 1] -= 1;
+        }
+    }
+    let mut open = 0;
+    for (q, slot) in next.iter_mut().enumerate() {
+        open += opens[q];
+        if open > 0 {
+            *slot = true;
+        }
     }
 }
 
@@ -298,6 +401,70 @@ mod tests {
             b.bind_capture(k, v);
         }
         b
+    }
+
+    /// Every pattern of up to three pieces over a small alphabet, against
+    /// every text of up to five characters: positions and backtracking agree.
+    #[test]
+    fn matching_by_positions_agrees_with_backtracking() {
+        let pieces = ["{{any}}", "{{int}}", "a", "1", "-", "{{id}}", "a1"];
+        let alphabet = ['a', '1', '-', 'é'];
+        let b = bindings(&[("id", "a1")]);
+        let mut texts = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            texts.extend(longer);
+        }
+        texts.sort();
+        texts.dedup();
+        let mut patterns = vec![String::new()];
+        for _ in 0..3 {
+            let longer: Vec<String> = patterns
+                .iter()
+                .flat_map(|p| pieces.iter().map(move |x| format!("{p}{x}")))
+                .collect();
+            patterns.extend(longer);
+        }
+        let mut checked = 0;
+        for raw in &patterns {
+            let Ok(p) = Pattern::parse(raw) else { continue };
+            for t in &texts {
+                let slow = match_segments(&p.segments, t, &mut b.clone());
+                let fast = match_by_positions(&p.segments, t, &b);
+                assert_eq!(slow, fast, "{raw:?} against {t:?}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 100_000, "{checked}");
+    }
+
+    #[test]
+    fn open_placeholders_then_text_do_not_backtrack_over_a_long_value() {
+        let p = Pattern::parse("{{any}}x{{any}}y{{any}}z").unwrap();
+        let long = "x".repeat(200_000) + "y";
+        let started = std::time::Instant::now();
+        assert!(!p.matches(&long, &mut Bindings::default()));
+        assert!(p.matches(&(long + "z"), &mut Bindings::default()));
+        // Backtracking took minutes on this; the bound is generous for debug builds.
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    }
+
+    #[test]
+    fn a_leading_origin_is_bound_once_also_with_open_placeholders() {
+        let p = Pattern::parse("{{origin}}/{{any}}/{{int}}").unwrap();
+        let mut b = Bindings::default();
+        assert!(p.matches("https://em01:9398/api/7", &mut b));
+        assert_eq!(b.origin.as_deref(), Some("https://em01:9398"));
+        let mut unbound = Bindings::default();
+        assert!(!p.matches("https://em01:9398/api/x", &mut unbound));
+        assert_eq!(unbound.origin, None, "a failed match binds nothing");
+        assert!(
+            !p.matches("https://other:1/api/7", &mut b),
+            "bound stays bound"
+        );
     }
 
     #[test]

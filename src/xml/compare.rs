@@ -114,8 +114,10 @@ fn quote(text: &str) -> String {
 /// What a comparison found.
 #[derive(Debug, Clone)]
 pub struct Comparison<'e> {
-    /// Every difference, in document order.
+    /// The differences, in document order: the first [`LISTED`] of them.
     pub differences: Vec<Difference>,
+    /// How many more differences there are beyond those listed.
+    pub omitted: usize,
     /// The actual document normalized toward the golden; `None` when they match
     /// (it would be the golden itself, and copying a large golden costs memory).
     pub normalized: Option<Element<'e>>,
@@ -139,12 +141,14 @@ pub fn compare<'e>(
     let mut walker = Walker {
         bindings: bindings.clone(),
         differences: Vec::new(),
+        omitted: 0,
     };
     // Most comparisons match: prove that first, without building anything, and
     // walk again for paths and the normalized document only when they do not.
     if walker.probe(expected, actual) {
         return Comparison {
             differences: Vec::new(),
+            omitted: 0,
             normalized: None,
             bindings: walker.bindings,
         };
@@ -153,6 +157,7 @@ pub fn compare<'e>(
     let normalized = walker.walk_root(expected, actual);
     Comparison {
         differences: walker.differences,
+        omitted: walker.omitted,
         normalized: Some(normalized),
         bindings: walker.bindings,
     }
@@ -168,6 +173,7 @@ pub fn normalize<'e>(
     Walker {
         bindings: bindings.clone(),
         differences: Vec::new(),
+        omitted: 0,
     }
     .walk_root(expected, actual)
 }
@@ -206,58 +212,82 @@ impl Label<'_, '_, '_> {
         match self {
             Label::Top(e) => e.name.local.clone(),
             Label::Expected(siblings, index) => {
-                let describe = |e: &ExpectedElement| {
-                    let attrs = e
-                        .attrs
-                        .iter()
-                        .filter_map(|a| {
-                            Some((a.name.local.clone(), a.value.as_literal()?.to_string()))
-                        })
-                        .collect();
-                    (e.name.clone(), attrs)
-                };
-                let all: Vec<_> = siblings.iter().map(describe).collect();
-                step_label(&all, *index)
+                let me = &siblings[*index];
+                let attrs: Vec<(&str, &str)> = me
+                    .attrs
+                    .iter()
+                    .filter_map(|a| Some((a.name.local.as_str(), a.value.as_literal()?)))
+                    .collect();
+                let same = |e: &&ExpectedElement| e.name == me.name;
+                let position = siblings[..*index].iter().filter(same).count() + 1;
+                let others = siblings
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, e)| *i != *index && same(e))
+                    .map(|(_, e)| {
+                        move |attr: &str, value: &str| {
+                            e.attrs.iter().any(|a| {
+                                a.name.local == attr && a.value.as_literal() == Some(value)
+                            })
+                        }
+                    });
+                step_label(&me.name.local, position, &attrs, others)
             }
             Label::Actual(siblings, index) => {
-                let all: Vec<_> = siblings
+                let me = siblings[*index];
+                let attrs: Vec<(&str, &str)> =
+                    me.attributes().map(|a| (a.name(), a.value())).collect();
+                let same = |n: &&Node| {
+                    n.local_name() == me.local_name() && n.namespace() == me.namespace()
+                };
+                let position = siblings[..*index].iter().filter(same).count() + 1;
+                let others = siblings
                     .iter()
-                    .map(|n| {
-                        let attrs = n
-                            .attributes()
-                            .map(|a| (a.name().to_string(), a.value().to_string()))
-                            .collect();
-                        (QName::of_node(*n), attrs)
-                    })
-                    .collect();
-                step_label(&all, *index)
+                    .enumerate()
+                    .filter(|(i, n)| *i != *index && same(n))
+                    .map(|(_, n)| {
+                        move |attr: &str, value: &str| {
+                            n.attributes()
+                                .any(|a| a.name() == attr && a.value() == value)
+                        }
+                    });
+                step_label(me.local_name(), position, &attrs, others)
             }
         }
     }
 }
 
-type Described = (QName, Vec<(String, String)>);
-
 /// `Name`, `Name[@Attr='value']` with the first attribute that tells it apart
-/// from its same-named siblings, or `Name[k]`.
-fn step_label(siblings: &[Described], index: usize) -> String {
-    let (name, attrs) = &siblings[index];
-    let same: Vec<usize> = (0..siblings.len())
-        .filter(|&i| siblings[i].0 == *name)
-        .collect();
-    if same.len() == 1 {
-        return name.local.clone();
-    }
-    for (attr, value) in attrs {
-        let shared = same
-            .iter()
-            .any(|&i| i != index && siblings[i].1.iter().any(|(a, v)| a == attr && v == value));
-        if !shared && !value.contains('\'') {
-            return format!("{}[@{attr}='{value}']", name.local);
+/// from its same-named siblings (`others`, each asked whether it has an
+/// attribute with a value), or `Name[position]`. One pass over the siblings
+/// and nothing copied of them: a path costs what its siblings are.
+fn step_label<F: Fn(&str, &str) -> bool>(
+    name: &str,
+    position: usize,
+    attrs: &[(&str, &str)],
+    others: impl Iterator<Item = F>,
+) -> String {
+    let mut shared = vec![false; attrs.len()];
+    let mut any_other = false;
+    for has in others {
+        any_other = true;
+        for (k, (attr, value)) in attrs.iter().enumerate() {
+            if !shared[k] && has(attr, value) {
+                shared[k] = true;
+            }
         }
     }
-    let position = same.iter().position(|&i| i == index).unwrap_or(0) + 1;
-    format!("{}[{position}]", name.local)
+    if !any_other {
+        return name.to_string();
+    }
+    match attrs
+        .iter()
+        .zip(&shared)
+        .find(|((_, value), shared)| !**shared && !value.contains('\''))
+    {
+        Some(((attr, value), _)) => format!("{name}[@{attr}='{value}']"),
+        None => format!("{name}[{position}]"),
+    }
 }
 
 fn same_name(expected: &ExpectedElement, actual: Node) -> bool {
@@ -267,7 +297,12 @@ fn same_name(expected: &ExpectedElement, actual: Node) -> bool {
 struct Walker {
     bindings: Bindings,
     differences: Vec<Difference>,
+    /// Differences found past the listed ones.
+    omitted: usize,
 }
+
+/// How many differences a comparison lists with their paths; the rest are counted.
+pub const LISTED: usize = 100;
 
 impl Walker {
     fn walk_root<'e>(&mut self, expected: &'e ExpectedElement, actual: Node) -> Element<'e> {
@@ -344,15 +379,22 @@ impl Walker {
         }
     }
 
+    /// Notes a difference; past [`LISTED`] only counts it, so a document that
+    /// differs everywhere costs no more than one that differs a hundred times
+    /// (a path is rendered from its siblings, which would make that quadratic).
     fn differ(
         &mut self,
-        path: String,
+        path: impl FnOnce() -> String,
         kind: DifferenceKind,
         expected: Option<String>,
         actual: Option<String>,
     ) {
+        if self.differences.len() >= LISTED {
+            self.omitted += 1;
+            return;
+        }
         self.differences.push(Difference {
-            path,
+            path: path(),
             kind,
             expected,
             actual,
@@ -382,7 +424,7 @@ impl Walker {
     ) -> Element<'e> {
         if !same_name(expected, actual) {
             self.differ(
-                path.render(),
+                || path.render(),
                 DifferenceKind::ElementName,
                 Some(expected.name.to_string()),
                 Some(QName::of_node(actual).to_string()),
@@ -395,7 +437,7 @@ impl Walker {
             expected.text.as_ref().map(|t| t.raw().to_string())
         } else {
             self.differ(
-                path.text(),
+                || path.text(),
                 DifferenceKind::Text,
                 expected.text.as_ref().map(|t| t.raw().to_string()),
                 actual_text.clone(),
@@ -440,7 +482,7 @@ impl Walker {
                 }
                 Some(a) => {
                     self.differ(
-                        path.attribute(&attr.name),
+                        || path.attribute(&attr.name),
                         DifferenceKind::AttributeValue,
                         Some(attr.value.raw().to_string()),
                         Some(a.value().to_string()),
@@ -448,7 +490,7 @@ impl Walker {
                     attrs.push((attr.name.clone(), templatize(a.value(), &self.bindings)));
                 }
                 None => self.differ(
-                    path.attribute(&attr.name),
+                    || path.attribute(&attr.name),
                     DifferenceKind::MissingAttribute,
                     Some(attr.value.raw().to_string()),
                     None,
@@ -465,7 +507,7 @@ impl Walker {
             }
             let name = QName::of_attr(&a);
             self.differ(
-                path.attribute(&name),
+                || path.attribute(&name),
                 DifferenceKind::UnexpectedAttribute,
                 None,
                 Some(format!("{}=\"{}\"", a.name(), a.value())),
@@ -501,7 +543,7 @@ impl Walker {
     ) {
         let path = Path::Child(parent, Label::Expected(siblings, index));
         self.differ(
-            path.render(),
+            || path.render(),
             DifferenceKind::MissingElement,
             Some(format!("<{}>", expected.name.local)),
             None,
@@ -511,7 +553,7 @@ impl Walker {
     fn unexpected<'e>(&mut self, children: &[Node], index: usize, parent: &Path) -> Element<'e> {
         let path = Path::Child(parent, Label::Actual(children, index));
         self.differ(
-            path.render(),
+            || path.render(),
             DifferenceKind::UnexpectedElement,
             None,
             Some(format!("<{}>", children[index].local_name())),
@@ -578,7 +620,7 @@ impl Walker {
         for (i, j) in moved {
             let path = Path::Child(parent, Label::Expected(&expected.children, i));
             self.differ(
-                path.render(),
+                || path.render(),
                 DifferenceKind::Order,
                 Some((i + 1).to_string()),
                 Some((j + 1).to_string()),
@@ -813,6 +855,7 @@ pub fn record<'e>(actual: Node, bindings: &Bindings) -> Element<'e> {
     Walker {
         bindings: bindings.clone(),
         differences: Vec::new(),
+        omitted: 0,
     }
     .recorded(actual)
 }

@@ -170,6 +170,21 @@ fn compile_element(
         })?),
         None => None,
     };
+    // Whitespace-only text is not compared on either side (it is indentation
+    // between elements), so `{{''}}` or `{{' '}}` could never match anything:
+    // refused here rather than failing against every response.
+    if let Some(only) = text.as_ref().and_then(Pattern::as_literal) {
+        if super::tree::is_xml_whitespace(only) {
+            return Err(GoldenSyntaxError {
+                line,
+                col,
+                message: format!(
+                    "text of <{0}> is whitespace only (`{{{{''}}}}` or `{{{{' '}}}}`), which is never compared: write <{0}/> for an element without text",
+                    node.tag_name().name()
+                ),
+            });
+        }
+    }
     let children = node
         .children()
         .filter(|c| c.is_element())
