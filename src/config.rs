@@ -47,6 +47,8 @@ pub struct ConfigFile {
     pub timeout: Option<f64>,
     /// Limit on connecting, in seconds.
     pub connect_timeout: Option<f64>,
+    /// Limit on a scenario's steps, in seconds.
+    pub scenario_timeout: Option<f64>,
     /// Largest response body read.
     pub max_body_bytes: Option<u64>,
     /// Accept any certificate.

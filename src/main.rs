@@ -189,6 +189,9 @@ struct RunArgs {
     /// Limit on connecting, in seconds (default 10).
     #[arg(long, value_name = "SECONDS")]
     connect_timeout: Option<f64>,
+    /// Limit on a scenario's steps, in seconds (default 300); its `finally` steps still run.
+    #[arg(long, value_name = "SECONDS")]
+    scenario_timeout: Option<f64>,
     /// Accept any TLS certificate (self-signed servers).
     #[arg(long)]
     insecure: bool,
@@ -341,6 +344,8 @@ fn run(mut args: RunArgs, bless_all: bool) -> u8 {
         endpoint: args.endpoint.clone(),
         profiles,
         client: client_options(&args),
+        // Settled: finite, at least a millisecond, at most a day.
+        scenario_timeout: Duration::from_secs_f64(args.scenario_timeout.unwrap_or(300.0)),
         bless,
         reports,
         watch_signals: true,

@@ -84,6 +84,8 @@ pub enum FailureKind {
     Bless,
     /// The run was interrupted.
     Interrupted,
+    /// The scenario ran out of its time (`--scenario-timeout`).
+    TimeLimit,
     /// A session the scenario opened was not closed.
     SessionLeftOpen,
 }

@@ -71,6 +71,7 @@ fn main() -> ExitCode {
             cacert: env("SESSIONCONF_CACERT").map(PathBuf::from),
             ..ClientOptions::default()
         },
+        scenario_timeout: sessionconf::run::DEFAULT_SCENARIO_TIMEOUT,
         bless: false,
         reports,
         watch_signals: false,

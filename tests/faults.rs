@@ -225,3 +225,52 @@ fn a_captured_value_with_cr_lf_is_never_sent_as_a_header() {
         "nothing was sent:\n{text}"
     );
 }
+
+#[test]
+fn a_scenario_past_its_time_limit_stops_naming_the_step_and_still_runs_finally() {
+    // Each answer takes 300 ms; the scenario has 700 ms for three such steps.
+    let base = misbehaving(|s| {
+        std::thread::sleep(Duration::from_millis(300));
+        let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+    });
+    let suite = support::Suite::new();
+    let step = |name: &str| {
+        format!("  - name: {name}\n    request: {{ path: thing }}\n    expect: {{ status: 200 }}\n")
+    };
+    let yaml = format!(
+        "name: s\nsteps:\n{}{}{}finally:\n  - name: cleanup\n    request: {{ path: thing }}\n    expect: {{ status: 200 }}\n",
+        step("first"),
+        step("second"),
+        step("third")
+    );
+    let path = suite.write("scenarios/test/s.yaml", &yaml);
+    let loaded = load_scenario(&path, "test", &suite.golden_dir(), false).unwrap();
+    let mut options = RunOptions::new(base.parse().unwrap());
+    options.scenario_timeout = Duration::from_millis(700);
+    let started = Instant::now();
+    let outcome = run_scenario(&loaded, &Arc::new(options));
+    let elapsed = started.elapsed();
+    let text = report::console::render(&outcome, false);
+    assert_eq!(outcome.status, Status::Failed, "{text}");
+    let statuses: Vec<(&str, Status)> = outcome
+        .steps
+        .iter()
+        .map(|s| (s.name.as_str(), s.status))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("first", Status::Passed),
+            ("second", Status::Passed),
+            ("third", Status::Failed),
+            ("cleanup", Status::Passed),
+        ],
+        "{text}"
+    );
+    // The third step was sent with what was left (100 ms) and stopped by it.
+    assert!(
+        text.contains("step `third`") && text.contains("--scenario-timeout"),
+        "{text}"
+    );
+    assert!(elapsed < Duration::from_millis(1500), "{elapsed:?}");
+}

@@ -79,6 +79,11 @@ pub(crate) fn settle_run(args: &mut RunArgs) -> Result<Settled, String> {
         args.connect_timeout.or(file.connect_timeout),
         10.0,
     )?);
+    args.scenario_timeout = Some(seconds(
+        "--scenario-timeout",
+        args.scenario_timeout.or(file.scenario_timeout),
+        300.0,
+    )?);
     let variables = variables(args, &file)?;
     Ok(Settled {
         credential_vars,

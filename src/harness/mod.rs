@@ -41,6 +41,8 @@ pub struct RunConfig {
     pub profiles: Vec<Profile>,
     /// HTTP client settings.
     pub client: ClientOptions,
+    /// Limit on a scenario's steps (its `finally` steps then still run).
+    pub scenario_timeout: std::time::Duration,
     /// Record differing or missing goldens.
     pub bless: bool,
     /// Reports to write at the end.
@@ -266,6 +268,7 @@ fn find_targets(
     let make = |dialect: &str, url, credentials, has_tenant: bool, profile: Option<Profile>| {
         let mut options = RunOptions::new(url);
         options.client = config.client.clone();
+        options.scenario_timeout = config.scenario_timeout;
         options.bless = config.bless;
         options.interrupted = interrupted.clone();
         options.open_sessions = sessions.clone();

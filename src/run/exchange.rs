@@ -46,35 +46,38 @@ pub struct Outgoing {
     pub body: Option<String>,
 }
 
+/// What one exchange may take.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest body read.
+    pub max_body_bytes: u64,
+    /// Time for the whole exchange.
+    pub timeout: std::time::Duration,
+    /// The option that set `timeout`, for messages (`--timeout`, `--scenario-timeout`).
+    pub timeout_option: &'static str,
+}
+
 /// Sends `request`; with a cookie jar, sends its cookies for the URL and keeps the ones the response sets.
 pub fn send(
     client: &Client,
     cookies: Option<&Jar>,
     request: &Outgoing,
-    max_body_bytes: u64,
-    timeout_secs: f64,
+    limits: Limits,
 ) -> Result<Exchange, String> {
-    let builder = build(client, cookies, request)?;
-    super::client::block_on(receive(
-        builder,
-        cookies,
-        request,
-        max_body_bytes,
-        timeout_secs,
-    ))?
+    let builder = build(client, cookies, request)?.timeout(limits.timeout);
+    super::client::block_on(receive(builder, cookies, request, limits))?
 }
 
 async fn receive(
     builder: reqwest::RequestBuilder,
     cookies: Option<&Jar>,
     request: &Outgoing,
-    max_body_bytes: u64,
-    timeout_secs: f64,
+    limits: Limits,
 ) -> Result<Exchange, String> {
     let response = builder
         .send()
         .await
-        .map_err(|e| describe(&e, timeout_secs, &request.url))?;
+        .map_err(|e| describe(&e, limits, &request.url))?;
     let status = response.status().as_u16();
     let url = response.url().clone();
     if let Some(jar) = cookies {
@@ -96,7 +99,7 @@ async fn receive(
             )
         })
         .collect();
-    let (body, body_error, encoding) = read_body(response, max_body_bytes, timeout_secs).await?;
+    let (body, body_error, encoding) = read_body(response, limits).await?;
     Ok(Exchange {
         url,
         status,
@@ -146,9 +149,9 @@ fn build(
 /// Content-Length says), as text; invalid UTF-8 is kept lossily with the error.
 async fn read_body(
     mut response: reqwest::Response,
-    max_body_bytes: u64,
-    timeout_secs: f64,
+    limits: Limits,
 ) -> Result<(String, Option<String>, crate::xml::Encoding), String> {
+    let max_body_bytes = limits.max_body_bytes;
     if let Some(len) = response.content_length() {
         if len > max_body_bytes {
             return Err(format!(
@@ -160,7 +163,11 @@ async fn read_body(
     loop {
         let chunk = response.chunk().await.map_err(|e| {
             if e.is_timeout() {
-                format!("timed out reading the response body after {timeout_secs}s (the --timeout limit)")
+                format!(
+                    "timed out reading the response body after {}s (the {} limit)",
+                    limits.timeout.as_secs_f64(),
+                    limits.timeout_option
+                )
             } else {
                 format!("the response body broke off: {}", chain(&e))
             }
@@ -226,14 +233,18 @@ fn tls_hint(detail: &str) -> &'static str {
     }
 }
 
-fn describe(e: &reqwest::Error, timeout_secs: f64, url: &reqwest::Url) -> String {
+fn describe(e: &reqwest::Error, limits: Limits, url: &reqwest::Url) -> String {
     let detail = chain(e);
+    let secs = limits.timeout.as_secs_f64();
     if e.is_timeout() {
-        format!("timed out after {timeout_secs}s (the --timeout limit): {detail}")
+        format!(
+            "timed out after {secs}s (the {} limit): {detail}",
+            limits.timeout_option
+        )
     } else if e.is_connect() {
         format!(
             "cannot connect: {detail}{}{}",
-            presented(&detail, url, timeout_secs),
+            presented(&detail, url, secs),
             tls_hint(&detail)
         )
     } else {

@@ -24,6 +24,9 @@ pub use scenario::run_scenario;
 
 use crate::credentials::Credentials;
 
+/// How long a scenario's steps may take unless told otherwise.
+pub const DEFAULT_SCENARIO_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
+
 /// What every scenario of a run shares.
 #[derive(Debug)]
 pub struct RunOptions {
@@ -31,6 +34,9 @@ pub struct RunOptions {
     pub base_url: reqwest::Url,
     /// HTTP client settings.
     pub client: ClientOptions,
+    /// Limit on a scenario's steps; its `finally` steps then still run, each
+    /// within the exchange timeout.
+    pub scenario_timeout: std::time::Duration,
     /// Record differing or missing goldens instead of failing.
     pub bless: bool,
     /// The accounts scenarios log on with.
@@ -57,6 +63,7 @@ impl RunOptions {
         RunOptions {
             base_url: normalize_base(base_url),
             client: ClientOptions::default(),
+            scenario_timeout: DEFAULT_SCENARIO_TIMEOUT,
             bless: false,
             credentials: Credentials::from_env(),
             interrupted: Arc::new(AtomicBool::new(false)),

@@ -33,6 +33,9 @@ pub struct ScenarioState {
     /// The links of those steps' responses, kept when the response was parsed for
     /// its checks so that following one does not parse it again.
     pub links: HashMap<String, Vec<FoundLink>>,
+    /// When the scenario's steps must have ended (`--scenario-timeout`); none
+    /// in `finally`, whose steps each have the exchange timeout.
+    pub deadline: Option<Instant>,
 }
 
 /// A `Link` element of a response.
@@ -72,7 +75,12 @@ pub fn run_scenario_with_vars(
         }
     };
     let scenario = &loaded.scenario;
+    state.deadline = Some(started + options.scenario_timeout);
     for (index, step) in scenario.steps.iter().enumerate() {
+        if let Some(over) = out_of_time(&state, step, options) {
+            outcome.steps.push(over);
+            break;
+        }
         let result = run_step(&mut state, step, Phase::Steps, &loaded.goldens);
         let failed = result.status == Status::Failed;
         outcome.steps.push(result);
@@ -91,6 +99,7 @@ pub fn run_scenario_with_vars(
         }
     }
     // Always: a logon must be logged out, whatever happened before.
+    state.deadline = None;
     for step in &scenario.finally {
         let result = match closed_already(step, scenario, &outcome) {
             Some(skipped) => skipped,
@@ -108,6 +117,22 @@ pub fn run_scenario_with_vars(
     outcome.settle();
     outcome.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
     (outcome, state.vars)
+}
+
+/// A step the scenario's time limit leaves no time for: failed unsent, naming the limit.
+fn out_of_time(state: &ScenarioState, step: &Step, options: &RunOptions) -> Option<StepOutcome> {
+    if Instant::now() < state.deadline? {
+        return None;
+    }
+    let mut over = StepOutcome::new(&step.name, Phase::Steps);
+    over.fail(Failure::new(
+        FailureKind::TimeLimit,
+        format!(
+            "the scenario's time limit of {}s (--scenario-timeout) ran out before this step; its `finally` steps still run",
+            options.scenario_timeout.as_secs_f64()
+        ),
+    ));
+    Some(over)
 }
 
 /// A `finally` step that closes a session an earlier step already closed is
@@ -198,6 +223,7 @@ fn start(loaded: &LoadedScenario, options: &Arc<RunOptions>) -> Result<ScenarioS
             .filter_map(|s| Some(s.request.link.as_ref()?.step.clone()))
             .collect(),
         links: HashMap::new(),
+        deadline: None,
     })
 }
 

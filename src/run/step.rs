@@ -84,14 +84,7 @@ fn exchange_and_check(
     outcome.request = Some(state.redact(&format!("{} {}", outgoing.method, outgoing.url)));
     outcome.sent = Some(super::record::request(state, &outgoing));
     let jar = step.request.cookies.then_some(state.cookies.as_ref());
-    let options = &state.options.client;
-    let sent = exchange::send(
-        &state.client,
-        jar,
-        &outgoing,
-        options.max_body_bytes,
-        options.timeout.as_secs_f64(),
-    );
+    let sent = exchange::send(&state.client, jar, &outgoing, limits(state));
     match sent {
         Ok(exchange) => {
             learn_secrets(state, &exchange);
@@ -118,6 +111,25 @@ fn exchange_and_check(
     }
     outcome.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
     outcome
+}
+
+/// The exchange's limits: the exchange timeout, or what is left of the
+/// scenario's time when that is less (a step in flight is stopped with it).
+fn limits(state: &ScenarioState) -> exchange::Limits {
+    let options = &state.options.client;
+    let mut limits = exchange::Limits {
+        max_body_bytes: options.max_body_bytes,
+        timeout: options.timeout,
+        timeout_option: "--timeout",
+    };
+    if let Some(deadline) = state.deadline {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        if left < limits.timeout {
+            limits.timeout = left.max(std::time::Duration::from_millis(1));
+            limits.timeout_option = "--scenario-timeout";
+        }
+    }
+    limits
 }
 
 /// The first known deviation whose expectations the response meets, described.
