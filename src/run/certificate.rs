@@ -194,9 +194,15 @@ mod tests {
         params
             .distinguished_name
             .push(DnType::CommonName, "em01.lab");
-        params
-            .distinguished_name
-            .push(DnType::OrganizationName, "Lab Ünit");
+        for (kind, value) in [
+            (DnType::OrganizationName, "Lab Ünit"),
+            (DnType::OrganizationalUnitName, "Backup"),
+            (DnType::CountryName, "DE"),
+            (DnType::StateOrProvinceName, "Bayern"),
+            (DnType::LocalityName, "Passau"),
+        ] {
+            params.distinguished_name.push(kind, value);
+        }
         params.not_before = rcgen::date_time_ymd(2026, 1, 2);
         params.not_after = rcgen::date_time_ymd(2051, 3, 4);
         if ca {
@@ -211,10 +217,25 @@ mod tests {
         let said = describe(&der(&["em01.lab", "10.0.0.5"], true)).unwrap();
         assert_eq!(
             said,
-            "subject CN=em01.lab, O=Lab Ünit; issuer CN=em01.lab, O=Lab Ünit (self-signed); names em01.lab, 10.0.0.5; valid 2026-01-02 to 2051-03-04"
+            "subject CN=em01.lab, O=Lab Ünit, OU=Backup, C=DE, ST=Bayern, L=Passau; issuer CN=em01.lab, O=Lab Ünit, OU=Backup, C=DE, ST=Bayern, L=Passau (self-signed); names em01.lab, 10.0.0.5; valid 2026-01-02 to 2051-03-04"
         );
         let no_names = describe(&der(&[], false)).unwrap();
         assert!(!no_names.contains("names"), "{no_names}");
+    }
+
+    #[test]
+    fn der_lengths_short_long_and_refused() {
+        assert_eq!(element(&[0x04, 0x01, 7, 9]), Some((0x04, &[7u8][..], &[9u8][..])));
+        let four = [0x04, 0x84, 0, 0, 0, 2, 7, 8];
+        assert_eq!(element(&four), Some((0x04, &[7u8, 8][..], &[][..])));
+        let mut indefinite = vec![0x04, 0x80];
+        indefinite.extend([0u8; 130]);
+        assert_eq!(element(&indefinite), None, "indefinite length is not DER");
+        let mut five = vec![0x04, 0x85, 0, 0, 0, 0, 1];
+        five.extend([0u8; 8]);
+        assert_eq!(element(&five), None);
+        assert_eq!(element(&[0x04, 0x82, 0x01]), None, "a length cut short");
+        assert_eq!(element(&[0x04, 0x02, 7]), None, "contents cut short");
     }
 
     #[test]
