@@ -293,7 +293,7 @@ impl Selector {
             Target::Attribute(name) => elements
                 .filter_map(|n| {
                     n.attributes()
-                        .find(|a| a.name() == name)
+                        .find(|a| plain(a, name))
                         .map(|a| Selected::Value(a.value().to_string()))
                 })
                 .collect(),
@@ -304,18 +304,24 @@ impl Selector {
     }
 }
 
+/// Whether `a` is the attribute `@name` selects: as in XPath, an unprefixed
+/// name is an attribute in no namespace (`p:Rel` is another attribute).
+fn plain(a: &crate::xml::tree::Attribute, name: &str) -> bool {
+    a.name() == name && a.namespace().is_none()
+}
+
 fn apply<'a, 'i>(predicate: &Predicate, nodes: Vec<Node<'a, 'i>>) -> Vec<Node<'a, 'i>> {
     match predicate {
         Predicate::Position(n) => nodes.into_iter().nth(n - 1).into_iter().collect(),
         Predicate::HasAttr(name) => nodes
             .into_iter()
-            .filter(|n| n.attributes().any(|a| a.name() == name))
+            .filter(|n| n.attributes().any(|a| plain(&a, name)))
             .collect(),
         Predicate::AttrEquals(name, value) => nodes
             .into_iter()
             .filter(|n| {
                 n.attributes()
-                    .any(|a| a.name() == name && a.value() == value)
+                    .any(|a| plain(&a, name) && a.value() == value)
             })
             .collect(),
         Predicate::ChildEquals(name, value) => nodes
@@ -335,6 +341,25 @@ mod tests {
     const DOC: &str = r#"<v:LogonSession xmlns:v="urn:v" Href="h"><v:Links>
         <v:Link Rel="Up" Href="u"/><v:Link Rel="Down" Href="d1"/><v:Link Rel="Down" Href="d2"/>
         <v:Link Rel="Delete" Href="x"/></v:Links><v:UserName>A\b</v:UserName></v:LogonSession>"#;
+
+    #[test]
+    fn an_unprefixed_attribute_name_selects_the_attribute_in_no_namespace() {
+        let doc = crate::xml::parse(
+            r#"<L xmlns:p="urn:p"><Link p:Rel="Up" Rel="Delete" Href="d"/><Link p:Rel="Delete" Href="x"/></L>"#,
+        )
+        .unwrap();
+        let pick = |sel: &str| -> Vec<String> {
+            Selector::parse(sel)
+                .unwrap()
+                .select(&doc)
+                .iter()
+                .map(|s| s.value())
+                .collect()
+        };
+        assert_eq!(pick("/L/Link/@Rel"), ["Delete"]);
+        assert_eq!(pick("/L/Link[@Rel='Delete']/@Href"), ["d"]);
+        assert_eq!(pick("/L/Link[@Rel]/@Href"), ["d"]);
+    }
 
     fn values(sel: &str) -> Vec<String> {
         let doc = crate::xml::parse(DOC).unwrap();
