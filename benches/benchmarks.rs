@@ -694,6 +694,86 @@ mod suite {
     }
 }
 
+mod hostile {
+    //! Shapes a hostile (or broken) server can send, judged with the report and
+    //! diff a run prints: each must cost time linear in the document.
+
+    use super::*;
+    use sessionconf::golden::Golden;
+    use sessionconf::placeholder::Bindings;
+    use sessionconf::xml::Encoding;
+
+    fn golden(text: &str) -> Golden {
+        Golden::compile(std::path::Path::new("g.xml"), text).expect("the golden compiles")
+    }
+
+    /// Seconds to judge `actual` against `golden`, report and diff included.
+    fn judged(golden: &Golden, actual: &str, bindings: &Bindings) -> (f64, String) {
+        let started = Instant::now();
+        let verdict = golden
+            .judge_text("g.xml", actual, Encoding::Utf8, bindings)
+            .expect("the document parses");
+        (started.elapsed().as_secs_f64(), verdict.summary)
+    }
+
+    pub fn run() {
+        println!("## Hostile shapes (judged with the report and diff a run prints)\n");
+        println!("| shape | size | document | time | MB/s | verdict |");
+        println!("| --- | ---: | ---: | ---: | ---: | --- |");
+        let logon = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("golden/veeam-em/logon-session.xml"),
+        )
+        .unwrap();
+        let shipped = golden(&logon);
+        let mut bindings = Bindings::default();
+        bindings.bind("session_id", "1");
+        bindings.bind("user", "b");
+        for n in [20_000usize, 160_000] {
+            let rows = |name: &str, actual: String, g: &Golden, b: &Bindings| {
+                let (t, summary) = judged(g, &actual, b);
+                let mb = actual.len() as f64 / MB;
+                let verdict: String = summary.chars().take(60).collect();
+                println!(
+                    "| {name} | {n} | {mb:.1} MB | {t:.3} s | {:.0} | {verdict} |",
+                    mb / t
+                );
+            };
+            let unexpected: String = (0..n).map(|i| format!("<X n=\"{i}\"/>")).collect();
+            rows(
+                "LogonSession with unexpected children (shipped golden)",
+                format!("<LogonSession xmlns=\"http://www.veeam.com/ent/v1.0\">{unexpected}</LogonSession>"),
+                &shipped,
+                &bindings,
+            );
+            let ordered_golden: String = (0..n).map(|i| format!("<S n=\"{i}\"/>")).collect();
+            let differing: String = (0..n).map(|i| format!("<S n=\"x{i}\"/>")).collect();
+            rows(
+                "every child differs (ordered golden of as many)",
+                format!("<L>{differing}</L>"),
+                &golden(&format!("<L>{ordered_golden}</L>")),
+                &Bindings::default(),
+            );
+            let declarations: String = (0..n).map(|i| format!(" xmlns:p{i}=\"urn:{i}\"")).collect();
+            let inner = "<a/>".repeat(n / 10);
+            rows(
+                "namespace declarations on the root, then elements",
+                format!("<L{declarations}>{inner}</L>"),
+                &golden("<L xmlns:sc=\"urn:sessionconf:golden\" sc:extra=\"children\"/>"),
+                &Bindings::default(),
+            );
+            let value = "x".repeat(n * 10) + "y";
+            rows(
+                "`{{any}}x{{any}}y{{any}}z` against a long value",
+                format!("<V>{value}</V>"),
+                &golden("<V>{{any}}x{{any}}y{{any}}z</V>"),
+                &Bindings::default(),
+            );
+        }
+        println!();
+    }
+}
+
 mod startup {
     //! Whole processes, side by side: how long a user waits for one flow, and
     //! for a hundred in one process, from process start to exit; Hurl on the
@@ -926,6 +1006,9 @@ fn main() {
     }
     if wanted("load") {
         load::run();
+    }
+    if wanted("hostile") {
+        hostile::run();
     }
     if wanted("startup") {
         startup::run();

@@ -225,7 +225,10 @@ mod tests {
 
     #[test]
     fn der_lengths_short_long_and_refused() {
-        assert_eq!(element(&[0x04, 0x01, 7, 9]), Some((0x04, &[7u8][..], &[9u8][..])));
+        assert_eq!(
+            element(&[0x04, 0x01, 7, 9]),
+            Some((0x04, &[7u8][..], &[9u8][..]))
+        );
         let four = [0x04, 0x84, 0, 0, 0, 2, 7, 8];
         assert_eq!(element(&four), Some((0x04, &[7u8, 8][..], &[][..])));
         let mut indefinite = vec![0x04, 0x80];
