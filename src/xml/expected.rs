@@ -170,21 +170,7 @@ fn compile_element(
         })?),
         None => None,
     };
-    // Whitespace-only text is not compared on either side (it is indentation
-    // between elements), so `{{''}}` or `{{' '}}` could never match anything:
-    // refused here rather than failing against every response.
-    if let Some(only) = text.as_ref().and_then(Pattern::as_literal) {
-        if super::tree::is_xml_whitespace(only) {
-            return Err(GoldenSyntaxError {
-                line,
-                col,
-                message: format!(
-                    "text of <{0}> is whitespace only (`{{{{''}}}}` or `{{{{' '}}}}`), which is never compared: write <{0}/> for an element without text",
-                    node.tag_name().name()
-                ),
-            });
-        }
-    }
+    never_compared(text.as_ref(), node.tag_name().name(), (line, col))?;
     let children = node
         .children()
         .filter(|c| c.is_element())
@@ -210,6 +196,26 @@ fn compile_element(
         element.plan = Some(SiblingPlan::new(&element.children));
     }
     Ok(element)
+}
+
+/// Whitespace-only text is not compared on either side (it is indentation
+/// between elements), so `{{''}}` or `{{' '}}` could never match anything:
+/// refused here rather than failing against every response.
+fn never_compared(
+    text: Option<&Pattern>,
+    name: &str,
+    (line, col): (u32, u32),
+) -> Result<(), GoldenSyntaxError> {
+    match text.and_then(Pattern::as_literal) {
+        Some(only) if super::tree::is_xml_whitespace(only) => Err(GoldenSyntaxError {
+            line,
+            col,
+            message: format!(
+                "text of <{name}> is whitespace only (`{{{{''}}}}` or `{{{{' '}}}}`), which is never compared: write <{name}/> for an element without text"
+            ),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// An element's text children joined, or `None` when that is only whitespace:
