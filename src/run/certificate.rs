@@ -174,11 +174,20 @@ pub fn presented(url: &reqwest::Url, limit: Duration) -> Option<Vec<u8>> {
         .with_no_client_auth();
     let server = ServerName::try_from(host).ok()?;
     let mut connection = rustls::ClientConnection::new(Arc::new(config), server).ok()?;
+    // One read at a time, each within what is left: `complete_io` would keep
+    // reading as long as a server trickles bytes.
     while connection.peer_certificates().is_none() && connection.is_handshaking() {
-        if Instant::now() > deadline {
+        let left = deadline.checked_duration_since(Instant::now())?;
+        while connection.wants_write() {
+            connection.write_tls(&mut socket).ok()?;
+        }
+        socket
+            .set_read_timeout(Some(left.max(Duration::from_millis(1))))
+            .ok()?;
+        if connection.read_tls(&mut socket).ok()? == 0 {
             return None;
         }
-        connection.complete_io(&mut socket).ok()?;
+        connection.process_new_packets().ok()?;
     }
     Some(connection.peer_certificates()?.first()?.to_vec())
 }
@@ -221,6 +230,48 @@ mod tests {
         );
         let no_names = describe(&der(&[], false)).unwrap();
         assert!(!no_names.contains("names"), "{no_names}");
+    }
+
+    #[test]
+    fn two_digit_years_are_read_as_x509_says() {
+        assert_eq!(date(0x17, b"500101000000Z").as_deref(), Some("1950-01-01"));
+        assert_eq!(date(0x17, b"491231235959Z").as_deref(), Some("2049-12-31"));
+        assert_eq!(date(0x17, b"991231235959Z").as_deref(), Some("1999-12-31"));
+        assert_eq!(
+            date(0x18, b"20510304000000Z").as_deref(),
+            Some("2051-03-04")
+        );
+        assert_eq!(date(0x04, b"20510304000000Z"), None);
+        assert_eq!(date(0x17, b"5"), None);
+    }
+
+    #[test]
+    fn a_server_that_trickles_bytes_is_given_up_on_at_the_limit() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url: reqwest::Url = format!("https://{}/", listener.local_addr().unwrap())
+            .parse()
+            .unwrap();
+        std::thread::spawn(move || {
+            use std::io::Write;
+            let Ok((mut s, _)) = listener.accept() else {
+                return;
+            };
+            // A handshake record that never ends, one byte at a time.
+            let _ = s.write_all(&[0x16, 0x03, 0x03, 0x40, 0x00]);
+            for _ in 0..100 {
+                std::thread::sleep(Duration::from_millis(50));
+                if s.write_all(&[0x02]).is_err() {
+                    return;
+                }
+            }
+        });
+        let started = Instant::now();
+        assert_eq!(presented(&url, Duration::from_millis(300)), None);
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
     }
 
     #[test]
