@@ -344,25 +344,19 @@ mod tests {
 
     #[test]
     fn an_unprefixed_attribute_name_selects_the_attribute_in_no_namespace() {
-        let doc = crate::xml::parse(
-            r#"<L xmlns:p="urn:p"><Link p:Rel="Up" Rel="Delete" Href="d"/><Link p:Rel="Delete" Href="x"/></L>"#,
-        )
-        .unwrap();
-        let pick = |sel: &str| -> Vec<String> {
-            Selector::parse(sel)
-                .unwrap()
-                .select(&doc)
-                .iter()
-                .map(|s| s.value())
-                .collect()
-        };
+        let doc = r#"<L xmlns:p="urn:p"><Link p:Rel="Up" Rel="Delete" Href="d"/><Link p:Rel="Delete" Href="x"/></L>"#;
+        let pick = |sel: &str| values_in(doc, sel);
         assert_eq!(pick("/L/Link/@Rel"), ["Delete"]);
         assert_eq!(pick("/L/Link[@Rel='Delete']/@Href"), ["d"]);
         assert_eq!(pick("/L/Link[@Rel]/@Href"), ["d"]);
     }
 
     fn values(sel: &str) -> Vec<String> {
-        let doc = crate::xml::parse(DOC).unwrap();
+        values_in(DOC, sel)
+    }
+
+    fn values_in(doc: &str, sel: &str) -> Vec<String> {
+        let doc = crate::xml::parse(doc).unwrap();
         Selector::parse(sel)
             .unwrap()
             .select(&doc)
