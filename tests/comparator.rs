@@ -487,3 +487,31 @@ fn a_golden_whose_text_is_only_whitespace_by_placeholder_is_refused() {
     same("<E/>", "<E>\n  </E>");
     same("<E>{{'a '}}</E>", "<E>a </E>");
 }
+
+#[test]
+fn an_origin_bound_by_the_wrong_candidate_is_reconsidered() {
+    // Tried first, the link to another server binds {{origin}}; the golden's
+    // second link then fails, though binding the other origin matches both.
+    let golden = format!(
+        r#"<L {SC} sc:order="any" sc:extra="children"><Link Href="{{{{origin}}}}/x"/><Link Href="{{{{origin}}}}/y"/></L>"#
+    );
+    let actual = r#"<L><Link Href="http://other:1/x"/><Link Href="https://em01:9398/x"/><Link Href="https://em01:9398/y"/></L>"#;
+    let c = run(&golden, actual, &Bindings::default());
+    assert!(c.is_match(), "{:#?}", c.differences);
+    assert_eq!(c.bindings.origin.as_deref(), Some("https://em01:9398"));
+    // Ordered, with extras allowed: the same.
+    let ordered = format!(
+        r#"<L {SC} sc:extra="children"><Link Href="{{{{origin}}}}/x"/><Link Href="{{{{origin}}}}/y"/></L>"#
+    );
+    assert!(run(&ordered, actual, &Bindings::default()).is_match());
+    // No origin makes it match: still a difference, and nothing is bound.
+    let none = r#"<L><Link Href="http://a:1/x"/><Link Href="http://b:1/y"/></L>"#;
+    let c = run(&golden, none, &Bindings::default());
+    assert!(!c.is_match());
+    // A bound origin is never reconsidered.
+    let bound = Bindings {
+        origin: Some("http://other:1".into()),
+        ..Bindings::default()
+    };
+    assert!(!run(&golden, actual, &bound).is_match());
+}

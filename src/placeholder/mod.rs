@@ -6,7 +6,7 @@ pub mod pattern;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-pub use pattern::{is_variable_name, templatize, Pattern, PatternError};
+pub use pattern::{is_variable_name, origins_in, templatize, Pattern, PatternError};
 
 /// Variables a comparison may refer to, and the origin it has seen so far.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

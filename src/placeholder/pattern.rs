@@ -148,6 +148,11 @@ impl Pattern {
         })
     }
 
+    /// Whether it holds `{{origin}}`.
+    pub fn uses_origin(&self) -> bool {
+        self.segments.iter().any(|s| matches!(s, Segment::Origin))
+    }
+
     /// Whether `text` matches. A first `{{origin}}` binds the origin in `bindings`;
     /// the binding is kept only when the whole value matches.
     pub fn matches(&self, text: &str, bindings: &mut Bindings) -> bool {
@@ -339,6 +344,20 @@ pub fn origin_prefix_len(text: &str) -> Option<usize> {
     (len > 0).then_some(scheme_end + 3 + len)
 }
 
+/// Every `scheme://authority` that starts somewhere in `text`: what
+/// `{{origin}}` could stand for in it.
+pub fn origins_in(text: &str) -> impl Iterator<Item = &str> + '_ {
+    text.match_indices("://").filter_map(move |(at, _)| {
+        let scheme = text[..at]
+            .bytes()
+            .rev()
+            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+            .count();
+        let start = at - scheme;
+        origin_prefix_len(&text[start..]).map(|len| &text[start..start + len])
+    })
+}
+
 /// Whether `text` is a hyphenated UUID.
 pub fn is_uuid(text: &str) -> bool {
     let bytes = text.as_bytes();
@@ -465,6 +484,15 @@ mod tests {
             !p.matches("https://other:1/api/7", &mut b),
             "bound stays bound"
         );
+    }
+
+    #[test]
+    fn origins_are_found_wherever_a_url_starts() {
+        let found: Vec<&str> =
+            origins_in("see https://em01:9398/api/ and x+y://h then ://none or http://").collect();
+        assert_eq!(found, ["https://em01:9398", "x+y://h"]);
+        assert!(Pattern::parse("{{origin}}/x").unwrap().uses_origin());
+        assert!(!Pattern::parse("{{any}}/x").unwrap().uses_origin());
     }
 
     #[test]

@@ -93,6 +93,13 @@ impl ExpectedElement {
         compile_element(&mut Positions::new(text), doc.root_element(), 0)
     }
 
+    /// Whether `{{origin}}` appears anywhere in it.
+    pub fn uses_origin(&self) -> bool {
+        self.attrs.iter().any(|a| a.value.uses_origin())
+            || self.text.as_ref().is_some_and(Pattern::uses_origin)
+            || self.children.iter().any(ExpectedElement::uses_origin)
+    }
+
     /// Every `{{NAME}}` the golden refers to, with where it stands.
     pub fn variables(&self) -> Vec<(String, u32, u32)> {
         let mut out = Vec::new();
