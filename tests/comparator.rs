@@ -515,3 +515,37 @@ fn an_origin_bound_by_the_wrong_candidate_is_reconsidered() {
     };
     assert!(!run(&golden, actual, &bound).is_match());
 }
+
+#[test]
+fn mixed_content_keeps_text_in_its_place_among_the_children() {
+    differs("<a>x<b/>y</a>", "<a>xy<b/></a>");
+    differs("<a>x<b/></a>", "<a><b/>x</a>");
+    differs("<a>x<b/><c/>y</a>", "<a>x<b/>y<c/></a>");
+    same("<a>x<b/>y</a>", "<a>x<b/>y</a>");
+    // Indentation between elements is not text, also beside other text.
+    same(
+        "<Error>Logon failed<Detail/></Error>",
+        "<Error>Logon failed<Detail/>\n  </Error>",
+    );
+    same("<a>\n  <b/>x</a>", "<a><b/>x</a>");
+    same("<a><b/>\n  <c/></a>", "<a>\n  <b/>\n  <c/>\n</a>");
+    // Text in one place in the golden: placeholders work inside segments.
+    same("<a>{{any}}<b/>y</a>", "<a>anything<b/>y</a>");
+    let d = differs("<a>x<b/>y</a>", "<a>xy<b/></a>");
+    assert!(d[0].contains("text()"), "{d:?}");
+}
+
+#[test]
+fn mixed_content_survives_pretty_printing_and_bless() {
+    for doc in [
+        "<a>x<b/>y</a>",
+        "<a><b/>x<c><d/></c>y</a>",
+        "<a>x<b>z</b></a>",
+    ] {
+        let parsed = sessionconf::xml::parse(doc).unwrap();
+        let element = sessionconf::xml::canonical::Element::from_node(parsed.root_element());
+        let pretty = to_pretty_string(&element, GoldenMarkers::Keep);
+        same(&pretty, doc);
+        same(doc, &pretty);
+    }
+}

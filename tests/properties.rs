@@ -155,15 +155,19 @@ fn roxmltree_element(node: roxmltree::Node) -> Element<'static> {
         })
         .collect();
     attrs.sort();
-    let text: String = node
+    // Text in its places among the children: each child element a mark,
+    // whitespace-only segments empty (the comparator's reading, from XML's).
+    let joined: String = node
         .children()
-        .filter(|c| c.is_text())
-        .filter_map(|c| c.text())
+        .filter_map(|c| match c.is_element() {
+            true => Some(sessionconf::xml::tree::CHILD.to_string()),
+            false => c.text().filter(|_| c.is_text()).map(str::to_string),
+        })
         .collect();
     Element {
         name: sessionconf::xml::QName::new(node.tag_name().namespace(), node.tag_name().name()),
         attrs,
-        text: (!sessionconf::xml::tree::is_xml_whitespace(&text)).then_some(text),
+        text: sessionconf::xml::tree::mixed_text(&joined),
         children: node
             .children()
             .filter(|c| c.is_element())

@@ -108,7 +108,8 @@ impl fmt::Display for Difference {
 }
 
 fn quote(text: &str) -> String {
-    format!("{text:?}")
+    // A child element's place in mixed content, as a reader sees it.
+    format!("{:?}", text.replace(super::tree::CHILD, "<…>"))
 }
 
 /// What a comparison found.

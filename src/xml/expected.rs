@@ -228,6 +228,23 @@ fn never_compared(
 /// An element's text children joined, or `None` when that is only whitespace:
 /// what the comparator reads as an element's text on the actual side too.
 fn element_text<'a>(node: roxmltree::Node<'a, '_>) -> Option<std::borrow::Cow<'a, str>> {
+    let mixed = node.children().any(|c| c.is_element())
+        && node.children().any(|c| {
+            c.text()
+                .is_some_and(|t| c.is_text() && !super::tree::is_xml_whitespace(t))
+        });
+    if mixed {
+        // Text in its places among the children, as responses are read.
+        let mut joined = String::new();
+        for child in node.children() {
+            if child.is_element() {
+                joined.push(super::tree::CHILD);
+            } else if let Some(t) = child.text().filter(|_| child.is_text()) {
+                joined.push_str(t);
+            }
+        }
+        return super::tree::mixed_text(&joined).map(std::borrow::Cow::Owned);
+    }
     let mut texts = node
         .children()
         .filter(|c| c.is_text())

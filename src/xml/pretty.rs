@@ -8,6 +8,7 @@ use quick_xml::Writer;
 
 use super::canonical::Element;
 use super::directives;
+use super::tree::CHILD;
 
 const XML_NAMESPACE: &str = "http://www.w3.org/XML/1998/namespace";
 
@@ -166,13 +167,23 @@ fn write_element(
         return;
     }
     writer.write_event(Event::Start(start)).expect(io);
-    if let Some(text) = &element.text {
-        writer
-            .write_event(Event::Text(BytesText::new(text)))
-            .expect(io);
-    }
+    // Mixed content: each text segment before the child it precedes. The
+    // indentation the writer adds between them is whitespace-only text, which
+    // reading drops, so the positions survive pretty printing.
+    let mut segments = element.text.as_deref().map(|t| t.split(CHILD));
+    let mut segment = |writer: &mut Writer<Vec<u8>>| {
+        if let Some(text) = segments.as_mut().and_then(Iterator::next) {
+            if !text.is_empty() {
+                writer
+                    .write_event(Event::Text(BytesText::new(text)))
+                    .expect(io);
+            }
+        }
+    };
+    segment(writer);
     for child in &element.children {
         write_element(writer, child, prefixes, child_default, false, markers);
+        segment(writer);
     }
     writer
         .write_event(Event::End(BytesEnd::new(name.as_str())))

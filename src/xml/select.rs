@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use super::tree::{Document, Node};
+use super::tree::{Document, Node, CHILD};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Selector {
@@ -67,12 +67,25 @@ impl Selected<'_, '_> {
     /// or text itself.
     pub fn value(&self) -> String {
         match self {
-            Selected::Element(node) => std::iter::once(*node)
-                .chain(node.descendants())
-                .filter_map(|n| n.text())
-                .collect(),
+            Selected::Element(node) => {
+                let mut out = String::new();
+                string_value(*node, &mut out);
+                out
+            }
             Selected::Value(v) => v.clone(),
         }
+    }
+}
+
+/// XPath's string value of an element: all the text under it, in document
+/// order (an element's own text segments stand between its children).
+fn string_value(node: Node, out: &mut String) {
+    let text = node.text().unwrap_or_default();
+    let mut segments = text.split(CHILD);
+    out.push_str(segments.next().unwrap_or_default());
+    for child in node.children() {
+        string_value(child, out);
+        out.push_str(segments.next().unwrap_or_default());
     }
 }
 
@@ -297,8 +310,11 @@ impl Selector {
                         .map(|a| Selected::Value(a.value().to_string()))
                 })
                 .collect(),
+            // Each text node its own value, as XPath's `text()` selects them.
             Target::Text => elements
-                .filter_map(|n| n.text().map(|t| Selected::Value(t.to_string())))
+                .flat_map(|n| n.text().unwrap_or_default().split(CHILD))
+                .filter(|t| !t.is_empty())
+                .map(|t| Selected::Value(t.to_string()))
                 .collect(),
         }
     }
@@ -349,6 +365,15 @@ mod tests {
         assert_eq!(pick("/L/Link/@Rel"), ["Delete"]);
         assert_eq!(pick("/L/Link[@Rel='Delete']/@Href"), ["d"]);
         assert_eq!(pick("/L/Link[@Rel]/@Href"), ["d"]);
+    }
+
+    #[test]
+    fn mixed_content_values_and_text_nodes_are_in_document_order() {
+        let doc = "<a>x<b>1</b>y<c/>z</a>";
+        assert_eq!(values_in(doc, "/a"), ["x1yz"]);
+        assert_eq!(values_in(doc, "/a/text()"), ["x", "y", "z"]);
+        assert_eq!(values_in("<a><b>1</b>y</a>", "/a"), ["1y"]);
+        assert_eq!(values_in("<a><b>1</b>y</a>", "/a/text()"), ["y"]);
     }
 
     fn values(sel: &str) -> Vec<String> {

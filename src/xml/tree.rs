@@ -355,6 +355,12 @@ struct Open<'a> {
     /// How many namespace bindings were in scope before this element's own.
     scope: usize,
     text: TextState,
+    /// Child elements opened so far, and when text was last appended: text
+    /// after a child is another segment (mixed content keeps its positions).
+    children: u32,
+    children_at_text: u32,
+    /// Whether any text so far is more than whitespace.
+    meaningful: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -613,11 +619,17 @@ impl<'a> Builder<'a> {
             text: Str::NONE,
             end: id + 1,
         });
+        if let Some(parent) = self.stack.last_mut() {
+            parent.children += 1;
+        }
         self.stack.push(Open {
             id,
             qname,
             scope,
             text: TextState::Empty,
+            children: 0,
+            children_at_text: 0,
+            meaningful: false,
         });
         Ok(())
     }
@@ -699,6 +711,7 @@ impl<'a> Builder<'a> {
         if self.buffers.len() <= depth {
             self.buffers.resize_with(depth + 1, String::new);
         }
+        let piece = self.after_children(depth, piece);
         let state = self.stack[depth].text;
         self.stack[depth].text = match state {
             TextState::Empty => {
@@ -730,11 +743,44 @@ impl<'a> Builder<'a> {
         };
     }
 
+    /// `piece` with a [`CHILD`] mark for each child element since the last
+    /// text, when it or the text before it is more than indentation (so
+    /// `x<b/>y` and `xy<b/>` differ); whitespace-only text before is dropped.
+    fn after_children<'p>(&mut self, depth: usize, piece: Cow<'p, str>) -> Cow<'p, str> {
+        let open = &mut self.stack[depth];
+        let since = open.children - open.children_at_text;
+        open.children_at_text = open.children;
+        let blank = is_xml_whitespace(&piece);
+        if since == 0 || (blank && !open.meaningful) {
+            open.meaningful |= !blank;
+            return piece;
+        }
+        let marks = if open.meaningful {
+            since
+        } else {
+            // Only indentation so far: its segments are empty.
+            open.text = TextState::Empty;
+            open.children
+        };
+        open.meaningful = true;
+        let mut marked = CHILD.to_string().repeat(marks as usize);
+        marked.push_str(&piece);
+        Cow::Owned(marked)
+    }
+
     fn close(&mut self) {
         let Some(open) = self.stack.pop() else {
             return;
         };
         let depth = self.stack.len();
+        if open.children > 0 && open.meaningful {
+            if let TextState::Buffered = open.text {
+                if self.buffers[depth].contains(CHILD) {
+                    let joined = std::mem::take(&mut self.buffers[depth]);
+                    self.buffers[depth] = mixed_text(&joined).unwrap_or_default();
+                }
+            }
+        }
         let text = match open.text {
             TextState::Empty => Str::NONE,
             TextState::Slice(s) if is_xml_whitespace(self.doc.str(s)) => Str::NONE,
@@ -755,6 +801,28 @@ impl<'a> Builder<'a> {
             }
         }
     }
+}
+
+/// Where a child element stands in an element's text (mixed content): NUL,
+/// which XML text can never hold.
+pub const CHILD: char = '\0';
+
+/// The text of a mixed-content element as compared: its segments in their
+/// places among the children, whitespace-only segments (indentation) empty,
+/// marks after the last text left out; `None` when no segment is left.
+pub fn mixed_text(joined: &str) -> Option<String> {
+    let mut out = String::with_capacity(joined.len());
+    for (i, segment) in joined.split(CHILD).enumerate() {
+        if i > 0 {
+            out.push(CHILD);
+        }
+        if !is_xml_whitespace(segment) {
+            out.push_str(segment);
+        }
+    }
+    let kept = out.trim_end_matches(CHILD).len();
+    out.truncate(kept);
+    (!out.is_empty()).then_some(out)
 }
 
 /// What Namespaces in XML 1.0 forbids in a declaration: an empty prefix
