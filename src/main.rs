@@ -36,7 +36,7 @@ enum Command {
     /// Run the suite and record every differing or missing golden (same as `run --bless`).
     Bless(RunArgs),
     /// Validate every scenario and golden without touching the network.
-    Check(SuiteArgs),
+    Check(CheckArgs),
     /// Compare a captured response with a golden, offline, with the same rules as `run`.
     Diff(DiffArgs),
     /// Serve the reference server for a dialect until Ctrl-C.
@@ -127,6 +127,23 @@ struct ServeArgs {
     /// Require client certificates signed by this CA (PEM).
     #[arg(long, value_name = "FILE", requires = "tls_cert")]
     client_ca: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    suite: SuiteArgs,
+    /// List goldens no scenario, probe or known deviation uses; `reject` makes that exit 1 (for CI).
+    #[arg(long, value_name = "MODE", num_args = 0..=1, default_missing_value = "list")]
+    unreferenced: Option<Unreferenced>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Unreferenced {
+    /// List them.
+    List,
+    /// List them and exit 1 when there are any.
+    Reject,
 }
 
 #[derive(Args, Clone)]
@@ -275,7 +292,8 @@ fn usage(message: impl std::fmt::Display) -> u8 {
     2
 }
 
-fn check(mut args: SuiteArgs) -> u8 {
+fn check(check: CheckArgs) -> u8 {
+    let mut args = check.suite;
     let file = match cli::settings::settle_suite(&mut args) {
         Ok(f) => f,
         Err(e) => return usage(e),
@@ -288,20 +306,44 @@ fn check(mut args: SuiteArgs) -> u8 {
         variables: file.vars.keys().cloned().collect(),
     };
     match harness::validate(&source) {
-        Ok(loaded) => {
-            let goldens: std::collections::BTreeSet<_> = loaded
-                .iter()
-                .flat_map(|s| s.goldens.values().map(|g| g.path.clone()))
-                .collect();
+        Ok(valid) => {
             println!(
                 "{} scenarios and {} goldens are valid, and each dialect's version data",
-                loaded.len(),
-                goldens.len()
+                valid.scenarios.len(),
+                valid.goldens.len()
             );
-            0
+            match check.unreferenced {
+                Some(mode) => list_unreferenced(&source.golden_dir, &valid, mode),
+                None => 0,
+            }
         }
         Err(errors) => config_errors(&errors),
     }
+}
+
+/// `check --unreferenced`: golden files nothing uses, one per line.
+fn list_unreferenced(
+    golden_dir: &std::path::Path,
+    valid: &harness::Validated,
+    mode: Unreferenced,
+) -> u8 {
+    let found = match sessionconf::golden::unreferenced::unreferenced(
+        golden_dir,
+        &valid.dialects,
+        &valid.goldens,
+    ) {
+        Ok(f) => f,
+        Err(e) => return usage(format!("cannot list the goldens: {e}")),
+    };
+    for path in &found {
+        println!("unreferenced: {}", path.display());
+    }
+    println!(
+        "{} unreferenced golden{}",
+        found.len(),
+        if found.len() == 1 { "" } else { "s" }
+    );
+    u8::from(mode == Unreferenced::Reject && !found.is_empty())
 }
 
 fn run(mut args: RunArgs, bless_all: bool) -> u8 {

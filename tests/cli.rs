@@ -1406,3 +1406,46 @@ fn diff_reads_utf16_and_refuses_what_namespaces_in_xml_forbids() {
         out.stderr
     );
 }
+
+#[test]
+fn check_lists_goldens_nothing_uses_and_rejects_them_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let golden = dir.path().join("golden");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for dialect in ["veeam-em", "commvault"] {
+        std::fs::create_dir_all(golden.join(dialect)).unwrap();
+        for entry in std::fs::read_dir(root.join("golden").join(dialect)).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), golden.join(dialect).join(entry.file_name())).unwrap();
+        }
+    }
+    let g = golden.to_str().unwrap();
+    let clean = sessionconf(&["check", "--golden-dir", g, "--unreferenced=reject"], &[]);
+    assert_eq!(
+        clean.code, 0,
+        "the shipped goldens are all used: {}{}",
+        clean.stdout, clean.stderr
+    );
+    assert!(
+        clean.stdout.contains("0 unreferenced goldens"),
+        "{}",
+        clean.stdout
+    );
+    let stale = golden.join("veeam-em/renamed-step.xml");
+    std::fs::write(&stale, "<Error/>").unwrap();
+    let listed = sessionconf(&["check", "--golden-dir", g, "--unreferenced"], &[]);
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    assert!(
+        listed
+            .stdout
+            .contains(&format!("unreferenced: {}", stale.display()))
+            && listed.stdout.contains("1 unreferenced golden\n"),
+        "{}",
+        listed.stdout
+    );
+    let rejected = sessionconf(&["check", "--golden-dir", g, "--unreferenced=reject"], &[]);
+    assert_eq!(rejected.code, 1, "{}", rejected.stdout);
+    let plain = sessionconf(&["check", "--golden-dir", g], &[]);
+    assert_eq!(plain.code, 0);
+    assert!(!plain.stdout.contains("unreferenced"), "{}", plain.stdout);
+}

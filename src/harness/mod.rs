@@ -11,6 +11,7 @@ mod target;
 mod trials;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
@@ -222,30 +223,60 @@ pub fn conclude(result: Result<Finished, RunError>) -> Exit {
 
 /// Loads every scenario, golden and dialect version data (probe, known
 /// deviations) of `source`, without touching the network: `sessionconf check`.
-pub fn validate(source: &SuiteSource) -> Result<Vec<LoadedScenario>, Vec<ConfigError>> {
+pub fn validate(source: &SuiteSource) -> Result<Validated, Vec<ConfigError>> {
     let all = load_suite(source)?;
     let dialects: BTreeSet<&str> = all.iter().map(|s| s.dialect.as_str()).collect();
     let mut errors = Vec::new();
-    for dialect in dialects {
+    let goldens_of = |s: &LoadedScenario| {
+        s.goldens
+            .values()
+            .map(|g| g.path.clone())
+            .collect::<Vec<_>>()
+    };
+    let mut goldens: BTreeSet<PathBuf> = all.iter().flat_map(goldens_of).collect();
+    for dialect in &dialects {
         match crate::golden::versions::load(
             &source.golden_dir,
             dialect,
             source.allow_missing_goldens,
         ) {
-            Ok(data) => errors.extend(
-                check_deviations(&data, dialect, &all, source)
-                    .err()
-                    .into_iter()
-                    .flatten(),
-            ),
+            Ok(data) => {
+                goldens.extend(data.probe.iter().flat_map(goldens_of));
+                goldens.extend(
+                    data.deviations
+                        .iter()
+                        .flat_map(|d| d.goldens.values().map(|g| g.path.clone())),
+                );
+                errors.extend(
+                    check_deviations(&data, dialect, &all, source)
+                        .err()
+                        .into_iter()
+                        .flatten(),
+                );
+            }
             Err(e) => errors.extend(e),
         }
     }
     if errors.is_empty() {
-        Ok(all)
+        let dialects = dialects.into_iter().map(str::to_string).collect();
+        Ok(Validated {
+            scenarios: all,
+            goldens,
+            dialects,
+        })
     } else {
         Err(errors)
     }
+}
+
+/// What `check` found valid.
+pub struct Validated {
+    /// Every scenario (every matrix trial).
+    pub scenarios: Vec<LoadedScenario>,
+    /// Every golden a scenario, a probe or a known deviation names.
+    pub goldens: BTreeSet<PathBuf>,
+    /// The dialects they belong to.
+    pub dialects: BTreeSet<String>,
 }
 
 /// Keeps scenarios that carry every one of `tags` (none: all).
