@@ -484,6 +484,11 @@ mod tests {
             !p.matches("https://other:1/api/7", &mut b),
             "bound stays bound"
         );
+        // An origin further in, with open placeholders around it, still binds.
+        let inner = Pattern::parse("{{any}} at {{origin}}/{{int}}").unwrap();
+        let mut b = Bindings::default();
+        assert!(inner.matches("session 7 at https://em01:9398/12", &mut b));
+        assert_eq!(b.origin.as_deref(), Some("https://em01:9398"));
     }
 
     #[test]
