@@ -263,42 +263,62 @@ impl Label<'_, '_, '_> {
                     .iter()
                     .filter_map(|a| Some((a.name.local.as_str(), a.value.as_literal()?)))
                     .collect();
-                let same = |e: &&ExpectedElement| e.name == me.name;
-                let position = siblings[..*index].iter().filter(same).count() + 1;
-                let others = siblings
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, e)| *i != *index && same(e))
-                    .map(|(_, e)| {
-                        move |attr: &str, value: &str| {
-                            e.attrs.iter().any(|a| {
-                                a.name.local == attr && a.value.as_literal() == Some(value)
-                            })
-                        }
-                    });
-                step_label(&me.name.local, position, &attrs, others)
+                let among = Among {
+                    siblings,
+                    index: *index,
+                    same: |e: &ExpectedElement| e.name == me.name,
+                    has: |e: &ExpectedElement, attr: &str, value: &str| {
+                        e.attrs
+                            .iter()
+                            .any(|a| a.name.local == attr && a.value.as_literal() == Some(value))
+                    },
+                };
+                among.label(&me.name.local, &attrs)
             }
             Label::Actual(siblings, index) => {
                 let me = siblings[*index];
                 let attrs: Vec<(&str, &str)> =
                     me.attributes().map(|a| (a.name(), a.value())).collect();
-                let same = |n: &&Node| {
-                    n.local_name() == me.local_name() && n.namespace() == me.namespace()
+                let among = Among {
+                    siblings,
+                    index: *index,
+                    same: |n: &Node| {
+                        n.local_name() == me.local_name() && n.namespace() == me.namespace()
+                    },
+                    has: |n: &Node, attr: &str, value: &str| {
+                        n.attributes()
+                            .any(|a| a.name() == attr && a.value() == value)
+                    },
                 };
-                let position = siblings[..*index].iter().filter(same).count() + 1;
-                let others = siblings
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, n)| *i != *index && same(n))
-                    .map(|(_, n)| {
-                        move |attr: &str, value: &str| {
-                            n.attributes()
-                                .any(|a| a.name() == attr && a.value() == value)
-                        }
-                    });
-                step_label(me.local_name(), position, &attrs, others)
+                among.label(me.local_name(), &attrs)
             }
         }
+    }
+}
+
+/// An element among its siblings: which are of its name, and which have an
+/// attribute with a value.
+struct Among<'s, T, S, H> {
+    siblings: &'s [T],
+    index: usize,
+    same: S,
+    has: H,
+}
+
+impl<T, S: Fn(&T) -> bool, H: Fn(&T, &str, &str) -> bool> Among<'_, T, S, H> {
+    fn label(&self, name: &str, attrs: &[(&str, &str)]) -> String {
+        let position = self.siblings[..self.index]
+            .iter()
+            .filter(|s| (self.same)(s))
+            .count()
+            + 1;
+        let others = self
+            .siblings
+            .iter()
+            .enumerate()
+            .filter(|(i, s)| *i != self.index && (self.same)(s))
+            .map(|(_, s)| move |attr: &str, value: &str| (self.has)(s, attr, value));
+        step_label(name, position, attrs, others)
     }
 }
 
