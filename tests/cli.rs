@@ -1310,6 +1310,8 @@ fn bless_lists_what_it_wrote_changed_left_alone_and_did_not_record() {
             .contains("bless: 1 new, 1 changed, 1 left alone, 2 not recorded")
             && out.stderr.contains(&listing("new", "new.xml"))
             && out.stderr.contains(&listing("changed", "echo.xml"))
+            && out.stderr.contains(&listing("left alone", "logon.xml"))
+            && !out.stderr.contains(&listing("left alone", "echo.xml"))
             && out.stderr.contains(
                 "  not recorded: test::s step `broken`: golden fail.xml does not exist yet"
             )
@@ -1448,4 +1450,48 @@ fn check_lists_goldens_nothing_uses_and_rejects_them_when_asked() {
     let plain = sessionconf(&["check", "--golden-dir", g], &[]);
     assert_eq!(plain.code, 0);
     assert!(!plain.stdout.contains("unreferenced"), "{}", plain.stdout);
+}
+
+#[test]
+fn bless_reports_a_golden_whose_uses_disagree_and_writes_nothing() {
+    let server = support::start();
+    let suite = support::Suite::new();
+    let dir = suite.root();
+    suite.write(
+        "scenarios/test/s.yaml",
+        "name: s\nsteps:\n  - name: logon\n    opens_session: token\n    request:\n      method: POST\n      path: login\n      auth: { basic: { user: \"${user}\", password: \"${password}\" } }\n    expect: { status: 201, golden: shared.xml }\n    capture:\n      token: { header: X-RestSvcSessionId }\n  - name: echo\n    request: { path: echo }\n    expect: { golden: shared.xml }\nfinally:\n  - name: logout\n    closes_session: token\n    request:\n      method: DELETE\n      link: { step: logon, rel: Delete }\n      headers: { X-RestSvcSessionId: \"${token}\" }\n",
+    );
+    let scenarios = dir.join("scenarios");
+    let golden = dir.join("golden");
+    let out = sessionconf(
+        &[
+            "bless",
+            "--endpoint",
+            &server.base,
+            "--scenarios",
+            scenarios.to_str().unwrap(),
+            "--golden-dir",
+            golden.to_str().unwrap(),
+        ],
+        &[
+            ("SESSIONCONF_USER", support::USER),
+            ("SESSIONCONF_PASSWORD", support::PASSWORD),
+        ],
+    );
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    let shared = golden.join("shared.xml");
+    assert!(!shared.exists());
+    assert!(
+        out.stderr
+            .contains("bless: 0 new, 0 changed, 0 left alone, 1 not recorded")
+            && out.stderr.contains(&format!(
+                "  not recorded: {}: not written: its uses disagree",
+                shared.display()
+            ))
+            && out.stderr.contains("test::s step `logon`")
+            && out.stderr.contains("test::s step `echo`")
+            && !out.stderr.contains("no response of this run reached it"),
+        "{}",
+        out.stderr
+    );
 }

@@ -274,3 +274,25 @@ fn a_scenario_past_its_time_limit_stops_naming_the_step_and_still_runs_finally()
     );
     assert!(elapsed < Duration::from_millis(1500), "{elapsed:?}");
 }
+
+#[test]
+fn a_scenario_with_no_time_left_sends_nothing_more_and_still_runs_finally() {
+    let base = misbehaving(|s| {
+        let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+    });
+    let suite = support::Suite::new();
+    let path = suite.write(
+        "scenarios/test/s.yaml",
+        "name: s\nsteps:\n  - name: first\n    request: { path: thing }\nfinally:\n  - name: cleanup\n    request: { path: thing }\n",
+    );
+    let loaded = load_scenario(&path, "test", &suite.golden_dir(), false).unwrap();
+    let mut options = RunOptions::new(base.parse().unwrap());
+    options.scenario_timeout = Duration::from_nanos(1);
+    let outcome = run_scenario(&loaded, &Arc::new(options));
+    let text = report::console::render(&outcome, false);
+    assert_eq!(outcome.steps.len(), 2, "{text}");
+    assert_eq!(outcome.steps[0].status, Status::Failed, "{text}");
+    assert!(outcome.steps[0].request.is_none(), "not sent: {text}");
+    assert!(text.contains("ran out before this step"), "{text}");
+    assert_eq!(outcome.steps[1].status, Status::Passed, "{text}");
+}

@@ -99,6 +99,7 @@ impl BlessListing {
         for (label, list) in [
             ("new", &self.new),
             ("changed", &self.changed),
+            ("left alone", &self.left_alone),
             ("not recorded", &self.not_recorded),
         ] {
             for item in list {

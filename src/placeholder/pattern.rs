@@ -461,6 +461,21 @@ mod tests {
     }
 
     #[test]
+    fn a_uuid_is_matched_only_where_the_pattern_reaches() {
+        let uuid = "ae0dab67-06f0-40e8-8331-047734fc3484";
+        let p = Pattern::parse("{{int}}{{uuid}}{{any}}").unwrap();
+        let b = Bindings::default();
+        assert!(match_by_positions(&p.segments, &format!("1{uuid}"), &b));
+        assert!(!match_by_positions(&p.segments, &format!("1x{uuid}"), &b));
+        let not_uuid = "x".repeat(36);
+        assert!(!match_by_positions(
+            &p.segments,
+            &format!("1{not_uuid}"),
+            &b
+        ));
+    }
+
+    #[test]
     fn open_placeholders_then_text_do_not_backtrack_over_a_long_value() {
         let p = Pattern::parse("{{any}}x{{any}}y{{any}}z").unwrap();
         let long = "x".repeat(200_000) + "y";
