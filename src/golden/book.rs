@@ -25,6 +25,8 @@ pub struct Observation {
     pub encoding: crate::xml::Encoding,
     /// The bindings the response was judged with.
     pub bindings: Bindings,
+    /// The run's secrets when it was seen: a message about it never shows them.
+    pub secrets: Vec<String>,
 }
 
 #[derive(Debug, Default)]
@@ -104,11 +106,18 @@ fn settle_one(path: &Path, entry: Entry) -> Result<(), String> {
     for o in &entry.observations {
         let verdict = golden.judge_text(&label, &o.body, o.encoding, &o.bindings)?;
         if let Some(first) = verdict.differences.first() {
+            // A path names siblings by their attribute values, which may be secret.
+            let at = o
+                .secrets
+                .iter()
+                .filter(|s| !s.is_empty())
+                .fold(first.path.clone(), |p, s| {
+                    p.replace(s.as_str(), "<redacted>")
+                });
             return Err(format!(
-                "what its {} uses share still fails {} at {}; write this golden by hand",
+                "what its {} uses share still fails {} at {at}; write this golden by hand",
                 entry.observations.len(),
                 o.by,
-                first.path
             ));
         }
     }
@@ -126,6 +135,7 @@ mod tests {
             body: body.into(),
             encoding: crate::xml::Encoding::Utf8,
             bindings: Bindings::default(),
+            secrets: vec!["s3cret".into()],
         }
     }
 
@@ -204,6 +214,21 @@ mod tests {
         let (_, why) = &settled.not_written[0];
         assert!(why.contains("fails odd at /E/@A"), "{why}");
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "<E A=\"old\"/>");
+    }
+
+    #[test]
+    fn a_secret_in_the_path_of_a_refusal_is_redacted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.xml");
+        let book = BlessBook::default();
+        let recorded = r#"<L><S T="s3cret" v="1"/><S T="b" v="1"/></L>"#;
+        let body = r#"<L><S T="s3cret" v="2"/><S T="b" v="1"/></L>"#;
+        book.observe(&path, None, use_of("odd", Some(recorded), body));
+        let (_, why) = &book.settle().not_written[0];
+        assert!(
+            why.contains("[@T='<redacted>']/@v") && !why.contains("s3cret"),
+            "{why}"
+        );
     }
 
     #[test]

@@ -147,6 +147,7 @@ fn note(
         body: body.to_string(),
         encoding,
         bindings,
+        secrets: state.vars.redactor.secrets(),
     };
     let book = &state.options.bless_book;
     book.observe(&entry.path, entry.expected.clone(), observation);
