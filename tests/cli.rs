@@ -1282,23 +1282,8 @@ fn bless_lists_what_it_wrote_changed_left_alone_and_did_not_record() {
         "scenarios/test/s.yaml",
         "name: s\nsteps:\n  - name: logon\n    opens_session: token\n    request:\n      method: POST\n      path: login\n      auth: { basic: { user: \"${user}\", password: \"${password}\" } }\n    expect: { status: 201, golden: logon.xml }\n    capture:\n      token: { header: X-RestSvcSessionId }\n      session_id: { select: /LogonSession/SessionId }\n  - name: echo\n    request: { path: echo }\n    expect: { golden: echo.xml }\n  - name: again\n    request: { path: echo }\n    expect: { golden: new.xml }\n  - name: broken\n    request: { path: fail }\n    expect: { status: 200, golden: fail.xml }\n  - name: after\n    request: { path: echo }\n    expect: { golden: later.xml }\nfinally:\n  - name: logout\n    closes_session: token\n    request:\n      method: DELETE\n      link: { step: logon, rel: Delete }\n      headers: { X-RestSvcSessionId: \"${token}\" }\n",
     );
-    let scenarios = dir.join("scenarios");
     let golden = dir.join("golden");
-    let out = sessionconf(
-        &[
-            "bless",
-            "--endpoint",
-            &server.base,
-            "--scenarios",
-            scenarios.to_str().unwrap(),
-            "--golden-dir",
-            golden.to_str().unwrap(),
-        ],
-        &[
-            ("SESSIONCONF_USER", support::USER),
-            ("SESSIONCONF_PASSWORD", support::PASSWORD),
-        ],
-    );
+    let out = bless_against(&server.base, &dir);
     assert_eq!(
         out.code, 1,
         "the broken step fails: {}{}",
@@ -1461,23 +1446,8 @@ fn bless_reports_a_golden_whose_uses_disagree_and_writes_nothing() {
         "scenarios/test/s.yaml",
         "name: s\nsteps:\n  - name: logon\n    opens_session: token\n    request:\n      method: POST\n      path: login\n      auth: { basic: { user: \"${user}\", password: \"${password}\" } }\n    expect: { status: 201, golden: shared.xml }\n    capture:\n      token: { header: X-RestSvcSessionId }\n  - name: echo\n    request: { path: echo }\n    expect: { golden: shared.xml }\nfinally:\n  - name: logout\n    closes_session: token\n    request:\n      method: DELETE\n      link: { step: logon, rel: Delete }\n      headers: { X-RestSvcSessionId: \"${token}\" }\n",
     );
-    let scenarios = dir.join("scenarios");
     let golden = dir.join("golden");
-    let out = sessionconf(
-        &[
-            "bless",
-            "--endpoint",
-            &server.base,
-            "--scenarios",
-            scenarios.to_str().unwrap(),
-            "--golden-dir",
-            golden.to_str().unwrap(),
-        ],
-        &[
-            ("SESSIONCONF_USER", support::USER),
-            ("SESSIONCONF_PASSWORD", support::PASSWORD),
-        ],
-    );
+    let out = bless_against(&server.base, &dir);
     assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
     let shared = golden.join("shared.xml");
     assert!(!shared.exists());
@@ -1494,4 +1464,24 @@ fn bless_reports_a_golden_whose_uses_disagree_and_writes_nothing() {
         "{}",
         out.stderr
     );
+}
+
+/// `sessionconf bless` of the suite in `dir` against the in-test server at `base`.
+fn bless_against(base: &str, dir: &std::path::Path) -> Output {
+    let (scenarios, golden) = (dir.join("scenarios"), dir.join("golden"));
+    sessionconf(
+        &[
+            "bless",
+            "--endpoint",
+            base,
+            "--scenarios",
+            scenarios.to_str().unwrap(),
+            "--golden-dir",
+            golden.to_str().unwrap(),
+        ],
+        &[
+            ("SESSIONCONF_USER", support::USER),
+            ("SESSIONCONF_PASSWORD", support::PASSWORD),
+        ],
+    )
 }
