@@ -1283,7 +1283,7 @@ fn bless_lists_what_it_wrote_changed_left_alone_and_did_not_record() {
         "name: s\nsteps:\n  - name: logon\n    opens_session: token\n    request:\n      method: POST\n      path: login\n      auth: { basic: { user: \"${user}\", password: \"${password}\" } }\n    expect: { status: 201, golden: logon.xml }\n    capture:\n      token: { header: X-RestSvcSessionId }\n      session_id: { select: /LogonSession/SessionId }\n  - name: echo\n    request: { path: echo }\n    expect: { golden: echo.xml }\n  - name: again\n    request: { path: echo }\n    expect: { golden: new.xml }\n  - name: broken\n    request: { path: fail }\n    expect: { status: 200, golden: fail.xml }\n  - name: after\n    request: { path: echo }\n    expect: { golden: later.xml }\nfinally:\n  - name: logout\n    closes_session: token\n    request:\n      method: DELETE\n      link: { step: logon, rel: Delete }\n      headers: { X-RestSvcSessionId: \"${token}\" }\n",
     );
     let golden = dir.join("golden");
-    let out = bless_against(&server.base, &dir);
+    let out = bless_against(&server.base, dir);
     assert_eq!(
         out.code, 1,
         "the broken step fails: {}{}",
@@ -1447,7 +1447,7 @@ fn bless_reports_a_golden_whose_uses_disagree_and_writes_nothing() {
         "name: s\nsteps:\n  - name: logon\n    opens_session: token\n    request:\n      method: POST\n      path: login\n      auth: { basic: { user: \"${user}\", password: \"${password}\" } }\n    expect: { status: 201, golden: shared.xml }\n    capture:\n      token: { header: X-RestSvcSessionId }\n  - name: echo\n    request: { path: echo }\n    expect: { golden: shared.xml }\nfinally:\n  - name: logout\n    closes_session: token\n    request:\n      method: DELETE\n      link: { step: logon, rel: Delete }\n      headers: { X-RestSvcSessionId: \"${token}\" }\n",
     );
     let golden = dir.join("golden");
-    let out = bless_against(&server.base, &dir);
+    let out = bless_against(&server.base, dir);
     assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
     let shared = golden.join("shared.xml");
     assert!(!shared.exists());
