@@ -549,3 +549,32 @@ fn mixed_content_survives_pretty_printing_and_bless() {
         same(doc, &pretty);
     }
 }
+
+#[test]
+fn golden_mistakes_are_said_where_they_are_and_what_was_meant() {
+    // A bad placeholder in text: its own line and column, not the element's.
+    let err = ExpectedElement::compile("<a>\n  <b>ok {{nope!}}</b>\n</a>").unwrap_err();
+    assert_eq!((err.line, err.col), (2, 9), "{err}");
+    // A placeholder in capitals is not a variable of that name.
+    let err = ExpectedElement::compile("<a>{{ANY}}</a>").unwrap_err();
+    assert!(err.message.contains("did you mean `{{any}}`?"), "{err}");
+    let err = ExpectedElement::compile(r#"<a h="{{Origin}}/x"/>"#).unwrap_err();
+    assert!(err.message.contains("`{{origin}}`"), "{err}");
+    // A mistyped directive namespace would make sc:order an ordinary attribute.
+    for golden in [
+        r#"<a xmlns:sc="urn:sessionconf:goldne" sc:order="any"/>"#,
+        r#"<a xmlns:sc="urn:other" sc:order="any"/>"#,
+        r#"<a xmlns:x="urn:sessionconf:golde" x:extra="children"/>"#,
+    ] {
+        let err = ExpectedElement::compile(golden).unwrap_err();
+        assert!(
+            err.message.contains("golden directives are read only from"),
+            "{golden}: {err}"
+        );
+    }
+    // Another namespace with another prefix is an ordinary attribute.
+    assert!(ExpectedElement::compile(r#"<a xmlns:p="urn:vendor" p:order="any"/>"#).is_ok());
+    // Two roots: said as such.
+    let err = ExpectedElement::compile("<a/><b/>").unwrap_err();
+    assert!(err.message.contains("a second root element"), "{err}");
+}

@@ -23,6 +23,9 @@ pub enum Segment {
     Var(String),
 }
 
+/// The placeholders that are not variables.
+const BUILT_IN: [&str; 4] = ["any", "uuid", "int", "origin"];
+
 /// A golden value: literal text with placeholders.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pattern {
@@ -86,6 +89,15 @@ impl Pattern {
                 "uuid" => Segment::Uuid,
                 "int" => Segment::Int,
                 "origin" => Segment::Origin,
+                _ if BUILT_IN.contains(&name.to_ascii_lowercase().as_str()) => {
+                    return Err(PatternError {
+                        offset: offset + start,
+                        message: format!(
+                            "`{{{{{name}}}}}` is not a placeholder; did you mean `{{{{{}}}}}`? (placeholders are lowercase, and no variable takes their names)",
+                            name.to_ascii_lowercase()
+                        ),
+                    })
+                }
                 _ if is_variable_name(name) => Segment::Var(name.to_string()),
                 _ => {
                     return Err(PatternError {

@@ -141,39 +141,15 @@ fn compile_element(
             message: format!("elements nested more than {} deep", super::tree::MAX_DEPTH),
         });
     }
-    let mut directives = Directives::default();
-    let mut attrs = Vec::new();
-    for attr in node.attributes() {
-        let (aline, acol) = positions.at(attr.range().start);
-        let error = |message: String| GoldenSyntaxError {
-            line: aline,
-            col: acol,
-            message,
-        };
-        if attr.namespace() == Some(directives::NAMESPACE) {
-            directives.apply(attr.name(), attr.value()).map_err(error)?;
-            // Only the root can leave its name open: siblings are told apart by name.
-            if directives.any_name && depth > 0 {
-                return Err(error(
-                    "sc:name=\"any\" is allowed on the root element only".into(),
-                ));
-            }
-            continue;
-        }
-        let value = Pattern::parse(attr.value())
-            .map_err(|e| error(format!("attribute {}: {e}", attr.name())))?;
-        attrs.push(ExpectedAttr {
-            name: QName::new(attr.namespace(), attr.name()),
-            value,
-            line: aline,
-            col: acol,
-        });
-    }
+    let (directives, attrs) = compile_attributes(positions, node, depth)?;
     let text = match element_text(node).as_deref() {
-        Some(text) => Some(Pattern::parse(text).map_err(|e| GoldenSyntaxError {
-            line,
-            col,
-            message: format!("text of <{}>: {e}", node.tag_name().name()),
+        Some(text) => Some(Pattern::parse(text).map_err(|e| {
+            let (line, col) = text_position(positions, node, e.offset);
+            GoldenSyntaxError {
+                line,
+                col,
+                message: format!("text of <{}>: {e}", node.tag_name().name()),
+            }
         })?),
         None => None,
     };
@@ -203,6 +179,81 @@ fn compile_element(
         element.plan = Some(SiblingPlan::new(&element.children));
     }
     Ok(element)
+}
+
+/// An element's directives and its other attributes as patterns, each error
+/// at the attribute's own position.
+fn compile_attributes(
+    positions: &mut Positions,
+    node: roxmltree::Node,
+    depth: usize,
+) -> Result<(Directives, Vec<ExpectedAttr>), GoldenSyntaxError> {
+    let mut directives = Directives::default();
+    let mut attrs = Vec::new();
+    for attr in node.attributes() {
+        let (aline, acol) = positions.at(attr.range().start);
+        let error = |message: String| GoldenSyntaxError {
+            line: aline,
+            col: acol,
+            message,
+        };
+        if let Some(why) = mistyped_directive(node, &attr) {
+            return Err(error(why));
+        }
+        if attr.namespace() == Some(directives::NAMESPACE) {
+            directives.apply(attr.name(), attr.value()).map_err(error)?;
+            // Only the root can leave its name open: siblings are told apart by name.
+            if directives.any_name && depth > 0 {
+                return Err(error(
+                    "sc:name=\"any\" is allowed on the root element only".into(),
+                ));
+            }
+            continue;
+        }
+        let value = Pattern::parse(attr.value())
+            .map_err(|e| error(format!("attribute {}: {e}", attr.name())))?;
+        attrs.push(ExpectedAttr {
+            name: QName::new(attr.namespace(), attr.name()),
+            value,
+            line: aline,
+            col: acol,
+        });
+    }
+    Ok((directives, attrs))
+}
+
+/// An attribute that looks meant as a directive but is not in its namespace:
+/// prefix `sc` bound elsewhere, or a namespace a typo away from ours. Read as
+/// an ordinary attribute it would silently pin what `sc:order` meant to free.
+fn mistyped_directive(node: roxmltree::Node, attr: &roxmltree::Attribute) -> Option<String> {
+    let ns = attr.namespace()?;
+    if ns == directives::NAMESPACE {
+        return None;
+    }
+    let prefix = node.lookup_prefix(ns).unwrap_or_default();
+    let near = crate::suggest::closest(ns, [directives::NAMESPACE]).is_some();
+    (prefix == directives::PREFIX || near).then(|| {
+        format!(
+            "attribute {prefix}:{} is in namespace `{ns}`, not `{}`: golden directives are read only from that one (a typo?)",
+            attr.name(),
+            directives::NAMESPACE
+        )
+    })
+}
+
+/// Where the mistake at `offset` of an element's text is: exact when the text
+/// is one node written without references, else where its first text starts.
+fn text_position(positions: &mut Positions, node: roxmltree::Node, offset: usize) -> (u32, u32) {
+    let mut texts = node
+        .children()
+        .filter(|c| c.is_text() && c.text().is_some_and(|t| !super::tree::is_xml_whitespace(t)));
+    let Some(first) = texts.next() else {
+        return positions.at(node.range().start);
+    };
+    let range = first.range();
+    let written = positions.text.get(range.clone());
+    let exact = texts.next().is_none() && written == first.text();
+    positions.at(range.start + if exact { offset } else { 0 })
 }
 
 /// Whitespace-only text is not compared on either side (it is indentation
