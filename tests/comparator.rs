@@ -578,3 +578,23 @@ fn golden_mistakes_are_said_where_they_are_and_what_was_meant() {
     let err = ExpectedElement::compile("<a/><b/>").unwrap_err();
     assert!(err.message.contains("a second root element"), "{err}");
 }
+
+#[test]
+fn at_most_sixteen_origins_are_tried() {
+    let golden = format!(
+        r#"<L {SC} sc:order="any" sc:extra="children"><Link Href="{{{{origin}}}}/x"/><Link Href="{{{{origin}}}}/y"/></L>"#
+    );
+    let others = |n: usize| -> String {
+        (0..n)
+            .map(|i| format!(r#"<Link Href="http://other{i}:1/x"/>"#))
+            .collect()
+    };
+    let right = r#"<Link Href="https://em01:9398/x"/><Link Href="https://em01:9398/y"/>"#;
+    // The right origin as the sixteenth found: tried.
+    let actual = format!("<L>{}{right}</L>", others(15));
+    assert!(run(&golden, &actual, &Bindings::default()).is_match());
+    // As the seventeenth: past the bound, so a difference (the bound keeps a
+    // hostile response from costing a comparison per origin it holds).
+    let actual = format!("<L>{}{right}</L>", others(16));
+    assert!(!run(&golden, &actual, &Bindings::default()).is_match());
+}
