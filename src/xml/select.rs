@@ -80,7 +80,7 @@ impl Selected<'_, '_> {
 /// XPath's string value of an element: all the text under it, in document
 /// order (an element's own text segments stand between its children).
 fn string_value(node: Node, out: &mut String) {
-    let text = node.text().unwrap_or_default();
+    let text = node.text_as_written().unwrap_or_default();
     let mut segments = text.split(CHILD);
     out.push_str(segments.next().unwrap_or_default());
     for child in node.children() {
@@ -312,7 +312,7 @@ impl Selector {
                 .collect(),
             // Each text node its own value, as XPath's `text()` selects them.
             Target::Text => elements
-                .flat_map(|n| n.text().unwrap_or_default().split(CHILD))
+                .flat_map(|n| n.text_as_written().unwrap_or_default().split(CHILD))
                 .filter(|t| !t.is_empty())
                 .map(|t| Selected::Value(t.to_string()))
                 .collect(),
@@ -374,6 +374,23 @@ mod tests {
         assert_eq!(values_in(doc, "/a/text()"), ["x", "y", "z"]);
         assert_eq!(values_in("<a><b>1</b>y</a>", "/a"), ["1y"]);
         assert_eq!(values_in("<a><b>1</b>y</a>", "/a/text()"), ["y"]);
+    }
+
+    #[test]
+    fn whitespace_only_text_of_a_childless_element_is_selected_as_xpath_does() {
+        assert_eq!(values_in("<a><b> </b></a>", "/a/b/text()"), [" "]);
+        assert_eq!(values_in("<a><b>&#32;&#9;</b></a>", "/a/b/text()"), [" \t"]);
+        assert_eq!(values_in("<a><b> </b></a>", "/a/b"), [" "]);
+        assert_eq!(values_in("<a><b> </b></a>", "/a"), [" "]);
+        // Indentation between child elements is not text.
+        assert_eq!(
+            values_in("<a>\n  <b/>\n</a>", "/a/text()"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            values_in("<a><b></b></a>", "/a/b/text()"),
+            Vec::<String>::new()
+        );
     }
 
     fn values(sel: &str) -> Vec<String> {

@@ -143,6 +143,13 @@ impl<'d, 'a> Node<'d, 'a> {
     /// The element's text as the comparator sees it: its text and CDATA children
     /// joined, or `None` when that is only whitespace (indentation between elements).
     pub fn text(&self) -> Option<&'d str> {
+        self.text_as_written().filter(|t| !is_xml_whitespace(t))
+    }
+
+    /// The element's text including a childless element's whitespace-only text
+    /// (`<Name> </Name>`), which selectors read as XPath does; indentation
+    /// between child elements is never text.
+    pub fn text_as_written(&self) -> Option<&'d str> {
         let text = self.data().text;
         (!text.is_none()).then(|| self.doc.str(text))
     }
@@ -783,9 +790,14 @@ impl<'a> Builder<'a> {
         }
         let text = match open.text {
             TextState::Empty => Str::NONE,
-            TextState::Slice(s) if is_xml_whitespace(self.doc.str(s)) => Str::NONE,
+            // A childless element keeps whitespace-only text for selectors.
+            TextState::Slice(s) if open.children > 0 && is_xml_whitespace(self.doc.str(s)) => {
+                Str::NONE
+            }
             TextState::Slice(s) => s,
-            TextState::Buffered if is_xml_whitespace(&self.buffers[depth]) => Str::NONE,
+            TextState::Buffered if open.children > 0 && is_xml_whitespace(&self.buffers[depth]) => {
+                Str::NONE
+            }
             TextState::Buffered => {
                 let joined = std::mem::take(&mut self.buffers[depth]);
                 self.store(Cow::Owned(joined))
