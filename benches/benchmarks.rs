@@ -984,6 +984,108 @@ mod startup {
     }
 }
 
+/// What a compiled golden holds, and what `diff` peaks at, against the text.
+mod memory {
+    use super::*;
+    use comparator::{document, golden_with_placeholders, shuffled};
+    use sessionconf::golden::Golden;
+    use sessionconf::placeholder::Bindings;
+    use sessionconf::xml::Encoding;
+
+    fn compile_row(label: &str, golden: &str) {
+        let base = reset_peak();
+        let started = Instant::now();
+        let compiled = Golden::compile(std::path::Path::new("g.xml"), golden).expect("compiles");
+        let seconds = started.elapsed().as_secs_f64();
+        let held = super::CURRENT.load(Ordering::Relaxed) - base;
+        let peak = peak() - base;
+        drop(compiled);
+        let len = golden.len() as f64;
+        println!(
+            "| compile: {label} | {:.1} MB | {seconds:.3} s | {:.2} | {:.2} |",
+            len / MB,
+            peak as f64 / len,
+            held as f64 / len
+        );
+    }
+
+    /// `diff`'s work in this process: read both, compile, parse, compare, report.
+    fn diff_row(label: &str, golden: &str, actual: &str) {
+        let dir = std::env::temp_dir().join(format!("sessionconf-bench-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (g, a) = (dir.join("golden.xml"), dir.join("actual.xml"));
+        std::fs::write(&g, golden).unwrap();
+        std::fs::write(&a, actual).unwrap();
+        let both = (golden.len() + actual.len()) as f64;
+        let base = reset_peak();
+        let started = Instant::now();
+        let compiled = Golden::load(&g).expect("compiles");
+        let bytes = std::fs::read(&a).unwrap();
+        let text = std::str::from_utf8(&bytes).unwrap();
+        let verdict = compiled
+            .judge_text("golden.xml", text, Encoding::Utf8, &Bindings::default())
+            .expect("parses");
+        let shown = sessionconf::report::console::render_mismatch(&verdict, false);
+        let seconds = started.elapsed().as_secs_f64();
+        let peak = peak() - base;
+        assert!(!verdict.is_match() && !shown.is_empty());
+        drop((compiled, bytes, verdict, shown));
+        let rss = process_rss(&g, &a);
+        std::fs::remove_dir_all(&dir).ok();
+        println!(
+            "| diff: {label} | {:.1} MB | {seconds:.3} s | {:.2} | {} |",
+            both / MB,
+            peak as f64 / both,
+            rss.map_or("-".into(), |r| format!(
+                "{:.2} (process, max RSS)",
+                r / both
+            ))
+        );
+    }
+
+    /// `sessionconf diff` as a process: its maximum resident set, in bytes.
+    fn process_rss(golden: &std::path::Path, actual: &std::path::Path) -> Option<f64> {
+        let out = std::env::temp_dir().join(format!("sessionconf-rss-{}", std::process::id()));
+        let status = std::process::Command::new("/usr/bin/time")
+            .args(["-f", "%M", "-o"])
+            .arg(&out)
+            .arg(env!("CARGO_BIN_EXE_sessionconf"))
+            .arg("diff")
+            .args([golden, actual])
+            .stdout(std::process::Stdio::null())
+            .status()
+            .ok()?;
+        assert_eq!(status.code(), Some(1), "the pair differs");
+        // GNU time says first that the command exited with 1.
+        let report = std::fs::read_to_string(&out).ok()?;
+        let kib: f64 = report.lines().last()?.trim().parse().ok()?;
+        std::fs::remove_file(&out).ok();
+        Some(kib * 1024.0)
+    }
+
+    pub fn run() {
+        println!("## Memory (10,000 sessions; heap counted in this process)\n");
+        println!("| work | text | time | peak heap / text | held / text |");
+        println!("| --- | ---: | ---: | ---: | ---: |");
+        let n = 10_000;
+        let ordered: Vec<usize> = (0..n).collect();
+        let literal = document(&ordered, false, None);
+        compile_row("ordered, literal golden", &literal);
+        let unordered = golden_with_placeholders(&ordered, Some("sc:order=\"any\""));
+        compile_row("unordered, placeholders", &unordered);
+        let actual =
+            document(&shuffled(n), true, None).replacen("EM01\\user42<", "EM01\\someone<", 1);
+        diff_row("unordered golden, one session differs", &unordered, &actual);
+        let changed = literal.replacen("EM01\\user42<", "EM01\\someone<", 1);
+        diff_row(
+            "ordered literal golden, one session differs",
+            &literal,
+            &changed,
+        );
+        println!();
+    }
+}
+
 fn main() {
     let groups: Vec<String> = std::env::args()
         .skip(1)
@@ -1012,6 +1114,9 @@ fn main() {
     }
     if wanted("startup") {
         startup::run();
+    }
+    if wanted("memory") {
+        memory::run();
     }
     if wanted("profile-parse") {
         // Not a figure: a workload to run under a profiler.

@@ -294,6 +294,18 @@ fn bad_goldens_name_line_and_column() {
         ExpectedElement::compile(&format!("<A {SC}>\n<B sc:order=\"sideways\"/></A>")).unwrap_err();
     assert_eq!(err.line, 2);
     assert!(err.message.contains("sideways"), "{err}");
+    // A prefixed name is placed at its prefix; an element at its `<`.
+    let err = ExpectedElement::compile("<p:A xmlns:p=\"urn:x\">\n  <p:B p:x=\"{{nope\"/>\n</p:A>")
+        .unwrap_err();
+    assert_eq!((err.line, err.col), (2, 8), "{err}");
+    let err = ExpectedElement::compile(&format!(
+        "<A {SC}>\n <p:B xmlns:p=\"urn:x\" sc:name=\"any\"/></A>"
+    ))
+    .unwrap_err();
+    assert_eq!((err.line, err.col), (2, 23), "{err}");
+    // Text with a reference is not a slice of the golden: its element's position.
+    let err = ExpectedElement::compile("<A>\n  <B>a&amp;{{nope}</B></A>").unwrap_err();
+    assert_eq!((err.line, err.col), (2, 3), "{err}");
     let err = ExpectedElement::compile("<A>\n<B></C></A>").unwrap_err();
     assert_eq!(err.line, 2);
     assert!(err.message.contains("not well-formed"), "{err}");

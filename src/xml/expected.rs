@@ -3,6 +3,7 @@
 
 use super::directives::{self, Directives};
 use super::siblings::{expected_signature, SiblingPlan};
+use super::tree::{Attribute, Node};
 use super::{Positions, QName};
 use crate::placeholder::pattern::Pattern;
 
@@ -71,26 +72,16 @@ impl ExpectedElement {
         // declaration, and no entity a DTD declares, so a golden can neither be
         // looser than the responses it judges nor expand a few kilobytes of
         // entities into gigabytes (roxmltree would expand them).
-        super::tree::parse_as(text, encoding).map_err(|e| GoldenSyntaxError {
+        let doc = super::tree::parse_as(text, encoding).map_err(|e| GoldenSyntaxError {
             line: e.line,
             col: e.col,
             message: format!("not well-formed XML: {}", e.message),
         })?;
-        let options = roxmltree::ParsingOptions {
-            // Goldens have no DTD, but one copied from a response might; entities are
-            // still never expanded beyond roxmltree's own limits.
-            allow_dtd: true,
-            ..roxmltree::ParsingOptions::default()
+        let mut golden = Source {
+            text,
+            positions: Positions::new(text),
         };
-        let doc = roxmltree::Document::parse_with_options(text, options).map_err(|e| {
-            let pos = e.pos();
-            GoldenSyntaxError {
-                line: pos.row,
-                col: pos.col,
-                message: format!("not well-formed XML: {e}"),
-            }
-        })?;
-        compile_element(&mut Positions::new(text), doc.root_element(), 0)
+        compile_element(&mut golden, doc.root_element(), 0)
     }
 
     /// Whether `{{origin}}` appears anywhere in it.
@@ -127,12 +118,48 @@ impl ExpectedElement {
     }
 }
 
+/// The golden's text, for positions: every name the tree gives is a slice of it.
+struct Source<'t> {
+    text: &'t str,
+    positions: Positions<'t>,
+}
+
+impl Source<'_> {
+    /// Where `piece` starts in the text, if it is a slice of it.
+    fn offset_of(&self, piece: &str) -> Option<usize> {
+        let at = (piece.as_ptr() as usize).checked_sub(self.text.as_ptr() as usize)?;
+        (at + piece.len() <= self.text.len()).then_some(at)
+    }
+
+    /// The prefix written before the local name at `offset` (`sc` of `sc:order`)
+    /// and where the qualified name starts.
+    fn prefix_before(&self, offset: usize) -> (usize, &str) {
+        let before = &self.text[..offset];
+        let Some(head) = before.strip_suffix(':') else {
+            return (offset, "");
+        };
+        let start = head
+            .rfind(['<', ' ', '\t', '\r', '\n'])
+            .map_or(0, |i| i + 1);
+        (start, &head[start..])
+    }
+
+    /// Line and column of the name `local` as written (its prefix included).
+    fn name_at(&mut self, local: &str) -> (u32, u32) {
+        let offset = self.offset_of(local).unwrap_or(0);
+        let (start, _) = self.prefix_before(offset);
+        self.positions.at(start)
+    }
+}
+
 fn compile_element(
-    positions: &mut Positions,
-    node: roxmltree::Node,
+    golden: &mut Source,
+    node: Node,
     depth: usize,
 ) -> Result<ExpectedElement, GoldenSyntaxError> {
-    let (line, col) = positions.at(node.range().start);
+    // The element's position is its `<`, just before its qualified name.
+    let (line, col) = golden.name_at(node.local_name());
+    let col = col.saturating_sub(1).max(1);
     // Responses are refused past this depth, so a golden this deep could never match.
     if depth >= super::tree::MAX_DEPTH {
         return Err(GoldenSyntaxError {
@@ -141,26 +168,29 @@ fn compile_element(
             message: format!("elements nested more than {} deep", super::tree::MAX_DEPTH),
         });
     }
-    let (directives, attrs) = compile_attributes(positions, node, depth)?;
-    let text = match element_text(node).as_deref() {
+    let (directives, attrs) = compile_attributes(golden, node, depth)?;
+    let text = match node.text() {
         Some(text) => Some(Pattern::parse(text).map_err(|e| {
-            let (line, col) = text_position(positions, node, e.offset);
+            // Exact when the text is written as it reads (a slice of the golden).
+            let (line, col) = match golden.offset_of(text) {
+                Some(at) => golden.positions.at(at + e.offset),
+                None => (line, col),
+            };
             GoldenSyntaxError {
                 line,
                 col,
-                message: format!("text of <{}>: {e}", node.tag_name().name()),
+                message: format!("text of <{}>: {e}", node.local_name()),
             }
         })?),
         None => None,
     };
-    never_compared(text.as_ref(), node.tag_name().name(), (line, col))?;
+    never_compared(text.as_ref(), node.local_name(), (line, col))?;
     let children = node
         .children()
-        .filter(|c| c.is_element())
-        .map(|c| compile_element(positions, c, depth + 1))
+        .map(|c| compile_element(golden, c, depth + 1))
         .collect::<Result<Vec<_>, _>>()?;
     let mut element = ExpectedElement {
-        name: QName::new(node.tag_name().namespace(), node.tag_name().name()),
+        name: QName::new(node.namespace(), node.local_name()),
         attrs,
         text,
         children,
@@ -184,20 +214,20 @@ fn compile_element(
 /// An element's directives and its other attributes as patterns, each error
 /// at the attribute's own position.
 fn compile_attributes(
-    positions: &mut Positions,
-    node: roxmltree::Node,
+    golden: &mut Source,
+    node: Node,
     depth: usize,
 ) -> Result<(Directives, Vec<ExpectedAttr>), GoldenSyntaxError> {
     let mut directives = Directives::default();
     let mut attrs = Vec::new();
     for attr in node.attributes() {
-        let (aline, acol) = positions.at(attr.range().start);
+        let (aline, acol) = golden.name_at(attr.name());
         let error = |message: String| GoldenSyntaxError {
             line: aline,
             col: acol,
             message,
         };
-        if let Some(why) = mistyped_directive(node, &attr) {
+        if let Some(why) = mistyped_directive(golden, &attr) {
             return Err(error(why));
         }
         if attr.namespace() == Some(directives::NAMESPACE) {
@@ -225,12 +255,13 @@ fn compile_attributes(
 /// An attribute that looks meant as a directive but is not in its namespace:
 /// prefix `sc` bound elsewhere, or a namespace a typo away from ours. Read as
 /// an ordinary attribute it would silently pin what `sc:order` meant to free.
-fn mistyped_directive(node: roxmltree::Node, attr: &roxmltree::Attribute) -> Option<String> {
+fn mistyped_directive(golden: &Source, attr: &Attribute) -> Option<String> {
     let ns = attr.namespace()?;
     if ns == directives::NAMESPACE {
         return None;
     }
-    let prefix = node.lookup_prefix(ns).unwrap_or_default();
+    let offset = golden.offset_of(attr.name()).unwrap_or(0);
+    let (_, prefix) = golden.prefix_before(offset);
     let near = crate::suggest::closest(ns, [directives::NAMESPACE]).is_some();
     (prefix == directives::PREFIX || near).then(|| {
         format!(
@@ -239,21 +270,6 @@ fn mistyped_directive(node: roxmltree::Node, attr: &roxmltree::Attribute) -> Opt
             directives::NAMESPACE
         )
     })
-}
-
-/// Where the mistake at `offset` of an element's text is: exact when the text
-/// is one node written without references, else where its first text starts.
-fn text_position(positions: &mut Positions, node: roxmltree::Node, offset: usize) -> (u32, u32) {
-    let mut texts = node
-        .children()
-        .filter(|c| c.is_text() && c.text().is_some_and(|t| !super::tree::is_xml_whitespace(t)));
-    let Some(first) = texts.next() else {
-        return positions.at(node.range().start);
-    };
-    let range = first.range();
-    let written = positions.text.get(range.clone());
-    let exact = texts.next().is_none() && written == first.text();
-    positions.at(range.start + if exact { offset } else { 0 })
 }
 
 /// Whitespace-only text is not compared on either side (it is indentation
@@ -273,46 +289,5 @@ fn never_compared(
             ),
         }),
         _ => Ok(()),
-    }
-}
-
-/// An element's text children joined, or `None` when that is only whitespace:
-/// what the comparator reads as an element's text on the actual side too.
-fn element_text<'a>(node: roxmltree::Node<'a, '_>) -> Option<std::borrow::Cow<'a, str>> {
-    let mixed = node.children().any(|c| c.is_element())
-        && node.children().any(|c| {
-            c.text()
-                .is_some_and(|t| c.is_text() && !super::tree::is_xml_whitespace(t))
-        });
-    if mixed {
-        // Text in its places among the children, as responses are read.
-        let mut joined = String::new();
-        for child in node.children() {
-            if child.is_element() {
-                joined.push(super::tree::CHILD);
-            } else if let Some(t) = child.text().filter(|_| child.is_text()) {
-                joined.push_str(t);
-            }
-        }
-        return super::tree::mixed_text(&joined).map(std::borrow::Cow::Owned);
-    }
-    let mut texts = node
-        .children()
-        .filter(|c| c.is_text())
-        .filter_map(|c| c.text());
-    let first = texts.next()?;
-    let text = match texts.next() {
-        None => std::borrow::Cow::Borrowed(first),
-        Some(second) => {
-            let mut joined = String::from(first);
-            joined.push_str(second);
-            texts.for_each(|t| joined.push_str(t));
-            std::borrow::Cow::Owned(joined)
-        }
-    };
-    if super::tree::is_xml_whitespace(&text) {
-        None
-    } else {
-        Some(text)
     }
 }
