@@ -285,7 +285,7 @@ mod comparator {
         let base = reset_peak();
         let started = Instant::now();
         let doc = sessionconf::xml::parse(&actual).expect("the document parses");
-        let golden = sessionconf::golden::Golden::Xml(expected);
+        let golden = sessionconf::golden::Golden::Xml(expected, Vec::new());
         let report = golden
             .judge(
                 "golden.xml",

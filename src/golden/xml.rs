@@ -10,13 +10,13 @@ use crate::placeholder::Bindings;
 use crate::xml::canonical::Element;
 use crate::xml::compare;
 use crate::xml::expected::ExpectedElement;
-use crate::xml::pretty::{to_pretty_string, GoldenMarkers};
+use crate::xml::pretty::{to_pretty_string, to_pretty_string_sized, GoldenMarkers};
 
 pub(super) fn compile(
     path: &Path,
     text: &str,
     encoding: crate::xml::Encoding,
-) -> Result<ExpectedElement, ConfigError> {
+) -> Result<(ExpectedElement, Vec<crate::xml::expected::Variable>), ConfigError> {
     ExpectedElement::compile_as(text, encoding)
         .map_err(|e| ConfigError::at(path, e.line, e.col, e.message))
 }
@@ -47,8 +47,11 @@ pub(super) fn judge(
     let diff = match record {
         Some(_) => String::new(),
         None => {
-            let golden_text = to_pretty_string(&Element::golden(expected), GoldenMarkers::Drop);
-            let actual_text = to_pretty_string(&normalized, GoldenMarkers::Drop);
+            // Both print to about the response's size (they are being compared).
+            let size = doc.text_len() + doc.text_len() / 8;
+            let golden_text =
+                to_pretty_string_sized(&Element::golden(expected), GoldenMarkers::Drop, size);
+            let actual_text = to_pretty_string_sized(&normalized, GoldenMarkers::Drop, size);
             let diff = similar::TextDiff::configure()
                 // Past the deadline the diff is coarser, never slower: a response
                 // unlike its golden in every line must not stall the report.
@@ -123,7 +126,7 @@ fn written(mut element: Element, recording: Recording) -> String {
             let rule = recording
                 .volatile
                 .iter()
-                .find_map(|r| r.for_attribute(&name.local));
+                .find_map(|r| r.for_attribute(name.local()));
             volatile::written(v, rule);
         }
         if let Some(t) = &mut e.text {
@@ -131,7 +134,7 @@ fn written(mut element: Element, recording: Recording) -> String {
             let rule = recording
                 .volatile
                 .iter()
-                .find_map(|r| r.for_element(&e.name.local));
+                .find_map(|r| r.for_element(e.name.local()));
             volatile::written(t, rule);
         }
     });
@@ -142,7 +145,7 @@ fn written(mut element: Element, recording: Recording) -> String {
 pub(super) fn merge(path: &Path, texts: &[(&str, String)]) -> Result<String, String> {
     let compiled = texts
         .iter()
-        .map(|(by, text)| compile(path, text, crate::xml::Encoding::Utf8).map(|c| (*by, c)))
+        .map(|(by, text)| compile(path, text, crate::xml::Encoding::Utf8).map(|(c, _)| (*by, c)))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| e.to_string())?;
     let mut all = compiled

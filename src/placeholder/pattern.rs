@@ -3,6 +3,7 @@
 //! TEXT itself, so a golden can hold a literal `{{` (bless writes `{{'{{'}}`).
 
 use std::fmt;
+use std::sync::Arc;
 
 use super::Bindings;
 
@@ -26,14 +27,25 @@ pub enum Segment {
 /// The placeholders that are not variables.
 const BUILT_IN: [&str; 4] = ["any", "uuid", "int", "origin"];
 
-/// A golden value: literal text with placeholders.
+/// A golden value: literal text with placeholders. Shared, not copied: a
+/// golden of ten thousand sessions writes the same link values ten thousand
+/// times, and the compiler keeps one of each.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pattern {
-    raw: String,
-    segments: Vec<Segment>,
-    /// With no placeholder: the value itself, when quoting made it differ from `raw`.
-    unquoted: Option<String>,
-    is_literal: bool,
+pub struct Pattern(Arc<Inner>);
+
+#[derive(Debug, PartialEq, Eq)]
+struct Inner {
+    raw: Box<str>,
+    kind: Kind,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Kind {
+    /// No placeholder: the value is `raw`.
+    Literal,
+    /// No placeholder, but quoting made the value differ from `raw`.
+    Unquoted(Box<str>),
+    Template(Box<[Segment]>),
 }
 
 /// Why a golden value could not be read as a pattern; `offset` is a byte offset into the value.
@@ -118,43 +130,46 @@ impl Pattern {
         }
         literal.push_str(rest);
         // A value with no placeholder keeps no segments, only its literal text.
-        if segments.is_empty() {
-            // Goldens are mostly literal values: keep one copy of each.
-            let unquoted = (literal != raw).then_some(literal);
-            return Ok(Pattern {
-                raw: raw.to_string(),
-                segments,
-                unquoted,
-                is_literal: true,
-            });
-        }
-        if !literal.is_empty() {
-            segments.push(Segment::Literal(literal));
-        }
-        Ok(Pattern {
-            raw: raw.to_string(),
-            segments,
-            unquoted: None,
-            is_literal: false,
-        })
+        let kind = if segments.is_empty() && literal == raw {
+            Kind::Literal
+        } else if segments.is_empty() {
+            Kind::Unquoted(literal.into())
+        } else {
+            if !literal.is_empty() {
+                segments.push(Segment::Literal(literal));
+            }
+            Kind::Template(segments.into())
+        };
+        Ok(Pattern(Arc::new(Inner {
+            raw: raw.into(),
+            kind,
+        })))
     }
 
     /// The value as the golden writes it.
     pub fn raw(&self) -> &str {
-        &self.raw
+        &self.0.raw
     }
 
     /// The literal value when the pattern has no placeholder.
     pub fn as_literal(&self) -> Option<&str> {
-        if !self.is_literal {
-            return None;
+        match &self.0.kind {
+            Kind::Literal => Some(&self.0.raw),
+            Kind::Unquoted(value) => Some(value),
+            Kind::Template(_) => None,
         }
-        Some(self.unquoted.as_deref().unwrap_or(&self.raw))
+    }
+
+    fn segments(&self) -> &[Segment] {
+        match &self.0.kind {
+            Kind::Template(segments) => segments,
+            _ => &[],
+        }
     }
 
     /// Names of the `{{NAME}}` variables the pattern refers to.
     pub fn variables(&self) -> impl Iterator<Item = &str> {
-        self.segments.iter().filter_map(|s| match s {
+        self.segments().iter().filter_map(|s| match s {
             Segment::Var(name) => Some(name.as_str()),
             _ => None,
         })
@@ -162,7 +177,7 @@ impl Pattern {
 
     /// Whether it holds `{{origin}}`.
     pub fn uses_origin(&self) -> bool {
-        self.segments.iter().any(|s| matches!(s, Segment::Origin))
+        self.segments().iter().any(|s| matches!(s, Segment::Origin))
     }
 
     /// Whether `text` matches. A first `{{origin}}` binds the origin in `bindings`;
@@ -172,12 +187,12 @@ impl Pattern {
             return literal == text;
         }
         let open = |s: &&Segment| matches!(s, Segment::Any | Segment::Int);
-        if self.segments.iter().filter(open).count() < 2 {
-            return match_segments(&self.segments, text, bindings);
+        if self.segments().iter().filter(open).count() < 2 {
+            return match_segments(self.segments(), text, bindings);
         }
         // Two open-ended placeholders make backtracking polynomial in the text
         // (`{{any}}x{{any}}y` against a long value); positions do not.
-        match self.segments.split_first() {
+        match self.segments().split_first() {
             Some((Segment::Origin, rest)) if bindings.origin.is_none() => {
                 let Some(len) = origin_prefix_len(text) else {
                     return false;
@@ -189,12 +204,12 @@ impl Pattern {
                 }
                 ok
             }
-            _ if self.segments.iter().any(|s| matches!(s, Segment::Origin))
+            _ if self.segments().iter().any(|s| matches!(s, Segment::Origin))
                 && bindings.origin.is_none() =>
             {
-                match_segments(&self.segments, text, bindings)
+                match_segments(self.segments(), text, bindings)
             }
-            _ => match_by_positions(&self.segments, text, bindings),
+            _ => match_by_positions(self.segments(), text, bindings),
         }
     }
 }
@@ -463,8 +478,8 @@ mod tests {
         for raw in &patterns {
             let Ok(p) = Pattern::parse(raw) else { continue };
             for t in &texts {
-                let slow = match_segments(&p.segments, t, &mut b.clone());
-                let fast = match_by_positions(&p.segments, t, &b);
+                let slow = match_segments(p.segments(), t, &mut b.clone());
+                let fast = match_by_positions(p.segments(), t, &b);
                 assert_eq!(slow, fast, "{raw:?} against {t:?}");
                 checked += 1;
             }
@@ -477,11 +492,11 @@ mod tests {
         let uuid = "ae0dab67-06f0-40e8-8331-047734fc3484";
         let p = Pattern::parse("{{int}}{{uuid}}{{any}}").unwrap();
         let b = Bindings::default();
-        assert!(match_by_positions(&p.segments, &format!("1{uuid}"), &b));
-        assert!(!match_by_positions(&p.segments, &format!("1x{uuid}"), &b));
+        assert!(match_by_positions(p.segments(), &format!("1{uuid}"), &b));
+        assert!(!match_by_positions(p.segments(), &format!("1x{uuid}"), &b));
         let not_uuid = "x".repeat(36);
         assert!(!match_by_positions(
-            &p.segments,
+            p.segments(),
             &format!("1{not_uuid}"),
             &b
         ));

@@ -92,10 +92,7 @@ impl<'e> Element<'e> {
     /// A golden subtree by reference: what `from_expected` would build, uncopied.
     pub fn golden(expected: &'e ExpectedElement) -> Element<'e> {
         Element {
-            name: QName {
-                ns: None,
-                local: String::new(),
-            },
+            name: QName::new(None, ""),
             attrs: Vec::new(),
             text: None,
             children: Vec::new(),

@@ -244,7 +244,7 @@ impl Path<'_, '_, '_> {
     }
 
     fn attribute(&self, name: &QName) -> String {
-        format!("{}/@{}", self.render(), name.local)
+        format!("{}/@{}", self.render(), name.local())
     }
 
     fn text(&self) -> String {
@@ -255,13 +255,13 @@ impl Path<'_, '_, '_> {
 impl Label<'_, '_, '_> {
     fn render(&self) -> String {
         match self {
-            Label::Top(e) => e.name.local.clone(),
+            Label::Top(e) => e.name.local().to_string(),
             Label::Expected(siblings, index) => {
                 let me = &siblings[*index];
                 let attrs: Vec<(&str, &str)> = me
                     .attrs
                     .iter()
-                    .filter_map(|a| Some((a.name.local.as_str(), a.value.as_literal()?)))
+                    .filter_map(|a| Some((a.name.local(), a.value.as_literal()?)))
                     .collect();
                 let among = Among {
                     siblings,
@@ -270,10 +270,10 @@ impl Label<'_, '_, '_> {
                     has: |e: &ExpectedElement, attr: &str, value: &str| {
                         e.attrs
                             .iter()
-                            .any(|a| a.name.local == attr && a.value.as_literal() == Some(value))
+                            .any(|a| a.name.local() == attr && a.value.as_literal() == Some(value))
                     },
                 };
-                among.label(&me.name.local, &attrs)
+                among.label(me.name.local(), &attrs)
             }
             Label::Actual(siblings, index) => {
                 let me = siblings[*index];
@@ -610,7 +610,7 @@ impl Walker {
         self.differ(
             || path.render(),
             DifferenceKind::MissingElement,
-            Some(format!("<{}>", expected.name.local)),
+            Some(format!("<{}>", expected.name.local())),
             None,
         );
     }

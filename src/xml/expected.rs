@@ -5,7 +5,10 @@ use super::directives::{self, Directives};
 use super::siblings::{expected_signature, SiblingPlan};
 use super::tree::{Attribute, Node};
 use super::{Positions, QName};
-use crate::placeholder::pattern::Pattern;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use crate::placeholder::pattern::{Pattern, PatternError};
 
 /// An attribute of a compiled golden.
 #[derive(Debug, Clone)]
@@ -14,10 +17,6 @@ pub struct ExpectedAttr {
     pub name: QName,
     /// Its value, placeholders and all.
     pub value: Pattern,
-    /// Where it is in the golden (line).
-    pub line: u32,
-    /// Where it is in the golden (column).
-    pub col: u32,
 }
 
 /// An element of a compiled golden.
@@ -33,17 +32,16 @@ pub struct ExpectedElement {
     pub children: Vec<ExpectedElement>,
     /// What it leaves open (`sc:order`, `sc:extra`, `sc:name`).
     pub directives: Directives,
-    /// Where it is in the golden (line).
-    pub line: u32,
-    /// Where it is in the golden (column).
-    pub col: u32,
     /// For an element whose attributes are all literal, with no extra attributes
     /// allowed: a hash of its name and attributes, independent of their order, that
     /// a matching actual element has too (unordered matching buckets siblings by it).
     pub signature: Option<u64>,
     /// For an element whose children may come in any order: how to tell them apart.
-    pub plan: Option<SiblingPlan>,
+    pub plan: Option<Arc<SiblingPlan>>,
 }
+
+/// A `{{NAME}}` a golden refers to, and where (line, column).
+pub type Variable = (String, u32, u32);
 
 /// A golden that is not well-formed or says something the comparator cannot read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -60,14 +58,14 @@ pub struct GoldenSyntaxError {
 impl ExpectedElement {
     /// Compiles a golden's text: well-formed XML, valid directives and placeholders.
     pub fn compile(text: &str) -> Result<ExpectedElement, GoldenSyntaxError> {
-        ExpectedElement::compile_as(text, super::tree::Encoding::Utf8)
+        ExpectedElement::compile_as(text, super::tree::Encoding::Utf8).map(|(e, _)| e)
     }
 
-    /// Compiles a golden decoded from `encoding`.
+    /// Compiles a golden decoded from `encoding`, with the variables it names.
     pub fn compile_as(
         text: &str,
         encoding: super::tree::Encoding,
-    ) -> Result<ExpectedElement, GoldenSyntaxError> {
+    ) -> Result<(ExpectedElement, Vec<Variable>), GoldenSyntaxError> {
         // Held to the rules responses are held to first: Namespaces in XML, the
         // declaration, and no entity a DTD declares, so a golden can neither be
         // looser than the responses it judges nor expand a few kilobytes of
@@ -80,8 +78,13 @@ impl ExpectedElement {
         let mut golden = Source {
             text,
             positions: Positions::new(text),
+            names: HashMap::new(),
+            values: HashMap::new(),
+            plans: HashSet::new(),
+            variables: Vec::new(),
         };
-        compile_element(&mut golden, doc.root_element(), 0)
+        let root = compile_element(&mut golden, doc.root_element(), 0)?;
+        Ok((root, golden.variables))
     }
 
     /// Whether `{{origin}}` appears anywhere in it.
@@ -90,41 +93,52 @@ impl ExpectedElement {
             || self.text.as_ref().is_some_and(Pattern::uses_origin)
             || self.children.iter().any(ExpectedElement::uses_origin)
     }
-
-    /// Every `{{NAME}}` the golden refers to, with where it stands.
-    pub fn variables(&self) -> Vec<(String, u32, u32)> {
-        let mut out = Vec::new();
-        self.collect_variables(&mut out);
-        out
-    }
-
-    fn collect_variables(&self, out: &mut Vec<(String, u32, u32)>) {
-        for attr in &self.attrs {
-            out.extend(
-                attr.value
-                    .variables()
-                    .map(|v| (v.to_string(), attr.line, attr.col)),
-            );
-        }
-        if let Some(text) = &self.text {
-            out.extend(
-                text.variables()
-                    .map(|v| (v.to_string(), self.line, self.col)),
-            );
-        }
-        for child in &self.children {
-            child.collect_variables(out);
-        }
-    }
 }
 
-/// The golden's text, for positions: every name the tree gives is a slice of it.
-struct Source<'t> {
+/// The golden's text, for positions (every name the tree gives is a slice of
+/// it), and what compiling has made so far: each name and value is kept once.
+struct Source<'t, 'd> {
     text: &'t str,
     positions: Positions<'t>,
+    names: HashMap<(Option<&'d str>, &'d str), QName>,
+    values: HashMap<&'d str, Pattern>,
+    plans: HashSet<Arc<SiblingPlan>>,
+    variables: Vec<Variable>,
 }
 
-impl Source<'_> {
+impl<'d> Source<'_, 'd> {
+    fn name(&mut self, ns: Option<&'d str>, local: &'d str) -> QName {
+        self.names
+            .entry((ns, local))
+            .or_insert_with(|| QName::new(ns, local))
+            .clone()
+    }
+
+    fn plan(&mut self, plan: SiblingPlan) -> Arc<SiblingPlan> {
+        if let Some(kept) = self.plans.get(&plan) {
+            return kept.clone();
+        }
+        let plan = Arc::new(plan);
+        self.plans.insert(plan.clone());
+        plan
+    }
+
+    /// `raw` as a pattern, its variables noted at `at`.
+    fn value(&mut self, raw: &'d str, at: (u32, u32)) -> Result<Pattern, PatternError> {
+        let pattern = match self.values.get(raw) {
+            Some(p) => p.clone(),
+            None => {
+                let p = Pattern::parse(raw)?;
+                self.values.insert(raw, p.clone());
+                p
+            }
+        };
+        let (line, col) = at;
+        self.variables
+            .extend(pattern.variables().map(|v| (v.to_string(), line, col)));
+        Ok(pattern)
+    }
+
     /// Where `piece` starts in the text, if it is a slice of it.
     fn offset_of(&self, piece: &str) -> Option<usize> {
         let at = (piece.as_ptr() as usize).checked_sub(self.text.as_ptr() as usize)?;
@@ -152,9 +166,9 @@ impl Source<'_> {
     }
 }
 
-fn compile_element(
-    golden: &mut Source,
-    node: Node,
+fn compile_element<'d>(
+    golden: &mut Source<'_, 'd>,
+    node: Node<'d, '_>,
     depth: usize,
 ) -> Result<ExpectedElement, GoldenSyntaxError> {
     // The element's position is its `<`, just before its qualified name.
@@ -170,7 +184,7 @@ fn compile_element(
     }
     let (directives, attrs) = compile_attributes(golden, node, depth)?;
     let text = match node.text() {
-        Some(text) => Some(Pattern::parse(text).map_err(|e| {
+        Some(text) => Some(golden.value(text, (line, col)).map_err(|e| {
             // Exact when the text is written as it reads (a slice of the golden).
             let (line, col) = match golden.offset_of(text) {
                 Some(at) => golden.positions.at(at + e.offset),
@@ -190,13 +204,11 @@ fn compile_element(
         .map(|c| compile_element(golden, c, depth + 1))
         .collect::<Result<Vec<_>, _>>()?;
     let mut element = ExpectedElement {
-        name: QName::new(node.namespace(), node.local_name()),
+        name: golden.name(node.namespace(), node.local_name()),
         attrs,
         text,
         children,
         directives,
-        line,
-        col,
         signature: None,
         plan: None,
     };
@@ -206,16 +218,16 @@ fn compile_element(
         element.signature = Some(expected_signature(&element));
     }
     if element.directives.any_order {
-        element.plan = Some(SiblingPlan::new(&element.children));
+        element.plan = Some(golden.plan(SiblingPlan::new(&element.children)));
     }
     Ok(element)
 }
 
 /// An element's directives and its other attributes as patterns, each error
 /// at the attribute's own position.
-fn compile_attributes(
-    golden: &mut Source,
-    node: Node,
+fn compile_attributes<'d>(
+    golden: &mut Source<'_, 'd>,
+    node: Node<'d, '_>,
     depth: usize,
 ) -> Result<(Directives, Vec<ExpectedAttr>), GoldenSyntaxError> {
     let mut directives = Directives::default();
@@ -240,13 +252,12 @@ fn compile_attributes(
             }
             continue;
         }
-        let value = Pattern::parse(attr.value())
+        let value = golden
+            .value(attr.value(), (aline, acol))
             .map_err(|e| error(format!("attribute {}: {e}", attr.name())))?;
         attrs.push(ExpectedAttr {
-            name: QName::new(attr.namespace(), attr.name()),
+            name: golden.name(attr.namespace(), attr.name()),
             value,
-            line: aline,
-            col: acol,
         });
     }
     Ok((directives, attrs))
@@ -289,5 +300,47 @@ fn never_compared(
             ),
         }),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_values_and_plans_written_many_times_are_kept_once() {
+        let links = r#"<Links sc:order="any"><Link Rel="a" Href="{{origin}}/x"/><Link Rel="b" Href="{{origin}}/y"/></Links>"#;
+        let golden =
+            format!(r#"<S xmlns:sc="urn:sessionconf:golden"><L>{links}</L><L>{links}</L></S>"#);
+        let root = ExpectedElement::compile(&golden).unwrap();
+        let (one, two) = (&root.children[0].children[0], &root.children[1].children[0]);
+        let same = |a: &str, b: &str| std::ptr::eq(a.as_ptr(), b.as_ptr());
+        assert!(Arc::ptr_eq(
+            one.plan.as_ref().unwrap(),
+            two.plan.as_ref().unwrap()
+        ));
+        let (a, b) = (&one.children[0], &two.children[0]);
+        assert!(same(a.name.local(), b.name.local()));
+        assert!(same(a.attrs[0].name.local(), b.attrs[0].name.local()));
+        assert!(same(a.attrs[1].value.raw(), b.attrs[1].value.raw()));
+        // Different values are different patterns.
+        assert!(!same(
+            a.attrs[0].value.raw(),
+            one.children[1].attrs[0].value.raw()
+        ));
+        assert_eq!(one.children[1].attrs[0].value.raw(), "b");
+    }
+
+    #[test]
+    fn variables_are_named_where_they_stand() {
+        let text =
+            "<a x=\"{{v}}\">\n <b>{{w}} and {{v}}</b>\n <p:c xmlns:p=\"urn:p\" p:y=\"{{u}}\"/></a>";
+        let (_, variables) =
+            ExpectedElement::compile_as(text, super::super::Encoding::Utf8).unwrap();
+        let at = |name: &str, line, col| (name.to_string(), line, col);
+        assert_eq!(
+            variables,
+            [at("v", 1, 4), at("w", 2, 2), at("v", 2, 2), at("u", 3, 23)]
+        );
     }
 }

@@ -10,7 +10,7 @@ const VARIES: &str = "{{any}}";
 /// `a` and `b` as one element, or the path where their shapes differ (names,
 /// attribute names, directives, presence of text or number of children).
 pub fn merge<'e>(a: Element<'e>, b: Element<'e>) -> Result<Element<'e>, String> {
-    let path = format!("/{}", a.name.local);
+    let path = format!("/{}", a.name.local());
     merge_at(a, b, &path)
 }
 
@@ -18,7 +18,8 @@ fn merge_at<'e>(mut a: Element<'e>, b: Element<'e>, path: &str) -> Result<Elemen
     if a.name != b.name || a.directives != b.directives {
         return Err(format!(
             "{path} (<{}> and <{}>)",
-            a.name.local, b.name.local
+            a.name.local(),
+            b.name.local()
         ));
     }
     let mut b_attrs = b.attrs;
@@ -48,7 +49,7 @@ fn merge_at<'e>(mut a: Element<'e>, b: Element<'e>, path: &str) -> Result<Elemen
     }
     let pairs = std::mem::take(&mut a.children).into_iter().zip(b.children);
     for (i, (ca, cb)) in pairs.enumerate() {
-        let at = format!("{path}/{}[{}]", ca.name.local, i + 1);
+        let at = format!("{path}/{}[{}]", ca.name.local(), i + 1);
         a.children.push(merge_at(ca, cb, &at)?);
     }
     Ok(a)

@@ -11,22 +11,24 @@ pub(crate) mod select;
 pub(crate) mod siblings;
 pub mod tree;
 
-/// An element or attribute name as the comparator sees it: namespace URI plus local name.
+/// An element or attribute name as the comparator sees it: namespace URI plus
+/// local name. Shared, not copied: a golden names `Link` ten thousand times.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct QName {
-    /// The namespace URI; `None` for no namespace.
-    pub ns: Option<String>,
-    /// The local name.
-    pub local: String,
+pub struct QName(std::sync::Arc<Names>);
+
+#[derive(Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct Names {
+    ns: Option<Box<str>>,
+    local: Box<str>,
 }
 
 impl QName {
     /// A name; an empty namespace is no namespace.
     pub fn new(ns: Option<&str>, local: &str) -> QName {
-        QName {
-            ns: ns.filter(|n| !n.is_empty()).map(str::to_string),
-            local: local.to_string(),
-        }
+        QName(std::sync::Arc::new(Names {
+            ns: ns.filter(|n| !n.is_empty()).map(Into::into),
+            local: local.into(),
+        }))
     }
 
     /// The name of an element of a response.
@@ -39,17 +41,27 @@ impl QName {
         QName::new(attr.namespace(), attr.name())
     }
 
+    /// The namespace URI; `None` for no namespace.
+    pub fn ns(&self) -> Option<&str> {
+        self.0.ns.as_deref()
+    }
+
+    /// The local name.
+    pub fn local(&self) -> &str {
+        &self.0.local
+    }
+
     /// Whether this is the name with namespace `ns` and local name `local`.
     pub fn is(&self, ns: Option<&str>, local: &str) -> bool {
-        self.local == local && self.ns.as_deref() == ns.filter(|n| !n.is_empty())
+        self.local() == local && self.ns() == ns.filter(|n| !n.is_empty())
     }
 }
 
 impl std::fmt::Display for QName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.ns {
-            Some(ns) => write!(f, "{{{ns}}}{}", self.local),
-            None => f.write_str(&self.local),
+        match self.ns() {
+            Some(ns) => write!(f, "{{{ns}}}{}", self.local()),
+            None => f.write_str(self.local()),
         }
     }
 }

@@ -23,6 +23,12 @@ pub enum GoldenMarkers {
 
 /// Canonical pretty XML of `root`: two-space indentation, namespaces declared on the root.
 pub fn to_pretty_string(root: &Element, markers: GoldenMarkers) -> String {
+    to_pretty_string_sized(root, markers, 0)
+}
+
+/// [`to_pretty_string`] into a buffer of `capacity` bytes to start with: a
+/// large document grown by doubling would hold up to twice its size.
+pub fn to_pretty_string_sized(root: &Element, markers: GoldenMarkers, capacity: usize) -> String {
     // The root's name decides the default namespace: it must be at hand.
     let shallow;
     let root = match root.golden {
@@ -33,15 +39,8 @@ pub fn to_pretty_string(root: &Element, markers: GoldenMarkers) -> String {
         None => root,
     };
     let prefixes = assign_prefixes(root, markers);
-    let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
-    write_element(
-        &mut writer,
-        root,
-        &prefixes,
-        root.name.ns.as_deref(),
-        true,
-        markers,
-    );
+    let mut writer = Writer::new_with_indent(Vec::with_capacity(capacity), b' ', 2);
+    write_element(&mut writer, root, &prefixes, root.name.ns(), true, markers);
     let mut out = String::from_utf8(writer.into_inner()).expect("writer emits UTF-8");
     out.push('\n');
     out
@@ -66,7 +65,7 @@ fn assign_prefixes(root: &Element, markers: GoldenMarkers) -> BTreeMap<String, S
         prefixes.insert(ns.to_string(), prefix);
     };
     let mut order = Vec::new();
-    collect_namespaces(root, root.name.ns.as_deref(), &mut order, markers);
+    collect_namespaces(root, root.name.ns(), &mut order, markers);
     for ns in order {
         need(&ns, &mut prefixes);
     }
@@ -83,15 +82,15 @@ fn collect_namespaces(
         let copied = Element::shallow(golden);
         return collect_namespaces(&copied, default, out, markers);
     }
-    if let Some(ns) = &element.name.ns {
-        if Some(ns.as_str()) != default && !out.contains(ns) {
-            out.push(ns.clone());
+    if let Some(ns) = element.name.ns() {
+        if Some(ns) != default && !out.iter().any(|o| o == ns) {
+            out.push(ns.to_string());
         }
     }
     for (name, _) in &element.attrs {
-        if let Some(ns) = &name.ns {
-            if !out.contains(ns) {
-                out.push(ns.clone());
+        if let Some(ns) = name.ns() {
+            if !out.iter().any(|o| o == ns) {
+                out.push(ns.to_string());
             }
         }
     }
@@ -130,11 +129,11 @@ fn write_element(
         let copied = Element::shallow(golden);
         return write_element(writer, &copied, prefixes, default, is_root, markers);
     }
-    let ns = element.name.ns.as_deref();
+    let ns = element.name.ns();
     let name = if ns == default {
-        element.name.local.clone()
+        element.name.local().to_string()
     } else {
-        qualified(ns, &element.name.local, prefixes)
+        qualified(ns, element.name.local(), prefixes)
     };
     let mut start = BytesStart::new(name.as_str());
     if is_root {
@@ -158,7 +157,7 @@ fn write_element(
         }
     }
     for (attr, value) in &element.attrs {
-        let key = qualified(attr.ns.as_deref(), &attr.local, prefixes);
+        let key = qualified(attr.ns(), attr.local(), prefixes);
         start.push_attribute((key.as_str(), value.as_str()));
     }
     let io = "writing to a Vec cannot fail";

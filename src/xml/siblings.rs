@@ -20,7 +20,7 @@ use super::QName;
 use crate::placeholder::pattern::Pattern;
 
 /// A field of an expected child that the golden pins to a literal value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FieldRef {
     /// The child's attribute at this index.
     Attribute(usize),
@@ -29,12 +29,14 @@ pub enum FieldRef {
     ChildText(usize),
 }
 
-/// How an element's unordered children are told apart, worked out once per golden.
-#[derive(Debug, Clone, Default)]
+/// How an element's unordered children are told apart, worked out once per
+/// golden. Elements whose children are alike (every session's `Links`) have
+/// equal plans, which the compiler keeps once.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct SiblingPlan {
     /// Per child: its literal fields, most distinctive first, as (field id, the
     /// field, hash of its value). Same-named siblings share ids for the same field.
-    fields: Vec<Vec<(usize, FieldRef, u64)>>,
+    fields: Vec<Box<[(usize, FieldRef, u64)]>>,
     field_ids: usize,
 }
 
@@ -70,9 +72,13 @@ impl SiblingPlan {
             }
             fields.push(list);
         }
-        for list in &mut fields {
-            list.sort_by_key(|(id, _, _)| Reverse(distinct[*id]));
-        }
+        let fields = fields
+            .into_iter()
+            .map(|mut list: Vec<_>| {
+                list.sort_by_key(|(id, _, _)| Reverse(distinct[*id]));
+                list.into_boxed_slice()
+            })
+            .collect();
         SiblingPlan {
             fields,
             field_ids: distinct.len(),
@@ -155,7 +161,7 @@ impl CandidateLists {
 pub fn candidate_lists(parent: &ExpectedElement, actual: &[Node<'_, '_>]) -> CandidateLists {
     let expected = &parent.children;
     let empty_plan = SiblingPlan::default();
-    let plan = parent.plan.as_ref().unwrap_or(&empty_plan);
+    let plan = parent.plan.as_deref().unwrap_or(&empty_plan);
     let (mut arrays, mut hashes, by_name) = name_groups(actual);
     let mut by_signature: FastMap<usize, usize> = FastMap::default();
     let mut by_field: Vec<Option<usize>> = vec![None; plan.field_ids];
@@ -164,11 +170,9 @@ pub fn candidate_lists(parent: &ExpectedElement, actual: &[Node<'_, '_>]) -> Can
     let mut lists = Vec::with_capacity(expected.len());
     for (i, e) in expected.iter().enumerate() {
         let named = match last {
-            Some((name, found)) if name.local == e.name.local && name.ns == e.name.ns => found,
+            Some((name, found)) if *name == e.name => found,
             _ => {
-                let found = by_name
-                    .get(&(e.name.ns.as_deref(), e.name.local.as_str()))
-                    .copied();
+                let found = by_name.get(&(e.name.ns(), e.name.local())).copied();
                 last = Some((&e.name, found));
                 found
             }
@@ -297,10 +301,10 @@ fn signature<'s>(
 /// The signature of an expected element whose attributes are all literal.
 pub fn expected_signature(e: &ExpectedElement) -> u64 {
     signature(
-        (e.name.ns.as_deref(), &e.name.local),
+        (e.name.ns(), e.name.local()),
         e.attrs.iter().map(|a| {
             let value = a.value.as_literal().unwrap_or(a.value.raw());
-            (a.name.ns.as_deref(), a.name.local.as_str(), value)
+            (a.name.ns(), a.name.local(), value)
         }),
     )
 }

@@ -89,6 +89,11 @@ impl<'a> Document<'a> {
         Node { doc: self, id: 0 }
     }
 
+    /// The length of the text the document was read from, in bytes.
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
     /// Every element in document order.
     pub fn descendants<'d>(&'d self) -> impl Iterator<Item = Node<'d, 'a>> + 'd {
         (0..self.elements.len() as u32).map(move |id| Node { doc: self, id })
