@@ -292,6 +292,7 @@ mod comparator {
                 &sessionconf::golden::Body::Xml(&doc),
                 &Bindings::default(),
                 None,
+                Default::default(),
             )
             .expect("an XML golden judges an XML body");
         let seconds = started.elapsed().as_secs_f64();

@@ -18,6 +18,7 @@ pub mod report;
 pub mod run;
 pub mod scenario;
 pub mod server;
+pub mod stop;
 mod suggest;
 pub mod version;
 pub mod xml;

@@ -610,3 +610,36 @@ fn at_most_sixteen_origins_are_tried() {
     let actual = format!("<L>{}{right}</L>", others(16));
     assert!(!run(&golden, &actual, &Bindings::default()).is_match());
 }
+
+#[test]
+fn a_comparison_gives_up_when_told_to_and_small_ones_are_never_told() {
+    use sessionconf::stop::Stop;
+    let stop_with = |n: usize, stop: Stop| {
+        let doc = format!("<A>{}</A>", "<B/>".repeat(n));
+        let expected = ExpectedElement::compile(&doc).unwrap();
+        let parsed = sessionconf::xml::parse(&doc).unwrap();
+        let c = sessionconf::xml::compare::compare_until(
+            &expected,
+            parsed.root_element(),
+            &Bindings::default(),
+            stop,
+        );
+        c.differences
+            .iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>()
+    };
+    let past = Stop {
+        interrupted: None,
+        deadline: Some(std::time::Instant::now()),
+    };
+    // Fewer elements than a walk visits between looks: the verdict as ever.
+    assert!(stop_with(1000, past).is_empty());
+    let said = stop_with(5000, past);
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(
+        said[0].contains("comparison stopped here, the scenario's time limit"),
+        "{said:?}"
+    );
+    assert!(stop_with(5000, Stop::default()).is_empty());
+}

@@ -699,3 +699,35 @@ fn captures_named_or_cut_from_a_secret_are_secret() {
         "{request}"
     );
 }
+
+#[test]
+fn an_interrupt_stops_a_long_comparison_and_says_so() {
+    let server = support::start();
+    let suite = Suite::new();
+    let many = format!("<Many>{}</Many>\n", "<X/>".repeat(support::MANY));
+    suite.write("golden/many.xml", &many);
+    suite.write(
+        "scenarios/test/many.yaml",
+        "name: many\nsteps:\n  - name: list\n    request: { path: many }\n    expect: { status: 200, golden: many.xml }\n",
+    );
+    let scenario = load(&suite, "many.yaml", false);
+    let outcome = run_scenario(&scenario, &options(&server.base, false));
+    assert_eq!(outcome.status, Status::Passed, "{outcome:?}");
+    // Interrupted before the response is compared: the comparison gives up
+    // (the run's first step is always finished, so only the comparison can stop).
+    let interrupted = options(&server.base, false);
+    interrupted
+        .interrupted
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let outcome = run_scenario(&scenario, &interrupted);
+    assert_eq!(outcome.status, Status::Failed);
+    let text = report::console::render(&outcome, false);
+    assert!(
+        text.contains("/Many: comparison stopped here, the run was interrupted"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("@@"),
+        "no diff for a comparison that stopped: {text}"
+    );
+}

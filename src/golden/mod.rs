@@ -120,10 +120,11 @@ impl Golden {
         body: &Body,
         bindings: &Bindings,
         record: Option<Recording>,
+        stop: crate::stop::Stop,
     ) -> Result<Verdict, String> {
         match (self, body) {
             (Golden::Xml(expected, _), Body::Xml(doc)) => {
-                Ok(xml::judge(label, expected, doc, bindings, record))
+                Ok(xml::judge(label, expected, doc, bindings, record, stop))
             }
         }
     }
@@ -141,7 +142,7 @@ impl Golden {
                 let doc = crate::xml::parse_as(text, encoding).map_err(|e| {
                     format!("{}:{}: not well-formed XML: {}", e.line, e.col, e.message)
                 })?;
-                self.judge(label, &Body::Xml(&doc), bindings, None)
+                self.judge(label, &Body::Xml(&doc), bindings, None, Default::default())
             }
         }
     }

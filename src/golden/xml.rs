@@ -27,8 +27,9 @@ pub(super) fn judge(
     doc: &crate::xml::tree::Document,
     bindings: &Bindings,
     record: Option<Recording>,
+    stop: crate::stop::Stop,
 ) -> Verdict {
-    let comparison = compare::compare(expected, doc.root_element(), bindings);
+    let comparison = compare::compare_until(expected, doc.root_element(), bindings, stop);
     let listed = comparison.differences.len();
     let n = listed + comparison.omitted;
     if n == 0 {
@@ -43,8 +44,14 @@ pub(super) fn judge(
     let normalized = comparison
         .normalized
         .unwrap_or_else(|| Element::from_expected(expected));
-    // Bless writes the response and shows no diff: do not print both documents for one.
+    // Bless writes the response and shows no diff: do not print both documents
+    // for one; nor when the comparison stopped (there is no verdict to show).
+    let stopped = comparison
+        .differences
+        .iter()
+        .any(|d| d.kind == compare::DifferenceKind::Stopped);
     let diff = match record {
+        _ if stopped => String::new(),
         Some(_) => String::new(),
         None => {
             // Both print to about the response's size (they are being compared).

@@ -69,7 +69,13 @@ pub(crate) fn check_golden(
         return Vec::new();
     };
     let label = rel.display().to_string();
-    let verdict = match golden.judge(&label, body, &bindings, may_bless.then_some(recording)) {
+    // A comparison of a large response gives up on Ctrl-C or the scenario's time limit.
+    let stop = crate::stop::Stop {
+        interrupted: Some(&options.interrupted),
+        deadline: state.deadline,
+    };
+    let recording = may_bless.then_some(recording);
+    let verdict = match golden.judge(&label, body, &bindings, recording, stop) {
         Ok(v) => v,
         Err(why) => return vec![Failure::new(FailureKind::Golden, why).at(label)],
     };

@@ -15,6 +15,7 @@ use super::siblings::candidate_lists;
 use super::QName;
 use crate::placeholder::pattern::{templatize, Pattern};
 use crate::placeholder::Bindings;
+use crate::stop::Stop;
 
 /// What kind of difference.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -36,6 +37,8 @@ pub enum DifferenceKind {
     UnexpectedElement,
     /// Children in another order where order matters.
     Order,
+    /// The comparison gave up here (interrupted, or out of time): not a verdict.
+    Stopped,
 }
 
 /// One difference between a response and its golden.
@@ -96,6 +99,12 @@ impl fmt::Display for Difference {
                 self.path,
                 show(&self.actual)
             ),
+            DifferenceKind::Stopped => write!(
+                f,
+                "{}: comparison stopped here, {}",
+                self.path,
+                self.actual.as_deref().unwrap_or("?")
+            ),
             DifferenceKind::Order => write!(
                 f,
                 "{}: out of order: expected as child {}, found as child {}",
@@ -139,11 +148,18 @@ pub fn compare<'e>(
     actual: Node,
     bindings: &Bindings,
 ) -> Comparison<'e> {
-    let mut walker = Walker {
-        bindings: bindings.clone(),
-        differences: Vec::new(),
-        omitted: 0,
-    };
+    compare_until(expected, actual, bindings, Stop::default())
+}
+
+/// [`compare`], giving up when `stop` says so: the comparison then fails with a
+/// [`DifferenceKind::Stopped`] difference where it stopped.
+pub fn compare_until<'e>(
+    expected: &'e ExpectedElement,
+    actual: Node,
+    bindings: &Bindings,
+    stop: Stop,
+) -> Comparison<'e> {
+    let mut walker = Walker::new(bindings, stop);
     // Most comparisons match: prove that first, without building anything, and
     // walk again for paths and the normalized document only when they do not.
     if walker.probe(expected, actual) {
@@ -154,7 +170,7 @@ pub fn compare<'e>(
             bindings: walker.bindings,
         };
     }
-    if let Some(found) = with_another_origin(expected, actual, bindings) {
+    if let Some(found) = with_another_origin(expected, actual, bindings, stop) {
         return found;
     }
     walker.bindings = bindings.clone();
@@ -179,6 +195,7 @@ fn with_another_origin<'e>(
     expected: &'e ExpectedElement,
     actual: Node,
     bindings: &Bindings,
+    stop: Stop,
 ) -> Option<Comparison<'e>> {
     if bindings.origin.is_some() || !expected.uses_origin() {
         return None;
@@ -193,11 +210,7 @@ fn with_another_origin<'e>(
         }
     }
     seen.into_iter().find_map(|origin| {
-        let mut walker = Walker {
-            bindings: bindings.clone(),
-            differences: Vec::new(),
-            omitted: 0,
-        };
+        let mut walker = Walker::new(bindings, stop);
         walker.bindings.origin = Some(origin.to_string());
         walker.probe(expected, actual).then(|| Comparison {
             differences: Vec::new(),
@@ -215,12 +228,7 @@ pub fn normalize<'e>(
     actual: Node,
     bindings: &Bindings,
 ) -> Element<'e> {
-    Walker {
-        bindings: bindings.clone(),
-        differences: Vec::new(),
-        omitted: 0,
-    }
-    .walk_root(expected, actual)
+    Walker::new(bindings, Stop::default()).walk_root(expected, actual)
 }
 
 /// Where a difference is, rendered only when one is reported.
@@ -359,17 +367,49 @@ fn same_name(expected: &ExpectedElement, actual: Node) -> bool {
     expected.directives.any_name || expected.name.is(actual.namespace(), actual.local_name())
 }
 
-struct Walker {
+struct Walker<'s> {
     bindings: Bindings,
     differences: Vec<Difference>,
     /// Differences found past the listed ones.
     omitted: usize,
+    stop: Stop<'s>,
+    /// Elements visited, and why the walk gave up, once it has.
+    visited: u32,
+    stopped: Option<&'static str>,
+    stop_said: bool,
 }
+
+/// How many elements a walk visits between looks at its [`Stop`].
+const STOP_EVERY: u32 = 1024;
 
 /// How many differences a comparison lists with their paths; the rest are counted.
 pub const LISTED: usize = 100;
 
-impl Walker {
+impl<'s> Walker<'s> {
+    fn new(bindings: &Bindings, stop: Stop<'s>) -> Walker<'s> {
+        Walker {
+            bindings: bindings.clone(),
+            differences: Vec::new(),
+            omitted: 0,
+            stop,
+            visited: 0,
+            stopped: None,
+            stop_said: false,
+        }
+    }
+
+    /// Whether the walk must give up; looked up every [`STOP_EVERY`] elements,
+    /// so a small document never pays for it.
+    fn gives_up(&mut self) -> bool {
+        if self.stopped.is_none() {
+            self.visited += 1;
+            if self.visited % STOP_EVERY == 0 {
+                self.stopped = self.stop.reason();
+            }
+        }
+        self.stopped.is_some()
+    }
+
     fn walk_root<'e>(&mut self, expected: &'e ExpectedElement, actual: Node) -> Element<'e> {
         let root = Path::Root;
         self.walk(expected, actual, &Path::Child(&root, Label::Top(expected)))
@@ -395,7 +435,7 @@ impl Walker {
     }
 
     fn probe_inner(&mut self, expected: &ExpectedElement, actual: Node) -> bool {
-        if !same_name(expected, actual) {
+        if self.gives_up() || !same_name(expected, actual) {
             return false;
         }
         for attr in &expected.attrs {
@@ -487,6 +527,20 @@ impl Walker {
         actual: Node,
         path: &Path,
     ) -> Element<'e> {
+        if self.gives_up() {
+            // Said once, where it happened, and always listed: it is why the
+            // verdict is not one. The rest is left as the golden has it.
+            if !self.stop_said {
+                self.stop_said = true;
+                self.differences.push(Difference {
+                    path: path.render(),
+                    kind: DifferenceKind::Stopped,
+                    expected: None,
+                    actual: self.stopped.map(str::to_string),
+                });
+            }
+            return Element::golden(expected);
+        }
         if !same_name(expected, actual) {
             self.differ(
                 || path.render(),
@@ -917,10 +971,5 @@ impl Walker {
 
 /// An actual document recorded as a new golden: values written back as placeholders.
 pub fn record<'e>(actual: Node, bindings: &Bindings) -> Element<'e> {
-    Walker {
-        bindings: bindings.clone(),
-        differences: Vec::new(),
-        omitted: 0,
-    }
-    .recorded(actual)
+    Walker::new(bindings, Stop::default()).recorded(actual)
 }

@@ -96,6 +96,10 @@ async fn remove(
     StatusCode::NO_CONTENT.into_response()
 }
 
+/// How many children `/api/many` answers with: more than a comparison visits
+/// between looks at whether it must stop.
+pub const MANY: usize = 3000;
+
 pub fn start() -> TestServer {
     let seen: Arc<Mutex<Seen>> = Arc::default();
     let app =
@@ -112,6 +116,10 @@ pub fn start() -> TestServer {
                 get(|uri: axum::http::Uri| async move {
                     format!("query={}", uri.query().unwrap_or(""))
                 }),
+            )
+            .route(
+                "/api/many",
+                get(|| async { format!("<Many>{}</Many>", "<X/>".repeat(MANY)) }),
             )
             .route(
                 "/api/slow",
