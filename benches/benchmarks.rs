@@ -730,7 +730,7 @@ mod hostile {
         let mut bindings = Bindings::default();
         bindings.bind("session_id", "1");
         bindings.bind("user", "b");
-        for n in [20_000usize, 160_000] {
+        for n in [20_000usize, 160_000, 640_000] {
             let rows = |name: &str, actual: String, g: &Golden, b: &Bindings| {
                 let (t, summary) = judged(g, &actual, b);
                 let mb = actual.len() as f64 / MB;

@@ -11,6 +11,7 @@ use super::tree::Node;
 use super::canonical::Element;
 use super::expected::ExpectedElement;
 use super::hash::FastMap;
+use super::labels::{Label, Labels, Path};
 use super::siblings::candidate_lists;
 use super::QName;
 use crate::placeholder::pattern::{templatize, Pattern};
@@ -231,138 +232,6 @@ pub fn normalize<'e>(
     Walker::new(bindings, Stop::default()).walk_root(expected, actual)
 }
 
-/// Where a difference is, rendered only when one is reported.
-enum Path<'p, 'a, 'i> {
-    Root,
-    Child(&'p Path<'p, 'a, 'i>, Label<'p, 'a, 'i>),
-}
-
-enum Label<'p, 'a, 'i> {
-    Top(&'p ExpectedElement),
-    Expected(&'p [ExpectedElement], usize),
-    Actual(&'p [Node<'a, 'i>], usize),
-}
-
-impl Path<'_, '_, '_> {
-    fn render(&self) -> String {
-        match self {
-            Path::Root => String::new(),
-            Path::Child(parent, label) => format!("{}/{}", parent.render(), label.render()),
-        }
-    }
-
-    fn attribute(&self, name: &QName) -> String {
-        format!("{}/@{}", self.render(), name.local())
-    }
-
-    fn text(&self) -> String {
-        format!("{}/text()", self.render())
-    }
-}
-
-impl Label<'_, '_, '_> {
-    fn render(&self) -> String {
-        match self {
-            Label::Top(e) => e.name.local().to_string(),
-            Label::Expected(siblings, index) => {
-                let me = &siblings[*index];
-                let attrs: Vec<(&str, &str)> = me
-                    .attrs
-                    .iter()
-                    .filter_map(|a| Some((a.name.local(), a.value.as_literal()?)))
-                    .collect();
-                let among = Among {
-                    siblings,
-                    index: *index,
-                    same: |e: &ExpectedElement| e.name == me.name,
-                    has: |e: &ExpectedElement, attr: &str, value: &str| {
-                        e.attrs
-                            .iter()
-                            .any(|a| a.name.local() == attr && a.value.as_literal() == Some(value))
-                    },
-                };
-                among.label(me.name.local(), &attrs)
-            }
-            Label::Actual(siblings, index) => {
-                let me = siblings[*index];
-                let attrs: Vec<(&str, &str)> =
-                    me.attributes().map(|a| (a.name(), a.value())).collect();
-                let among = Among {
-                    siblings,
-                    index: *index,
-                    same: |n: &Node| {
-                        n.local_name() == me.local_name() && n.namespace() == me.namespace()
-                    },
-                    has: |n: &Node, attr: &str, value: &str| {
-                        n.attributes()
-                            .any(|a| a.name() == attr && a.value() == value)
-                    },
-                };
-                among.label(me.local_name(), &attrs)
-            }
-        }
-    }
-}
-
-/// An element among its siblings: which are of its name, and which have an
-/// attribute with a value.
-struct Among<'s, T, S, H> {
-    siblings: &'s [T],
-    index: usize,
-    same: S,
-    has: H,
-}
-
-impl<T, S: Fn(&T) -> bool, H: Fn(&T, &str, &str) -> bool> Among<'_, T, S, H> {
-    fn label(&self, name: &str, attrs: &[(&str, &str)]) -> String {
-        let position = self.siblings[..self.index]
-            .iter()
-            .filter(|s| (self.same)(s))
-            .count()
-            + 1;
-        let others = self
-            .siblings
-            .iter()
-            .enumerate()
-            .filter(|(i, s)| *i != self.index && (self.same)(s))
-            .map(|(_, s)| move |attr: &str, value: &str| (self.has)(s, attr, value));
-        step_label(name, position, attrs, others)
-    }
-}
-
-/// `Name`, `Name[@Attr='value']` with the first attribute that tells it apart
-/// from its same-named siblings (`others`, each asked whether it has an
-/// attribute with a value), or `Name[position]`. One pass over the siblings
-/// and nothing copied of them: a path costs what its siblings are.
-fn step_label<F: Fn(&str, &str) -> bool>(
-    name: &str,
-    position: usize,
-    attrs: &[(&str, &str)],
-    others: impl Iterator<Item = F>,
-) -> String {
-    let mut shared = vec![false; attrs.len()];
-    let mut any_other = false;
-    for has in others {
-        any_other = true;
-        for (k, (attr, value)) in attrs.iter().enumerate() {
-            if !shared[k] && has(attr, value) {
-                shared[k] = true;
-            }
-        }
-    }
-    if !any_other {
-        return name.to_string();
-    }
-    match attrs
-        .iter()
-        .zip(&shared)
-        .find(|((_, value), shared)| !**shared && !value.contains('\''))
-    {
-        Some(((attr, value), _)) => format!("{name}[@{attr}='{value}']"),
-        None => format!("{name}[{position}]"),
-    }
-}
-
 fn same_name(expected: &ExpectedElement, actual: Node) -> bool {
     expected.directives.any_name || expected.name.is(actual.namespace(), actual.local_name())
 }
@@ -377,6 +246,7 @@ struct Walker<'s> {
     visited: u32,
     stopped: Option<&'static str>,
     stop_said: bool,
+    labels: Labels,
 }
 
 /// How many elements a walk visits between looks at its [`Stop`].
@@ -395,6 +265,7 @@ impl<'s> Walker<'s> {
             visited: 0,
             stopped: None,
             stop_said: false,
+            labels: Labels::default(),
         }
     }
 
@@ -489,7 +360,7 @@ impl<'s> Walker<'s> {
     /// (a path is rendered from its siblings, which would make that quadratic).
     fn differ(
         &mut self,
-        path: impl FnOnce() -> String,
+        path: impl FnOnce(&mut Labels) -> String,
         kind: DifferenceKind,
         expected: Option<String>,
         actual: Option<String>,
@@ -499,7 +370,7 @@ impl<'s> Walker<'s> {
             return;
         }
         self.differences.push(Difference {
-            path: path(),
+            path: path(&mut self.labels),
             kind,
             expected,
             actual,
@@ -533,7 +404,7 @@ impl<'s> Walker<'s> {
             if !self.stop_said {
                 self.stop_said = true;
                 self.differences.push(Difference {
-                    path: path.render(),
+                    path: path.render(&mut self.labels),
                     kind: DifferenceKind::Stopped,
                     expected: None,
                     actual: self.stopped.map(str::to_string),
@@ -543,7 +414,7 @@ impl<'s> Walker<'s> {
         }
         if !same_name(expected, actual) {
             self.differ(
-                || path.render(),
+                |labels| path.render(labels),
                 DifferenceKind::ElementName,
                 Some(expected.name.to_string()),
                 Some(QName::of_node(actual).to_string()),
@@ -556,7 +427,7 @@ impl<'s> Walker<'s> {
             expected.text.as_ref().map(|t| t.raw().to_string())
         } else {
             self.differ(
-                || path.text(),
+                |labels| path.text(labels),
                 DifferenceKind::Text,
                 expected.text.as_ref().map(|t| t.raw().to_string()),
                 actual_text.clone(),
@@ -601,7 +472,7 @@ impl<'s> Walker<'s> {
                 }
                 Some(a) => {
                     self.differ(
-                        || path.attribute(&attr.name),
+                        |labels| path.attribute(labels, &attr.name),
                         DifferenceKind::AttributeValue,
                         Some(attr.value.raw().to_string()),
                         Some(a.value().to_string()),
@@ -609,7 +480,7 @@ impl<'s> Walker<'s> {
                     attrs.push((attr.name.clone(), templatize(a.value(), &self.bindings)));
                 }
                 None => self.differ(
-                    || path.attribute(&attr.name),
+                    |labels| path.attribute(labels, &attr.name),
                     DifferenceKind::MissingAttribute,
                     Some(attr.value.raw().to_string()),
                     None,
@@ -626,7 +497,7 @@ impl<'s> Walker<'s> {
             }
             let name = QName::of_attr(&a);
             self.differ(
-                || path.attribute(&name),
+                |labels| path.attribute(labels, &name),
                 DifferenceKind::UnexpectedAttribute,
                 None,
                 Some(format!("{}=\"{}\"", a.name(), a.value())),
@@ -662,7 +533,7 @@ impl<'s> Walker<'s> {
     ) {
         let path = Path::Child(parent, Label::Expected(siblings, index));
         self.differ(
-            || path.render(),
+            |labels| path.render(labels),
             DifferenceKind::MissingElement,
             Some(format!("<{}>", expected.name.local())),
             None,
@@ -672,7 +543,7 @@ impl<'s> Walker<'s> {
     fn unexpected<'e>(&mut self, children: &[Node], index: usize, parent: &Path) -> Element<'e> {
         let path = Path::Child(parent, Label::Actual(children, index));
         self.differ(
-            || path.render(),
+            |labels| path.render(labels),
             DifferenceKind::UnexpectedElement,
             None,
             Some(format!("<{}>", children[index].local_name())),
@@ -739,7 +610,7 @@ impl<'s> Walker<'s> {
         for (i, j) in moved {
             let path = Path::Child(parent, Label::Expected(&expected.children, i));
             self.differ(
-                || path.render(),
+                |labels| path.render(labels),
                 DifferenceKind::Order,
                 Some((i + 1).to_string()),
                 Some((j + 1).to_string()),

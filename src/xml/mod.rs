@@ -5,6 +5,7 @@ pub mod compare;
 pub(crate) mod directives;
 pub mod expected;
 mod hash;
+mod labels;
 pub mod merge;
 pub mod pretty;
 pub(crate) mod select;

@@ -384,15 +384,28 @@ enum TextState {
     Buffered,
 }
 
+/// A namespace declaration in scope.
+struct Binding<'a> {
+    prefix: &'a str,
+    uri: Cow<'a, str>,
+    /// The namespace's id, once something in its scope uses it: a declaration
+    /// nothing uses costs no interning (a hostile document declares thousands).
+    ns: Option<u32>,
+    /// The depth of the element that declared it.
+    depth: usize,
+    /// The binding of the same prefix it hides, restored when it goes out of scope.
+    hides: Option<u32>,
+}
+
 struct Builder<'a> {
     doc: Document<'a>,
     interned: HashMap<Box<str>, u32>,
     /// In-scope prefix bindings, innermost last; "" is the default namespace.
-    scope: Vec<(&'a str, u32)>,
-    /// The same bindings by prefix, each prefix's innermost last with the depth
-    /// that declared it: resolving a prefix does not walk every declaration in
-    /// scope (a hostile document declares thousands).
-    bound: HashMap<&'a str, Vec<(u32, usize)>>,
+    scope: Vec<Binding<'a>>,
+    /// Each prefix in scope's innermost binding (an index into `scope`):
+    /// resolving a prefix does not walk every declaration in scope (a hostile
+    /// document declares thousands), and a binding costs no allocation of its own.
+    bound: HashMap<&'a str, u32>,
     stack: Vec<Open<'a>>,
     /// One text buffer per depth, kept across elements so joining allocates rarely.
     buffers: Vec<String>,
@@ -465,11 +478,17 @@ impl<'a> Builder<'a> {
         if prefix == "xml" {
             return Some(self.intern(XML_NAMESPACE));
         }
-        self.bound
-            .get(prefix)
-            .and_then(|b| b.last())
-            .map(|(ns, _)| *ns)
-            .or((prefix.is_empty()).then_some(0))
+        let Some(&i) = self.bound.get(prefix) else {
+            return prefix.is_empty().then_some(0);
+        };
+        let binding = &self.scope[i as usize];
+        if let Some(ns) = binding.ns {
+            return Some(ns);
+        }
+        let uri = binding.uri.clone();
+        let ns = self.intern(&uri);
+        self.scope[i as usize].ns = Some(ns);
+        Some(ns)
     }
 
     fn run(&mut self) -> Result<(), Failure> {
@@ -668,13 +687,18 @@ impl<'a> Builder<'a> {
                 return Err((at, format!("{key} cannot be bound to {uri}")));
             }
             let depth = self.stack.len();
-            let bindings = self.bound.entry(declared).or_default();
-            if bindings.last().is_some_and(|(_, d)| *d == depth) {
+            let hides = self.bound.get(declared).copied();
+            if hides.is_some_and(|i| self.scope[i as usize].depth == depth) {
                 return Err((at, format!("<{qname}>: {key} appears twice")));
             }
-            let ns = self.intern(&uri);
-            self.bound.entry(declared).or_default().push((ns, depth));
-            self.scope.push((declared, ns));
+            self.bound.insert(declared, self.scope.len() as u32);
+            self.scope.push(Binding {
+                prefix: declared,
+                uri,
+                ns: None,
+                depth,
+                hides,
+            });
         }
         Ok(())
     }
@@ -812,10 +836,11 @@ impl<'a> Builder<'a> {
         let element = &mut self.doc.elements[open.id as usize];
         element.text = text;
         element.end = end;
-        for (prefix, _) in self.scope.drain(open.scope..) {
-            if let Some(bindings) = self.bound.get_mut(prefix) {
-                bindings.pop();
-            }
+        for binding in self.scope.drain(open.scope..).rev() {
+            match binding.hides {
+                Some(hidden) => self.bound.insert(binding.prefix, hidden),
+                None => self.bound.remove(binding.prefix),
+            };
         }
     }
 }
