@@ -273,6 +273,35 @@ mod comparator {
         })
     }
 
+    /// The floor under any parser built on quick-xml: its events, and every
+    /// attribute of every start tag, read and dropped.
+    fn measure_floor(sessions: usize, actual: &str) -> Measured {
+        use quick_xml::events::Event;
+        measured(
+            "quick-xml events and attributes, nothing kept (the floor)",
+            sessions,
+            actual,
+            || {
+                let started = Instant::now();
+                let mut reader = quick_xml::Reader::from_str(actual);
+                let mut attributes = 0usize;
+                loop {
+                    match reader.read_event().expect("the document parses") {
+                        Event::Start(e) | Event::Empty(e) => {
+                            for a in e.attributes() {
+                                attributes += a.expect("an attribute").value.len();
+                            }
+                        }
+                        Event::Eof => break,
+                        _ => {}
+                    }
+                }
+                std::hint::black_box(attributes);
+                started.elapsed()
+            },
+        )
+    }
+
     /// A 10,000-session response with one user name changed, against an unordered
     /// golden: comparison, the normalized document and the report with its diff.
     pub fn mismatch_report() -> Measured {
@@ -324,6 +353,7 @@ mod comparator {
                 false,
             ),
             measure_parse("parse only (roxmltree, for reference)", n, &actual, true),
+            measure_floor(n, &actual),
             measure("full (ordered, literal golden)", n, &actual, &actual),
         ];
         let ordered_placeholders = golden_with_placeholders(&ordered, None);

@@ -364,6 +364,8 @@ type Failure = (usize, String);
 struct Open<'a> {
     id: u32,
     qname: &'a str,
+    /// The default namespace in scope for its children.
+    default_ns: u32,
     /// How many namespace bindings were in scope before this element's own.
     scope: usize,
     text: TextState,
@@ -548,6 +550,13 @@ impl<'a> Builder<'a> {
         let piece = match event {
             Event::Text(t) => {
                 let piece = t.xml10_content();
+                // Indentation, most text events: nothing in it to check.
+                if is_xml_whitespace(&piece) {
+                    if !outside {
+                        self.append_text(piece);
+                    }
+                    return Ok(());
+                }
                 if outside {
                     if !is_xml_whitespace(&piece) {
                         return Err((at, "text outside the root element".into()));
@@ -606,10 +615,25 @@ impl<'a> Builder<'a> {
         let scope = self.scope.len();
         // Namespace declarations take effect first: they apply to the element's own
         // name and attributes. Most tags declare none, and skip this pass.
-        if content.contains("xmlns") {
+        let declares = memchr::memmem::find(content.as_bytes(), b"xmlns").is_some();
+        if declares {
             self.declare_namespaces(content, qname, at)?;
         }
-        let ns = self.resolve(prefix).ok_or_else(|| {
+        // Without declarations of its own, an element has its parent's default
+        // namespace: no lookup for the common unprefixed name.
+        let inherited = match self.stack.last() {
+            Some(parent) if !declares => Some(parent.default_ns),
+            _ => None,
+        };
+        let default_ns = match inherited {
+            Some(ns) => ns,
+            None => self.resolve("").unwrap_or(0),
+        };
+        let ns = match prefix {
+            "" => Some(default_ns),
+            _ => self.resolve(prefix),
+        };
+        let ns = ns.ok_or_else(|| {
             (
                 at,
                 format!("<{qname}>: namespace prefix `{prefix}` is not declared"),
@@ -618,7 +642,7 @@ impl<'a> Builder<'a> {
         let attrs_start = self.doc.attributes.len();
         for attr in self.attributes(content, qname, at) {
             let (key, raw) = attr?;
-            if key == "xmlns" || key.starts_with("xmlns:") {
+            if declares && (key == "xmlns" || key.starts_with("xmlns:")) {
                 continue;
             }
             let (prefix, local) = split_name(key).map_err(|m| (at, m))?;
@@ -656,6 +680,7 @@ impl<'a> Builder<'a> {
         self.stack.push(Open {
             id,
             qname,
+            default_ns,
             scope,
             text: TextState::Empty,
             children: 0,
@@ -723,14 +748,17 @@ impl<'a> Builder<'a> {
         let doc = &self.doc;
         let attrs = &doc.attributes[attrs_start..];
         let name = |a: &AttributeData| (a.ns, doc.str(a.local));
+        // Names are short: compared inline, not by a call to memcmp each.
+        let same = |a: &AttributeData, b: &AttributeData| {
+            let ((na, la), (nb, lb)) = (name(a), name(b));
+            na == nb && la.len() == lb.len() && la.bytes().zip(lb.bytes()).all(|(x, y)| x == y)
+        };
         // A few attributes are compared pairwise; many (a hostile document) are sorted.
         let twice = if attrs.len() <= 8 {
-            attrs.iter().enumerate().find_map(|(i, a)| {
-                attrs[i + 1..]
-                    .iter()
-                    .any(|b| name(a) == name(b))
-                    .then(|| name(a))
-            })
+            attrs
+                .iter()
+                .enumerate()
+                .find_map(|(i, a)| attrs[i + 1..].iter().any(|b| same(a, b)).then(|| name(a)))
         } else {
             let mut names: Vec<(u32, &str)> = attrs.iter().map(name).collect();
             names.sort_unstable();
@@ -989,15 +1017,20 @@ struct RawAttributes<'a> {
     at: usize,
 }
 
-fn is_xml_space(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\n' | '\r')
+/// `text` without the XML whitespace it starts with.
+fn trim_space(text: &str) -> &str {
+    let n = text
+        .bytes()
+        .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+        .unwrap_or(text.len());
+    &text[n..]
 }
 
 impl<'a> Iterator for RawAttributes<'a> {
     type Item = Result<(&'a str, &'a str), Failure>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let trimmed = self.rest.trim_start_matches(is_xml_space);
+        let trimmed = trim_space(self.rest);
         if trimmed.is_empty() {
             return None;
         }
@@ -1006,15 +1039,20 @@ impl<'a> Iterator for RawAttributes<'a> {
         if trimmed.len() == self.rest.len() {
             return fail(format!("no space before `{}`", excerpt(trimmed)));
         }
-        let Some(name_end) = trimmed.find(|c: char| c == '=' || is_xml_space(c)) else {
+        // Bytes, not chars: '=' and spaces are ASCII, which no other character's
+        // UTF-8 bytes can be.
+        let name_end = trimmed
+            .bytes()
+            .position(|b| matches!(b, b'=' | b' ' | b'\t' | b'\n' | b'\r'));
+        let Some(name_end) = name_end else {
             return fail(format!("attribute `{trimmed}` has no value"));
         };
         let name = &trimmed[..name_end];
-        let after = trimmed[name_end..].trim_start_matches(is_xml_space);
+        let after = trim_space(&trimmed[name_end..]);
         let Some(after) = after.strip_prefix('=') else {
             return fail(format!("attribute `{name}` has no value"));
         };
-        let after = after.trim_start_matches(is_xml_space);
+        let after = trim_space(after);
         let quote = match after.as_bytes().first() {
             Some(&q @ (b'"' | b'\'')) => q,
             _ => return fail(format!("the value of `{name}` is not quoted")),
