@@ -89,6 +89,11 @@ impl<'t> Positions<'t> {
         }
     }
 
+    /// The line and column reached so far.
+    pub fn here(&self) -> (u32, u32) {
+        (self.line, self.col)
+    }
+
     /// Line and column (1-based) of a byte offset; cheapest when offsets come in increasing order.
     pub fn at(&mut self, offset: usize) -> (u32, u32) {
         let mut offset = offset.min(self.text.len());
