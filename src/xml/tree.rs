@@ -619,48 +619,14 @@ impl<'a> Builder<'a> {
         if declares {
             self.declare_namespaces(content, qname, at)?;
         }
-        // Without declarations of its own, an element has its parent's default
-        // namespace: no lookup for the common unprefixed name.
-        let inherited = match self.stack.last() {
-            Some(parent) if !declares => Some(parent.default_ns),
-            _ => None,
-        };
-        let default_ns = match inherited {
-            Some(ns) => ns,
-            None => self.resolve("").unwrap_or(0),
-        };
-        let ns = match prefix {
-            "" => Some(default_ns),
-            _ => self.resolve(prefix),
-        };
-        let ns = ns.ok_or_else(|| {
+        let (ns, default_ns) = self.element_namespace(declares, prefix).ok_or_else(|| {
             (
                 at,
                 format!("<{qname}>: namespace prefix `{prefix}` is not declared"),
             )
         })?;
         let attrs_start = self.doc.attributes.len();
-        for attr in self.attributes(content, qname, at) {
-            let (key, raw) = attr?;
-            if declares && (key == "xmlns" || key.starts_with("xmlns:")) {
-                continue;
-            }
-            let (prefix, local) = split_name(key).map_err(|m| (at, m))?;
-            let ns = if prefix.is_empty() {
-                0
-            } else {
-                self.resolve(prefix).ok_or_else(|| {
-                    (
-                        at,
-                        format!("attribute {key}: namespace prefix `{prefix}` is not declared"),
-                    )
-                })?
-            };
-            let value = value_of(key, raw).map_err(|m| (at, format!("attribute {key}: {m}")))?;
-            let local = self.store(Cow::Borrowed(local));
-            let value = self.store(value);
-            self.doc.attributes.push(AttributeData { ns, local, value });
-        }
+        self.read_attributes(content, qname, declares, at)?;
         if let Some(twice) = self.duplicate(attrs_start) {
             return Err((at, format!("<{qname}>: attribute {twice} appears twice")));
         }
@@ -687,6 +653,53 @@ impl<'a> Builder<'a> {
             children_at_text: 0,
             meaningful: false,
         });
+        Ok(())
+    }
+
+    /// The namespace of an element named with `prefix`, and the default
+    /// namespace its children have; `None` for an undeclared prefix.
+    fn element_namespace(&mut self, declares: bool, prefix: &str) -> Option<(u32, u32)> {
+        // Without declarations of its own, an element has its parent's default
+        // namespace: no lookup for the common unprefixed name.
+        let default_ns = match self.stack.last() {
+            Some(parent) if !declares => parent.default_ns,
+            _ => self.resolve("").unwrap_or(0),
+        };
+        match prefix {
+            "" => Some((default_ns, default_ns)),
+            _ => Some((self.resolve(prefix)?, default_ns)),
+        }
+    }
+
+    /// Reads a start tag's attributes (namespace declarations left out) into the document.
+    fn read_attributes(
+        &mut self,
+        content: &'a str,
+        qname: &'a str,
+        declares: bool,
+        at: usize,
+    ) -> Result<(), Failure> {
+        for attr in self.attributes(content, qname, at) {
+            let (key, raw) = attr?;
+            if declares && (key == "xmlns" || key.starts_with("xmlns:")) {
+                continue;
+            }
+            let (prefix, local) = split_name(key).map_err(|m| (at, m))?;
+            let ns = if prefix.is_empty() {
+                0
+            } else {
+                self.resolve(prefix).ok_or_else(|| {
+                    (
+                        at,
+                        format!("attribute {key}: namespace prefix `{prefix}` is not declared"),
+                    )
+                })?
+            };
+            let value = value_of(key, raw).map_err(|m| (at, format!("attribute {key}: {m}")))?;
+            let local = self.store(Cow::Borrowed(local));
+            let value = self.store(value);
+            self.doc.attributes.push(AttributeData { ns, local, value });
+        }
         Ok(())
     }
 
