@@ -821,28 +821,37 @@ impl<'a> Builder<'a> {
     }
 
     /// `piece` with a [`CHILD`] mark for each child element since the last
-    /// text, when it or the text before it is more than indentation (so
-    /// `x<b/>y` and `xy<b/>` differ); whitespace-only text before is dropped.
+    /// text, once the element has text that is more than indentation (so
+    /// `x<b/>y` and `xy<b/>` differ). Until then only the current segment's
+    /// whitespace is kept: earlier segments were indentation, and this one's
+    /// belongs to its text if the segment turns out to have any.
     fn after_children<'p>(&mut self, depth: usize, piece: Cow<'p, str>) -> Cow<'p, str> {
         let open = &mut self.stack[depth];
         let since = open.children - open.children_at_text;
         open.children_at_text = open.children;
         let blank = is_xml_whitespace(&piece);
-        if since == 0 || (blank && !open.meaningful) {
-            open.meaningful |= !blank;
+        if open.meaningful {
+            return match since {
+                0 => piece,
+                _ => Cow::Owned(marked(since, "", &piece)),
+            };
+        }
+        if since > 0 {
+            open.text = TextState::Empty;
+        }
+        if blank || open.children == 0 {
+            open.meaningful = !blank;
             return piece;
         }
-        let marks = if open.meaningful {
-            since
-        } else {
-            // Only indentation so far: its segments are empty.
-            open.text = TextState::Empty;
-            open.children
-        };
+        // The first text after children that is more than indentation.
         open.meaningful = true;
-        let mut marked = CHILD.to_string().repeat(marks as usize);
-        marked.push_str(&piece);
-        Cow::Owned(marked)
+        let children = open.children;
+        let before = match std::mem::replace(&mut open.text, TextState::Empty) {
+            TextState::Empty => "",
+            TextState::Slice(s) => self.doc.str(s),
+            TextState::Buffered => &self.buffers[depth],
+        };
+        Cow::Owned(marked(children, before, &piece))
     }
 
     fn close(&mut self) {
@@ -884,6 +893,15 @@ impl<'a> Builder<'a> {
             };
         }
     }
+}
+
+/// `marks` child marks, then `before` and `piece`.
+fn marked(marks: u32, before: &str, piece: &str) -> String {
+    let mut out = String::with_capacity(marks as usize + before.len() + piece.len());
+    out.extend(std::iter::repeat_n(CHILD, marks as usize));
+    out.push_str(before);
+    out.push_str(piece);
+    out
 }
 
 /// Where a child element stands in an element's text (mixed content): NUL,
@@ -1175,6 +1193,20 @@ fn resolve_reference(r: &quick_xml::events::BytesRef<'_>) -> Result<char, String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mixed_text_keeps_the_whitespace_of_the_segment_it_starts_in() {
+        // Found by the roxmltree property: whitespace, then a reference, after
+        // a child; the child's mark was lost and the indentation kept.
+        let doc = parse("<a>\n  <b/>\n&#x41;  <c/>\n</a>").unwrap();
+        assert_eq!(doc.root_element().text(), Some("\0\nA  "));
+        let doc = parse("<a>\n  <b/>\n <c/> x<d/> </a>").unwrap();
+        assert_eq!(doc.root_element().text(), Some("\0\0 x"));
+        let doc = parse("<a> x <b/></a>").unwrap();
+        assert_eq!(doc.root_element().text(), Some(" x "));
+        let doc = parse("<a>\n <b/>\n</a>").unwrap();
+        assert_eq!(doc.root_element().text(), None);
+    }
 
     #[test]
     fn names_namespaces_attributes_and_text() {
