@@ -70,16 +70,15 @@ impl Siblings {
             positions: Vec::new(),
         };
         for (name, attrs) in siblings {
-            let key = hash_of(&[name.ns().unwrap_or(""), name.local()]);
-            let seen = counted.names.entry(name).or_insert(0);
-            *seen += 1;
-            counted.positions.push(*seen);
             for (attr, value) in attrs {
                 *counted
                     .values
-                    .entry(value_key(key, attr, value))
+                    .entry(value_key(&name, attr, value))
                     .or_insert(0) += 1;
             }
+            let seen = counted.names.entry(name).or_insert(0);
+            *seen += 1;
+            counted.positions.push(*seen);
         }
         counted
     }
@@ -95,9 +94,8 @@ impl Siblings {
         if self.names.get(name).copied().unwrap_or(0) <= 1 {
             return local.to_string();
         }
-        let key = hash_of(&[name.ns().unwrap_or(""), local]);
         let telling = attrs.find(|(attr, value)| {
-            !value.contains('\'') && self.values.get(&value_key(key, attr, value)) == Some(&1)
+            !value.contains('\'') && self.values.get(&value_key(name, attr, value)) == Some(&1)
         });
         match telling {
             Some((attr, value)) => format!("{local}[@{attr}='{value}']"),
@@ -106,8 +104,8 @@ impl Siblings {
     }
 }
 
-fn value_key(name: u64, attr: &str, value: &str) -> u64 {
-    hash_of(&[attr, value]) ^ name.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+fn value_key(name: &QName, attr: &str, value: &str) -> u64 {
+    hash_of(&[name.ns().unwrap_or(""), name.local(), attr, value])
 }
 
 /// A golden element's attributes that can tell it apart: the literal ones.
