@@ -793,6 +793,15 @@ mod hostile {
                 &golden("<L xmlns:sc=\"urn:sessionconf:golden\" sc:extra=\"children\"/>"),
                 &Bindings::default(),
             );
+            let own: String = (0..n / 10)
+                .map(|i| format!("<p{i}:a xmlns:p{i}=\"urn:{i}\"/>"))
+                .collect();
+            rows(
+                "a namespace of its own for each element (all printed in the diff)",
+                format!("<L>{own}</L>"),
+                &golden("<L/>"),
+                &Bindings::default(),
+            );
             let value = "x".repeat(n * 10) + "y";
             rows(
                 "`{{any}}x{{any}}y{{any}}z` against a long value",

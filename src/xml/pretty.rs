@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use indexmap::IndexSet;
+
 use quick_xml::events::{BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::Writer;
 
@@ -64,7 +66,7 @@ fn assign_prefixes(root: &Element, markers: GoldenMarkers) -> BTreeMap<String, S
         };
         prefixes.insert(ns.to_string(), prefix);
     };
-    let mut order = Vec::new();
+    let mut order = IndexSet::new();
     collect_namespaces(root, root.name.ns(), &mut order, markers);
     for ns in order {
         need(&ns, &mut prefixes);
@@ -72,33 +74,31 @@ fn assign_prefixes(root: &Element, markers: GoldenMarkers) -> BTreeMap<String, S
     prefixes
 }
 
+/// Every namespace the document uses besides `default`, in the order first
+/// used: a set, since a hostile response can use a namespace per element.
 fn collect_namespaces(
     element: &Element,
     default: Option<&str>,
-    out: &mut Vec<String>,
+    out: &mut IndexSet<String>,
     markers: GoldenMarkers,
 ) {
     if let Some(golden) = element.golden {
         let copied = Element::shallow(golden);
         return collect_namespaces(&copied, default, out, markers);
     }
-    if let Some(ns) = element.name.ns() {
-        if Some(ns) != default && !out.iter().any(|o| o == ns) {
-            out.push(ns.to_string());
+    let mut note = |ns: &str| {
+        if !out.contains(ns) {
+            out.insert(ns.to_string());
         }
+    };
+    if let Some(ns) = element.name.ns().filter(|ns| Some(*ns) != default) {
+        note(ns);
     }
-    for (name, _) in &element.attrs {
-        if let Some(ns) = name.ns() {
-            if !out.iter().any(|o| o == ns) {
-                out.push(ns.to_string());
-            }
-        }
+    for ns in element.attrs.iter().filter_map(|(name, _)| name.ns()) {
+        note(ns);
     }
     if markers == GoldenMarkers::Keep && !element.directives.is_empty() {
-        let ns = directives::NAMESPACE.to_string();
-        if !out.contains(&ns) {
-            out.push(ns);
-        }
+        note(directives::NAMESPACE);
     }
     for child in &element.children {
         collect_namespaces(child, default, out, markers);
