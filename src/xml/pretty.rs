@@ -215,6 +215,35 @@ mod tests {
     }
 
     #[test]
+    fn other_namespaces_get_prefixes_declared_on_the_root_in_order_of_use() {
+        let out = pretty(
+            r#"<A xmlns="urn:x" xmlns:q="urn:q" xmlns:p="urn:p"><p:B q:a="1" p:b="2"/><q:C/><B/></A>"#,
+        );
+        assert_eq!(
+            out,
+            "<A xmlns=\"urn:x\" xmlns:ns1=\"urn:p\" xmlns:ns2=\"urn:q\">\n  <ns1:B ns1:b=\"2\" ns2:a=\"1\"/>\n  <ns2:C/>\n  <B/>\n</A>\n"
+        );
+        assert_eq!(pretty(&out), out);
+    }
+
+    #[test]
+    fn golden_markers_are_declared_only_when_kept() {
+        let golden = crate::xml::expected::ExpectedElement::compile(
+            r#"<A xmlns:sc="urn:sessionconf:golden" sc:order="any"><B/></A>"#,
+        )
+        .unwrap();
+        let element = Element::from_expected(&golden);
+        assert_eq!(
+            to_pretty_string(&element, GoldenMarkers::Keep),
+            "<A xmlns:sc=\"urn:sessionconf:golden\" sc:order=\"any\">\n  <B/>\n</A>\n"
+        );
+        assert_eq!(
+            to_pretty_string(&element, GoldenMarkers::Drop),
+            "<A>\n  <B/>\n</A>\n"
+        );
+    }
+
+    #[test]
     fn text_is_escaped() {
         let out = pretty(r#"<A x="&quot;&lt;">a &amp; b</A>"#);
         let doc = crate::xml::parse(&out).unwrap();

@@ -391,6 +391,11 @@ mod tests {
             values_in("<a><b></b></a>", "/a/b/text()"),
             Vec::<String>::new()
         );
+        // Also when the indentation holds a reference.
+        assert_eq!(
+            values_in("<a><b/>&#32;\n</a>", "/a/text()"),
+            Vec::<String>::new()
+        );
     }
 
     fn values(sel: &str) -> Vec<String> {

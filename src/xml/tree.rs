@@ -1209,6 +1209,13 @@ mod tests {
     }
 
     #[test]
+    fn the_length_of_the_text_read_is_known() {
+        assert_eq!(parse("<a>x</a>").unwrap().text_len(), 8);
+        // Without the byte order mark, which is not the document's.
+        assert_eq!(parse("\u{feff}<a/>").unwrap().text_len(), 4);
+    }
+
+    #[test]
     fn names_namespaces_attributes_and_text() {
         let doc = parse(
             "<?xml version=\"1.0\"?>\n<v:A xmlns:v=\"urn:v\" xmlns=\"urn:d\" x=\"1 &amp; 2\" v:y=\"&#65;\">\n  <B>t<![CDATA[<c>]]>&lt;</B>\n  <C/>\n  <v:D xmlns=\"\">  x  </v:D>\n</v:A>",
