@@ -92,7 +92,7 @@ impl<'e> Element<'e> {
     /// A golden subtree by reference: what `from_expected` would build, uncopied.
     pub fn golden(expected: &'e ExpectedElement) -> Element<'e> {
         Element {
-            name: QName::new(None, ""),
+            name: no_name(),
             attrs: Vec::new(),
             text: None,
             children: Vec::new(),
@@ -112,4 +112,10 @@ impl<'e> Element<'e> {
             child.walk_mut(f);
         }
     }
+}
+
+/// The name a golden reference carries: none, shared (a reference costs no allocation).
+fn no_name() -> QName {
+    static EMPTY: std::sync::OnceLock<QName> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(|| QName::new(None, "")).clone()
 }
