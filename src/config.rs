@@ -41,6 +41,8 @@ pub struct ConfigFile {
     pub junit: Option<PathBuf>,
     /// A JSON report.
     pub json: Option<PathBuf>,
+    /// An HTML report.
+    pub html: Option<PathBuf>,
     /// Reports as `FORMAT=FILE`.
     pub reports: Option<Vec<String>>,
     /// Limit on each exchange, in seconds.
@@ -69,14 +71,18 @@ pub struct ConfigFile {
     pub targets: BTreeMap<String, TargetConfig>,
 }
 
-/// A named server: `[targets.NAME]`.
-#[derive(Debug, Clone, Deserialize)]
+/// A named server: `[targets.NAME]`, an endpoint with its dialect, or an
+/// embedded reference server playing a profile (a lab without the real one,
+/// and a second version beside it).
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TargetConfig {
     /// The API base URL.
-    pub endpoint: String,
-    /// The scenarios it runs.
-    pub dialect: String,
+    pub endpoint: Option<String>,
+    /// The version an embedded reference server plays, instead of an endpoint.
+    pub profile: Option<String>,
+    /// The scenarios it runs (with an endpoint; a profile implies it).
+    pub dialect: Option<String>,
     /// Accept any certificate.
     pub insecure: Option<bool>,
     /// A CA (or the server's own self-signed certificate) to trust.
@@ -149,6 +155,7 @@ impl ConfigFile {
             &mut self.golden_dir,
             &mut self.junit,
             &mut self.json,
+            &mut self.html,
             &mut self.vars_file,
         ] {
             fix(p);
@@ -163,8 +170,18 @@ impl ConfigFile {
         }
     }
 
-    /// What the types alone do not say: the default target exists, variable names are names.
+    /// What the types alone do not say: the default target exists, each target
+    /// is an endpoint or a profile, variable names are names.
     fn check(&self, path: &Path) -> Result<(), ConfigError> {
+        for (name, t) in &self.targets {
+            let why = match (&t.endpoint, &t.profile, &t.dialect) {
+                (Some(_), Some(_), _) => "has an endpoint and a profile; give one of them",
+                (None, None, _) => "needs an endpoint (with its dialect) or a profile",
+                (Some(_), None, None) => "has an endpoint but no dialect",
+                _ => continue,
+            };
+            return Err(ConfigError::file(path, format!("[targets.{name}] {why}")));
+        }
         if let Some(name) = &self.target {
             self.target(name)
                 .map_err(|why| ConfigError::file(path, format!("target = {name:?}: {why}")))?;
@@ -270,6 +287,21 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.line, Some(4), "{err}");
+        for (text, why) in [
+            (
+                "endpoint = \"x\"\nprofile = \"em-12\"\n",
+                "has an endpoint and a profile; give one of them",
+            ),
+            (
+                "dialect = \"veeam-em\"\n",
+                "needs an endpoint (with its dialect) or a profile",
+            ),
+            ("endpoint = \"x\"\n", "has an endpoint but no dialect"),
+        ] {
+            let err = parse(path, &format!("[targets.a]\n{text}")).unwrap_err();
+            assert_eq!(err.message, format!("[targets.a] {why}"), "{err}");
+        }
+        assert!(parse(path, "[targets.a]\nprofile = \"em-12\"\n").is_ok());
         let err = parse(path, "target = \"b\"\n").unwrap_err();
         assert!(err.message.contains("no target `b`"), "{err}");
         let err = parse(path, "timeout = \"x\"\n").unwrap_err();

@@ -19,6 +19,6 @@ pub mod run;
 pub mod scenario;
 pub mod server;
 pub mod stop;
-mod suggest;
+pub mod suggest;
 pub mod version;
 pub mod xml;

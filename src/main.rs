@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand};
 
 use sessionconf::error::ConfigError;
 use sessionconf::golden::bless;
-use sessionconf::harness::{self, signals, RunConfig};
+use sessionconf::harness::{self, signals, RunConfig, TargetSpec};
 use sessionconf::placeholder::Bindings;
 use sessionconf::report::ReportFile;
 use sessionconf::run::{ClientOptions, RunOptions};
@@ -169,9 +169,13 @@ struct RunArgs {
     /// The API base URL, e.g. https://em01:9398/api/ or https://cs01/webconsole/api/.
     #[arg(long, value_name = "URL")]
     endpoint: Option<String>,
-    /// A target of the configuration file: its endpoint, dialect, TLS options and credential variables.
+    /// A target of the configuration file: its endpoint (or profile), dialect,
+    /// TLS options and credential variables. Repeat it to run against several, side by side.
     #[arg(long, value_name = "NAME")]
-    target: Option<String>,
+    target: Vec<String>,
+    /// Run against every target of the configuration file (of `--dialect`, when given), side by side.
+    #[arg(long, conflicts_with = "target")]
+    all_targets: bool,
     /// A variable every scenario has (repeatable); it overrides a scenario's own.
     #[arg(long = "var", value_name = "NAME=VALUE")]
     vars: Vec<String>,
@@ -197,7 +201,10 @@ struct RunArgs {
     /// Write a JSON report here.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
-    /// Write a report of any format (junit, json) here (repeatable).
+    /// Write an HTML report here (one self-contained file).
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    /// Write a report of any format (junit, json, html) here (repeatable).
     #[arg(long = "report", value_name = "FORMAT=FILE")]
     reports: Vec<String>,
     /// Limit on each HTTP exchange, in seconds (default 30).
@@ -361,7 +368,11 @@ fn run(mut args: RunArgs, bless_all: bool) -> u8 {
         Ok(p) => p,
         Err(e) => return usage(e),
     };
-    if args.endpoint.is_some() && !profiles.is_empty() {
+    let targets = match target_specs(&args, settled.targets, profiles) {
+        Ok(t) => t,
+        Err(e) => return usage(e),
+    };
+    if args.endpoint.is_some() && !args.profiles.is_empty() {
         return usage(
             "--profile chooses what the embedded servers play; it has no meaning with --endpoint",
         );
@@ -383,9 +394,7 @@ fn run(mut args: RunArgs, bless_all: bool) -> u8 {
             variables: settled.variables.keys().cloned().collect(),
         },
         tags: args.tags.clone(),
-        endpoint: args.endpoint.clone(),
-        profiles,
-        client: client_options(&args),
+        targets,
         // Settled: finite, at least a millisecond, at most a day.
         scenario_timeout: Duration::from_secs_f64(args.scenario_timeout.unwrap_or(300.0)),
         bless,
@@ -393,7 +402,6 @@ fn run(mut args: RunArgs, bless_all: bool) -> u8 {
         watch_signals: true,
         allow_empty: args.allow_empty,
         verbose: args.verbose,
-        credential_vars: settled.credential_vars,
         variables: settled.variables,
     };
     harness::conclude(harness::execute(config, &harness_args)).code()
@@ -402,7 +410,11 @@ fn run(mut args: RunArgs, bless_all: bool) -> u8 {
 /// `--junit`, `--json` and every `--report FORMAT=FILE`.
 fn report_files(args: &RunArgs) -> Result<Vec<ReportFile>, String> {
     let mut wanted: Vec<(String, PathBuf)> = Vec::new();
-    for (format, path) in [("junit", &args.junit), ("json", &args.json)] {
+    for (format, path) in [
+        ("junit", &args.junit),
+        ("json", &args.json),
+        ("html", &args.html),
+    ] {
         if let Some(path) = path {
             wanted.push((format.to_string(), path.clone()));
         }
@@ -429,6 +441,40 @@ fn report_files(args: &RunArgs) -> Result<Vec<ReportFile>, String> {
             })
         })
         .collect()
+}
+
+/// The servers the run goes to: the named targets, or the one endpoint (or
+/// the embedded servers) of the options.
+fn target_specs(
+    args: &RunArgs,
+    named: Vec<cli::settings::NamedTarget>,
+    profiles: Vec<Profile>,
+) -> Result<Vec<TargetSpec>, String> {
+    if named.is_empty() {
+        return Ok(vec![TargetSpec::unnamed(
+            args.endpoint.clone(),
+            profiles,
+            client_options(args),
+        )]);
+    }
+    Ok(named
+        .into_iter()
+        .map(|t| {
+            let mut client = client_options(args);
+            client.insecure = t.tls.insecure;
+            client.cacert = t.tls.cacert;
+            client.cert = t.tls.cert;
+            client.key = t.tls.key;
+            TargetSpec {
+                name: t.name,
+                endpoint: t.endpoint,
+                profiles: t.profile.into_iter().collect(),
+                dialect: Some(t.dialect),
+                client,
+                credential_vars: t.credential_vars,
+            }
+        })
+        .collect())
 }
 
 fn client_options(args: &RunArgs) -> ClientOptions {

@@ -251,6 +251,9 @@ impl StepOutcome {
 pub struct ScenarioOutcome {
     /// `dialect::name`.
     pub id: String,
+    /// The target it ran against (a name of the configuration file, `embedded`,
+    /// or the endpoint's host).
+    pub target: String,
     /// The scenario's name.
     pub name: String,
     /// Its dialect directory.
@@ -273,6 +276,12 @@ pub struct ScenarioOutcome {
 }
 
 impl ScenarioOutcome {
+    /// The trial's name: the scenario's id, after its target's name when the
+    /// run has several targets.
+    pub fn trial(&self, several_targets: bool) -> String {
+        trial_name(&self.target, &self.id, several_targets)
+    }
+
     /// Whether the scenario did not fail (passed, known deviation or not applicable).
     pub fn passed(&self) -> bool {
         !self.status.is_failure()
@@ -290,6 +299,16 @@ impl ScenarioOutcome {
             .max()
             .unwrap_or(Status::Passed)
             .max(self.status);
+    }
+}
+
+/// A trial's name: `TARGET/dialect::name` when a run has several targets (the
+/// same scenario runs once per target), else the scenario's id.
+pub fn trial_name(target: &str, id: &str, several_targets: bool) -> String {
+    if several_targets {
+        format!("{target}/{id}")
+    } else {
+        id.to_string()
     }
 }
 

@@ -16,10 +16,7 @@ pub(crate) fn closest<'c>(
 }
 
 /// `; did you mean `x`?` or nothing.
-pub(crate) fn did_you_mean<'c>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'c str>,
-) -> String {
+pub fn did_you_mean<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> String {
     closest(word, candidates)
         .map(|c| format!("; did you mean `{c}`?"))
         .unwrap_or_default()

@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use sessionconf::exit::Exit;
-use sessionconf::harness::{self, RunConfig};
+use sessionconf::harness::{self, RunConfig, TargetSpec};
 use sessionconf::report::ReportFile;
 use sessionconf::run::ClientOptions;
 use sessionconf::scenario::SuiteSource;
@@ -63,14 +63,16 @@ fn main() -> ExitCode {
             variables: Vec::new(),
         },
         tags: Vec::new(),
-        endpoint: env("SESSIONCONF_ENDPOINT"),
-        profiles,
-        client: ClientOptions {
-            timeout: Duration::from_secs_f64(timeout),
-            insecure: env("SESSIONCONF_INSECURE").is_some_and(|v| v != "0" && v != "false"),
-            cacert: env("SESSIONCONF_CACERT").map(PathBuf::from),
-            ..ClientOptions::default()
-        },
+        targets: vec![TargetSpec::unnamed(
+            env("SESSIONCONF_ENDPOINT"),
+            profiles,
+            ClientOptions {
+                timeout: Duration::from_secs_f64(timeout),
+                insecure: env("SESSIONCONF_INSECURE").is_some_and(|v| v != "0" && v != "false"),
+                cacert: env("SESSIONCONF_CACERT").map(PathBuf::from),
+                ..ClientOptions::default()
+            },
+        )],
         scenario_timeout: sessionconf::run::DEFAULT_SCENARIO_TIMEOUT,
         bless: false,
         reports,
@@ -78,7 +80,6 @@ fn main() -> ExitCode {
         // `cargo test NAME` hands every test binary the same filter.
         allow_empty: true,
         verbose: std::env::var_os("SESSIONCONF_VERBOSE").is_some(),
-        credential_vars: Default::default(),
         variables: Default::default(),
     };
     harness::conclude(harness::execute(config, &args)).into()

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use sessionconf::config::{self, ConfigFile, TargetConfig};
 use sessionconf::credentials::CredentialVars;
+use sessionconf::server::Profile;
 
 use crate::{RunArgs, SuiteArgs};
 
@@ -15,8 +16,31 @@ const MAX_SECONDS: f64 = 86_400.0;
 
 /// What the run takes from the settings besides its options.
 pub(crate) struct Settled {
-    pub credential_vars: CredentialVars,
     pub variables: BTreeMap<String, String>,
+    /// The named targets to run against, side by side; none: the endpoint
+    /// (`--endpoint`, the file's) or the embedded servers.
+    pub targets: Vec<NamedTarget>,
+}
+
+/// A target of the configuration file, settled.
+#[derive(Debug)]
+pub(crate) struct NamedTarget {
+    pub name: String,
+    pub endpoint: Option<String>,
+    pub profile: Option<Profile>,
+    pub dialect: String,
+    pub credential_vars: CredentialVars,
+    /// Its TLS options: the command line's, else the target's, else the file's.
+    pub tls: Tls,
+}
+
+/// TLS options of one target.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Tls {
+    pub insecure: bool,
+    pub cacert: Option<PathBuf>,
+    pub cert: Option<PathBuf>,
+    pub key: Option<PathBuf>,
 }
 
 /// Reads the configuration file and fills in the suite's directories.
@@ -41,21 +65,26 @@ fn fill(value: &mut Option<PathBuf>, from_file: &Option<PathBuf>, default: &str)
     }
 }
 
-/// Every run option settled; the target, variables and credential variables.
+/// Every run option settled; the targets and variables.
 pub(crate) fn settle_run(args: &mut RunArgs) -> Result<Settled, String> {
     let file = settle_suite(&mut args.suite)?;
-    let target_name = args.target.clone().or(file.target.clone());
-    let mut credential_vars = CredentialVars::default();
-    if let Some(name) = &target_name {
-        let target = file
-            .target(name)
-            .map_err(|why| format!("--target {name}: {why}"))?;
-        apply_target(args, name, target)?;
-        credential_vars = target_credentials(target);
-    } else if args.endpoint.is_none() {
+    let cli_tls = Tls {
+        insecure: args.insecure,
+        cacert: args.cacert.clone(),
+        cert: args.cert.clone(),
+        key: args.key.clone(),
+    };
+    let file_tls = Tls {
+        insecure: file.insecure.unwrap_or(false),
+        cacert: file.cacert.clone(),
+        cert: file.cert.clone(),
+        key: file.key.clone(),
+    };
+    let targets = named_targets(args, &file, &cli_tls, &file_tls)?;
+    if targets.is_empty() && args.endpoint.is_none() {
         args.endpoint = file.endpoint.clone();
     }
-    if args.profiles.is_empty() {
+    if args.profiles.is_empty() && targets.is_empty() {
         args.profiles = file.profiles.clone().unwrap_or_default();
     }
     if args.tags.is_empty() {
@@ -68,10 +97,11 @@ pub(crate) fn settle_run(args: &mut RunArgs) -> Result<Settled, String> {
     args.jobs = args.jobs.or(file.jobs);
     args.junit = args.junit.take().or(file.junit.clone());
     args.json = args.json.take().or(file.json.clone());
-    args.insecure |= file.insecure.unwrap_or(false);
-    args.cacert = args.cacert.take().or(file.cacert.clone());
-    args.cert = args.cert.take().or(file.cert.clone());
-    args.key = args.key.take().or(file.key.clone());
+    args.html = args.html.take().or(file.html.clone());
+    args.insecure |= file_tls.insecure;
+    args.cacert = args.cacert.take().or(file_tls.cacert);
+    args.cert = args.cert.take().or(file_tls.cert);
+    args.key = args.key.take().or(file_tls.key);
     args.max_body_bytes = args.max_body_bytes.or(file.max_body_bytes);
     args.timeout = Some(seconds("--timeout", args.timeout.or(file.timeout), 30.0)?);
     args.connect_timeout = Some(seconds(
@@ -85,36 +115,125 @@ pub(crate) fn settle_run(args: &mut RunArgs) -> Result<Settled, String> {
         300.0,
     )?);
     let variables = variables(args, &file)?;
-    Ok(Settled {
-        credential_vars,
-        variables,
-    })
+    Ok(Settled { variables, targets })
 }
 
-/// A target's endpoint, dialect and TLS options, unless the command line says otherwise.
-fn apply_target(args: &mut RunArgs, name: &str, target: &TargetConfig) -> Result<(), String> {
-    if let Some(endpoint) = &args.endpoint {
+/// The targets `--target` (repeatable), `--all-targets` or the file's `target`
+/// name, each with its dialect and TLS options; the suite's dialects become
+/// theirs.
+fn named_targets(
+    args: &mut RunArgs,
+    file: &ConfigFile,
+    cli_tls: &Tls,
+    file_tls: &Tls,
+) -> Result<Vec<NamedTarget>, String> {
+    let names: Vec<String> = if args.all_targets {
+        if file.targets.is_empty() {
+            return Err("--all-targets: the configuration file has no [targets]".into());
+        }
+        file.targets.keys().cloned().collect()
+    } else if !args.target.is_empty() {
+        args.target.clone()
+    } else {
+        file.target.iter().cloned().collect()
+    };
+    if let (Some(endpoint), Some(name)) = (&args.endpoint, names.first()) {
         return Err(format!(
             "--endpoint {endpoint} and --target {name}: a target is an endpoint already; give one of them"
         ));
     }
-    args.endpoint = Some(target.endpoint.clone());
-    match args.suite.dialects.as_slice() {
-        [] => args.suite.dialects = vec![target.dialect.clone()],
-        [one] if *one == target.dialect => {}
-        other => {
+    if let (Some(profile), Some(name)) = (args.profiles.first(), names.first()) {
+        return Err(format!(
+            "--profile {profile} and --target {name}: a target names its own profile in the configuration file"
+        ));
+    }
+    let mut targets = Vec::new();
+    for name in names {
+        let config = file
+            .target(&name)
+            .map_err(|why| format!("--target {name}: {why}"))?;
+        let target = settle_target(&name, config, cli_tls, file_tls)?;
+        let wanted = &args.suite.dialects;
+        if !wanted.is_empty() && !wanted.contains(&target.dialect) {
+            if args.all_targets {
+                continue;
+            }
             return Err(format!(
                 "--target {name} runs dialect {}, not {}",
                 target.dialect,
-                other.join(", ")
+                wanted.join(", ")
+            ));
+        }
+        if targets.iter().any(|t: &NamedTarget| t.name == name) {
+            return Err(format!("--target {name} is given twice"));
+        }
+        targets.push(target);
+    }
+    if args.all_targets && targets.is_empty() {
+        return Err(format!(
+            "--all-targets: no target of the configuration file runs {}",
+            args.suite.dialects.join(", ")
+        ));
+    }
+    if !targets.is_empty() && args.suite.dialects.is_empty() {
+        let dialects: std::collections::BTreeSet<&String> =
+            targets.iter().map(|t| &t.dialect).collect();
+        args.suite.dialects = dialects.into_iter().cloned().collect();
+    }
+    Ok(targets)
+}
+
+/// One target's dialect (its own, or its profile's) and TLS options.
+fn settle_target(
+    name: &str,
+    target: &TargetConfig,
+    cli: &Tls,
+    file: &Tls,
+) -> Result<NamedTarget, String> {
+    let profile = match &target.profile {
+        Some(p) => Some(Profile::parse(p).ok_or_else(|| {
+            let all: Vec<_> = Profile::ALL.iter().map(|p| p.name()).collect();
+            format!(
+                "target {name}: profile = {p:?}: expected one of {}{}",
+                all.join(", "),
+                sessionconf::suggest::did_you_mean(p, all.iter().copied())
+            )
+        })?),
+        None => None,
+    };
+    let dialect = match (&target.dialect, profile) {
+        (Some(d), Some(p)) if d != p.dialect().name() => {
+            return Err(format!(
+                "target {name}: profile {} plays dialect {}, not {d}",
+                p.name(),
+                p.dialect().name()
             ))
         }
-    }
-    args.insecure |= target.insecure.unwrap_or(false);
-    args.cacert = args.cacert.take().or(target.cacert.clone());
-    args.cert = args.cert.take().or(target.cert.clone());
-    args.key = args.key.take().or(target.key.clone());
-    Ok(())
+        (Some(d), _) => d.clone(),
+        (None, Some(p)) => p.dialect().name().to_string(),
+        (None, None) => return Err(format!("target {name}: no dialect")),
+    };
+    Ok(NamedTarget {
+        name: name.to_string(),
+        endpoint: target.endpoint.clone(),
+        profile,
+        dialect,
+        credential_vars: target_credentials(target),
+        tls: Tls {
+            insecure: cli.insecure || target.insecure.unwrap_or(false) || file.insecure,
+            cacert: cli
+                .cacert
+                .clone()
+                .or(target.cacert.clone())
+                .or(file.cacert.clone()),
+            cert: cli
+                .cert
+                .clone()
+                .or(target.cert.clone())
+                .or(file.cert.clone()),
+            key: cli.key.clone().or(target.key.clone()).or(file.key.clone()),
+        },
+    })
 }
 
 fn target_credentials(target: &TargetConfig) -> CredentialVars {
@@ -217,10 +336,14 @@ mod settle_tests {
         let (run, _) = settle("insecure = true\n", &[]).unwrap();
         assert!(run.insecure, "the file's insecure holds");
         let (run, settled) = settle(LAB, &["--target", "lab"]).unwrap();
-        assert!(run.insecure, "the target's insecure holds");
-        assert_eq!(run.endpoint.as_deref(), Some("https://em01:9398/api/"));
+        let [lab] = settled.targets.as_slice() else {
+            panic!("{:?}", settled.targets)
+        };
+        assert!(lab.tls.insecure, "the target's insecure holds");
+        assert!(!run.insecure, "only for that target");
+        assert_eq!(lab.endpoint.as_deref(), Some("https://em01:9398/api/"));
         assert_eq!(run.suite.dialects, ["veeam-em"]);
-        assert_eq!(settled.credential_vars, CredentialVars::default());
+        assert_eq!(lab.credential_vars, CredentialVars::default());
         let (run, _) = settle(LAB, &["--target", "lab", "--dialect", "veeam-em"]).unwrap();
         assert_eq!(run.suite.dialects, ["veeam-em"]);
         let why = settle(LAB, &["--target", "lab", "--dialect", "commvault"])

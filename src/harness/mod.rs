@@ -36,12 +36,8 @@ pub struct RunConfig {
     pub source: SuiteSource,
     /// Keep only scenarios with every one of these tags.
     pub tags: Vec<String>,
-    /// The API base URL; without it, embedded reference servers.
-    pub endpoint: Option<String>,
-    /// The versions the embedded servers play (one per dialect at most).
-    pub profiles: Vec<Profile>,
-    /// HTTP client settings.
-    pub client: ClientOptions,
+    /// The servers to run against, side by side (at least one).
+    pub targets: Vec<TargetSpec>,
     /// Limit on a scenario's steps (its `finally` steps then still run).
     pub scenario_timeout: std::time::Duration,
     /// Record differing or missing goldens.
@@ -50,8 +46,6 @@ pub struct RunConfig {
     pub reports: Vec<ReportFile>,
     /// Watch for Ctrl-C and SIGTERM.
     pub watch_signals: bool,
-    /// The environment variables holding the endpoint's accounts.
-    pub credential_vars: crate::credentials::CredentialVars,
     /// Variables every scenario has (`--var`, the configuration file); they
     /// override a scenario's own `vars` of the same name.
     pub variables: BTreeMap<String, String>,
@@ -60,6 +54,60 @@ pub struct RunConfig {
     /// A filter that selects no trial is not an error (in `cargo test`, where
     /// a filter meant for other tests reaches this harness too).
     pub allow_empty: bool,
+}
+
+/// A server the suite runs against: an endpoint, or embedded reference servers
+/// (one per dialect, each playing a profile).
+#[derive(Debug, Clone)]
+pub struct TargetSpec {
+    /// Its name: a target of the configuration file, `embedded`, or the endpoint's host.
+    pub name: String,
+    /// The API base URL; without it, embedded reference servers.
+    pub endpoint: Option<String>,
+    /// The versions the embedded servers play (one per dialect at most).
+    pub profiles: Vec<Profile>,
+    /// The one dialect it runs; every dialect of the suite when `None`.
+    pub dialect: Option<String>,
+    /// HTTP client settings.
+    pub client: ClientOptions,
+    /// The environment variables holding its accounts.
+    pub credential_vars: crate::credentials::CredentialVars,
+}
+
+impl TargetSpec {
+    /// The one target of a run that names none: `endpoint`, or the embedded servers.
+    pub fn unnamed(
+        endpoint: Option<String>,
+        profiles: Vec<Profile>,
+        client: ClientOptions,
+    ) -> TargetSpec {
+        let host = endpoint
+            .as_deref()
+            .and_then(|e| reqwest::Url::parse(e).ok())
+            .and_then(|u| {
+                let host = u.host_str()?.to_string();
+                Some(match u.port() {
+                    Some(port) => format!("{host}:{port}"),
+                    None => host,
+                })
+            });
+        TargetSpec {
+            name: match (&endpoint, host) {
+                (None, _) => "embedded".to_string(),
+                (Some(_), Some(host)) => host,
+                (Some(_), None) => "endpoint".to_string(),
+            },
+            endpoint,
+            profiles,
+            dialect: None,
+            client,
+            credential_vars: Default::default(),
+        }
+    }
+
+    fn runs(&self, dialect: &str) -> bool {
+        self.dialect.as_deref().is_none_or(|d| d == dialect)
+    }
 }
 
 /// Why a run could not start.
@@ -122,56 +170,68 @@ impl Finished {
 /// Runs the suite as `config` says, with libtest-mimic's `args` (filters, `--list`).
 pub fn execute(config: RunConfig, args: &Arguments) -> Result<Finished, RunError> {
     let all = load_suite(&config.source).map_err(RunError::Config)?;
+    check_names(&config.targets)?;
     if !config.allow_empty {
-        trials::something_selected(&all, &config.tags, args).map_err(RunError::Usage)?;
+        let targets: Vec<(&str, Option<&str>)> = config
+            .targets
+            .iter()
+            .map(|t| (t.name.as_str(), t.dialect.as_deref()))
+            .collect();
+        trials::something_selected(&all, &config.tags, &targets, args).map_err(RunError::Usage)?;
     }
     // The options are checked (certificate files read) without reading trust roots.
-    crate::run::client::check(&config.client).map_err(RunError::Usage)?;
-    let dialects: BTreeSet<String> = all.iter().map(|s| s.dialect.clone()).collect();
-    let interrupted = Arc::new(AtomicBool::new(false));
-    let sessions = crate::run::open_sessions::OpenSessions::default();
-    let stop = (&interrupted, &sessions);
-    let (mut targets, embedded) = find_targets(&config, &dialects, stop, args.list)?;
-    if embedded.is_none() && !args.list {
-        for target in targets.values() {
-            reachable(&target.options.base_url, config.client.connect_timeout)
-                .map_err(RunError::Usage)?;
-        }
+    for spec in &config.targets {
+        crate::run::client::check(&spec.client).map_err(RunError::Usage)?;
     }
-    let book = Arc::new(crate::golden::book::BlessBook::default());
-    for target in targets.values_mut() {
-        let options = Arc::get_mut(&mut target.options).expect("the target is not shared yet");
-        options.bless_book = book.clone();
-        let data = crate::golden::versions::load(
+    let dialects: BTreeSet<String> = all.iter().map(|s| s.dialect.clone()).collect();
+    let mut data = BTreeMap::new();
+    for dialect in &dialects {
+        let d = crate::golden::versions::load(
             &config.source.golden_dir,
-            &target.dialect,
+            dialect,
             config.source.allow_missing_goldens,
         )
         .map_err(RunError::Config)?;
-        check_deviations(&data, &target.dialect, &all, &config.source).map_err(RunError::Config)?;
-        if !args.list {
-            probe::learn(target, &data);
+        check_deviations(&d, dialect, &all, &config.source).map_err(RunError::Config)?;
+        data.insert(dialect.clone(), d);
+    }
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let sessions = crate::run::open_sessions::OpenSessions::default();
+    let book = Arc::new(crate::golden::book::BlessBook::default());
+    let shared = Shared {
+        interrupted: &interrupted,
+        sessions: &sessions,
+        book: &book,
+        several: config.targets.len() > 1,
+        listing: args.list,
+    };
+    let mut groups = Vec::new();
+    for spec in &config.targets {
+        groups.push(find_group(&config, spec, &dialects, &shared)?);
+    }
+    if !args.list {
+        for group in groups.iter().filter(|g| g.embedded.is_none()) {
+            for target in group.targets.values() {
+                reachable(
+                    &target.options.base_url,
+                    target.options.client.connect_timeout,
+                )
+                .map_err(|e| RunError::Usage(format!("target {}: {e}", group.name)))?;
+            }
         }
+        probe_all(&mut groups, &data);
     }
     let scenarios = filter_tags(all, &config.tags);
     if config.watch_signals && !args.list {
         signals::stop_on_signals(interrupted.clone(), sessions);
     }
     let used = config.bless.then(|| scenarios.clone());
-    let ran = trials::run_trials(scenarios, &targets, args, config.verbose);
+    let ran = trials::run_trials(scenarios, &groups, args, config.verbose);
     let mut not_blessed = Vec::new();
     if !args.list {
         eprint!("{}", crate::report::console::render_summary(&ran.summary));
         if let Some(used) = used {
-            let settled = book.settle();
-            let listing =
-                crate::golden::listing::BlessListing::of(&used, &ran.summary.scenarios, &settled);
-            eprint!("{}", listing.render());
-            not_blessed = settled
-                .not_written
-                .into_iter()
-                .map(|(_, why)| why)
-                .collect();
+            not_blessed = settle_bless(&book, &used, &ran.summary);
         }
     }
     let report_errors = if args.list {
@@ -179,11 +239,12 @@ pub fn execute(config: RunConfig, args: &Arguments) -> Result<Finished, RunError
     } else {
         crate::report::write_all(&config.reports, &ran.summary)
     };
-    let leaks = match (&embedded, args.list || ran.summary.interrupted) {
-        (Some(servers), false) => servers.leaks(),
-        _ => Vec::new(),
+    let leaks = if args.list || ran.summary.interrupted {
+        Vec::new()
+    } else {
+        leaks(&groups)
     };
-    drop(embedded);
+    drop(groups);
     Ok(Finished {
         conclusion: ran.conclusion,
         summary: ran.summary,
@@ -191,6 +252,85 @@ pub fn execute(config: RunConfig, args: &Arguments) -> Result<Finished, RunError
         leaks,
         not_blessed,
     })
+}
+
+/// What every target of a run shares.
+struct Shared<'a> {
+    interrupted: &'a Arc<AtomicBool>,
+    sessions: &'a crate::run::open_sessions::OpenSessions,
+    book: &'a Arc<crate::golden::book::BlessBook>,
+    several: bool,
+    listing: bool,
+}
+
+/// Target names are what tell trials apart: each must be there and be one of a kind.
+fn check_names(targets: &[TargetSpec]) -> Result<(), RunError> {
+    if targets.is_empty() {
+        return Err(RunError::Usage("the run has no target".into()));
+    }
+    let mut seen = BTreeSet::new();
+    for t in targets {
+        if t.name.is_empty() || t.name.contains('/') {
+            return Err(RunError::Usage(format!(
+                "target name {:?}: a name is not empty and has no `/`",
+                t.name
+            )));
+        }
+        if !seen.insert(t.name.as_str()) {
+            return Err(RunError::Usage(format!(
+                "target `{}` is named twice",
+                t.name
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Each target's probe, all targets at once (a slow server does not hold up the others).
+fn probe_all(
+    groups: &mut [target::Group],
+    data: &BTreeMap<String, crate::golden::versions::VersionData>,
+) {
+    std::thread::scope(|scope| {
+        for target in groups.iter_mut().flat_map(|g| g.targets.values_mut()) {
+            let data = &data[&target.dialect];
+            scope.spawn(move || probe::learn(target, data));
+        }
+    });
+}
+
+/// Writes what bless recorded; the goldens it could not write, one line each.
+fn settle_bless(
+    book: &crate::golden::book::BlessBook,
+    used: &[LoadedScenario],
+    summary: &RunSummary,
+) -> Vec<String> {
+    let settled = book.settle();
+    let listing = crate::golden::listing::BlessListing::of(used, &summary.scenarios, &settled);
+    eprint!("{}", listing.render());
+    settled
+        .not_written
+        .into_iter()
+        .map(|(_, why)| why)
+        .collect()
+}
+
+/// Sessions the embedded servers saw left open, named by target when there are several.
+fn leaks(groups: &[target::Group]) -> Vec<String> {
+    let several = groups.len() > 1;
+    groups
+        .iter()
+        .filter_map(|g| Some((g, g.embedded.as_ref()?)))
+        .flat_map(|(g, servers)| {
+            servers.leaks().into_iter().map(move |leak| {
+                if several {
+                    format!("target {}: {leak}", g.name)
+                } else {
+                    leak
+                }
+            })
+        })
+        .collect()
 }
 
 /// Prints what kept a run from starting or from ending cleanly (configuration
@@ -287,86 +427,100 @@ pub fn filter_tags(scenarios: Vec<LoadedScenario>, tags: &[String]) -> Vec<Loade
         .collect()
 }
 
-type Targets = (BTreeMap<String, Target>, Option<Embedded>);
-
-/// Each dialect's server: the endpoint, or an embedded reference server.
-fn find_targets(
+/// A target's server for each dialect it runs: its endpoint, or embedded
+/// reference servers.
+fn find_group(
     config: &RunConfig,
+    spec: &TargetSpec,
     dialects: &BTreeSet<String>,
-    (interrupted, sessions): (&Arc<AtomicBool>, &crate::run::open_sessions::OpenSessions),
-    listing: bool,
-) -> Result<Targets, RunError> {
+    shared: &Shared,
+) -> Result<target::Group, RunError> {
+    let dialects: BTreeSet<String> = dialects.iter().filter(|d| spec.runs(d)).cloned().collect();
     let make = |dialect: &str, url, credentials, has_tenant: bool, profile: Option<Profile>| {
         let mut options = RunOptions::new(url);
-        options.client = config.client.clone();
+        options.target = spec.name.clone();
+        options.several_targets = shared.several;
+        options.client = spec.client.clone();
         options.scenario_timeout = config.scenario_timeout;
         options.bless = config.bless;
-        options.interrupted = interrupted.clone();
-        options.open_sessions = sessions.clone();
+        options.interrupted = shared.interrupted.clone();
+        options.open_sessions = shared.sessions.clone();
+        options.bless_book = shared.book.clone();
         options.credentials = credentials;
         options.variables = config.variables.clone();
         let mut facts = Facts::default();
         if has_tenant {
             facts.accounts.insert(Account::Tenant);
         }
-        Target {
+        let target = Target {
             dialect: dialect.to_string(),
             options: Arc::new(options),
             facts,
             profile: profile.map(|p| p.name().to_string()),
-        }
+        };
+        (dialect.to_string(), target)
     };
-    if let Some(endpoint) = &config.endpoint {
-        let url = endpoint_url(endpoint, dialects)?;
+    let group = |targets, embedded| target::Group {
+        name: spec.name.clone(),
+        targets,
+        embedded,
+    };
+    let named = |e: String| {
+        RunError::Usage(if shared.several {
+            format!("target {}: {e}", spec.name)
+        } else {
+            e
+        })
+    };
+    if let Some(endpoint) = &spec.endpoint {
+        let url = endpoint_url(endpoint, &dialects).map_err(named)?;
         // Listing sends nothing, so it needs no credentials.
         let (credentials, has_tenant) =
-            match Credentials::for_endpoint_from(url.as_str(), &config.credential_vars) {
+            match Credentials::for_endpoint_from(url.as_str(), &spec.credential_vars) {
                 Ok(c) => c,
-                Err(_) if listing => (Credentials::from_env(), true),
-                Err(e) => return Err(RunError::Usage(e.to_string())),
+                Err(_) if shared.listing => (Credentials::from_env(), true),
+                Err(e) => return Err(named(e.to_string())),
             };
         let targets = dialects
             .iter()
-            .map(|d| {
-                (
-                    d.clone(),
-                    make(d, url.clone(), credentials.clone(), has_tenant, None),
-                )
-            })
+            .map(|d| make(d, url.clone(), credentials.clone(), has_tenant, None))
             .collect();
-        return Ok((targets, None));
+        return Ok(group(targets, None));
     }
-    if listing {
+    if shared.listing {
         let url: reqwest::Url = "http://127.0.0.1/".parse().expect("a URL");
         let targets = dialects
             .iter()
-            .map(|d| {
-                (
-                    d.clone(),
-                    make(d, url.clone(), Credentials::from_env(), true, None),
-                )
-            })
+            .map(|d| make(d, url.clone(), Credentials::from_env(), true, None))
             .collect();
-        return Ok((targets, None));
+        return Ok(group(targets, None));
     }
-    let servers = Embedded::start(dialects, &config.profiles).map_err(RunError::Usage)?;
+    let servers = Embedded::start(&dialects, &spec.profiles).map_err(named)?;
     let mut targets = BTreeMap::new();
     for (server, profile) in &servers.servers {
         eprintln!(
-            "embedded {} reference server ({}) at {}",
+            "{}embedded {} reference server ({}) at {}",
+            if shared.several {
+                format!("{}: ", spec.name)
+            } else {
+                String::new()
+            },
             server.dialect.name(),
             profile.name(),
             server.base_url()
         );
         let url =
             reqwest::Url::parse(&server.base_url()).map_err(|e| RunError::Usage(e.to_string()))?;
-        let name = server.dialect.name();
-        targets.insert(
-            name.to_string(),
-            make(name, url, Credentials::from_env(), true, Some(*profile)),
+        let (name, target) = make(
+            server.dialect.name(),
+            url,
+            Credentials::from_env(),
+            true,
+            Some(*profile),
         );
+        targets.insert(name, target);
     }
-    Ok((targets, Some(servers)))
+    Ok(group(targets, Some(servers)))
 }
 
 /// Whether anything listens at the endpoint, asked once before any scenario:
@@ -396,14 +550,14 @@ fn reachable(url: &reqwest::Url, timeout: std::time::Duration) -> Result<(), Str
 }
 
 /// The endpoint as a URL, for one dialect to run against it.
-fn endpoint_url(endpoint: &str, dialects: &BTreeSet<String>) -> Result<reqwest::Url, RunError> {
+fn endpoint_url(endpoint: &str, dialects: &BTreeSet<String>) -> Result<reqwest::Url, String> {
     if dialects.len() > 1 {
-        return Err(RunError::Usage(format!(
+        return Err(format!(
             "--endpoint is one server, but the suite has several dialects ({}): choose one with --dialect",
             dialects.iter().cloned().collect::<Vec<_>>().join(", ")
-        )));
+        ));
     }
-    parse_endpoint(endpoint).map_err(RunError::Usage)
+    parse_endpoint(endpoint)
 }
 
 /// An endpoint as a URL: http or https, and no credentials in it (they would be
@@ -499,13 +653,14 @@ pub fn run_against(
         profile: None,
     };
     probe::learn(&mut target, &data);
+    let name = target.options.target.clone();
     let outcomes = scenarios
         .iter()
         .filter(|s| s.dialect == dialect)
         .map(|s| match target.facts.admits(&s.needs) {
             Ok(()) => crate::run::run_scenario(s, &target.options),
-            Err(why) => trials::not_applicable(s, why),
+            Err(why) => trials::not_applicable(s, &name, why),
         })
         .collect();
-    Ok((outcomes, target.info()))
+    Ok((outcomes, target.info(&name)))
 }

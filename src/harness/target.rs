@@ -1,13 +1,24 @@
 //! A server a dialect's scenarios run against, and what the run knows of it:
 //! its API version, the capabilities it showed, the accounts the run has.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::report::TargetInfo;
 use crate::run::RunOptions;
 use crate::scenario::model::{Account, Needs};
 use crate::version::Version;
+
+/// A target of the run: one server (an endpoint), or the embedded reference
+/// servers of a run without one, each dialect's scenarios against its server.
+pub(crate) struct Group {
+    /// Its name in trial names, reports and the matrix.
+    pub name: String,
+    /// Each dialect's server.
+    pub targets: BTreeMap<String, Target>,
+    /// The reference servers it started, when it has no endpoint.
+    pub embedded: Option<super::Embedded>,
+}
 
 /// One dialect's server.
 pub(crate) struct Target {
@@ -19,8 +30,9 @@ pub(crate) struct Target {
 }
 
 impl Target {
-    pub fn info(&self) -> TargetInfo {
+    pub fn info(&self, name: &str) -> TargetInfo {
         TargetInfo {
+            name: name.to_string(),
             dialect: self.dialect.clone(),
             endpoint: self.options.base_url.to_string(),
             profile: self.profile.clone(),

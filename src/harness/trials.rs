@@ -3,13 +3,13 @@
 //! A scenario the target cannot run (a capability, account or version it lacks)
 //! is not a trial that fails: it is reported as not applicable, with the reason.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, RwLock};
 
 use libtest_mimic::{Arguments, Conclusion, Trial};
 
-use super::target::Target;
-use crate::outcome::{ScenarioOutcome, Status};
+use super::target::Group;
+use crate::outcome::{trial_name, ScenarioOutcome, Status};
 use crate::report::{self, RunSummary};
 use crate::run::run_scenario;
 use crate::scenario::LoadedScenario;
@@ -20,82 +20,128 @@ pub(crate) struct TrialsRun {
     pub summary: RunSummary,
 }
 
-/// Runs `scenarios` against their dialect's target as trials.
+/// Runs `scenarios` against each group's target of their dialect as trials.
+/// Trials are listed scenario by scenario, target after target, so the groups
+/// (servers) progress side by side; an exclusive trial holds off only trials
+/// of its own group.
 pub(crate) fn run_trials(
     scenarios: Vec<LoadedScenario>,
-    targets: &BTreeMap<String, Target>,
+    groups: &[Group],
     args: &Arguments,
     verbose: bool,
 ) -> TrialsRun {
     let outcomes: Arc<Mutex<Vec<ScenarioOutcome>>> = Arc::default();
-    let gate: Arc<RwLock<()>> = Arc::default();
+    let gates: Vec<Arc<RwLock<()>>> = groups.iter().map(|_| Arc::default()).collect();
+    let several = groups.len() > 1;
     let color = report::console::stdout_color();
-    let mut ids = BTreeSet::new();
+    let mut names = Vec::new();
     let mut trials = Vec::new();
     for loaded in scenarios {
-        let Some(target) = targets.get(&loaded.dialect) else {
-            continue;
-        };
-        ids.insert(loaded.id.clone());
-        if let Err(why) = target.facts.admits(&loaded.needs) {
-            let outcome = not_applicable(&loaded, why);
-            let sink = outcomes.clone();
-            trials.push(Trial::test(loaded.id.clone(), move || {
-                eprint!("{}", report::console::render(&outcome, color));
-                sink.lock().unwrap_or_else(|e| e.into_inner()).push(outcome);
-                Ok(())
-            }));
-            continue;
-        }
-        let options = target.options.clone();
-        let sink = outcomes.clone();
-        let gate = gate.clone();
-        trials.push(Trial::test(loaded.id.clone(), move || {
-            // An exclusive trial waits for the others in flight and holds off new ones.
-            let (_shared, _alone) = if loaded.scenario.exclusive {
-                (None, Some(gate.write().unwrap_or_else(|e| e.into_inner())))
-            } else {
-                (Some(gate.read().unwrap_or_else(|e| e.into_inner())), None)
+        for (group, gate) in groups.iter().zip(&gates) {
+            let Some(target) = group.targets.get(&loaded.dialect) else {
+                continue;
             };
-            if options.is_interrupted() {
-                return Err("not run: the run was interrupted".into());
-            }
-            let outcome = run_scenario(&loaded, &options);
-            let text = report::console::render_with(&outcome, color, verbose);
-            let status = outcome.status;
-            sink.lock().unwrap_or_else(|e| e.into_inner()).push(outcome);
-            match status {
-                Status::Failed => Err(text.into()),
-                Status::KnownDeviation => {
-                    eprint!("{text}");
-                    Ok(())
+            let name = trial_name(&group.name, &loaded.id, several);
+            names.push(name.clone());
+            let trial = match target.facts.admits(&loaded.needs) {
+                Err(why) => {
+                    let outcome = not_applicable(&loaded, &group.name, why);
+                    let sink = outcomes.clone();
+                    Trial::test(name, move || {
+                        eprint!("{}", report::console::render(&outcome, color));
+                        sink.lock().unwrap_or_else(|e| e.into_inner()).push(outcome);
+                        Ok(())
+                    })
                 }
-                _ if verbose => {
-                    eprint!("{text}");
-                    Ok(())
+                Ok(()) => {
+                    let run = Runnable {
+                        loaded: loaded.clone(),
+                        options: target.options.clone(),
+                        gate: gate.clone(),
+                        sink: outcomes.clone(),
+                        color,
+                        verbose,
+                    };
+                    Trial::test(name, move || run.run())
                 }
-                _ => Ok(()),
-            }
-        }));
+            };
+            trials.push(trial);
+        }
     }
     let conclusion = libtest_mimic::run(args, trials);
     let mut scenarios = std::mem::take(&mut *outcomes.lock().unwrap_or_else(|e| e.into_inner()));
-    scenarios.sort_by(|a, b| a.id.cmp(&b.id));
-    let ran: BTreeSet<&String> = scenarios.iter().map(|o| &o.id).collect();
-    let interrupted = targets.values().any(|t| t.options.is_interrupted());
+    scenarios.sort_by(|a, b| (&a.id, &a.target).cmp(&(&b.id, &b.target)));
+    let ran: BTreeSet<String> = scenarios.iter().map(|o| o.trial(several)).collect();
+    let interrupted = groups
+        .iter()
+        .flat_map(|g| g.targets.values())
+        .any(|t| t.options.is_interrupted());
     let not_run = if interrupted {
-        ids.iter().filter(|id| !ran.contains(id)).cloned().collect()
+        names.into_iter().filter(|n| !ran.contains(n)).collect()
     } else {
         Vec::new()
     };
     TrialsRun {
         conclusion,
         summary: RunSummary {
-            targets: targets.values().map(|t| t.info()).collect(),
+            targets: groups
+                .iter()
+                .flat_map(|g| g.targets.values().map(|t| t.info(&g.name)))
+                .collect(),
             scenarios,
             not_run,
             interrupted,
         },
+    }
+}
+
+/// A trial that sends requests: its scenario, its target's options, and
+/// where its outcome goes.
+struct Runnable {
+    loaded: LoadedScenario,
+    options: Arc<crate::run::RunOptions>,
+    gate: Arc<RwLock<()>>,
+    sink: Arc<Mutex<Vec<ScenarioOutcome>>>,
+    color: bool,
+    verbose: bool,
+}
+
+impl Runnable {
+    fn run(self) -> Result<(), libtest_mimic::Failed> {
+        // An exclusive trial waits for the others in flight and holds off new ones.
+        let (_shared, _alone) = if self.loaded.scenario.exclusive {
+            (
+                None,
+                Some(self.gate.write().unwrap_or_else(|e| e.into_inner())),
+            )
+        } else {
+            (
+                Some(self.gate.read().unwrap_or_else(|e| e.into_inner())),
+                None,
+            )
+        };
+        if self.options.is_interrupted() {
+            return Err("not run: the run was interrupted".into());
+        }
+        let outcome = run_scenario(&self.loaded, &self.options);
+        let text = report::console::render_with(&outcome, self.color, self.verbose);
+        let status = outcome.status;
+        self.sink
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(outcome);
+        match status {
+            Status::Failed => Err(text.into()),
+            Status::KnownDeviation => {
+                eprint!("{text}");
+                Ok(())
+            }
+            _ if self.verbose => {
+                eprint!("{text}");
+                Ok(())
+            }
+            _ => Ok(()),
+        }
     }
 }
 
@@ -104,11 +150,23 @@ pub(crate) fn run_trials(
 pub(crate) fn something_selected(
     all: &[LoadedScenario],
     tags: &[String],
+    targets: &[(&str, Option<&str>)],
     args: &Arguments,
 ) -> Result<(), String> {
     if all.is_empty() {
         return Err("the suite has no scenarios".into());
     }
+    let several = targets.len() > 1;
+    let names: Vec<String> = all
+        .iter()
+        .filter(|s| tags.iter().all(|t| s.scenario.tags.contains(t)))
+        .flat_map(|s| {
+            targets
+                .iter()
+                .filter(|(_, dialect)| dialect.is_none_or(|d| d == s.dialect))
+                .map(|(target, _)| trial_name(target, &s.id, several))
+        })
+        .collect();
     let matches = |id: &str, pattern: &str| {
         if args.exact {
             id == pattern
@@ -116,10 +174,9 @@ pub(crate) fn something_selected(
             id.contains(pattern)
         }
     };
-    let selected = all.iter().any(|s| {
-        tags.iter().all(|t| s.scenario.tags.contains(t))
-            && args.filter.as_deref().is_none_or(|f| matches(&s.id, f))
-            && !args.skip.iter().any(|k| matches(&s.id, k))
+    let selected = names.iter().any(|name| {
+        args.filter.as_deref().is_none_or(|f| matches(name, f))
+            && !args.skip.iter().any(|k| matches(name, k))
     });
     if selected {
         return Ok(());
@@ -134,12 +191,16 @@ pub(crate) fn something_selected(
     Err(format!(
         "no trial matches {} (the suite has {} trials; `--list` shows them, `--allow-empty` makes this a pass)",
         asked.join(" "),
-        all.len()
+        all.len() * targets.len().max(1)
     ))
 }
 
-pub(crate) fn not_applicable(loaded: &LoadedScenario, why: String) -> ScenarioOutcome {
-    let mut outcome = crate::run::scenario::empty_outcome(loaded);
+pub(crate) fn not_applicable(
+    loaded: &LoadedScenario,
+    target: &str,
+    why: String,
+) -> ScenarioOutcome {
+    let mut outcome = crate::run::scenario::empty_outcome(loaded, target);
     outcome.status = Status::NotApplicable;
     outcome.note = Some(format!("not applicable: {why}"));
     outcome
@@ -164,6 +225,8 @@ mod tests {
         .unwrap()
     }
 
+    const ONE: &[(&str, Option<&str>)] = &[("embedded", None)];
+
     fn args(list: &[&str]) -> Arguments {
         Arguments::from_iter(std::iter::once("sessionconf").chain(list.iter().copied()))
     }
@@ -172,26 +235,36 @@ mod tests {
     fn a_selection_names_what_was_asked_when_it_leaves_nothing() {
         let all = [trial("logon", "admin"), trial("logout", "admin, slow")];
         let none: [String; 0] = [];
-        assert!(something_selected(&all, &none, &args(&[])).is_ok());
-        assert!(something_selected(&all, &none, &args(&["logo"])).is_ok());
-        assert!(something_selected(&all, &none, &args(&["--exact", "d::logout"])).is_ok());
-        assert!(something_selected(&all, &["slow".to_string()], &args(&[])).is_ok());
+        assert!(something_selected(&all, &none, ONE, &args(&[])).is_ok());
+        assert!(something_selected(&all, &none, ONE, &args(&["logo"])).is_ok());
+        assert!(something_selected(&all, &none, ONE, &args(&["--exact", "d::logout"])).is_ok());
+        assert!(something_selected(&all, &["slow".to_string()], ONE, &args(&[])).is_ok());
         // One trial is skipped, the other still runs.
-        assert!(something_selected(&all, &none, &args(&["--skip", "logout"])).is_ok());
-        let why = something_selected(&all, &none, &args(&["--exact", "logout"])).unwrap_err();
+        assert!(something_selected(&all, &none, ONE, &args(&["--skip", "logout"])).is_ok());
+        let why = something_selected(&all, &none, ONE, &args(&["--exact", "logout"])).unwrap_err();
         assert!(
             why.contains("--filter logout --exact") && why.contains("2 trials"),
             "{why}"
         );
-        let why = something_selected(&all, &["slow".to_string()], &args(&["--skip", "d::logout"]))
-            .unwrap_err();
+        let why = something_selected(
+            &all,
+            &["slow".to_string()],
+            ONE,
+            &args(&["--skip", "d::logout"]),
+        )
+        .unwrap_err();
         assert!(why.contains("--tag slow --skip d::logout"), "{why}");
-        let why = something_selected(&all, &["admin".to_string(), "fast".to_string()], &args(&[]))
-            .unwrap_err();
+        let why = something_selected(
+            &all,
+            &["admin".to_string(), "fast".to_string()],
+            ONE,
+            &args(&[]),
+        )
+        .unwrap_err();
         assert!(why.contains("--tag admin --tag fast"), "{why}");
-        assert!(something_selected(&all, &none, &args(&["--skip", "d::"])).is_err());
+        assert!(something_selected(&all, &none, ONE, &args(&["--skip", "d::"])).is_err());
         assert_eq!(
-            something_selected(&[], &none, &args(&[])).unwrap_err(),
+            something_selected(&[], &none, ONE, &args(&[])).unwrap_err(),
             "the suite has no scenarios"
         );
     }

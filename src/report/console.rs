@@ -167,10 +167,13 @@ pub fn render_mismatch(mismatch: &crate::golden::Verdict, color: bool) -> String
     out
 }
 
-/// The end of a run: each target with what the run learned of it, then the
-/// count of each verdict and the sessions left open.
+/// The end of a run: each target with what the run learned of it, the matrix
+/// of scenarios against targets when there are several, the verdicts per
+/// target and area, then the count of each verdict and the sessions left open.
 pub fn render_summary(summary: &super::RunSummary) -> String {
     let mut out = String::new();
+    let names = super::tally::target_names(summary);
+    let several = names.len() > 1;
     for t in &summary.targets {
         let profile = t
             .profile
@@ -183,12 +186,21 @@ pub fn render_summary(summary: &super::RunSummary) -> String {
         } else {
             t.capabilities.join(", ")
         };
+        let name = if several {
+            format!("{}: ", t.name)
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
-            "{}: {}{profile}, API version {version}, capabilities: {capabilities}",
+            "{name}{}: {}{profile}, API version {version}, capabilities: {capabilities}",
             t.dialect, t.endpoint
         );
     }
+    if several {
+        write_matrix(&mut out, &super::tally::matrix(summary));
+    }
+    write_conformance(&mut out, summary, several);
     let left_open: usize = summary
         .scenarios
         .iter()
@@ -211,6 +223,58 @@ pub fn render_summary(summary: &super::RunSummary) -> String {
     out
 }
 
+/// Scenarios down, targets across, a word per cell.
+fn write_matrix(out: &mut String, matrix: &super::tally::Matrix) {
+    let first = matrix
+        .rows
+        .iter()
+        .map(|r| r.0.len())
+        .max()
+        .unwrap_or(0)
+        .max(8);
+    let widths: Vec<usize> = matrix.targets.iter().map(|t| t.len().max(10)).collect();
+    let mut line = format!("{:first$}", "scenario");
+    for (t, w) in matrix.targets.iter().zip(&widths) {
+        let _ = write!(line, "  {t:w$}");
+    }
+    let _ = writeln!(out, "\n{}", line.trim_end());
+    for (id, cells) in &matrix.rows {
+        line = format!("{id:first$}");
+        for (c, w) in cells.iter().zip(&widths) {
+            let _ = write!(line, "  {:w$}", c.word());
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    out.push('\n');
+}
+
+/// Per target, each area's verdicts.
+fn write_conformance(out: &mut String, summary: &super::RunSummary, several: bool) {
+    let rows = super::tally::conformance(summary);
+    if rows.is_empty() {
+        return;
+    }
+    out.push_str("by area (passed/failed/known deviation/not applicable):");
+    let mut current: Option<&str> = None;
+    for row in &rows {
+        if current != Some(row.target.as_str()) {
+            current = Some(row.target.as_str());
+            if several {
+                let _ = write!(out, "\n  {}:", row.target);
+            } else {
+                out.push_str("\n ");
+            }
+        }
+        let t = row.tally;
+        let _ = write!(
+            out,
+            " {} {}/{}/{}/{}",
+            row.area, t.passed, t.failed, t.known_deviation, t.not_applicable
+        );
+    }
+    out.push('\n');
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,6 +293,7 @@ mod tests {
     fn scenario(steps: Vec<StepOutcome>) -> ScenarioOutcome {
         ScenarioOutcome {
             id: "d::s".into(),
+            target: "embedded".into(),
             name: "s".into(),
             dialect: "d".into(),
             file: "s.yaml".into(),
@@ -287,6 +352,7 @@ mod tests {
     #[test]
     fn the_summary_names_targets_counts_and_what_did_not_run() {
         let target = |caps: &[&str]| TargetInfo {
+            name: "embedded".into(),
             dialect: "veeam-em".into(),
             endpoint: "http://h/api/".into(),
             profile: Some("em-12".into()),
@@ -304,6 +370,7 @@ mod tests {
         ));
         let leaking = ScenarioOutcome {
             id: "veeam-em::leak".into(),
+            target: "embedded".into(),
             name: "leak".into(),
             dialect: "veeam-em".into(),
             file: "leak.yaml".into(),

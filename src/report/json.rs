@@ -15,6 +15,10 @@ struct Document<'a> {
     failed: usize,
     known_deviations: usize,
     not_applicable: usize,
+    /// Per target and conformance area.
+    conformance: Vec<super::tally::AreaTally>,
+    /// Scenarios down, targets across.
+    matrix: super::tally::Matrix,
     #[serde(flatten)]
     summary: &'a RunSummary,
 }
@@ -32,6 +36,8 @@ impl Report for Json {
             failed: summary.count(Status::Failed),
             known_deviations: summary.count(Status::KnownDeviation),
             not_applicable: summary.count(Status::NotApplicable),
+            conformance: super::tally::conformance(summary),
+            matrix: super::tally::matrix(summary),
             summary,
         };
         let mut text = serde_json::to_string_pretty(&doc).expect("the report serializes");

@@ -22,24 +22,45 @@ impl Report for Junit {
         let mut report = quick_junit::Report::new("sessionconf");
         let mut suites: BTreeMap<String, TestSuite> = BTreeMap::new();
         let mut total = Duration::ZERO;
+        let several = super::tally::target_names(summary).len() > 1;
+        // A suite per dialect, per target and dialect when there are several targets.
+        let suite_of =
+            |target: &str, dialect: &str| crate::outcome::trial_name(target, dialect, several);
         let mut cases: Vec<(String, TestCase)> = Vec::new();
         for outcome in &summary.scenarios {
             total += Duration::from_secs_f64(outcome.duration_ms / 1000.0);
-            cases.push((outcome.dialect.clone(), case(outcome)));
+            let suite = suite_of(&outcome.target, &outcome.dialect);
+            cases.push((suite.clone(), case(outcome, several, &suite)));
         }
-        for id in &summary.not_run {
+        for name in &summary.not_run {
             let mut status = TestCaseStatus::skipped();
             status.set_message("not run: the run was interrupted");
-            let dialect = id.split("::").next().unwrap_or("").to_string();
-            let mut case = TestCase::new(id.as_str(), status);
-            case.set_classname(dialect.as_str());
-            cases.push((dialect, case));
+            // `TARGET/dialect::name` or `dialect::name`.
+            let suite = name.split("::").next().unwrap_or("").to_string();
+            let mut case = TestCase::new(name.as_str(), status);
+            case.set_classname(suite.as_str());
+            cases.push((suite, case));
         }
-        for (dialect, case) in cases {
+        for (suite, case) in cases {
             suites
-                .entry(dialect.clone())
-                .or_insert_with(|| TestSuite::new(dialect.as_str()))
+                .entry(suite.clone())
+                .or_insert_with(|| TestSuite::new(suite.as_str()))
                 .add_test_case(case);
+        }
+        for (name, suite) in suites.iter_mut() {
+            let of_suite = summary
+                .scenarios
+                .iter()
+                .filter(|s| suite_of(&s.target, &s.dialect) == *name);
+            for (area, t) in super::tally::areas(of_suite) {
+                suite.add_property(Property::new(
+                    format!("sessionconf.area.{area}"),
+                    format!(
+                        "{} passed, {} failed, {} known deviation, {} not applicable",
+                        t.passed, t.failed, t.known_deviation, t.not_applicable
+                    ),
+                ));
+            }
         }
         report.set_time(total);
         report.add_test_suites(suites.into_values());
@@ -49,7 +70,7 @@ impl Report for Junit {
     }
 }
 
-fn case(outcome: &ScenarioOutcome) -> TestCase {
+fn case(outcome: &ScenarioOutcome, several: bool, suite: &str) -> TestCase {
     let status = match outcome.status {
         Status::Failed => {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
@@ -67,8 +88,9 @@ fn case(outcome: &ScenarioOutcome) -> TestCase {
         }
         Status::Passed | Status::KnownDeviation => TestCaseStatus::success(),
     };
-    let mut case = TestCase::new(outcome.id.as_str(), status);
-    case.set_classname(outcome.dialect.as_str());
+    let mut case = TestCase::new(outcome.trial(several), status);
+    case.set_classname(suite);
+    case.add_property(Property::new("sessionconf.target", outcome.target.as_str()));
     case.set_time(Duration::from_secs_f64(outcome.duration_ms / 1000.0));
     case.add_property(Property::new("sessionconf.status", outcome.status.label()));
     if outcome.status == Status::KnownDeviation {
@@ -97,6 +119,7 @@ mod tests {
     fn scenario(id: &str, status: Status, note: Option<&str>) -> ScenarioOutcome {
         ScenarioOutcome {
             id: id.into(),
+            target: "embedded".into(),
             name: id.split("::").nth(1).unwrap().into(),
             dialect: "d".into(),
             file: "f.yaml".into(),
@@ -174,5 +197,57 @@ mod tests {
             .find(|n| n.has_tag_name("testsuite"))
             .unwrap();
         assert_eq!(suite.attribute("tests"), Some("4"));
+        let property = |node: roxmltree::Node, name: &str| {
+            node.descendants()
+                .find(|n| n.has_tag_name("property") && n.attribute("name") == Some(name))
+                .and_then(|n| n.attribute("value"))
+                .map(str::to_string)
+        };
+        assert_eq!(
+            property(suite, "sessionconf.area.other").as_deref(),
+            Some("0 passed, 1 failed, 1 known deviation, 1 not applicable")
+        );
+        assert_eq!(
+            property(case("d::failed"), "sessionconf.target").as_deref(),
+            Some("embedded")
+        );
+    }
+
+    #[test]
+    fn several_targets_have_a_suite_each_and_trial_names() {
+        let mut one = scenario("d::a", Status::Passed, None);
+        one.tags = vec!["logon".into()];
+        let mut other = one.clone();
+        one.target = "em12".into();
+        other.target = "em13".into();
+        other.status = Status::Failed;
+        let summary = RunSummary {
+            targets: Vec::new(),
+            scenarios: vec![one, other],
+            not_run: vec!["em13/d::b".into()],
+            interrupted: true,
+        };
+        let xml = Junit.render(&summary);
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        let suites: Vec<(&str, Vec<&str>)> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("testsuite"))
+            .map(|s| {
+                let cases = s
+                    .children()
+                    .filter(|n| n.has_tag_name("testcase"))
+                    .filter_map(|n| n.attribute("name"))
+                    .collect();
+                (s.attribute("name").unwrap(), cases)
+            })
+            .collect();
+        assert_eq!(
+            suites,
+            [
+                ("em12/d", vec!["em12/d::a"]),
+                ("em13/d", vec!["em13/d::a", "em13/d::b"])
+            ]
+        );
+        assert!(xml.contains("name=\"sessionconf.area.logon\" value=\"0 passed, 1 failed, 0 known deviation, 0 not applicable\""), "{xml}");
     }
 }

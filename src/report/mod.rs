@@ -2,8 +2,10 @@
 //! JUnit XML, JSON. Adding a format is one new module and one line in [`FORMATS`].
 
 pub mod console;
+pub mod html;
 pub mod json;
 pub mod junit;
+pub mod tally;
 
 use std::path::{Path, PathBuf};
 
@@ -25,6 +27,8 @@ pub struct RunSummary {
 /// A server a dialect's scenarios ran against.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct TargetInfo {
+    /// The target's name (trials and report rows carry it).
+    pub name: String,
     /// The dialect.
     pub dialect: String,
     /// Its API base URL.
@@ -61,6 +65,7 @@ pub type MakeReport = fn() -> Box<dyn Report>;
 pub const FORMATS: &[(&str, MakeReport)] = &[
     ("junit", || Box::new(junit::Junit)),
     ("json", || Box::new(json::Json)),
+    ("html", || Box::new(html::Html)),
 ];
 
 /// The format called `name`.

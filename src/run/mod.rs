@@ -32,6 +32,10 @@ pub const DEFAULT_SCENARIO_TIMEOUT: std::time::Duration = std::time::Duration::f
 pub struct RunOptions {
     /// The API base URL as its users know it, ending in `/`.
     pub base_url: reqwest::Url,
+    /// The target's name, in outcomes and in the names of sessions left open.
+    pub target: String,
+    /// Whether the run has several targets (trial names then start with the target's).
+    pub several_targets: bool,
     /// HTTP client settings.
     pub client: ClientOptions,
     /// Limit on a scenario's steps; its `finally` steps then still run, each
@@ -62,6 +66,8 @@ impl RunOptions {
     pub fn new(base_url: reqwest::Url) -> RunOptions {
         RunOptions {
             base_url: normalize_base(base_url),
+            target: String::new(),
+            several_targets: false,
             client: ClientOptions::default(),
             scenario_timeout: DEFAULT_SCENARIO_TIMEOUT,
             bless: false,

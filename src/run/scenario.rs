@@ -63,7 +63,7 @@ pub fn run_scenario_with_vars(
     options: &Arc<RunOptions>,
 ) -> (ScenarioOutcome, Variables) {
     let started = Instant::now();
-    let mut outcome = empty_outcome(loaded);
+    let mut outcome = empty_outcome(loaded, &options.target);
     let mut state = match start(loaded, options) {
         Ok(state) => state,
         Err(why) => {
@@ -162,10 +162,11 @@ fn closed_already(
 }
 
 /// The outcome of a scenario before its first step.
-pub(crate) fn empty_outcome(loaded: &LoadedScenario) -> ScenarioOutcome {
+pub(crate) fn empty_outcome(loaded: &LoadedScenario, target: &str) -> ScenarioOutcome {
     let scenario = &loaded.scenario;
     ScenarioOutcome {
         id: loaded.id.clone(),
+        target: target.to_string(),
         name: scenario.name.clone(),
         dialect: loaded.dialect.clone(),
         file: loaded.file.display().to_string(),
@@ -212,7 +213,7 @@ fn start(loaded: &LoadedScenario, options: &Arc<RunOptions>) -> Result<ScenarioS
         cookies: Arc::default(),
         options: options.clone(),
         scenario_name: scenario.name.clone(),
-        trial: loaded.id.clone(),
+        trial: crate::outcome::trial_name(&options.target, &loaded.id, options.several_targets),
         vars,
         origin: None,
         responses: HashMap::new(),

@@ -1,0 +1,494 @@
+//! One self-contained HTML file a person opens from a CI artifact: the matrix
+//! of scenarios against targets first, the verdicts per target and area, then
+//! per target and scenario each step with its request, status, differences
+//! and the coloured diff. Its style and script are inline and its content
+//! security policy forbids loading anything, so it opens offline and cannot
+//! call out. Every string comes redacted from the outcome model and is escaped
+//! here.
+
+use std::fmt::Write;
+
+use super::tally::{self, Cell};
+use super::{Report, RunSummary, ScenarioOutcome, Status, StepOutcome};
+use crate::outcome::{Message, Phase};
+
+/// The HTML report.
+pub struct Html;
+
+impl Report for Html {
+    fn name(&self) -> &'static str {
+        "html"
+    }
+
+    fn render(&self, summary: &RunSummary) -> String {
+        let mut out = String::with_capacity(16 * 1024);
+        out.push_str(HEAD);
+        write_header(&mut out, summary);
+        write_filters(&mut out, summary);
+        write_matrix(&mut out, summary);
+        write_conformance(&mut out, summary);
+        write_targets(&mut out, summary);
+        let several = tally::target_names(summary).len() > 1;
+        for name in tally::target_names(summary) {
+            let _ = writeln!(
+                out,
+                "<section class=\"target\" data-target=\"{}\"><h2>{}</h2>",
+                esc(&name),
+                esc(&name)
+            );
+            for s in summary.scenarios.iter().filter(|s| s.target == name) {
+                write_scenario(&mut out, s, several);
+            }
+            out.push_str("</section>\n");
+        }
+        if !summary.not_run.is_empty() {
+            out.push_str("<h2>Not run (interrupted)</h2>\n<ul class=\"not-run\">");
+            for name in &summary.not_run {
+                let _ = write!(out, "<li>{}</li>", esc(name));
+            }
+            out.push_str("</ul>\n");
+        }
+        let _ = write!(out, "<script>{SCRIPT}</script>\n</body>\n</html>\n");
+        out
+    }
+}
+
+const HEAD: &str = r#"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>sessionconf report</title>
+<style>
+body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5em; color: #1b1b1b; }
+table { border-collapse: collapse; margin: .5em 0 1.5em; }
+th, td { border: 1px solid #ccc; padding: .2em .6em; text-align: left; }
+th { background: #f3f3f3; }
+td.passed { background: #e3f6e3; } td.failed { background: #fbdada; font-weight: bold; }
+td.known_deviation { background: #fff2c6; } td.not_applicable, td.not_run, td.other_dialect { color: #777; }
+details.scenario { border: 1px solid #ddd; margin: .4em 0; padding: .3em .6em; }
+details.scenario.failed { border-color: #d33; }
+summary { cursor: pointer; }
+.verdict { font-weight: bold; } .verdict.failed { color: #b00; } .verdict.passed { color: #080; }
+.verdict.known_deviation { color: #960; }
+.step { margin: .4em 0 .4em 1em; } .step.failed > .line { color: #b00; }
+.note { color: #555; margin-left: 1em; }
+ul.differences { margin: .2em 0; font-family: ui-monospace, monospace; }
+pre { background: #f8f8f8; padding: .4em; overflow-x: auto; }
+pre.diff .del { color: #b00; background: #fde8e8; display: block; }
+pre.diff .add { color: #070; background: #e6f6e6; display: block; }
+pre.diff .hunk { color: #06c; display: block; } pre.diff .file { font-weight: bold; display: block; }
+.filters { position: sticky; top: 0; background: #fff; padding: .4em 0; border-bottom: 1px solid #ddd; }
+[hidden] { display: none !important; }
+</style>
+</head>
+<body>
+"#;
+
+/// Shows only failed trials and one target's, from the controls or the
+/// address's fragment (`#failed`, `#target=NAME`, both with `&`), so a
+/// link to a filtered view can be shared.
+const SCRIPT: &str = r#"
+(function () {
+  var failedOnly = document.getElementById('failed-only');
+  var target = document.getElementById('target-filter');
+  function apply() {
+    var t = target.value, f = failedOnly.checked;
+    document.querySelectorAll('section.target').forEach(function (s) {
+      s.hidden = t !== '' && s.dataset.target !== t;
+    });
+    document.querySelectorAll('details.scenario').forEach(function (d) {
+      d.hidden = (f && d.dataset.status !== 'failed') || (t !== '' && d.dataset.target !== t);
+    });
+    document.querySelectorAll('#matrix [data-target]').forEach(function (c) {
+      c.hidden = t !== '' && c.dataset.target !== t;
+    });
+    document.querySelectorAll('#matrix tbody tr').forEach(function (r) {
+      var cells = Array.prototype.filter.call(r.querySelectorAll('td[data-target]'), function (c) { return !c.hidden; });
+      r.hidden = f && !cells.some(function (c) { return c.classList.contains('failed'); });
+    });
+    document.querySelectorAll('#conformance tbody tr').forEach(function (r) {
+      r.hidden = t !== '' && r.dataset.target !== t;
+    });
+  }
+  var wanted = location.hash.replace(/^#/, '').split('&');
+  wanted.forEach(function (w) {
+    if (w === 'failed') failedOnly.checked = true;
+    if (w.indexOf('target=') === 0) target.value = decodeURIComponent(w.slice(7));
+  });
+  failedOnly.addEventListener('change', apply);
+  target.addEventListener('change', apply);
+  apply();
+  document.body.dataset.ready = 'true';
+})();
+"#;
+
+/// Text for an element's content or a quoted attribute.
+fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A status as a class name and `data-status` value.
+fn class(status: Status) -> &'static str {
+    match status {
+        Status::Passed => "passed",
+        Status::Failed => "failed",
+        Status::KnownDeviation => "known_deviation",
+        Status::NotApplicable => "not_applicable",
+        Status::Skipped => "skipped",
+    }
+}
+
+/// The anchor of a scenario on a target: one of a kind, since every
+/// character but a letter or digit is written as `_` and its code.
+fn anchor(target: &str, id: &str) -> String {
+    let mut a = String::from("t-");
+    for (i, text) in [target, id].into_iter().enumerate() {
+        if i > 0 {
+            a.push('-');
+        }
+        for c in text.chars() {
+            if c.is_ascii_alphanumeric() {
+                a.push(c);
+            } else {
+                let _ = write!(a, "_{:x}_", c as u32);
+            }
+        }
+    }
+    a
+}
+
+fn write_header(out: &mut String, summary: &RunSummary) {
+    let left_open = summary
+        .scenarios
+        .iter()
+        .flat_map(|s| &s.steps)
+        .flat_map(|s| &s.failures)
+        .filter(|f| f.kind == crate::outcome::FailureKind::SessionLeftOpen)
+        .count();
+    let _ = writeln!(
+        out,
+        "<h1>sessionconf: {} trials</h1>\n<p id=\"totals\">{} passed, {} failed, {} known deviation, {} not applicable; sessions left open: {left_open}{}</p>",
+        summary.scenarios.len(),
+        summary.count(Status::Passed),
+        summary.count(Status::Failed),
+        summary.count(Status::KnownDeviation),
+        summary.count(Status::NotApplicable),
+        if summary.interrupted { "; the run was interrupted" } else { "" },
+    );
+}
+
+fn write_filters(out: &mut String, summary: &RunSummary) {
+    out.push_str("<div class=\"filters\"><label><input type=\"checkbox\" id=\"failed-only\"> failed only</label> <label>target <select id=\"target-filter\"><option value=\"\">all</option>");
+    for name in tally::target_names(summary) {
+        let _ = write!(out, "<option>{}</option>", esc(&name));
+    }
+    out.push_str("</select></label></div>\n");
+}
+
+fn write_matrix(out: &mut String, summary: &RunSummary) {
+    let matrix = tally::matrix(summary);
+    out.push_str("<h2>Matrix</h2>\n<table id=\"matrix\"><thead><tr><th>scenario</th>");
+    for t in &matrix.targets {
+        let _ = write!(out, "<th data-target=\"{}\">{}</th>", esc(t), esc(t));
+    }
+    out.push_str("</tr></thead><tbody>\n");
+    for (id, cells) in &matrix.rows {
+        let _ = write!(out, "<tr><th>{}</th>", esc(id));
+        for (t, cell) in matrix.targets.iter().zip(cells) {
+            let word = esc(cell.word());
+            let (class_name, linked) = match cell {
+                Cell::Verdict(s) => (class(*s), true),
+                Cell::NotRun => ("not_run", false),
+                Cell::OtherDialect => ("other_dialect", false),
+            };
+            let _ = write!(
+                out,
+                "<td class=\"{class_name}\" data-target=\"{}\">",
+                esc(t)
+            );
+            if linked {
+                let _ = write!(out, "<a href=\"#{}\">{word}</a>", anchor(t, id));
+            } else {
+                out.push_str(&word);
+            }
+            out.push_str("</td>");
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody></table>\n");
+}
+
+fn write_conformance(out: &mut String, summary: &RunSummary) {
+    out.push_str("<h2>By conformance area</h2>\n<table id=\"conformance\"><thead><tr><th>target</th><th>area</th><th>passed</th><th>failed</th><th>known deviation</th><th>not applicable</th></tr></thead><tbody>\n");
+    for row in tally::conformance(summary) {
+        let t = row.tally;
+        let _ = writeln!(
+            out,
+            "<tr data-target=\"{0}\"><td>{0}</td><td>{1}</td><td>{2}</td><td>{3}</td><td>{4}</td><td>{5}</td></tr>",
+            esc(&row.target),
+            row.area,
+            t.passed,
+            t.failed,
+            t.known_deviation,
+            t.not_applicable
+        );
+    }
+    out.push_str("</tbody></table>\n");
+}
+
+fn write_targets(out: &mut String, summary: &RunSummary) {
+    out.push_str("<h2>Targets</h2>\n<table id=\"targets\"><thead><tr><th>target</th><th>dialect</th><th>endpoint</th><th>reference server</th><th>API version</th><th>capabilities</th></tr></thead><tbody>\n");
+    for t in &summary.targets {
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&t.name),
+            esc(&t.dialect),
+            esc(&t.endpoint),
+            esc(t.profile.as_deref().unwrap_or("")),
+            esc(t.version.as_deref().unwrap_or("unknown")),
+            esc(&t.capabilities.join(", "))
+        );
+    }
+    out.push_str("</tbody></table>\n");
+}
+
+fn write_scenario(out: &mut String, s: &ScenarioOutcome, several: bool) {
+    let status = class(s.status);
+    let _ = writeln!(
+        out,
+        "<details class=\"scenario {status}\" id=\"{}\" data-target=\"{}\" data-status=\"{status}\"{}><summary><span class=\"id\">{}</span> <span class=\"verdict {status}\">{}</span> <span class=\"file\">{}</span> {:.0} ms</summary>",
+        anchor(&s.target, &s.id),
+        esc(&s.target),
+        if s.status == Status::Failed { " open" } else { "" },
+        esc(&s.trial(several)),
+        esc(s.status.label()),
+        esc(&s.file),
+        s.duration_ms
+    );
+    if !s.description.is_empty() {
+        let _ = writeln!(out, "<p>{}</p>", esc(&s.description));
+    }
+    if let Some(note) = &s.note {
+        let _ = writeln!(out, "<p class=\"note\">{}</p>", esc(note));
+    }
+    for step in &s.steps {
+        write_step(out, step);
+    }
+    out.push_str("</details>\n");
+}
+
+fn write_step(out: &mut String, step: &StepOutcome) {
+    let status = class(step.status);
+    let phase = match step.phase {
+        Phase::Steps => "step",
+        Phase::Finally => "finally",
+    };
+    let response = step
+        .response_status
+        .map(|s| format!(" &rarr; {s}"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "<div class=\"step {status}\" data-step=\"{}\"><div class=\"line\">{phase} <code>{}</code>: {}{response} <span class=\"verdict {status}\">{}</span></div>",
+        esc(&step.name),
+        esc(&step.name),
+        esc(step.request.as_deref().unwrap_or("(not sent)")),
+        esc(if step.status == Status::Passed { "ok" } else { step.status.label() })
+    );
+    if let Some(note) = &step.note {
+        let _ = writeln!(out, "<div class=\"note\">{}</div>", esc(note));
+    }
+    if let Some(path) = &step.blessed {
+        let _ = writeln!(out, "<div class=\"note\">blessed {}</div>", esc(path));
+    }
+    if !step.failures.is_empty() {
+        out.push_str("<ul class=\"differences\">");
+        for f in &step.failures {
+            let _ = write!(out, "<li>{}</li>", esc(&f.message));
+        }
+        out.push_str("</ul>\n");
+    }
+    if let Some(diff) = &step.diff {
+        write_diff(out, diff);
+    }
+    write_message(out, "request", step.sent.as_ref(), false);
+    write_message(
+        out,
+        "response",
+        step.received.as_ref(),
+        step.status == Status::Failed,
+    );
+    out.push_str("</div>\n");
+}
+
+/// A unified diff, each line classed by what it is.
+fn write_diff(out: &mut String, diff: &str) {
+    out.push_str("<pre class=\"diff\">");
+    for line in diff.lines() {
+        let kind = if line.starts_with("+++") || line.starts_with("---") {
+            "file"
+        } else if line.starts_with('+') {
+            "add"
+        } else if line.starts_with('-') {
+            "del"
+        } else if line.starts_with("@@") {
+            "hunk"
+        } else {
+            "same"
+        };
+        let _ = write!(out, "<span class=\"{kind}\">{}</span>", esc(line));
+        if kind == "same" {
+            out.push('\n');
+        }
+    }
+    out.push_str("</pre>\n");
+}
+
+/// A request or response, folded unless it is a failed step's response.
+fn write_message(out: &mut String, what: &str, message: Option<&Message>, open: bool) {
+    let Some(m) = message else {
+        return;
+    };
+    let _ = write!(
+        out,
+        "<details class=\"{what}\"{}><summary>{what}: {}</summary><pre>",
+        if open { " open" } else { "" },
+        esc(&m.start)
+    );
+    for (name, value) in &m.headers {
+        let _ = writeln!(out, "{}: {}", esc(name), esc(value));
+    }
+    if let Some(body) = &m.body {
+        let _ = write!(out, "\n{}", esc(body));
+        if m.omitted_bytes > 0 {
+            let _ = write!(out, "\n... {} more bytes", m.omitted_bytes);
+        }
+    }
+    out.push_str("</pre></details>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outcome::{Failure, FailureKind};
+    use crate::report::TargetInfo;
+
+    fn summary() -> RunSummary {
+        let mut failed_step = StepOutcome::new("logon", Phase::Steps);
+        failed_step.request = Some("POST http://h/api/sessionMngr/?v=latest".into());
+        failed_step.response_status = Some(201);
+        failed_step.fail(Failure::new(
+            FailureKind::Difference,
+            "/LogonSession/Links/Link[@Rel='Delete']: missing element \"<Link>\"",
+        ));
+        failed_step.diff = Some(
+            "--- g.xml\n+++ actual\n@@ -1,2 +1,1 @@\n <A>\n-  <Link Rel=\"Delete\"/>\n".into(),
+        );
+        failed_step.received = Some(Message {
+            start: "201 Created".into(),
+            headers: vec![("X-RestSvcSessionId".into(), "<redacted>".into())],
+            body: Some("<A/>".into()),
+            omitted_bytes: 0,
+        });
+        let scenario = |target: &str, status: Status, steps: Vec<StepOutcome>| ScenarioOutcome {
+            id: "veeam-em::admin-logon".into(),
+            target: target.into(),
+            name: "admin-logon".into(),
+            dialect: "veeam-em".into(),
+            file: "scenarios/veeam-em/admin-logon.yaml".into(),
+            description: "An administrator logs on & out.".into(),
+            tags: vec!["logon".into()],
+            status,
+            note: None,
+            steps,
+            duration_ms: 3.0,
+        };
+        let info = |name: &str| TargetInfo {
+            name: name.into(),
+            dialect: "veeam-em".into(),
+            endpoint: "http://h/api/".into(),
+            ..Default::default()
+        };
+        RunSummary {
+            targets: vec![info("em12"), info("em13")],
+            scenarios: vec![
+                scenario(
+                    "em12",
+                    Status::Passed,
+                    vec![StepOutcome::new("logon", Phase::Steps)],
+                ),
+                scenario("em13", Status::Failed, vec![failed_step]),
+            ],
+            not_run: Vec::new(),
+            interrupted: false,
+        }
+    }
+
+    #[test]
+    fn the_report_is_one_file_that_loads_nothing() {
+        let html = Html.render(&summary());
+        assert!(html.starts_with("<!DOCTYPE html>"));
+        assert!(
+            html.contains("default-src 'none'"),
+            "a policy that forbids loading"
+        );
+        for external in ["src=", "<link", "http-equiv=\"refresh\"", "@import", "url("] {
+            assert!(!html.contains(external), "{external} would load something");
+        }
+    }
+
+    #[test]
+    fn the_matrix_links_each_verdict_to_its_scenario() {
+        let html = Html.render(&summary());
+        let matrix =
+            &html[html.find("id=\"matrix\"").unwrap()..html.find("id=\"conformance\"").unwrap()];
+        assert!(
+            matrix.contains("<th data-target=\"em12\">em12</th><th data-target=\"em13\">em13</th>"),
+            "{matrix}"
+        );
+        assert!(matrix.contains("<td class=\"passed\" data-target=\"em12\"><a href=\"#t-em12-veeam_2d_em_3a__3a_admin_2d_logon\">passed</a></td>"), "{matrix}");
+        assert!(matrix.contains("<td class=\"failed\" data-target=\"em13\"><a href=\"#t-em13-veeam_2d_em_3a__3a_admin_2d_logon\">FAILED</a></td>"), "{matrix}");
+        assert!(html.contains("id=\"t-em13-veeam_2d_em_3a__3a_admin_2d_logon\" data-target=\"em13\" data-status=\"failed\" open>"));
+        assert!(html.contains("<span class=\"id\">em13/veeam-em::admin-logon</span>"));
+    }
+
+    #[test]
+    fn steps_show_differences_the_coloured_diff_and_the_redacted_response_escaped() {
+        let html = Html.render(&summary());
+        assert!(html.contains("<li>/LogonSession/Links/Link[@Rel=&#39;Delete&#39;]: missing element &quot;&lt;Link&gt;&quot;</li>"));
+        assert!(html.contains("<span class=\"del\">-  &lt;Link Rel=&quot;Delete&quot;/&gt;</span>"));
+        assert!(html.contains("<span class=\"hunk\">@@ -1,2 +1,1 @@</span>"));
+        assert!(html.contains("<span class=\"same\"> &lt;A&gt;</span>\n"));
+        assert!(html.contains("<details class=\"response\" open><summary>response: 201 Created</summary><pre>X-RestSvcSessionId: &lt;redacted&gt;\n\n&lt;A/&gt;</pre>"));
+        assert!(html.contains("<p>An administrator logs on &amp; out.</p>"));
+        assert!(html.contains("<tr data-target=\"em13\"><td>em13</td><td>logon</td><td>0</td><td>1</td><td>0</td><td>0</td></tr>"));
+        assert!(html.contains("<p id=\"totals\">1 passed, 1 failed, 0 known deviation, 0 not applicable; sessions left open: 0</p>"));
+    }
+
+    #[test]
+    fn escaping_covers_every_character_html_gives_meaning() {
+        assert_eq!(
+            esc("<a href=\"x\">&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;"
+        );
+        assert_eq!(
+            anchor("a b", "d::x[y=1]"),
+            "t-a_20_b-d_3a__3a_x_5b_y_3d_1_5d_"
+        );
+        assert_ne!(anchor("a-b", "c"), anchor("a", "b-c"));
+    }
+}
