@@ -254,6 +254,8 @@ pub struct ScenarioOutcome {
     /// The target it ran against (a name of the configuration file, `embedded`,
     /// or the endpoint's host).
     pub target: String,
+    /// The trial's name: the id, after the target's name when the run has several targets.
+    pub trial: String,
     /// The scenario's name.
     pub name: String,
     /// Its dialect directory.
@@ -276,12 +278,6 @@ pub struct ScenarioOutcome {
 }
 
 impl ScenarioOutcome {
-    /// The trial's name: the scenario's id, after its target's name when the
-    /// run has several targets.
-    pub fn trial(&self, several_targets: bool) -> String {
-        trial_name(&self.target, &self.id, several_targets)
-    }
-
     /// Whether the scenario did not fail (passed, known deviation or not applicable).
     pub fn passed(&self) -> bool {
         !self.status.is_failure()

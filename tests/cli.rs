@@ -3,60 +3,14 @@
 
 mod support;
 
+use support::{wait, Output};
+
 use std::io::Read;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_sessionconf");
-
-struct Output {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn wait(mut child: Child, limit: Duration) -> Output {
-    // Read both pipes while the child runs: a child that writes more than a pipe
-    // holds would otherwise block forever on a full pipe.
-    let drain = |pipe: Option<Box<dyn Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            if let Some(mut pipe) = pipe {
-                pipe.read_to_string(&mut text).unwrap();
-            }
-            text
-        })
-    };
-    let stdout = drain(
-        child
-            .stdout
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let stderr = drain(
-        child
-            .stderr
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let deadline = Instant::now() + limit;
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            child.kill().unwrap();
-            panic!("sessionconf ran past {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Output {
-        code: status.code().unwrap_or(-1),
-        stdout: stdout.join().unwrap(),
-        stderr: stderr.join().unwrap(),
-    }
-}
 
 fn command(args: &[&str], envs: &[(&str, &str)]) -> Command {
     let mut cmd = Command::new(BIN);
@@ -216,9 +170,14 @@ fn run_against_the_embedded_servers_writes_both_reports() {
         "{}",
         out.stderr
     );
-    let out = sessionconf(&["run", "--report", "html=x.html"], &[]);
+    let out = sessionconf(&["run", "--report", "pdf=x.pdf"], &[]);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("known: junit, json"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("--report pdf: no such format; known: junit, json, html"),
+        "{}",
+        out.stderr
+    );
     let loaded = sessionconf(&["run", "--list"], &[]);
     let count = loaded
         .stdout

@@ -659,7 +659,7 @@ pub fn run_against(
         .filter(|s| s.dialect == dialect)
         .map(|s| match target.facts.admits(&s.needs) {
             Ok(()) => crate::run::run_scenario(s, &target.options),
-            Err(why) => trials::not_applicable(s, &name, why),
+            Err(why) => trials::not_applicable(s, &name, false, why),
         })
         .collect();
     Ok((outcomes, target.info(&name)))

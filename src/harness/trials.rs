@@ -45,7 +45,7 @@ pub(crate) fn run_trials(
             names.push(name.clone());
             let trial = match target.facts.admits(&loaded.needs) {
                 Err(why) => {
-                    let outcome = not_applicable(&loaded, &group.name, why);
+                    let outcome = not_applicable(&loaded, &group.name, several, why);
                     let sink = outcomes.clone();
                     Trial::test(name, move || {
                         eprint!("{}", report::console::render(&outcome, color));
@@ -71,7 +71,7 @@ pub(crate) fn run_trials(
     let conclusion = libtest_mimic::run(args, trials);
     let mut scenarios = std::mem::take(&mut *outcomes.lock().unwrap_or_else(|e| e.into_inner()));
     scenarios.sort_by(|a, b| (&a.id, &a.target).cmp(&(&b.id, &b.target)));
-    let ran: BTreeSet<String> = scenarios.iter().map(|o| o.trial(several)).collect();
+    let ran: BTreeSet<String> = scenarios.iter().map(|o| o.trial.clone()).collect();
     let interrupted = groups
         .iter()
         .flat_map(|g| g.targets.values())
@@ -198,9 +198,10 @@ pub(crate) fn something_selected(
 pub(crate) fn not_applicable(
     loaded: &LoadedScenario,
     target: &str,
+    several: bool,
     why: String,
 ) -> ScenarioOutcome {
-    let mut outcome = crate::run::scenario::empty_outcome(loaded, target);
+    let mut outcome = crate::run::scenario::empty_outcome(loaded, target, several);
     outcome.status = Status::NotApplicable;
     outcome.note = Some(format!("not applicable: {why}"));
     outcome

@@ -47,7 +47,7 @@ pub fn render_with(outcome: &ScenarioOutcome, color: bool, verbose: bool) -> Str
     let _ = writeln!(
         out,
         "{} {} ({}) in {:.0} ms",
-        paint(&outcome.id, BOLD, color),
+        paint(&outcome.trial, BOLD, color),
         scenario_verdict,
         outcome.file,
         outcome.duration_ms
@@ -294,6 +294,7 @@ mod tests {
         ScenarioOutcome {
             id: "d::s".into(),
             target: "embedded".into(),
+            trial: "d::s".into(),
             name: "s".into(),
             dialect: "d".into(),
             file: "s.yaml".into(),
@@ -371,6 +372,7 @@ mod tests {
         let leaking = ScenarioOutcome {
             id: "veeam-em::leak".into(),
             target: "embedded".into(),
+            trial: "veeam-em::leak".into(),
             name: "leak".into(),
             dialect: "veeam-em".into(),
             file: "leak.yaml".into(),

@@ -28,7 +28,6 @@ impl Report for Html {
         write_matrix(&mut out, summary);
         write_conformance(&mut out, summary);
         write_targets(&mut out, summary);
-        let several = tally::target_names(summary).len() > 1;
         for name in tally::target_names(summary) {
             let _ = writeln!(
                 out,
@@ -37,7 +36,7 @@ impl Report for Html {
                 esc(&name)
             );
             for s in summary.scenarios.iter().filter(|s| s.target == name) {
-                write_scenario(&mut out, s, several);
+                write_scenario(&mut out, s);
             }
             out.push_str("</section>\n");
         }
@@ -266,7 +265,7 @@ fn write_targets(out: &mut String, summary: &RunSummary) {
     out.push_str("</tbody></table>\n");
 }
 
-fn write_scenario(out: &mut String, s: &ScenarioOutcome, several: bool) {
+fn write_scenario(out: &mut String, s: &ScenarioOutcome) {
     let status = class(s.status);
     let _ = writeln!(
         out,
@@ -274,7 +273,7 @@ fn write_scenario(out: &mut String, s: &ScenarioOutcome, several: bool) {
         anchor(&s.target, &s.id),
         esc(&s.target),
         if s.status == Status::Failed { " open" } else { "" },
-        esc(&s.trial(several)),
+        esc(&s.trial),
         esc(s.status.label()),
         esc(&s.file),
         s.duration_ms
@@ -407,6 +406,7 @@ mod tests {
         let scenario = |target: &str, status: Status, steps: Vec<StepOutcome>| ScenarioOutcome {
             id: "veeam-em::admin-logon".into(),
             target: target.into(),
+            trial: format!("{target}/veeam-em::admin-logon"),
             name: "admin-logon".into(),
             dialect: "veeam-em".into(),
             file: "scenarios/veeam-em/admin-logon.yaml".into(),

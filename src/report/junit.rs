@@ -30,7 +30,7 @@ impl Report for Junit {
         for outcome in &summary.scenarios {
             total += Duration::from_secs_f64(outcome.duration_ms / 1000.0);
             let suite = suite_of(&outcome.target, &outcome.dialect);
-            cases.push((suite.clone(), case(outcome, several, &suite)));
+            cases.push((suite.clone(), case(outcome, &suite)));
         }
         for name in &summary.not_run {
             let mut status = TestCaseStatus::skipped();
@@ -70,7 +70,7 @@ impl Report for Junit {
     }
 }
 
-fn case(outcome: &ScenarioOutcome, several: bool, suite: &str) -> TestCase {
+fn case(outcome: &ScenarioOutcome, suite: &str) -> TestCase {
     let status = match outcome.status {
         Status::Failed => {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
@@ -88,7 +88,7 @@ fn case(outcome: &ScenarioOutcome, several: bool, suite: &str) -> TestCase {
         }
         Status::Passed | Status::KnownDeviation => TestCaseStatus::success(),
     };
-    let mut case = TestCase::new(outcome.trial(several), status);
+    let mut case = TestCase::new(outcome.trial.as_str(), status);
     case.set_classname(suite);
     case.add_property(Property::new("sessionconf.target", outcome.target.as_str()));
     case.set_time(Duration::from_secs_f64(outcome.duration_ms / 1000.0));
@@ -120,6 +120,7 @@ mod tests {
         ScenarioOutcome {
             id: id.into(),
             target: "embedded".into(),
+            trial: id.into(),
             name: id.split("::").nth(1).unwrap().into(),
             dialect: "d".into(),
             file: "f.yaml".into(),
@@ -219,7 +220,9 @@ mod tests {
         one.tags = vec!["logon".into()];
         let mut other = one.clone();
         one.target = "em12".into();
+        one.trial = "em12/d::a".into();
         other.target = "em13".into();
+        other.trial = "em13/d::a".into();
         other.status = Status::Failed;
         let summary = RunSummary {
             targets: Vec::new(),

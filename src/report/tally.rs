@@ -205,6 +205,7 @@ mod tests {
         ScenarioOutcome {
             id: id.into(),
             target: target.into(),
+            trial: String::new(),
             name: id.split("::").nth(1).unwrap_or(id).into(),
             dialect: "d".into(),
             file: String::new(),

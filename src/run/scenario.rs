@@ -63,7 +63,7 @@ pub fn run_scenario_with_vars(
     options: &Arc<RunOptions>,
 ) -> (ScenarioOutcome, Variables) {
     let started = Instant::now();
-    let mut outcome = empty_outcome(loaded, &options.target);
+    let mut outcome = empty_outcome(loaded, &options.target, options.several_targets);
     let mut state = match start(loaded, options) {
         Ok(state) => state,
         Err(why) => {
@@ -162,11 +162,16 @@ fn closed_already(
 }
 
 /// The outcome of a scenario before its first step.
-pub(crate) fn empty_outcome(loaded: &LoadedScenario, target: &str) -> ScenarioOutcome {
+pub(crate) fn empty_outcome(
+    loaded: &LoadedScenario,
+    target: &str,
+    several: bool,
+) -> ScenarioOutcome {
     let scenario = &loaded.scenario;
     ScenarioOutcome {
         id: loaded.id.clone(),
         target: target.to_string(),
+        trial: crate::outcome::trial_name(target, &loaded.id, several),
         name: scenario.name.clone(),
         dialect: loaded.dialect.clone(),
         file: loaded.file.display().to_string(),
