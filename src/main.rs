@@ -37,6 +37,8 @@ enum Command {
     Bless(RunArgs),
     /// Validate every scenario and golden without touching the network.
     Check(CheckArgs),
+    /// Accept or reject the pending goldens `bless --pending` wrote, showing each change.
+    Review(cli::review::ReviewArgs),
     /// Compare a captured response with a golden, offline, with the same rules as `run`.
     Diff(DiffArgs),
     /// Serve the reference server for a dialect until Ctrl-C.
@@ -147,7 +149,7 @@ enum Unreferenced {
 }
 
 #[derive(Args, Clone)]
-struct SuiteArgs {
+pub(crate) struct SuiteArgs {
     /// The configuration file (default: sessionconf.toml here or in a parent directory).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -234,6 +236,10 @@ struct RunArgs {
     /// Record differing or missing goldens instead of failing.
     #[arg(long)]
     bless: bool,
+    /// With bless: write each changed golden beside the old one as FILE.pending,
+    /// for `sessionconf review`, instead of over it.
+    #[arg(long)]
+    pending: bool,
     /// Bless even when the CI environment variable is set.
     #[arg(long)]
     force: bool,
@@ -266,6 +272,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run(args, false),
         Command::Bless(args) => run(args, true),
         Command::Check(args) => check(args),
+        Command::Review(args) => cli::review::review(args),
         Command::Diff(args) => diff(args),
         Command::Serve(args) => serve(args),
         Command::Load(args) => load(args),
@@ -294,7 +301,7 @@ fn config_errors(errors: &[ConfigError]) -> u8 {
     2
 }
 
-fn usage(message: impl std::fmt::Display) -> u8 {
+pub(crate) fn usage(message: impl std::fmt::Display) -> u8 {
     eprintln!("error: {message}");
     2
 }
@@ -359,6 +366,11 @@ fn run(mut args: RunArgs, bless_all: bool) -> u8 {
         Err(e) => return usage(e),
     };
     let bless = bless_all || args.bless;
+    if args.pending && !bless {
+        return usage(
+            "--pending says how bless writes goldens: use it with `bless` or `run --bless`",
+        );
+    }
     if bless {
         if let Err(e) = bless::allowed(args.force) {
             return usage(e);
@@ -398,6 +410,7 @@ fn run(mut args: RunArgs, bless_all: bool) -> u8 {
         // Settled: finite, at least a millisecond, at most a day.
         scenario_timeout: Duration::from_secs_f64(args.scenario_timeout.unwrap_or(300.0)),
         bless,
+        bless_pending: args.pending,
         reports,
         watch_signals: true,
         allow_empty: args.allow_empty,

@@ -1444,3 +1444,100 @@ fn bless_against(base: &str, dir: &std::path::Path) -> Output {
         ],
     )
 }
+
+#[test]
+fn bless_pending_writes_beside_the_goldens_and_review_accepts_and_rejects() {
+    let dir = tempfile::tempdir().unwrap();
+    let golden = dir.path().join("golden");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for dialect in ["veeam-em", "commvault"] {
+        std::fs::create_dir_all(golden.join(dialect)).unwrap();
+        for entry in std::fs::read_dir(root.join("golden").join(dialect)).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), golden.join(dialect).join(entry.file_name())).unwrap();
+        }
+    }
+    let entry_point = golden.join("veeam-em/entry-point.xml");
+    let shipped = std::fs::read_to_string(&entry_point).unwrap();
+    let stale = shipped.replace("sessionMngr/?v=latest", "sessionMngr/?v=v9");
+    assert_ne!(stale, shipped);
+    std::fs::write(&entry_point, &stale).unwrap();
+    let error_400 = golden.join("veeam-em/error-400.xml");
+    std::fs::remove_file(&error_400).unwrap();
+    let g = golden.to_str().unwrap();
+    let args = |extra: &[&'static str]| {
+        let mut a = vec!["--golden-dir", g, "--dialect", "veeam-em", "--jobs", "1"];
+        a.extend_from_slice(extra);
+        a
+    };
+    let out = sessionconf(&[&["run"][..], &args(&["--pending"])].concat(), &[]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("--pending says how bless writes"),
+        "{}",
+        out.stderr
+    );
+    let bless = || sessionconf(&[&["bless"][..], &args(&["--pending"])].concat(), &[]);
+    let out = bless();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("1 new, 1 changed") && out.stderr.contains("sessionconf review"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("entry-point.xml.pending"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(&entry_point).unwrap(),
+        stale,
+        "the golden is not replaced"
+    );
+    assert!(!error_400.exists());
+    // Off a terminal, review shows the changes and decides nothing.
+    let review =
+        |extra: &[&str]| sessionconf(&[&["review", "--golden-dir", g][..], extra].concat(), &[]);
+    let out = review(&[]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("-    <Link Rel=\"Create\" Type=\"LogonSession\" Href=\"{{origin}}/api/sessionMngr/?v=v9\"/>"), "{}", out.stdout);
+    assert!(out.stdout.contains("+    <Link Rel=\"Create\" Type=\"LogonSession\" Href=\"{{origin}}/api/sessionMngr/?v=latest\"/>"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("+<Error"),
+        "the new golden is shown whole: {}",
+        out.stdout
+    );
+    assert!(
+        out.stderr
+            .contains("2 pending golden(s) left (not a terminal"),
+        "{}",
+        out.stderr
+    );
+    // Rejected: the pending file goes, the golden stays.
+    let out = review(&["--reject", "entry-point"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("rejected: ") && !out.stdout.contains("error-400"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(std::fs::read_to_string(&entry_point).unwrap(), stale);
+    assert!(!golden.join("veeam-em/entry-point.xml.pending").exists());
+    // Accepted: the pending file becomes the golden.
+    let out = review(&["--accept"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(error_400.exists() && !golden.join("veeam-em/error-400.xml.pending").exists());
+    assert_eq!(bless().code, 0);
+    let out = review(&["--accept"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let accepted = std::fs::read_to_string(&entry_point).unwrap();
+    assert!(
+        accepted.contains("sessionMngr/?v=latest") && accepted.contains("sc:order=\"any\""),
+        "markers kept: {accepted}"
+    );
+    let out = review(&[]);
+    assert_eq!(out.code, 0, "nothing is pending: {}", out.stderr);
+    let out = sessionconf(&[&["run"][..], &args(&[])].concat(), &[]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+}

@@ -75,6 +75,7 @@ fn main() -> ExitCode {
         )],
         scenario_timeout: sessionconf::run::DEFAULT_SCENARIO_TIMEOUT,
         bless: false,
+        bless_pending: false,
         reports,
         watch_signals: false,
         // `cargo test NAME` hands every test binary the same filter.

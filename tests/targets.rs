@@ -115,7 +115,8 @@ fn two_targets_run_side_by_side_and_the_matrix_tells_them_apart() {
         "the broken server's logon spoils every flow that logs on"
     );
     assert!(
-        out.stdout.contains("test broken/veeam-em::admin-logon[api=latest] ... FAILED"),
+        out.stdout
+            .contains("test broken/veeam-em::admin-logon[api=latest] ... FAILED"),
         "{}",
         out.stdout
     );

@@ -39,6 +39,8 @@ struct Entry {
 #[derive(Debug, Default)]
 pub struct BlessBook {
     entries: Mutex<BTreeMap<PathBuf, Entry>>,
+    /// Write each golden beside the old one as a pending file, for review.
+    pending: bool,
 }
 
 /// What the end of a bless did.
@@ -50,9 +52,20 @@ pub struct Settled {
     pub changed: Vec<PathBuf>,
     /// Goldens not written, each with a line saying why.
     pub not_written: Vec<(PathBuf, String)>,
+    /// New and changed goldens were written as pending files beside them.
+    pub pending: bool,
 }
 
 impl BlessBook {
+    /// A book whose goldens are written as pending files beside the old ones
+    /// (`sessionconf review` accepts or rejects them), never over them.
+    pub fn pending() -> BlessBook {
+        BlessBook {
+            pending: true,
+            ..BlessBook::default()
+        }
+    }
+
     /// Notes a use of the golden at `path` (`existing` when it exists).
     pub fn observe(&self, path: &Path, existing: Option<Arc<Golden>>, observation: Observation) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
@@ -66,13 +79,21 @@ impl BlessBook {
     /// Writes every golden some use recorded, each from all of its uses.
     pub fn settle(&self) -> Settled {
         let entries = std::mem::take(&mut *self.entries.lock().unwrap_or_else(|e| e.into_inner()));
-        let mut settled = Settled::default();
+        let mut settled = Settled {
+            pending: self.pending,
+            ..Settled::default()
+        };
         for (path, entry) in entries {
             if entry.observations.iter().all(|o| o.recorded.is_none()) {
                 continue;
             }
             let existed = entry.existing.is_some();
-            match settle_one(&path, entry) {
+            let to = if self.pending {
+                super::review::pending_path(&path)
+            } else {
+                path.clone()
+            };
+            match settle_one(&path, &to, entry) {
                 Ok(()) if existed => settled.changed.push(path),
                 Ok(()) => settled.new.push(path),
                 Err(why) => {
@@ -85,8 +106,9 @@ impl BlessBook {
     }
 }
 
-/// Merges the uses' goldens, holds the result against every use, and writes it.
-fn settle_one(path: &Path, entry: Entry) -> Result<(), String> {
+/// Merges the uses' goldens, holds the result against every use, and writes
+/// it to `to` (the golden's path, or its pending file).
+fn settle_one(path: &Path, to: &Path, entry: Entry) -> Result<(), String> {
     let mut texts: Vec<(&str, String)> = Vec::new();
     if let Some(existing) = &entry.existing {
         if let Some(passed) = entry.observations.iter().find(|o| o.recorded.is_none()) {
@@ -121,7 +143,7 @@ fn settle_one(path: &Path, entry: Entry) -> Result<(), String> {
             ));
         }
     }
-    super::bless::write_text(path, &merged).map_err(|e| e.to_string())
+    super::bless::write_text(to, &merged).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

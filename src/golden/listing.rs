@@ -19,6 +19,8 @@ pub struct BlessListing {
     pub left_alone: Vec<String>,
     /// Why a golden was not recorded, one line each.
     pub not_recorded: Vec<String>,
+    /// New and changed goldens are pending files, waiting for review.
+    pub pending: bool,
 }
 
 impl BlessListing {
@@ -75,9 +77,17 @@ impl BlessListing {
             .map(|p| format!("{}: no response of this run reached it", show(p)))
             .collect();
         not_recorded.extend(unreached);
+        let written = |p: &PathBuf| {
+            if settled.pending {
+                show(&super::review::pending_path(p))
+            } else {
+                show(p)
+            }
+        };
         BlessListing {
-            new: settled.new.iter().map(show).collect(),
-            changed: settled.changed.iter().map(show).collect(),
+            new: settled.new.iter().map(written).collect(),
+            changed: settled.changed.iter().map(written).collect(),
+            pending: settled.pending,
             left_alone: existing
                 .iter()
                 .filter(|p| !touched.contains(p))
@@ -90,11 +100,16 @@ impl BlessListing {
     /// The listing as text for the end of a bless.
     pub fn render(&self) -> String {
         let mut out = format!(
-            "bless: {} new, {} changed, {} left alone, {} not recorded\n",
+            "bless: {} new, {} changed, {} left alone, {} not recorded{}\n",
             self.new.len(),
             self.changed.len(),
             self.left_alone.len(),
-            self.not_recorded.len()
+            self.not_recorded.len(),
+            if self.pending && self.new.len() + self.changed.len() > 0 {
+                "; new and changed goldens are pending files: `sessionconf review` shows, accepts or rejects them"
+            } else {
+                ""
+            }
         );
         for (label, list) in [
             ("new", &self.new),

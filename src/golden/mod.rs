@@ -6,6 +6,7 @@
 pub mod bless;
 pub mod book;
 pub mod listing;
+pub mod review;
 pub mod unreferenced;
 pub mod versions;
 pub mod volatile;

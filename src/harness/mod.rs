@@ -42,6 +42,8 @@ pub struct RunConfig {
     pub scenario_timeout: std::time::Duration,
     /// Record differing or missing goldens.
     pub bless: bool,
+    /// Bless writes pending files beside the goldens, for review.
+    pub bless_pending: bool,
     /// Reports to write at the end.
     pub reports: Vec<ReportFile>,
     /// Watch for Ctrl-C and SIGTERM.
@@ -197,7 +199,11 @@ pub fn execute(config: RunConfig, args: &Arguments) -> Result<Finished, RunError
     }
     let interrupted = Arc::new(AtomicBool::new(false));
     let sessions = crate::run::open_sessions::OpenSessions::default();
-    let book = Arc::new(crate::golden::book::BlessBook::default());
+    let book = Arc::new(if config.bless_pending {
+        crate::golden::book::BlessBook::pending()
+    } else {
+        crate::golden::book::BlessBook::default()
+    });
     let shared = Shared {
         interrupted: &interrupted,
         sessions: &sessions,
