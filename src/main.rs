@@ -35,6 +35,8 @@ enum Command {
     Run(RunArgs),
     /// Run the suite and record every differing or missing golden (same as `run --bless`).
     Bless(RunArgs),
+    /// Run every scenario against two targets and compare their responses step by step.
+    Compare(RunArgs),
     /// Validate every scenario and golden without touching the network.
     Check(CheckArgs),
     /// Accept or reject the pending goldens `bless --pending` wrote, showing each change.
@@ -271,6 +273,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Run(args) => run(args, false),
         Command::Bless(args) => run(args, true),
+        Command::Compare(args) => compare(args),
         Command::Check(args) => check(args),
         Command::Review(args) => cli::review::review(args),
         Command::Diff(args) => diff(args),
@@ -418,6 +421,73 @@ fn run(mut args: RunArgs, bless_all: bool) -> u8 {
         variables: settled.variables,
     };
     harness::conclude(harness::execute(config, &harness_args)).code()
+}
+
+/// `compare`: two targets, each scenario against both, responses compared.
+fn compare(mut args: RunArgs) -> u8 {
+    let settled = match cli::settings::settle_run(&mut args) {
+        Ok(s) => s,
+        Err(e) => return usage(e),
+    };
+    let unused = [
+        (args.bless || args.pending, "--bless"),
+        (args.list, "--list"),
+        (!args.harness.is_empty(), "harness arguments after --"),
+        (
+            args.junit.is_some()
+                || args.json.is_some()
+                || args.html.is_some()
+                || !args.reports.is_empty(),
+            "reports",
+        ),
+    ];
+    if let Some((_, what)) = unused.iter().find(|(given, _)| *given) {
+        return usage(format!("compare takes no {what}"));
+    }
+    let profiles = match parse_profiles(&args.profiles) {
+        Ok(p) => p,
+        Err(e) => return usage(e),
+    };
+    let targets = match target_specs(&args, settled.targets, profiles) {
+        Ok(t) => t,
+        Err(e) => return usage(e),
+    };
+    let config = RunConfig {
+        source: SuiteSource {
+            scenarios_dir: args.suite.scenarios.clone().unwrap_or_default(),
+            golden_dir: args.suite.golden_dir.clone().unwrap_or_default(),
+            dialects: args.suite.dialects.clone(),
+            allow_missing_goldens: false,
+            variables: settled.variables.keys().cloned().collect(),
+        },
+        tags: args.tags.clone(),
+        targets,
+        scenario_timeout: Duration::from_secs_f64(args.scenario_timeout.unwrap_or(300.0)),
+        bless: false,
+        bless_pending: false,
+        reports: Vec::new(),
+        watch_signals: false,
+        allow_empty: false,
+        verbose: false,
+        variables: settled.variables,
+    };
+    match harness::compare_servers::compare(config, args.filter.as_deref()) {
+        Ok(compared) => {
+            let color = sessionconf::report::console::stdout_color();
+            print!("{}", harness::compare_servers::render(&compared, color));
+            for leak in &compared.left_open {
+                eprintln!("error: {leak}");
+            }
+            if !compared.left_open.is_empty() {
+                sessionconf::exit::Exit::SessionsLeftOpen.code()
+            } else if compared.same() {
+                0
+            } else {
+                1
+            }
+        }
+        Err(e) => harness::conclude(Err(e)).code(),
+    }
 }
 
 /// `--junit`, `--json` and every `--report FORMAT=FILE`.

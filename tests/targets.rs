@@ -31,7 +31,7 @@ impl Lab {
         std::fs::write(
             dir.path().join("sessionconf.toml"),
             format!(
-                "scenarios = \"{root}/scenarios\"\ngolden_dir = \"{root}/golden\"\n\n[targets.em13]\nprofile = \"em-13\"\n\n[targets.broken]\nendpoint = \"{}\"\ndialect = \"veeam-em\"\n\n[targets.cv]\nprofile = \"cv-2024\"\n",
+                "scenarios = \"{root}/scenarios\"\ngolden_dir = \"{root}/golden\"\n\n[targets.em13]\nprofile = \"em-13\"\n\n[targets.broken]\nendpoint = \"{}\"\ndialect = \"veeam-em\"\n\n[targets.cv]\nprofile = \"cv-2024\"\n\n[targets.em12]\nprofile = \"em-12\"\n",
                 broken.base_url()
             ),
         )
@@ -44,8 +44,12 @@ impl Lab {
     }
 
     fn run(&self, args: &[&str]) -> Output {
+        self.sessionconf("run", args)
+    }
+
+    fn sessionconf(&self, command: &str, args: &[&str]) -> Output {
         let mut cmd = Command::new(BIN);
-        cmd.arg("run")
+        cmd.arg(command)
             .args(args)
             .current_dir(self.dir.path())
             .env_remove("CI")
@@ -168,12 +172,12 @@ fn all_targets_runs_each_dialect_on_its_own_targets_and_names_mistakes() {
     let err = &out.stderr;
     assert_eq!(
         matrix_row(err, "scenario"),
-        ["scenario", "broken", "cv", "em13"],
+        ["scenario", "broken", "cv", "em12", "em13"],
         "{err}"
     );
     assert_eq!(
         matrix_row(err, "veeam-em::admin-logon[api=latest]")[1..],
-        ["FAILED", "-", "passed"]
+        ["FAILED", "-", "passed", "passed"]
     );
     let out = lab.run(&["--all-targets", "--dialect", "commvault"]);
     assert_eq!(out.code, 0, "only cv runs commvault\n{}", out.stderr);
@@ -212,6 +216,92 @@ fn all_targets_runs_each_dialect_on_its_own_targets_and_names_mistakes() {
         "--target", "em13", "--target", "broken", "--filter", "em13/",
     ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
+#[test]
+fn compare_tells_two_presentations_of_one_server_from_two_versions() {
+    let lab = Lab::new();
+    let plain = start(
+        Dialect::VeeamEm,
+        ServerOptions::new(Dialect::VeeamEm),
+        ([127, 0, 0, 1], 0).into(),
+    )
+    .unwrap();
+    let mut options = ServerOptions::new(Dialect::VeeamEm);
+    options.style.prefix = Some("v".into());
+    options.style.indent = true;
+    options.style.reverse_attributes = true;
+    options.style.declaration = true;
+    let dressed = start(Dialect::VeeamEm, options, ([127, 0, 0, 1], 0).into()).unwrap();
+    let (a, b) = (plain.base_url(), dressed.base_url());
+    let out = lab.sessionconf(
+        "compare",
+        &["--dialect", "veeam-em", "--target", &a, "--target", &b],
+    );
+    assert_eq!(
+        out.code, 0,
+        "one server presented two ways\n{}{}",
+        out.stdout, out.stderr
+    );
+    assert!(
+        out.stdout
+            .contains("veeam-em::admin-logon[api=latest]: same"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains(" 0 differ"), "{}", out.stdout);
+    // Two versions: the contract changed, and the steps that show it are named.
+    let out = lab.sessionconf("compare", &["--target", "em13", "--target", "em12"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    let o = &out.stdout;
+    assert!(o.contains("veeam-em::admin-logon[api=latest]: DIFFERS\n  step `logon`:\n    /LogonSession/Links/Link[@Type='CloudConnectService']: missing element"), "{o}");
+    assert!(o.contains("veeam-em::tenant-logon: DIFFERS\n  applies to em13 only (em12: not applicable: the server does not show the capability `cloud-connect`)"), "{o}");
+    assert!(o.contains("veeam-em::entry-point: same"), "{o}");
+    // A broken server against a good one: its missing Delete link, by path.
+    let out = lab.sessionconf(
+        "compare",
+        &[
+            "--dialect",
+            "veeam-em",
+            "--target",
+            &a,
+            "--target",
+            &lab.broken.base_url(),
+            "--filter",
+            "admin-logon[api=latest]",
+        ],
+    );
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout
+            .contains("/LogonSession/Links/Link[@Rel='Delete']: missing element"),
+        "{}",
+        out.stdout
+    );
+    for (name, server) in [
+        ("plain", &plain),
+        ("dressed", &dressed),
+        ("broken", &lab.broken),
+    ] {
+        assert_eq!(server.open_sessions(), 0, "{name} has no session left");
+    }
+    for text in [&out.stdout, &out.stderr] {
+        assert!(!text.contains(DEFAULT_PASSWORD));
+    }
+    let out = lab.sessionconf("compare", &["--target", "em13"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("compare needs two targets"),
+        "{}",
+        out.stderr
+    );
+    let out = lab.sessionconf("compare", &["--target", &a, "--target", &b]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("an endpoint needs its dialect"),
+        "{}",
+        out.stderr
+    );
 }
 
 /// A browser that can run headless, or `None` where there is none (outside CI).

@@ -149,10 +149,15 @@ fn named_targets(
     }
     let mut targets = Vec::new();
     for name in names {
-        let config = file
-            .target(&name)
-            .map_err(|why| format!("--target {name}: {why}"))?;
-        let target = settle_target(&name, config, cli_tls, file_tls)?;
+        let target = if name.contains("://") {
+            url_target(&name, &args.suite.dialects, cli_tls, file_tls, &targets)?
+        } else {
+            let config = file
+                .target(&name)
+                .map_err(|why| format!("--target {name}: {why}"))?;
+            settle_target(&name, config, cli_tls, file_tls)?
+        };
+        let name = target.name.clone();
         let wanted = &args.suite.dialects;
         if !wanted.is_empty() && !wanted.contains(&target.dialect) {
             if args.all_targets {
@@ -181,6 +186,48 @@ fn named_targets(
         args.suite.dialects = dialects.into_iter().cloned().collect();
     }
     Ok(targets)
+}
+
+/// `--target URL`: an endpoint not in the configuration file, of the one
+/// `--dialect`, named by its host and port, with the usual credential variables.
+fn url_target(
+    url: &str,
+    dialects: &[String],
+    cli: &Tls,
+    file: &Tls,
+    earlier: &[NamedTarget],
+) -> Result<NamedTarget, String> {
+    let parsed = sessionconf::harness::parse_endpoint(url)
+        .map_err(|e| e.replacen("--endpoint", "--target", 1))?;
+    let [dialect] = dialects else {
+        return Err(format!(
+            "--target {parsed}: an endpoint needs its dialect: give one --dialect"
+        ));
+    };
+    let host = parsed.host_str().unwrap_or("endpoint");
+    let mut name = match parsed.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_string(),
+    };
+    let base = name.clone();
+    let mut n = 1;
+    while earlier.iter().any(|t| t.name == name) {
+        n += 1;
+        name = format!("{base}-{n}");
+    }
+    Ok(NamedTarget {
+        name,
+        endpoint: Some(url.to_string()),
+        profile: None,
+        dialect: dialect.clone(),
+        credential_vars: CredentialVars::default(),
+        tls: Tls {
+            insecure: cli.insecure || file.insecure,
+            cacert: cli.cacert.clone().or(file.cacert.clone()),
+            cert: cli.cert.clone().or(file.cert.clone()),
+            key: cli.key.clone().or(file.key.clone()),
+        },
+    })
 }
 
 /// One target's dialect (its own, or its profile's) and TLS options.

@@ -3,6 +3,7 @@
 //! `diff`, `check` and the reports use [`Golden`] without knowing the format; a
 //! new format is one module here and one variant of [`Golden`] and [`Body`].
 
+pub mod between;
 pub mod bless;
 pub mod book;
 pub mod listing;

@@ -1,6 +1,7 @@
 //! XML goldens: compiled with their positions, judged by the comparator, and
 //! recorded canonical and pretty-printed.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use super::volatile;
@@ -110,6 +111,96 @@ pub(super) fn record(
     recording: Recording,
 ) -> String {
     written(compare::record(doc.root_element(), bindings), recording)
+}
+
+/// As [`record`], read through the step's golden `like`: every list it calls
+/// a set (`sc:order="any"`) is marked a set, and a value its placeholders
+/// leave open (`{{any}}\{{user}}`) that the response's value meets is written
+/// as the golden writes it. Elements are found by the names on the way to
+/// them; a name path the golden has twice says nothing.
+pub(super) fn record_like(
+    doc: &crate::xml::tree::Document,
+    bindings: &Bindings,
+    recording: Recording,
+    like: &ExpectedElement,
+) -> String {
+    let mut slots = HashMap::new();
+    collect_slots(like, &mut String::new(), &mut slots);
+    let mut element = compare::record(doc.root_element(), bindings);
+    apply_slots(&mut element, &mut String::new(), &slots, bindings);
+    written(element, recording)
+}
+
+/// What the golden says of the element at one name path.
+struct Slot<'g> {
+    any_order: bool,
+    text: Option<&'g crate::placeholder::Pattern>,
+    attrs: Vec<(&'g str, &'g crate::placeholder::Pattern)>,
+}
+
+fn collect_slots<'g>(
+    e: &'g ExpectedElement,
+    path: &mut String,
+    slots: &mut HashMap<String, Option<Slot<'g>>>,
+) {
+    let len = path.len();
+    path.push('/');
+    path.push_str(e.name.local());
+    let open = |p: &&crate::placeholder::Pattern| p.as_literal().is_none();
+    let slot = Slot {
+        any_order: e.directives.any_order,
+        text: e.text.as_ref().filter(open),
+        attrs: e
+            .attrs
+            .iter()
+            .filter(|a| a.name.ns().is_none() && open(&&a.value))
+            .map(|a| (a.name.local(), &a.value))
+            .collect(),
+    };
+    slots
+        .entry(path.clone())
+        .and_modify(|s| *s = None)
+        .or_insert(Some(slot));
+    for child in &e.children {
+        collect_slots(child, path, slots);
+    }
+    path.truncate(len);
+}
+
+fn apply_slots(
+    e: &mut Element,
+    path: &mut String,
+    slots: &HashMap<String, Option<Slot>>,
+    bindings: &Bindings,
+) {
+    let len = path.len();
+    path.push('/');
+    path.push_str(e.name.local());
+    if let Some(Some(slot)) = slots.get(path.as_str()) {
+        e.directives.any_order |= slot.any_order;
+        // A value the recording already wrote with placeholders is left as it is.
+        let meets = |p: &crate::placeholder::Pattern, v: &str| {
+            !v.contains("{{") && p.matches(v, &mut bindings.clone())
+        };
+        if let (Some(p), Some(t)) = (slot.text, e.text.as_mut()) {
+            if meets(p, t) {
+                *t = p.raw().to_string();
+            }
+        }
+        for (name, v) in &mut e.attrs {
+            let golden = slot
+                .attrs
+                .iter()
+                .find(|(n, _)| name.ns().is_none() && *n == name.local());
+            if let Some((_, p)) = golden.filter(|(_, p)| meets(p, v)) {
+                *v = p.raw().to_string();
+            }
+        }
+    }
+    for child in &mut e.children {
+        apply_slots(child, path, slots, bindings);
+    }
+    path.truncate(len);
 }
 
 pub(super) fn written_golden(expected: &ExpectedElement) -> String {

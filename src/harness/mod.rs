@@ -4,6 +4,7 @@
 //! count the sessions left open. The binary and `tests/conformance.rs` both call
 //! [`execute`], so they cannot drift apart.
 
+pub mod compare_servers;
 mod embedded;
 mod probe;
 pub mod signals;
@@ -181,52 +182,12 @@ pub fn execute(config: RunConfig, args: &Arguments) -> Result<Finished, RunError
             .collect();
         trials::something_selected(&all, &config.tags, &targets, args).map_err(RunError::Usage)?;
     }
-    // The options are checked (certificate files read) without reading trust roots.
-    for spec in &config.targets {
-        crate::run::client::check(&spec.client).map_err(RunError::Usage)?;
-    }
-    let dialects: BTreeSet<String> = all.iter().map(|s| s.dialect.clone()).collect();
-    let mut data = BTreeMap::new();
-    for dialect in &dialects {
-        let d = crate::golden::versions::load(
-            &config.source.golden_dir,
-            dialect,
-            config.source.allow_missing_goldens,
-        )
-        .map_err(RunError::Config)?;
-        check_deviations(&d, dialect, &all, &config.source).map_err(RunError::Config)?;
-        data.insert(dialect.clone(), d);
-    }
-    let interrupted = Arc::new(AtomicBool::new(false));
-    let sessions = crate::run::open_sessions::OpenSessions::default();
-    let book = Arc::new(if config.bless_pending {
-        crate::golden::book::BlessBook::pending()
-    } else {
-        crate::golden::book::BlessBook::default()
-    });
-    let shared = Shared {
-        interrupted: &interrupted,
-        sessions: &sessions,
-        book: &book,
-        several: config.targets.len() > 1,
-        listing: args.list,
-    };
-    let mut groups = Vec::new();
-    for spec in &config.targets {
-        groups.push(find_group(&config, spec, &dialects, &shared)?);
-    }
-    if !args.list {
-        for group in groups.iter().filter(|g| g.embedded.is_none()) {
-            for target in group.targets.values() {
-                reachable(
-                    &target.options.base_url,
-                    target.options.client.connect_timeout,
-                )
-                .map_err(|e| RunError::Usage(format!("target {}: {e}", group.name)))?;
-            }
-        }
-        probe_all(&mut groups, &data);
-    }
+    let Prepared {
+        groups,
+        interrupted,
+        sessions,
+        book,
+    } = prepare(&config, &all, args.list)?;
     let scenarios = filter_tags(all, &config.tags);
     if config.watch_signals && !args.list {
         signals::stop_on_signals(interrupted.clone(), sessions);
@@ -257,6 +218,75 @@ pub fn execute(config: RunConfig, args: &Arguments) -> Result<Finished, RunError
         report_errors,
         leaks,
         not_blessed,
+    })
+}
+
+/// The targets of a run, found, reached and probed, and what they share.
+struct Prepared {
+    groups: Vec<target::Group>,
+    interrupted: Arc<AtomicBool>,
+    sessions: crate::run::open_sessions::OpenSessions,
+    book: Arc<crate::golden::book::BlessBook>,
+}
+
+/// Checks the options, loads each dialect's version data, starts or finds
+/// each target's servers, and (unless only listing) reaches and probes them.
+fn prepare(
+    config: &RunConfig,
+    all: &[LoadedScenario],
+    listing: bool,
+) -> Result<Prepared, RunError> {
+    // The options are checked (certificate files read) without reading trust roots.
+    for spec in &config.targets {
+        crate::run::client::check(&spec.client).map_err(RunError::Usage)?;
+    }
+    let dialects: BTreeSet<String> = all.iter().map(|s| s.dialect.clone()).collect();
+    let mut data = BTreeMap::new();
+    for dialect in &dialects {
+        let d = crate::golden::versions::load(
+            &config.source.golden_dir,
+            dialect,
+            config.source.allow_missing_goldens,
+        )
+        .map_err(RunError::Config)?;
+        check_deviations(&d, dialect, all, &config.source).map_err(RunError::Config)?;
+        data.insert(dialect.clone(), d);
+    }
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let sessions = crate::run::open_sessions::OpenSessions::default();
+    let book = Arc::new(if config.bless_pending {
+        crate::golden::book::BlessBook::pending()
+    } else {
+        crate::golden::book::BlessBook::default()
+    });
+    let shared = Shared {
+        interrupted: &interrupted,
+        sessions: &sessions,
+        book: &book,
+        several: config.targets.len() > 1,
+        listing,
+    };
+    let mut groups = Vec::new();
+    for spec in &config.targets {
+        groups.push(find_group(config, spec, &dialects, &shared)?);
+    }
+    if !listing {
+        for group in groups.iter().filter(|g| g.embedded.is_none()) {
+            for target in group.targets.values() {
+                reachable(
+                    &target.options.base_url,
+                    target.options.client.connect_timeout,
+                )
+                .map_err(|e| RunError::Usage(format!("target {}: {e}", group.name)))?;
+            }
+        }
+        probe_all(&mut groups, &data);
+    }
+    Ok(Prepared {
+        groups,
+        interrupted,
+        sessions,
+        book,
     })
 }
 

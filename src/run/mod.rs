@@ -14,6 +14,7 @@ mod request;
 pub(crate) mod scenario;
 mod step;
 mod tls;
+pub mod transcript;
 pub(crate) mod vars;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -57,6 +58,8 @@ pub struct RunOptions {
     pub variables: std::collections::BTreeMap<String, String>,
     /// What bless observed, written at the end of the run (shared by every target).
     pub bless_book: Arc<crate::golden::book::BlessBook>,
+    /// Where every response is kept whole, when the run asks (`compare`).
+    pub transcript: Option<Arc<transcript::Transcript>>,
     /// Values the target's vendor documents as volatile: bless writes placeholders.
     pub volatile: Arc<Vec<crate::golden::volatile::Volatile>>,
 }
@@ -78,6 +81,7 @@ impl RunOptions {
             variables: std::collections::BTreeMap::new(),
             bless_book: Arc::default(),
             volatile: Arc::default(),
+            transcript: None,
             open_sessions: Default::default(),
         }
     }

@@ -100,6 +100,7 @@ fn exchange_and_check(
             }
             // After the captures: a value captured as secret is redacted here too.
             outcome.received = Some(super::record::response(state, &exchange));
+            keep(state, step, &exchange, goldens);
             state.responses.insert(step.name.clone(), exchange);
             for f in failures {
                 let redacted = f.redacted(|t| state.redact(t));
@@ -111,6 +112,35 @@ fn exchange_and_check(
     }
     outcome.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
     outcome
+}
+
+/// The response whole, for a run that keeps a transcript.
+fn keep(
+    state: &ScenarioState,
+    step: &Step,
+    exchange: &Exchange,
+    goldens: &BTreeMap<PathBuf, GoldenEntry>,
+) {
+    let Some(transcript) = &state.options.transcript else {
+        return;
+    };
+    let mut bindings = state.vars.bindings(state.origin.as_deref());
+    if bindings.origin.is_none() {
+        bindings.origin = Some(state.options.base_url.origin().ascii_serialization());
+    }
+    transcript.keep(super::transcript::Exchanged {
+        trial: state.trial.clone(),
+        step: step.name.clone(),
+        status: exchange.status,
+        body: exchange.body.clone(),
+        secrets: state.vars.redactor.secrets(),
+        bindings,
+        golden: step
+            .expect
+            .golden
+            .as_ref()
+            .and_then(|g| goldens.get(g)?.expected.clone()),
+    });
 }
 
 /// The exchange's limits: the exchange timeout, or what is left of the
