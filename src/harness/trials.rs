@@ -10,6 +10,7 @@ use libtest_mimic::{Arguments, Conclusion, Trial};
 
 use super::target::Group;
 use crate::outcome::{trial_name, ScenarioOutcome, Status};
+use crate::report::progress::{Progress, Where};
 use crate::report::{self, RunSummary};
 use crate::run::run_scenario;
 use crate::scenario::LoadedScenario;
@@ -34,6 +35,12 @@ pub(crate) fn run_trials(
     let gates: Vec<Arc<RwLock<()>>> = groups.iter().map(|_| Arc::default()).collect();
     let several = groups.len() > 1;
     let color = report::console::stdout_color();
+    let progress = Where::here(args).wants_progress().then(|| {
+        Arc::new(Progress::start(
+            &trial_counts(&scenarios, groups, args),
+            true,
+        ))
+    });
     let mut names = Vec::new();
     let mut trials = Vec::new();
     for loaded in scenarios {
@@ -47,8 +54,10 @@ pub(crate) fn run_trials(
                 Err(why) => {
                     let outcome = not_applicable(&loaded, &group.name, several, why);
                     let sink = outcomes.clone();
+                    let progress = progress.clone();
                     Trial::test(name, move || {
-                        eprint!("{}", report::console::render(&outcome, color));
+                        let text = report::console::render(&outcome, color);
+                        say(progress.as_deref(), &outcome, &text);
                         sink.lock().unwrap_or_else(|e| e.into_inner()).push(outcome);
                         Ok(())
                     })
@@ -61,6 +70,7 @@ pub(crate) fn run_trials(
                         sink: outcomes.clone(),
                         color,
                         verbose,
+                        progress: progress.clone(),
                     };
                     Trial::test(name, move || run.run())
                 }
@@ -68,7 +78,16 @@ pub(crate) fn run_trials(
             trials.push(trial);
         }
     }
-    let conclusion = libtest_mimic::run(args, trials);
+    // With the bars on, the harness prints a character per trial, not a line:
+    // the bars stand for them (failures are still listed at the end).
+    let mut args = args.clone();
+    if progress.is_some() {
+        args.format = Some(libtest_mimic::FormatSetting::Terse);
+    }
+    let conclusion = libtest_mimic::run(&args, trials);
+    if let Some(p) = &progress {
+        p.finish();
+    }
     let mut scenarios = std::mem::take(&mut *outcomes.lock().unwrap_or_else(|e| e.into_inner()));
     scenarios.sort_by(|a, b| (&a.id, &a.target).cmp(&(&b.id, &b.target)));
     let ran: BTreeSet<String> = scenarios.iter().map(|o| o.trial.clone()).collect();
@@ -104,6 +123,52 @@ struct Runnable {
     sink: Arc<Mutex<Vec<ScenarioOutcome>>>,
     color: bool,
     verbose: bool,
+    progress: Option<Arc<Progress>>,
+}
+
+/// Prints a trial's text (above the bars, when there are any) and counts it.
+fn say(progress: Option<&Progress>, outcome: &ScenarioOutcome, text: &str) {
+    match progress {
+        Some(p) => {
+            if !text.is_empty() {
+                p.eprint(text);
+            }
+            p.done(&outcome.target, outcome.status);
+        }
+        None => eprint!("{text}"),
+    }
+}
+
+/// How many trials each group will run, after libtest's filters.
+fn trial_counts(
+    scenarios: &[LoadedScenario],
+    groups: &[Group],
+    args: &Arguments,
+) -> Vec<(String, u64)> {
+    let several = groups.len() > 1;
+    groups
+        .iter()
+        .map(|g| {
+            let n = scenarios
+                .iter()
+                .filter(|s| g.targets.contains_key(&s.dialect))
+                .filter(|s| selects(args, &trial_name(&g.name, &s.id, several)))
+                .count();
+            (g.name.clone(), n as u64)
+        })
+        .collect()
+}
+
+/// Whether libtest's filter, `--skip` and `--exact` leave the trial `name` in.
+fn selects(args: &Arguments, name: &str) -> bool {
+    let matches = |pattern: &str| {
+        if args.exact {
+            name == pattern
+        } else {
+            name.contains(pattern)
+        }
+    };
+    args.filter.as_deref().is_none_or(matches) && !args.skip.iter().any(|k| matches(k))
 }
 
 impl Runnable {
@@ -126,20 +191,18 @@ impl Runnable {
         let outcome = run_scenario(&self.loaded, &self.options);
         let text = report::console::render_with(&outcome, self.color, self.verbose);
         let status = outcome.status;
+        let shown = match status {
+            Status::KnownDeviation => text.as_str(),
+            _ if self.verbose && status != Status::Failed => text.as_str(),
+            _ => "",
+        };
+        say(self.progress.as_deref(), &outcome, shown);
         self.sink
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(outcome);
         match status {
             Status::Failed => Err(text.into()),
-            Status::KnownDeviation => {
-                eprint!("{text}");
-                Ok(())
-            }
-            _ if self.verbose => {
-                eprint!("{text}");
-                Ok(())
-            }
             _ => Ok(()),
         }
     }
@@ -167,17 +230,7 @@ pub(crate) fn something_selected(
                 .map(|(target, _)| trial_name(target, &s.id, several))
         })
         .collect();
-    let matches = |id: &str, pattern: &str| {
-        if args.exact {
-            id == pattern
-        } else {
-            id.contains(pattern)
-        }
-    };
-    let selected = names.iter().any(|name| {
-        args.filter.as_deref().is_none_or(|f| matches(name, f))
-            && !args.skip.iter().any(|k| matches(name, k))
-    });
+    let selected = names.iter().any(|name| selects(args, name));
     if selected {
         return Ok(());
     }
