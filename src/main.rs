@@ -379,48 +379,58 @@ fn run(mut args: RunArgs, bless_all: bool) -> u8 {
             return usage(e);
         }
     }
-    let profiles = match parse_profiles(&args.profiles) {
-        Ok(p) => p,
+    let mut config = match run_config(&args, settled) {
+        Ok(c) => c,
         Err(e) => return usage(e),
     };
-    let targets = match target_specs(&args, settled.targets, profiles) {
-        Ok(t) => t,
-        Err(e) => return usage(e),
-    };
-    if args.endpoint.is_some() && !args.profiles.is_empty() {
-        return usage(
-            "--profile chooses what the embedded servers play; it has no meaning with --endpoint",
-        );
-    }
     let harness_args = match harness_arguments(&args) {
         Ok(a) => a,
         Err(e) => return usage(e),
     };
-    let reports = match report_files(&args) {
+    config.reports = match report_files(&args) {
         Ok(r) => r,
         Err(e) => return usage(e),
     };
-    let config = RunConfig {
+    config.source.allow_missing_goldens = bless;
+    config.bless = bless;
+    config.bless_pending = args.pending;
+    config.watch_signals = true;
+    config.allow_empty = args.allow_empty;
+    config.verbose = args.verbose;
+    harness::conclude(harness::execute(config, &harness_args)).code()
+}
+
+/// The run the settled options describe: the suite, its targets, the
+/// variables; no bless, no reports, no signals (the command adds those).
+fn run_config(args: &RunArgs, settled: cli::settings::Settled) -> Result<RunConfig, String> {
+    let profiles = parse_profiles(&args.profiles)?;
+    if args.endpoint.is_some() && !profiles.is_empty() {
+        return Err(
+            "--profile chooses what the embedded servers play; it has no meaning with --endpoint"
+                .into(),
+        );
+    }
+    let targets = target_specs(args, settled.targets, profiles)?;
+    Ok(RunConfig {
         source: SuiteSource {
             scenarios_dir: args.suite.scenarios.clone().unwrap_or_default(),
             golden_dir: args.suite.golden_dir.clone().unwrap_or_default(),
             dialects: args.suite.dialects.clone(),
-            allow_missing_goldens: bless,
+            allow_missing_goldens: false,
             variables: settled.variables.keys().cloned().collect(),
         },
         tags: args.tags.clone(),
         targets,
         // Settled: finite, at least a millisecond, at most a day.
         scenario_timeout: Duration::from_secs_f64(args.scenario_timeout.unwrap_or(300.0)),
-        bless,
-        bless_pending: args.pending,
-        reports,
-        watch_signals: true,
-        allow_empty: args.allow_empty,
-        verbose: args.verbose,
+        bless: false,
+        bless_pending: false,
+        reports: Vec::new(),
+        watch_signals: false,
+        allow_empty: false,
+        verbose: false,
         variables: settled.variables,
-    };
-    harness::conclude(harness::execute(config, &harness_args)).code()
+    })
 }
 
 /// `compare`: two targets, each scenario against both, responses compared.
@@ -444,32 +454,9 @@ fn compare(mut args: RunArgs) -> u8 {
     if let Some((_, what)) = unused.iter().find(|(given, _)| *given) {
         return usage(format!("compare takes no {what}"));
     }
-    let profiles = match parse_profiles(&args.profiles) {
-        Ok(p) => p,
+    let config = match run_config(&args, settled) {
+        Ok(c) => c,
         Err(e) => return usage(e),
-    };
-    let targets = match target_specs(&args, settled.targets, profiles) {
-        Ok(t) => t,
-        Err(e) => return usage(e),
-    };
-    let config = RunConfig {
-        source: SuiteSource {
-            scenarios_dir: args.suite.scenarios.clone().unwrap_or_default(),
-            golden_dir: args.suite.golden_dir.clone().unwrap_or_default(),
-            dialects: args.suite.dialects.clone(),
-            allow_missing_goldens: false,
-            variables: settled.variables.keys().cloned().collect(),
-        },
-        tags: args.tags.clone(),
-        targets,
-        scenario_timeout: Duration::from_secs_f64(args.scenario_timeout.unwrap_or(300.0)),
-        bless: false,
-        bless_pending: false,
-        reports: Vec::new(),
-        watch_signals: false,
-        allow_empty: false,
-        verbose: false,
-        variables: settled.variables,
     };
     match harness::compare_servers::compare(config, args.filter.as_deref()) {
         Ok(compared) => {

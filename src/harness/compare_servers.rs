@@ -96,35 +96,7 @@ pub fn compare(config: RunConfig, filter: Option<&str>) -> Result<Compared, RunE
     }
     let groups = &prepared.groups;
     let names = [groups[0].name.clone(), groups[1].name.clone()];
-    let mut compared = Vec::new();
-    let mut outcomes = Vec::new();
-    for loaded in &scenarios {
-        let (Some(a), Some(b)) = (
-            groups[0].targets.get(&loaded.dialect),
-            groups[1].targets.get(&loaded.dialect),
-        ) else {
-            continue;
-        };
-        if a.options.is_interrupted() {
-            break;
-        }
-        let ran = [
-            (a, &groups[0], &transcripts[0]),
-            (b, &groups[1], &transcripts[1]),
-        ]
-        .map(|(target, group, transcript)| run_one(loaded, target, group, transcript));
-        let likes = library
-            .get(&loaded.dialect)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        compared.push(compare_scenario(
-            loaded,
-            &names,
-            &ran,
-            (likes, &a.options.volatile),
-        ));
-        outcomes.extend(ran.into_iter().map(|(o, _)| o));
-    }
+    let (compared, outcomes) = run_both(&scenarios, groups, &transcripts, &library);
     let mut left_open: Vec<String> = outcomes
         .iter()
         .filter(|o| {
@@ -145,6 +117,44 @@ pub fn compare(config: RunConfig, filter: Option<&str>) -> Result<Compared, RunE
         scenarios: compared,
         left_open,
     })
+}
+
+/// Each scenario on the first group, then on the second, compared; the
+/// outcomes of every run.
+fn run_both(
+    scenarios: &[LoadedScenario],
+    groups: &[Group],
+    transcripts: &[Arc<Transcript>; 2],
+    library: &BTreeMap<String, Vec<Arc<Golden>>>,
+) -> (Vec<ScenarioComparison>, Vec<ScenarioOutcome>) {
+    let names = [groups[0].name.clone(), groups[1].name.clone()];
+    let mut compared = Vec::new();
+    let mut outcomes = Vec::new();
+    for loaded in scenarios {
+        let (Some(a), Some(b)) = (
+            groups[0].targets.get(&loaded.dialect),
+            groups[1].targets.get(&loaded.dialect),
+        ) else {
+            continue;
+        };
+        let ran = [
+            (a, &groups[0], &transcripts[0]),
+            (b, &groups[1], &transcripts[1]),
+        ]
+        .map(|(target, group, transcript)| run_one(loaded, target, group, transcript));
+        let likes = library
+            .get(&loaded.dialect)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        compared.push(compare_scenario(
+            loaded,
+            &names,
+            &ran,
+            (likes, &a.options.volatile),
+        ));
+        outcomes.extend(ran.into_iter().map(|(o, _)| o));
+    }
+    (compared, outcomes)
 }
 
 /// One scenario on one target: its outcome and its responses.

@@ -472,28 +472,8 @@ fn find_group(
     shared: &Shared,
 ) -> Result<target::Group, RunError> {
     let dialects: BTreeSet<String> = dialects.iter().filter(|d| spec.runs(d)).cloned().collect();
-    let make = |dialect: &str, url, credentials, has_tenant: bool, profile: Option<Profile>| {
-        let mut options = RunOptions::new(url);
-        options.target = spec.name.clone();
-        options.several_targets = shared.several;
-        options.client = spec.client.clone();
-        options.scenario_timeout = config.scenario_timeout;
-        options.bless = config.bless;
-        options.interrupted = shared.interrupted.clone();
-        options.open_sessions = shared.sessions.clone();
-        options.bless_book = shared.book.clone();
-        options.credentials = credentials;
-        options.variables = config.variables.clone();
-        let mut facts = Facts::default();
-        if has_tenant {
-            facts.accounts.insert(Account::Tenant);
-        }
-        let target = Target {
-            dialect: dialect.to_string(),
-            options: Arc::new(options),
-            facts,
-            profile: profile.map(|p| p.name().to_string()),
-        };
+    let make = |dialect: &str, url, account: (Credentials, bool), profile: Option<Profile>| {
+        let target = make_target(config, spec, shared, (dialect, url), account, profile);
         (dialect.to_string(), target)
     };
     let group = |targets, embedded| target::Group {
@@ -511,15 +491,14 @@ fn find_group(
     if let Some(endpoint) = &spec.endpoint {
         let url = endpoint_url(endpoint, &dialects).map_err(named)?;
         // Listing sends nothing, so it needs no credentials.
-        let (credentials, has_tenant) =
-            match Credentials::for_endpoint_from(url.as_str(), &spec.credential_vars) {
-                Ok(c) => c,
-                Err(_) if shared.listing => (Credentials::from_env(), true),
-                Err(e) => return Err(named(e.to_string())),
-            };
+        let account = match Credentials::for_endpoint_from(url.as_str(), &spec.credential_vars) {
+            Ok(c) => c,
+            Err(_) if shared.listing => (Credentials::from_env(), true),
+            Err(e) => return Err(named(e.to_string())),
+        };
         let targets = dialects
             .iter()
-            .map(|d| make(d, url.clone(), credentials.clone(), has_tenant, None))
+            .map(|d| make(d, url.clone(), account.clone(), None))
             .collect();
         return Ok(group(targets, None));
     }
@@ -527,36 +506,67 @@ fn find_group(
         let url: reqwest::Url = "http://127.0.0.1/".parse().expect("a URL");
         let targets = dialects
             .iter()
-            .map(|d| make(d, url.clone(), Credentials::from_env(), true, None))
+            .map(|d| make(d, url.clone(), (Credentials::from_env(), true), None))
             .collect();
         return Ok(group(targets, None));
     }
     let servers = Embedded::start(&dialects, &spec.profiles).map_err(named)?;
     let mut targets = BTreeMap::new();
     for (server, profile) in &servers.servers {
+        let whose = if shared.several {
+            format!("{}: ", spec.name)
+        } else {
+            String::new()
+        };
+        let (dialect, url) = (server.dialect.name(), server.base_url());
         eprintln!(
-            "{}embedded {} reference server ({}) at {}",
-            if shared.several {
-                format!("{}: ", spec.name)
-            } else {
-                String::new()
-            },
-            server.dialect.name(),
-            profile.name(),
-            server.base_url()
+            "{whose}embedded {dialect} reference server ({}) at {url}",
+            profile.name()
         );
-        let url =
-            reqwest::Url::parse(&server.base_url()).map_err(|e| RunError::Usage(e.to_string()))?;
+        let url = reqwest::Url::parse(&url).map_err(|e| RunError::Usage(e.to_string()))?;
         let (name, target) = make(
-            server.dialect.name(),
+            dialect,
             url,
-            Credentials::from_env(),
-            true,
+            (Credentials::from_env(), true),
             Some(*profile),
         );
         targets.insert(name, target);
     }
     Ok(group(targets, Some(servers)))
+}
+
+/// One dialect's server of a target, with the run's options and what the
+/// run shares; `account` is the credentials and whether they include the
+/// second (tenant) account.
+fn make_target(
+    config: &RunConfig,
+    spec: &TargetSpec,
+    shared: &Shared,
+    (dialect, url): (&str, reqwest::Url),
+    (credentials, has_tenant): (Credentials, bool),
+    profile: Option<Profile>,
+) -> Target {
+    let mut options = RunOptions::new(url);
+    options.target = spec.name.clone();
+    options.several_targets = shared.several;
+    options.client = spec.client.clone();
+    options.scenario_timeout = config.scenario_timeout;
+    options.bless = config.bless;
+    options.interrupted = shared.interrupted.clone();
+    options.open_sessions = shared.sessions.clone();
+    options.bless_book = shared.book.clone();
+    options.credentials = credentials;
+    options.variables = config.variables.clone();
+    let mut facts = Facts::default();
+    if has_tenant {
+        facts.accounts.insert(Account::Tenant);
+    }
+    Target {
+        dialect: dialect.to_string(),
+        options: Arc::new(options),
+        facts,
+        profile: profile.map(|p| p.name().to_string()),
+    }
 }
 
 /// Whether anything listens at the endpoint, asked once before any scenario:

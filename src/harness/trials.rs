@@ -31,53 +31,20 @@ pub(crate) fn run_trials(
     args: &Arguments,
     verbose: bool,
 ) -> TrialsRun {
-    let outcomes: Arc<Mutex<Vec<ScenarioOutcome>>> = Arc::default();
-    let gates: Vec<Arc<RwLock<()>>> = groups.iter().map(|_| Arc::default()).collect();
-    let several = groups.len() > 1;
-    let color = report::console::stdout_color();
+    let sink: Sink = Arc::default();
     let progress = Where::here(args).wants_progress().then(|| {
         Arc::new(Progress::start(
             &trial_counts(&scenarios, groups, args),
             true,
         ))
     });
-    let mut names = Vec::new();
-    let mut trials = Vec::new();
-    for loaded in scenarios {
-        for (group, gate) in groups.iter().zip(&gates) {
-            let Some(target) = group.targets.get(&loaded.dialect) else {
-                continue;
-            };
-            let name = trial_name(&group.name, &loaded.id, several);
-            names.push(name.clone());
-            let trial = match target.facts.admits(&loaded.needs) {
-                Err(why) => {
-                    let outcome = not_applicable(&loaded, &group.name, several, why);
-                    let sink = outcomes.clone();
-                    let progress = progress.clone();
-                    Trial::test(name, move || {
-                        let text = report::console::render(&outcome, color);
-                        say(progress.as_deref(), &outcome, &text);
-                        sink.lock().unwrap_or_else(|e| e.into_inner()).push(outcome);
-                        Ok(())
-                    })
-                }
-                Ok(()) => {
-                    let run = Runnable {
-                        loaded: loaded.clone(),
-                        options: target.options.clone(),
-                        gate: gate.clone(),
-                        sink: outcomes.clone(),
-                        color,
-                        verbose,
-                        progress: progress.clone(),
-                    };
-                    Trial::test(name, move || run.run())
-                }
-            };
-            trials.push(trial);
-        }
-    }
+    let shared = TrialShared {
+        sink: sink.clone(),
+        color: report::console::stdout_color(),
+        verbose,
+        progress: progress.clone(),
+    };
+    let (trials, names) = make_trials(scenarios, groups, &shared);
     // With the bars on, the harness prints a character per trial, not a line:
     // the bars stand for them (failures are still listed at the end).
     let mut args = args.clone();
@@ -88,7 +55,7 @@ pub(crate) fn run_trials(
     if let Some(p) = &progress {
         p.finish();
     }
-    let mut scenarios = std::mem::take(&mut *outcomes.lock().unwrap_or_else(|e| e.into_inner()));
+    let mut scenarios = std::mem::take(&mut *sink.lock().unwrap_or_else(|e| e.into_inner()));
     scenarios.sort_by(|a, b| (&a.id, &a.target).cmp(&(&b.id, &b.target)));
     let ran: BTreeSet<String> = scenarios.iter().map(|o| o.trial.clone()).collect();
     let interrupted = groups
@@ -114,13 +81,72 @@ pub(crate) fn run_trials(
     }
 }
 
+/// Where every trial's outcome goes.
+type Sink = Arc<Mutex<Vec<ScenarioOutcome>>>;
+
+/// What every trial of a run shares.
+struct TrialShared {
+    sink: Sink,
+    color: bool,
+    verbose: bool,
+    progress: Option<Arc<Progress>>,
+}
+
+/// A trial per scenario and group that runs its dialect, and their names.
+fn make_trials(
+    scenarios: Vec<LoadedScenario>,
+    groups: &[Group],
+    shared: &TrialShared,
+) -> (Vec<Trial>, Vec<String>) {
+    let gates: Vec<Arc<RwLock<()>>> = groups.iter().map(|_| Arc::default()).collect();
+    let several = groups.len() > 1;
+    let (color, verbose) = (shared.color, shared.verbose);
+    let mut names = Vec::new();
+    let mut trials = Vec::new();
+    for loaded in scenarios {
+        for (group, gate) in groups.iter().zip(&gates) {
+            let Some(target) = group.targets.get(&loaded.dialect) else {
+                continue;
+            };
+            let name = trial_name(&group.name, &loaded.id, several);
+            names.push(name.clone());
+            let (sink, progress) = (shared.sink.clone(), shared.progress.clone());
+            let trial = match target.facts.admits(&loaded.needs) {
+                Err(why) => {
+                    let outcome = not_applicable(&loaded, &group.name, several, why);
+                    Trial::test(name, move || {
+                        let text = report::console::render(&outcome, color);
+                        say(progress.as_deref(), &outcome, &text);
+                        sink.lock().unwrap_or_else(|e| e.into_inner()).push(outcome);
+                        Ok(())
+                    })
+                }
+                Ok(()) => {
+                    let run = Runnable {
+                        loaded: loaded.clone(),
+                        options: target.options.clone(),
+                        gate: gate.clone(),
+                        sink,
+                        color,
+                        verbose,
+                        progress,
+                    };
+                    Trial::test(name, move || run.run())
+                }
+            };
+            trials.push(trial);
+        }
+    }
+    (trials, names)
+}
+
 /// A trial that sends requests: its scenario, its target's options, and
 /// where its outcome goes.
 struct Runnable {
     loaded: LoadedScenario,
     options: Arc<crate::run::RunOptions>,
     gate: Arc<RwLock<()>>,
-    sink: Arc<Mutex<Vec<ScenarioOutcome>>>,
+    sink: Sink,
     color: bool,
     verbose: bool,
     progress: Option<Arc<Progress>>,

@@ -201,13 +201,7 @@ pub fn render_summary(summary: &super::RunSummary) -> String {
         write_matrix(&mut out, &super::tally::matrix(summary));
     }
     write_conformance(&mut out, summary, several);
-    let left_open: usize = summary
-        .scenarios
-        .iter()
-        .flat_map(|s| &s.steps)
-        .flat_map(|s| &s.failures)
-        .filter(|f| f.kind == FailureKind::SessionLeftOpen)
-        .count();
+    let left_open = summary.sessions_left_open();
     let _ = writeln!(
         out,
         "{} trials: {} passed, {} known deviation, {} not applicable, {} failed; sessions left open: {left_open}",

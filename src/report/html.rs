@@ -170,13 +170,7 @@ fn anchor(target: &str, id: &str) -> String {
 }
 
 fn write_header(out: &mut String, summary: &RunSummary) {
-    let left_open = summary
-        .scenarios
-        .iter()
-        .flat_map(|s| &s.steps)
-        .flat_map(|s| &s.failures)
-        .filter(|f| f.kind == crate::outcome::FailureKind::SessionLeftOpen)
-        .count();
+    let left_open = summary.sessions_left_open();
     let _ = writeln!(
         out,
         "<h1>sessionconf: {} trials</h1>\n<p id=\"totals\">{} passed, {} failed, {} known deviation, {} not applicable; sessions left open: {left_open}{}</p>",

@@ -45,6 +45,16 @@ pub struct TargetInfo {
 }
 
 impl RunSummary {
+    /// How many sessions scenarios left open on the servers.
+    pub fn sessions_left_open(&self) -> usize {
+        self.scenarios
+            .iter()
+            .flat_map(|s| &s.steps)
+            .flat_map(|s| &s.failures)
+            .filter(|f| f.kind == FailureKind::SessionLeftOpen)
+            .count()
+    }
+
     /// How many scenarios have each verdict.
     pub fn count(&self, status: Status) -> usize {
         self.scenarios.iter().filter(|s| s.status == status).count()
