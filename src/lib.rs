@@ -12,6 +12,7 @@ pub mod error;
 pub mod exit;
 pub mod golden;
 pub mod harness;
+pub mod json;
 pub mod outcome;
 pub mod placeholder;
 pub mod report;

@@ -6,6 +6,7 @@
 pub mod between;
 pub mod bless;
 pub mod book;
+mod json;
 pub mod listing;
 pub mod review;
 pub mod unreferenced;
@@ -27,12 +28,19 @@ pub enum Golden {
         crate::xml::expected::ExpectedElement,
         Vec<crate::xml::expected::Variable>,
     ),
+    /// A JSON document (`.json`), and the variables it names with their positions.
+    Json(
+        crate::json::expected::Expected,
+        Vec<crate::json::expected::Variable>,
+    ),
 }
 
 /// A response body read in a golden's format.
 pub enum Body<'d> {
     /// An XML document.
     Xml(&'d crate::xml::tree::Document<'d>),
+    /// A JSON document.
+    Json(&'d crate::json::Json),
 }
 
 /// What judging a response against a golden found.
@@ -70,7 +78,7 @@ pub struct Recording<'r> {
 fn not_a_golden(path: &Path) -> ConfigError {
     ConfigError::file(
         path,
-        "a golden is an .xml file (the extension says its format)",
+        "a golden is an .xml or a .json file (the extension says its format)",
     )
 }
 
@@ -97,6 +105,7 @@ impl Golden {
     ) -> Result<Golden, ConfigError> {
         match path.extension().and_then(|e| e.to_str()) {
             Some("xml") => xml::compile(path, text, encoding).map(|(e, v)| Golden::Xml(e, v)),
+            Some("json") => json::compile(path, text).map(|(e, v)| Golden::Json(e, v)),
             _ => Err(not_a_golden(path)),
         }
     }
@@ -105,6 +114,7 @@ impl Golden {
     pub fn written(&self) -> String {
         match self {
             Golden::Xml(e, _) => xml::written_golden(e),
+            Golden::Json(e, _) => json::written_golden(e),
         }
     }
 
@@ -112,6 +122,10 @@ impl Golden {
     pub fn variables(&self) -> Vec<(String, u32, u32)> {
         match self {
             Golden::Xml(_, variables) => variables.clone(),
+            Golden::Json(_, variables) => variables
+                .iter()
+                .map(|v| (v.name.clone(), v.line, v.col))
+                .collect(),
         }
     }
 
@@ -127,6 +141,19 @@ impl Golden {
         match (self, body) {
             (Golden::Xml(expected, _), Body::Xml(doc)) => {
                 Ok(xml::judge(label, expected, doc, bindings, record, stop))
+            }
+            (Golden::Json(expected, _), Body::Json(doc)) => {
+                let mut verdict = json::judge(label, expected, doc, bindings);
+                if let (Some(r), false) = (record, verdict.differences.is_empty()) {
+                    verdict.recorded = Some(json::record(doc, bindings, r));
+                }
+                Ok(verdict)
+            }
+            (Golden::Xml(..), Body::Json(_)) => {
+                Err(format!("golden {label} is XML, and the response is JSON"))
+            }
+            (Golden::Json(..), Body::Xml(_)) => {
+                Err(format!("golden {label} is JSON, and the response is XML"))
             }
         }
     }
@@ -146,6 +173,11 @@ impl Golden {
                 })?;
                 self.judge(label, &Body::Xml(&doc), bindings, None, Default::default())
             }
+            Golden::Json(..) => {
+                let doc = crate::json::parse(text)
+                    .map_err(|e| format!("{e}: not a JSON document this tool reads"))?;
+                self.judge(label, &Body::Json(&doc), bindings, None, Default::default())
+            }
         }
     }
 }
@@ -155,6 +187,7 @@ impl Golden {
 pub fn record(body: &Body, bindings: &Bindings, recording: Recording) -> String {
     match body {
         Body::Xml(doc) => xml::record(doc, bindings, recording),
+        Body::Json(doc) => json::record(doc, bindings, recording),
     }
 }
 
@@ -164,6 +197,7 @@ pub fn record(body: &Body, bindings: &Bindings, recording: Recording) -> String 
 pub fn merge(path: &Path, texts: &[(&str, String)]) -> Result<String, String> {
     match path.extension().and_then(|e| e.to_str()) {
         Some("xml") => xml::merge(path, texts),
+        Some("json") => json::merge(texts),
         _ => Err(not_a_golden(path).to_string()),
     }
 }

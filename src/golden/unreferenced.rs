@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
 /// The extensions golden files have (one per format).
-const GOLDEN_EXTENSIONS: [&str; 1] = ["xml"];
+const GOLDEN_EXTENSIONS: [&str; 2] = ["xml", "json"];
 
 /// Golden files under `golden_dir/DIALECT/` for each of `dialects` that are
 /// not in `referenced`, sorted. Unreadable directories are said as errors.

@@ -228,9 +228,29 @@ fn check_response(
     }
     // Captures first: the golden of this very response may name them.
     failures.extend(capture::capture_all(state, step, exchange, doc));
+    if let Some(rel) = expect.golden.as_ref().filter(|g| is_json(g)) {
+        match parse_json(exchange) {
+            Ok(json) => {
+                let may_bless = state.options.bless && failures.is_empty();
+                let body = crate::golden::Body::Json(&json);
+                let judged = golden_check::Judged {
+                    rel,
+                    entry: &goldens[rel],
+                    body: &body,
+                    text: &exchange.body,
+                    encoding: exchange.encoding,
+                    names: &step.golden_names,
+                };
+                failures.extend(golden_check::check_golden(
+                    state, judged, may_bless, outcome,
+                ));
+            }
+            Err(f) => failures.push(f),
+        }
+    }
     if let Some(doc) = doc {
         failures.extend(checks::assertions(&expect.body, doc, &state.vars));
-        if let Some(rel) = &expect.golden {
+        if let Some(rel) = expect.golden.as_ref().filter(|g| !is_json(g)) {
             // A golden is recorded only from a response whose other checks passed:
             // a failed logon must not become the logon's golden.
             let may_bless = state.options.bless && failures.is_empty();
@@ -252,9 +272,26 @@ fn check_response(
     failures
 }
 
+/// Whether a golden is JSON (its extension says so).
+fn is_json(golden: &std::path::Path) -> bool {
+    golden.extension().is_some_and(|e| e == "json")
+}
+
+fn parse_json(exchange: &Exchange) -> Result<crate::json::Json, Failure> {
+    let body_failure = |m: String| Failure::new(FailureKind::Body, m);
+    if let Some(e) = &exchange.body_error {
+        return Err(body_failure(format!("expected a JSON body: {e}")));
+    }
+    crate::json::parse(&exchange.body).map_err(|e| {
+        body_failure(format!(
+            "the response body is not a JSON document this tool reads: {e}"
+        ))
+    })
+}
+
 fn needs_xml(step: &Step) -> bool {
     let expect: &Expect = &step.expect;
-    expect.golden.is_some()
+    expect.golden.as_ref().is_some_and(|g| !is_json(g))
         || !expect.body.is_empty()
         || step
             .capture

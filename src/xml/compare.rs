@@ -40,6 +40,16 @@ pub enum DifferenceKind {
     Order,
     /// The comparison gave up here (interrupted, or out of time): not a verdict.
     Stopped,
+    /// JSON: a member the golden has is missing.
+    MissingMember,
+    /// JSON: a member the golden does not have and does not allow.
+    UnexpectedMember,
+    /// JSON: a value differs (in type or value).
+    Value,
+    /// JSON: an array item the golden has is missing.
+    MissingItem,
+    /// JSON: an array item the golden does not have and does not allow.
+    UnexpectedItem,
 }
 
 /// One difference between a response and its golden.
@@ -113,6 +123,29 @@ impl fmt::Display for Difference {
                 self.expected.as_deref().unwrap_or("?"),
                 self.actual.as_deref().unwrap_or("?")
             ),
+            DifferenceKind::MissingMember
+            | DifferenceKind::UnexpectedMember
+            | DifferenceKind::Value
+            | DifferenceKind::MissingItem
+            | DifferenceKind::UnexpectedItem => self.fmt_json(f),
+        }
+    }
+}
+
+impl Difference {
+    /// A JSON difference: values are shown as JSON text, so `"1"` and `1` stay apart.
+    fn fmt_json(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (path, expected, actual) = (
+            &self.path,
+            self.expected.as_deref().unwrap_or("?"),
+            self.actual.as_deref().unwrap_or("?"),
+        );
+        match self.kind {
+            DifferenceKind::MissingMember => write!(f, "{path}: missing member"),
+            DifferenceKind::UnexpectedMember => write!(f, "{path}: unexpected member, {actual}"),
+            DifferenceKind::MissingItem => write!(f, "{path}: missing item {expected}"),
+            DifferenceKind::UnexpectedItem => write!(f, "{path}: unexpected item {actual}"),
+            _ => write!(f, "{path}: expected {expected}, found {actual}"),
         }
     }
 }

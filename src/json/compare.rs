@@ -1,0 +1,521 @@
+//! Comparing a JSON response with its compiled golden: a pure function of the
+//! two and the bound variables. Members in any order; arrays in order unless
+//! the golden says `{"sc:order": "any"}` (then a multiset, items bucketed by
+//! the member that tells the golden's items apart, such as `Rel`); extras only
+//! where the golden allows them; numbers by value; `null`, an absent member,
+//! `"1"` and `1` four different things. Each difference has a JSON path
+//! (`$.Links[?(@.Rel=='Delete')].Href`), and the response comes back
+//! normalized toward the golden for the diff.
+
+use std::collections::HashMap;
+
+use super::expected::{Expected, ExpectedArray, ExpectedObject, Typed};
+use super::value::Json;
+use crate::placeholder::Bindings;
+use crate::xml::compare::{Difference, DifferenceKind};
+
+/// How many differences are listed; the rest are counted.
+pub const LISTED: usize = 100;
+
+/// What a comparison found.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    /// The first [`LISTED`] differences, in document order.
+    pub differences: Vec<Difference>,
+    /// How many more there were.
+    pub omitted: usize,
+    /// The response normalized toward the golden: placeholders where values
+    /// matched, members in the golden's order, a set's items in the golden's
+    /// order, allowed extras left out.
+    pub normalized: Json,
+    /// The bindings after the comparison (the origin, once seen).
+    pub bindings: Bindings,
+}
+
+/// Compares `actual` with `expected`.
+pub fn compare(expected: &Expected, actual: &Json, bindings: &Bindings) -> Comparison {
+    let mut walker = Walker {
+        bindings: bindings.clone(),
+        differences: Vec::new(),
+        omitted: 0,
+    };
+    let normalized = walker.value(expected, actual, &mut String::from("$"));
+    Comparison {
+        differences: walker.differences,
+        omitted: walker.omitted,
+        normalized,
+        bindings: walker.bindings,
+    }
+}
+
+struct Walker {
+    bindings: Bindings,
+    differences: Vec<Difference>,
+    omitted: usize,
+}
+
+impl Walker {
+    fn note(
+        &mut self,
+        path: &str,
+        kind: DifferenceKind,
+        expected: Option<String>,
+        actual: Option<String>,
+    ) {
+        if self.differences.len() < LISTED {
+            self.differences.push(Difference {
+                path: path.to_string(),
+                kind,
+                expected,
+                actual,
+            });
+        } else {
+            self.omitted += 1;
+        }
+    }
+
+    /// Compares one value; returns it normalized.
+    fn value(&mut self, expected: &Expected, actual: &Json, path: &mut String) -> Json {
+        match (expected, actual) {
+            (Expected::Object(e), Json::Object(a)) => self.object(e, a, path),
+            (Expected::Array(e), Json::Array(a)) => self.array(e, a, path),
+            _ if fits(expected, actual, &mut self.bindings) => normalized_scalar(expected, actual),
+            _ => {
+                let shown = shown(expected).to_compact();
+                self.note(
+                    path,
+                    DifferenceKind::Value,
+                    Some(shown),
+                    Some(actual.to_compact()),
+                );
+                actual.clone()
+            }
+        }
+    }
+
+    fn object(
+        &mut self,
+        expected: &ExpectedObject,
+        actual: &[(String, Json)],
+        path: &mut String,
+    ) -> Json {
+        let index: HashMap<&str, usize> = actual
+            .iter()
+            .enumerate()
+            .map(|(i, (n, _))| (n.as_str(), i))
+            .collect();
+        let mut normalized = Vec::with_capacity(actual.len());
+        let mut seen = vec![false; actual.len()];
+        for (name, e) in &expected.members {
+            let len = path.len();
+            push_member(path, name);
+            match index.get(name.as_str()) {
+                Some(&i) => {
+                    seen[i] = true;
+                    normalized.push((name.clone(), self.value(e, &actual[i].1, path)));
+                }
+                None => self.note(
+                    path,
+                    DifferenceKind::MissingMember,
+                    Some(shown(e).to_compact()),
+                    None,
+                ),
+            }
+            path.truncate(len);
+        }
+        for (i, (name, value)) in actual.iter().enumerate() {
+            if seen[i] || expected.extra {
+                continue;
+            }
+            let len = path.len();
+            push_member(path, name);
+            self.note(
+                path,
+                DifferenceKind::UnexpectedMember,
+                None,
+                Some(value.to_compact()),
+            );
+            path.truncate(len);
+            normalized.push((name.clone(), value.clone()));
+        }
+        Json::Object(normalized)
+    }
+
+    fn array(&mut self, expected: &ExpectedArray, actual: &[Json], path: &mut String) -> Json {
+        let key = label_key(&expected.items);
+        let pairs = if expected.any_order {
+            self.pair_unordered(expected, actual, key)
+        } else {
+            (0..expected.items.len().max(actual.len()))
+                .map(|i| {
+                    (
+                        expected.items.get(i).map(|_| i),
+                        (i < actual.len()).then_some(i),
+                    )
+                })
+                .collect()
+        };
+        let mut normalized = Vec::with_capacity(actual.len());
+        for (e, a) in pairs {
+            let len = path.len();
+            match (e, a) {
+                (Some(e), Some(a)) => {
+                    push_item(path, key, &actual[a], a);
+                    normalized.push(self.value(&expected.items[e], &actual[a], path));
+                }
+                (Some(e), None) => {
+                    let item = shown(&expected.items[e]);
+                    push_item(path, key, &item, e);
+                    self.note(
+                        path,
+                        DifferenceKind::MissingItem,
+                        Some(item.to_compact()),
+                        None,
+                    );
+                }
+                (None, Some(a)) if !expected.extra => {
+                    push_item(path, key, &actual[a], a);
+                    self.note(
+                        path,
+                        DifferenceKind::UnexpectedItem,
+                        None,
+                        Some(actual[a].to_compact()),
+                    );
+                    normalized.push(actual[a].clone());
+                }
+                _ => {}
+            }
+            path.truncate(len);
+        }
+        Json::Array(normalized)
+    }
+
+    /// Pairs a set's golden items with the response's: each golden item takes
+    /// the first free response item it fits among those with its key value;
+    /// a golden item that fits none is paired with the first free one with its
+    /// key value (its differences are then listed), or is missing.
+    fn pair_unordered(
+        &mut self,
+        expected: &ExpectedArray,
+        actual: &[Json],
+        key: Option<&str>,
+    ) -> Vec<(Option<usize>, Option<usize>)> {
+        let mut buckets: HashMap<Option<&str>, Vec<usize>> = HashMap::new();
+        for (i, item) in actual.iter().enumerate() {
+            let value = key.and_then(|k| item.member(k)).and_then(string_of);
+            buckets.entry(value).or_default().push(i);
+        }
+        let mut taken = vec![false; actual.len()];
+        let mut pairs = Vec::with_capacity(expected.items.len().max(actual.len()));
+        for (e, item) in expected.items.iter().enumerate() {
+            let wanted = key.and_then(|k| literal_member(item, k));
+            let candidates: &[usize] = match wanted {
+                Some(v) => buckets.get(&Some(v)).map(Vec::as_slice).unwrap_or_default(),
+                None => &[],
+            };
+            let all: Vec<usize>;
+            let candidates = if wanted.is_some() {
+                candidates
+            } else {
+                all = (0..actual.len()).collect();
+                &all
+            };
+            let free = || candidates.iter().copied().filter(|&a| !taken[a]);
+            let found = free()
+                .find(|&a| fits(item, &actual[a], &mut self.bindings.clone()))
+                .or_else(|| {
+                    if wanted.is_some() {
+                        free().next()
+                    } else {
+                        None
+                    }
+                });
+            if let Some(a) = found {
+                taken[a] = true;
+            }
+            pairs.push((Some(e), found));
+        }
+        pairs.extend(
+            (0..actual.len())
+                .filter(|&a| !taken[a])
+                .map(|a| (None, Some(a))),
+        );
+        pairs
+    }
+}
+
+/// Whether `actual` matches `expected` as a whole, without listing anything.
+fn fits(expected: &Expected, actual: &Json, bindings: &mut Bindings) -> bool {
+    match (expected, actual) {
+        (Expected::Null, Json::Null) => true,
+        (Expected::Bool(e), Json::Bool(a)) => e == a,
+        (Expected::Number(e), Json::Number(a)) => e == a,
+        (Expected::String(p), Json::String(a)) => p.matches(a, bindings),
+        (Expected::Typed(Typed::Int), Json::Number(a)) => a.is_integer(),
+        (Expected::Typed(Typed::Number), Json::Number(_)) => true,
+        (Expected::Typed(Typed::Bool), Json::Bool(_)) => true,
+        (Expected::Object(e), Json::Object(a)) => {
+            let index: HashMap<&str, &Json> = a.iter().map(|(n, v)| (n.as_str(), v)).collect();
+            (e.extra || a.len() == e.members.len())
+                && e.members.iter().all(|(n, ev)| {
+                    index
+                        .get(n.as_str())
+                        .is_some_and(|av| fits(ev, av, bindings))
+                })
+        }
+        (Expected::Array(e), Json::Array(a)) => {
+            if e.any_order {
+                let mut scratch = Walker {
+                    bindings: bindings.clone(),
+                    differences: Vec::new(),
+                    omitted: 0,
+                };
+                scratch.array(e, a, &mut String::new());
+                scratch.differences.is_empty() && scratch.omitted == 0
+            } else {
+                (a.len() == e.items.len() || (e.extra && a.len() >= e.items.len()))
+                    && e.items.iter().zip(a).all(|(ei, ai)| fits(ei, ai, bindings))
+            }
+        }
+        _ => false,
+    }
+}
+
+/// A scalar that matched: the golden's placeholder where it has one.
+fn normalized_scalar(expected: &Expected, actual: &Json) -> Json {
+    match expected {
+        Expected::String(p) if p.as_literal().is_none() => Json::String(p.raw().to_string()),
+        Expected::Typed(t) => Json::String(t.raw().to_string()),
+        _ => actual.clone(),
+    }
+}
+
+/// The golden as JSON: placeholders as written, markers left out.
+pub fn shown(expected: &Expected) -> Json {
+    match expected {
+        Expected::Null => Json::Null,
+        Expected::Bool(b) => Json::Bool(*b),
+        Expected::Number(n) => Json::Number(n.clone()),
+        Expected::String(p) => Json::String(p.raw().to_string()),
+        Expected::Typed(t) => Json::String(t.raw().to_string()),
+        Expected::Array(a) => Json::Array(a.items.iter().map(shown).collect()),
+        Expected::Object(o) => Json::Object(
+            o.members
+                .iter()
+                .map(|(n, v)| (n.clone(), shown(v)))
+                .collect(),
+        ),
+    }
+}
+
+/// The member that tells a set's golden items apart: the first member of the
+/// first item whose value is a literal string in every item, different in each.
+fn label_key(items: &[Expected]) -> Option<&str> {
+    let Some(Expected::Object(first)) = items.first() else {
+        return None;
+    };
+    first.members.iter().map(|(n, _)| n.as_str()).find(|name| {
+        let mut values = std::collections::HashSet::new();
+        items
+            .iter()
+            .all(|item| literal_member(item, name).is_some_and(|v| values.insert(v)))
+    })
+}
+
+fn literal_member<'e>(item: &'e Expected, name: &str) -> Option<&'e str> {
+    match item {
+        Expected::Object(o) => {
+            o.members
+                .iter()
+                .find(|(n, _)| n == name)
+                .and_then(|(_, v)| match v {
+                    Expected::String(p) => p.as_literal(),
+                    _ => None,
+                })
+        }
+        _ => None,
+    }
+}
+
+fn string_of(value: &Json) -> Option<&str> {
+    match value {
+        Json::String(s) => Some(s),
+        _ => None,
+    }
+}
+
+fn push_member(path: &mut String, name: &str) {
+    let plain = !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if plain {
+        path.push('.');
+        path.push_str(name);
+    } else {
+        path.push_str(&format!("[{}]", quoted(name)));
+    }
+}
+
+/// An item by the value of its set's key member, else by its index.
+fn push_item(path: &mut String, key: Option<&str>, item: &Json, index: usize) {
+    match key.and_then(|k| Some((k, item.member(k).and_then(string_of)?))) {
+        Some((k, v)) => path.push_str(&format!("[?(@.{k}=={})]", quoted(v))),
+        None => path.push_str(&format!("[{index}]")),
+    }
+}
+
+fn quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::expected::compile;
+    use crate::json::value::parse;
+
+    fn run(golden: &str, actual: &str) -> Comparison {
+        let (e, _) = compile(golden).unwrap();
+        let mut b = Bindings::default();
+        b.bind_capture("id", "42");
+        compare(&e, &parse(actual).unwrap(), &b)
+    }
+
+    fn lines(golden: &str, actual: &str) -> Vec<String> {
+        run(golden, actual)
+            .differences
+            .iter()
+            .map(|d| d.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn member_order_whitespace_and_number_spelling_do_not_count() {
+        let g = r#"{"a": 1, "b": {"c": [true, null, 2.5]}, "d": "x"}"#;
+        assert!(lines(
+            g,
+            "{\"d\":\"x\",\n \"b\": {\"c\": [true, null, 25e-1]}, \"a\": 1.0}"
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn null_absent_a_string_and_a_number_are_four_things() {
+        let g = r#"{"Status": null, "n": 1}"#;
+        assert_eq!(lines(g, r#"{"n": 1}"#), ["$.Status: missing member"]);
+        assert_eq!(
+            lines(g, r#"{"Status": "null", "n": 1}"#),
+            ["$.Status: expected null, found \"null\""]
+        );
+        assert_eq!(
+            lines(g, r#"{"Status": null, "n": "1"}"#),
+            ["$.n: expected 1, found \"1\""]
+        );
+        assert_eq!(
+            lines(g, r#"{"Status": null, "n": 1, "x": 0}"#),
+            ["$.x: unexpected member, 0"]
+        );
+        assert!(lines(r#"{"sc:extra": "members", "n": 1}"#, r#"{"n": 1, "x": 0}"#).is_empty());
+    }
+
+    #[test]
+    fn placeholders_stand_for_strings_and_typed_ones_for_other_types() {
+        let g = r#"{"Id": "{{id}}", "Href": "{{origin}}/s/{{id}}", "t": "{{int}}", "ok": "{{bool}}", "x": "{{number}}"}"#;
+        let c = run(
+            g,
+            r#"{"Id": "42", "Href": "https://h:1/s/42", "t": 17, "ok": false, "x": 0.5}"#,
+        );
+        assert!(c.differences.is_empty(), "{:?}", c.differences);
+        assert_eq!(c.bindings.origin.as_deref(), Some("https://h:1"));
+        assert_eq!(
+            c.normalized.member("t"),
+            Some(&Json::String("{{int}}".into()))
+        );
+        let l = lines(
+            g,
+            r#"{"Id": "43", "Href": "https://h:1/s/42", "t": "17", "ok": "false", "x": 1.5}"#,
+        );
+        assert_eq!(
+            l,
+            [
+                "$.Id: expected \"{{id}}\", found \"43\"",
+                "$.t: expected \"{{int}}\", found \"17\"",
+                "$.ok: expected \"{{bool}}\", found \"false\""
+            ]
+        );
+        assert_eq!(
+            lines(r#"{"t": "{{int}}"}"#, r#"{"t": 1.5}"#),
+            ["$.t: expected \"{{int}}\", found 1.5"]
+        );
+    }
+
+    const LINKS: &str = r#"{"Links": [{"sc:order": "any"},
+        {"Rel": "Up", "Href": "{{origin}}/api/"},
+        {"Rel": "Delete", "Href": "{{origin}}/api/logonSessions/{{id}}"}]}"#;
+
+    #[test]
+    fn a_set_is_matched_in_any_order_and_named_by_its_key() {
+        let swapped = r#"{"Links": [{"Rel": "Delete", "Href": "http://h/api/logonSessions/42"}, {"Rel": "Up", "Href": "http://h/api/"}]}"#;
+        assert!(lines(LINKS, swapped).is_empty());
+        let elsewhere = swapped.replace("logonSessions/42", "logonSessions/7");
+        assert_eq!(
+            lines(LINKS, &elsewhere),
+            ["$.Links[?(@.Rel=='Delete')].Href: expected \"{{origin}}/api/logonSessions/{{id}}\", found \"http://h/api/logonSessions/7\""]
+        );
+        let gone = r#"{"Links": [{"Rel": "Up", "Href": "http://h/api/"}]}"#;
+        assert_eq!(
+            lines(LINKS, gone),
+            ["$.Links[?(@.Rel=='Delete')]: missing item {\"Rel\":\"Delete\",\"Href\":\"{{origin}}/api/logonSessions/{{id}}\"}"]
+        );
+        let more = r#"{"Links": [{"Rel": "Up", "Href": "http://h/api/"}, {"Rel": "Delete", "Href": "http://h/api/logonSessions/42"}, {"Rel": "Alternate", "Href": "x"}]}"#;
+        assert_eq!(lines(LINKS, more), ["$.Links[?(@.Rel=='Alternate')]: unexpected item {\"Rel\":\"Alternate\",\"Href\":\"x\"}"]);
+        assert!(lines(
+            &LINKS.replace("\"any\"}", "\"any\", \"sc:extra\": \"items\"}"),
+            more
+        )
+        .is_empty());
+        // In document order, another order is a difference at each place.
+        let ordered = LINKS.replace("{\"sc:order\": \"any\"},", "");
+        assert_eq!(lines(&ordered, swapped).len(), 4);
+    }
+
+    #[test]
+    fn the_response_is_normalized_toward_the_golden() {
+        let c = run(
+            LINKS,
+            r#"{"Links": [{"Href": "http://h/api/logonSessions/42", "Rel": "Delete"}, {"Rel": "Up", "Href": "http://h/api/", "Extra": 1}]}"#,
+        );
+        assert_eq!(
+            c.normalized.to_compact(),
+            r#"{"Links":[{"Rel":"Up","Href":"{{origin}}/api/","Extra":1},{"Rel":"Delete","Href":"{{origin}}/api/logonSessions/{{id}}"}]}"#
+        );
+        assert_eq!(c.differences.len(), 1);
+    }
+
+    #[test]
+    fn sets_of_the_same_shape_are_paired_one_to_one_and_paths_quote_odd_names() {
+        let g = r#"[{"sc:order": "any"}, {"n": "{{int}}"}, {"n": "{{int}}"}, {"n": "{{int}}"}]"#;
+        assert!(lines(g, r#"[{"n": 1}, {"n": 2}, {"n": 3}]"#).is_empty());
+        assert_eq!(
+            lines(g, r#"[{"n": 1}, {"n": 2}]"#),
+            ["$[2]: missing item {\"n\":\"{{int}}\"}"]
+        );
+        assert_eq!(
+            lines(r#"{"a b": 1, "9": 2}"#, r#"{"a b": 2, "9": 2}"#),
+            ["$['a b']: expected 1, found 2"]
+        );
+        assert_eq!(
+            lines(r#"{"9": 1}"#, r#"{"9": 2}"#),
+            ["$['9']: expected 1, found 2"]
+        );
+    }
+
+    #[test]
+    fn differences_past_the_listed_ones_are_counted() {
+        let n = LISTED + 20;
+        let golden = format!("[{}]", vec!["1"; n].join(","));
+        let actual = format!("[{}]", vec!["2"; n].join(","));
+        let c = run(&golden, &actual);
+        assert_eq!((c.differences.len(), c.omitted), (LISTED, 20));
+    }
+}

@@ -1,0 +1,107 @@
+//! JSON goldens through the runner, against the reference server's JSON
+//! (`Accept: application/json`): a passing flow that logs out, and a server
+//! whose JSON breaks the contract failing with the step and the JSON path.
+
+mod support;
+
+use std::sync::Arc;
+
+use sessionconf::credentials::{self, Credentials};
+use sessionconf::outcome::Status;
+use sessionconf::run::{run_scenario, RunOptions};
+use sessionconf::server::{start, Dialect, Fault, ServerOptions};
+use support::Suite;
+
+const SCENARIO: &str = r#"
+name: json-logon
+steps:
+  - name: logon
+    opens_session: token
+    request:
+      method: POST
+      path: sessionMngr/?v=latest
+      auth: { basic: { user: "${user}", password: "${password}" } }
+      headers: { Accept: application/json }
+    capture:
+      token: { header: X-RestSvcSessionId }
+      session_id: { regex: '"SessionId":"([^"]+)"' }
+    expect:
+      status: 201
+      golden: test/logon-session.json
+finally:
+  - name: logout
+    closes_session: token
+    request:
+      method: DELETE
+      path: logonSessions/${session_id}
+      headers: { X-RestSvcSessionId: "${token}" }
+    expect:
+      status: 204
+"#;
+
+/// What every Enterprise Manager version documents of a JSON logon session.
+const GOLDEN: &str = r#"{
+  "sc:extra": "members",
+  "Links": [
+    {"sc:order": "any", "sc:extra": "items"},
+    {"Rel": "Up", "Type": "EnterpriseManager", "Href": "{{origin}}/api/"},
+    {"Rel": "Delete", "Href": "{{origin}}/api/logonSessions/{{session_id}}"}
+  ],
+  "UserName": "{{any}}\\{{user}}",
+  "SessionId": "{{session_id}}"
+}
+"#;
+
+fn embedded() -> Credentials {
+    Credentials {
+        user: credentials::DEFAULT_USER.into(),
+        password: credentials::DEFAULT_PASSWORD.into(),
+        tenant_user: credentials::DEFAULT_TENANT_USER.into(),
+        tenant_password: credentials::DEFAULT_TENANT_PASSWORD.into(),
+    }
+}
+
+fn run_against(faults: Vec<Fault>) -> sessionconf::outcome::ScenarioOutcome {
+    let mut server_options = ServerOptions::new(Dialect::VeeamEm);
+    server_options.credentials = embedded();
+    server_options.faults = faults;
+    let server = start(Dialect::VeeamEm, server_options, ([127, 0, 0, 1], 0).into()).unwrap();
+    let suite = Suite::new();
+    suite.write("scenarios/test/json-logon.yaml", SCENARIO);
+    suite.write("golden/test/logon-session.json", GOLDEN);
+    let loaded = sessionconf::scenario::load_scenario(
+        &suite.scenario("json-logon.yaml"),
+        "test",
+        &suite.golden_dir(),
+        false,
+    )
+    .unwrap();
+    let mut options = RunOptions::new(server.base_url().parse().unwrap());
+    options.credentials = embedded();
+    let outcome = run_scenario(&loaded, &Arc::new(options));
+    assert_eq!(server.open_sessions(), 0, "logged out: {outcome:#?}");
+    outcome
+}
+
+#[test]
+fn a_json_logon_passes_its_json_golden_and_logs_out() {
+    let outcome = run_against(Vec::new());
+    assert_eq!(outcome.status, Status::Passed, "{outcome:#?}");
+}
+
+#[test]
+fn json_that_breaks_the_contract_fails_naming_the_step_and_the_path() {
+    let outcome = run_against(vec![Fault::NoDeleteLink]);
+    assert_eq!(outcome.status, Status::Failed);
+    let logon = &outcome.steps[0];
+    assert_eq!(logon.name, "logon");
+    let messages: Vec<&str> = logon.failures.iter().map(|f| f.message.as_str()).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("$.Links[?(@.Rel=='Delete')]: missing item")),
+        "{messages:?}"
+    );
+    let diff = logon.diff.as_deref().unwrap_or_default();
+    assert!(diff.contains("-      \"Rel\": \"Delete\","), "{diff}");
+}
