@@ -18,6 +18,7 @@ pub mod placeholder;
 pub mod report;
 pub mod run;
 pub mod scenario;
+pub mod select;
 pub mod server;
 pub mod stop;
 pub mod suggest;

@@ -1,6 +1,7 @@
-//! JSON goldens through the runner, against the reference server's JSON
-//! (`Accept: application/json`): a passing flow that logs out, and a server
-//! whose JSON breaks the contract failing with the step and the JSON path.
+//! JSON through the runner, against the reference server's JSON (`Accept:
+//! application/json`): a golden, JSON-path captures and assertions, and a
+//! logout that follows the Delete link of a JSON response; a server whose
+//! JSON breaks the contract fails with the step and the JSON path.
 
 mod support;
 
@@ -24,16 +25,21 @@ steps:
       headers: { Accept: application/json }
     capture:
       token: { header: X-RestSvcSessionId }
-      session_id: { regex: '"SessionId":"([^"]+)"' }
+      session_id: { select: $.SessionId }
     expect:
       status: 201
       golden: test/logon-session.json
+      body:
+        - select: "$.Links[?(@.Rel=='Up')].Href"
+          matches: "/api/$"
+        - select: $.UserName
+          matches: '\\Administrator$'
 finally:
   - name: logout
     closes_session: token
     request:
       method: DELETE
-      path: logonSessions/${session_id}
+      link: { step: logon, rel: Delete, fallback: "${base_url}logonSessions/${session_id}" }
       headers: { X-RestSvcSessionId: "${token}" }
     expect:
       status: 204
@@ -84,9 +90,22 @@ fn run_against(faults: Vec<Fault>) -> sessionconf::outcome::ScenarioOutcome {
 }
 
 #[test]
-fn a_json_logon_passes_its_json_golden_and_logs_out() {
+fn a_json_logon_passes_its_json_golden_and_logs_out_through_its_delete_link() {
     let outcome = run_against(Vec::new());
     assert_eq!(outcome.status, Status::Passed, "{outcome:#?}");
+    let logout = &outcome.steps[1];
+    assert!(
+        logout.note.is_none(),
+        "the link was found, not the fallback: {logout:#?}"
+    );
+    assert!(
+        logout
+            .request
+            .as_deref()
+            .unwrap()
+            .starts_with("DELETE http://127.0.0.1:"),
+        "{logout:#?}"
+    );
 }
 
 #[test]
@@ -104,4 +123,13 @@ fn json_that_breaks_the_contract_fails_naming_the_step_and_the_path() {
     );
     let diff = logon.diff.as_deref().unwrap_or_default();
     assert!(diff.contains("-      \"Rel\": \"Delete\","), "{diff}");
+    let logout = &outcome.steps[1];
+    assert!(
+        logout
+            .note
+            .as_deref()
+            .unwrap_or_default()
+            .contains("used the fallback"),
+        "no Delete link: the fallback logs out: {logout:#?}"
+    );
 }

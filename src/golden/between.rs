@@ -290,15 +290,31 @@ mod tests {
         let (ba, bb) = (bindings("http://a:1", "11"), bindings("http://b:1", "22"));
         let a = r#"<S xmlns="urn:s" token="tok-one"><Name>x</Name></S>"#;
         let b = r#"<S xmlns="urn:s" token="tok-two"><Name>y</Name><T>tok-two</T></S>"#;
-        let (sa, sb) = (["tok-one".to_string(), String::new()], ["tok-two".to_string()]);
-        let first = Side { secrets: &sa, ..side("A", a, &ba) };
-        let second = Side { secrets: &sb, ..side("B", b, &bb) };
+        let (sa, sb) = (
+            ["tok-one".to_string(), String::new()],
+            ["tok-two".to_string()],
+        );
+        let first = Side {
+            secrets: &sa,
+            ..side("A", a, &ba)
+        };
+        let second = Side {
+            secrets: &sb,
+            ..side("B", b, &bb)
+        };
         let d = compare_step(first, second, &[], &[]).unwrap();
         let all = format!("{}\n{}", d.lines.join("\n"), d.diff);
         assert!(!all.contains("tok-"), "{all}");
         assert!(all.contains("<redacted>"), "{all}");
-        assert!(d.lines.iter().any(|l| l.contains("/S/Name/text()")), "{:?}", d.lines);
-        assert!(!all.contains("<redacted>x") && all.contains("<Name>x</Name>"), "an empty secret redacts nothing: {all}");
+        assert!(
+            d.lines.iter().any(|l| l.contains("/S/Name/text()")),
+            "{:?}",
+            d.lines
+        );
+        assert!(
+            !all.contains("<redacted>x") && all.contains("<Name>x</Name>"),
+            "an empty secret redacts nothing: {all}"
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 pub mod compare;
 pub mod expected;
 pub mod pretty;
+pub mod select;
 pub mod value;
 
 pub use value::{parse, Json, JsonError};

@@ -12,7 +12,7 @@ pub(crate) fn capture_all(
     state: &mut ScenarioState,
     step: &Step,
     exchange: &Exchange,
-    doc: Option<&crate::xml::tree::Document>,
+    doc: crate::select::Parsed,
 ) -> Vec<Failure> {
     let mut failures = Vec::new();
     for (name, capture) in &step.capture {
@@ -51,14 +51,10 @@ fn is_secret_capture(state: &ScenarioState, name: &str, value: &Value) -> bool {
 fn source_values(
     source: &CaptureSource,
     exchange: &Exchange,
-    doc: Option<&crate::xml::tree::Document>,
+    doc: crate::select::Parsed,
 ) -> Result<(Vec<String>, String), String> {
     Ok(match source {
-        CaptureSource::Select(sel) => {
-            let doc = doc.ok_or("the body is not XML")?;
-            let values = sel.select(doc).iter().map(|s| s.value()).collect();
-            (values, format!("`{sel}`"))
-        }
+        CaptureSource::Select(sel) => (sel.values(doc)?, format!("`{sel}`")),
         CaptureSource::Header(h) => (
             exchange
                 .header_values(h)
@@ -77,7 +73,7 @@ fn capture_value(
     name: &str,
     capture: &Capture,
     exchange: &Exchange,
-    doc: Option<&crate::xml::tree::Document>,
+    doc: crate::select::Parsed,
 ) -> Result<Value, String> {
     let (mut values, from) = source_values(&capture.source, exchange, doc)?;
     if let Some(re) = &capture.regex {

@@ -139,7 +139,7 @@ fn text_check(
 /// Every selector assertion of the step, on the parsed body.
 pub(crate) fn assertions(
     assertions: &[Assertion],
-    doc: &crate::xml::tree::Document,
+    doc: crate::select::Parsed,
     vars: &Variables,
 ) -> Vec<Failure> {
     assertions
@@ -150,14 +150,14 @@ pub(crate) fn assertions(
 
 fn assertion(
     assertion: &Assertion,
-    doc: &crate::xml::tree::Document,
+    doc: crate::select::Parsed,
     vars: &Variables,
 ) -> Option<Failure> {
     let selector = match &assertion.select.fixed {
         Some(s) => s.clone(),
         None => match vars
             .expand(&assertion.select.template)
-            .and_then(|t| crate::xml::select::Selector::parse(&t).map_err(|e| e.to_string()))
+            .and_then(|t| crate::select::Selector::parse(&t))
         {
             Ok(s) => s,
             Err(e) => {
@@ -171,8 +171,13 @@ fn assertion(
             }
         },
     };
-    let selected = selector.select(doc);
     let sel = selector.source();
+    let selected = match selector.values(doc) {
+        Ok(values) => values,
+        Err(why) => {
+            return Some(Failure::new(FailureKind::Assertion, format!("`{sel}`: {why}")).at(sel))
+        }
+    };
     let count = selected.len();
     let fail = |message: String, expected: String, actual: Option<String>| {
         Some(
@@ -182,7 +187,7 @@ fn assertion(
         )
     };
     let single = || match selected.as_slice() {
-        [one] => Ok(one.value()),
+        [one] => Ok(one.clone()),
         [] => Err(format!("`{sel}` selects nothing")),
         many => Err(format!(
             "`{sel}` selects {} nodes, expected one",
@@ -360,7 +365,14 @@ mod tests {
         let doc = crate::xml::parse(body).unwrap();
         let check = |yaml: &str| {
             let e = expect(yaml);
-            messages(&assertions(&e.body, &doc, &vars()))
+            messages(&assertions(
+                &e.body,
+                crate::select::Parsed {
+                    xml: Some(&doc),
+                    json: None,
+                },
+                &vars(),
+            ))
         };
         let passing = r#"body:
   - { select: /L/S, count: 2 }

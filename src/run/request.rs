@@ -121,12 +121,17 @@ fn follow_link(
     let links = match state.links.get(from) {
         Some(links) => links,
         None => {
-            let doc = crate::xml::parse_as(&exchange.body, exchange.encoding).map_err(|e| {
-                Unbuilt::Unavailable(format!(
-                    "the response of step `{from}` is not XML ({e}), so it has no {wanted}"
-                ))
-            })?;
-            parsed = links_of(&doc);
+            parsed = match crate::xml::parse_as(&exchange.body, exchange.encoding) {
+                Ok(doc) => links_of(&doc),
+                Err(e) => match crate::json::parse(&exchange.body) {
+                    Ok(doc) => json_links(&doc),
+                    Err(_) => {
+                        return Err(Unbuilt::Unavailable(format!(
+                            "the response of step `{from}` is neither XML ({e}) nor JSON, so it has no {wanted}"
+                        )))
+                    }
+                },
+            };
             &parsed
         }
     };
@@ -164,6 +169,35 @@ fn describe(rel: &str, link_type: Option<&str>) -> String {
         Some(t) => format!("Link Rel='{rel}' Type='{t}'"),
         None => format!("Link Rel='{rel}'"),
     }
+}
+
+/// Every link of a JSON response (an object with a string `Rel`, at any
+/// depth: Enterprise Manager's `Links` arrays), for later steps to follow.
+pub(crate) fn json_links(doc: &crate::json::Json) -> Vec<FoundLink> {
+    use crate::json::Json;
+    let text = |v: Option<&Json>| match v {
+        Some(Json::String(s)) => Some(s.clone()),
+        _ => None,
+    };
+    let mut found = Vec::new();
+    let mut stack = vec![doc];
+    while let Some(value) = stack.pop() {
+        match value {
+            Json::Object(members) => {
+                if let Some(rel) = text(value.member("Rel")) {
+                    found.push(FoundLink {
+                        rel: Some(rel),
+                        link_type: text(value.member("Type")),
+                        href: text(value.member("Href")),
+                    });
+                }
+                stack.extend(members.iter().rev().map(|(_, v)| v));
+            }
+            Json::Array(items) => stack.extend(items.iter().rev()),
+            _ => {}
+        }
+    }
+    found
 }
 
 /// Every `Link` element of a response, for later steps to follow.

@@ -213,63 +213,85 @@ fn check_response(
     let mut failures = checks::status(expect, exchange);
     failures.extend(checks::headers(expect, exchange, &state.vars));
     failures.extend(checks::text(expect, exchange, &state.vars));
-    let parsed = needs_xml(step).then(|| parse_body(exchange));
-    let doc = match &parsed {
-        Some(Ok(doc)) => Some(doc),
-        Some(Err(why)) => {
-            failures.push(why.clone());
-            None
-        }
-        None => None,
+    let (wants_xml, wants_json) = formats(step);
+    let xml = wants_xml.then(|| parse_body(exchange));
+    let json = wants_json.then(|| parse_json(exchange));
+    let unreadable = [
+        xml.as_ref().and_then(|r| r.as_ref().err()),
+        json.as_ref().and_then(|r| r.as_ref().err()),
+    ];
+    failures.extend(unreadable.into_iter().flatten().cloned());
+    let parsed = crate::select::Parsed {
+        xml: xml.as_ref().and_then(|r| r.as_ref().ok()),
+        json: json.as_ref().and_then(|r| r.as_ref().ok()),
     };
     state.links.remove(&step.name);
-    if let Some(doc) = doc.filter(|_| state.link_sources.contains(&step.name)) {
-        state.links.insert(step.name.clone(), links_of(doc));
+    if state.link_sources.contains(&step.name) {
+        let links = match parsed {
+            crate::select::Parsed { xml: Some(doc), .. } => Some(links_of(doc)),
+            crate::select::Parsed {
+                json: Some(doc), ..
+            } => Some(super::request::json_links(doc)),
+            _ => None,
+        };
+        state.links.extend(links.map(|l| (step.name.clone(), l)));
     }
     // Captures first: the golden of this very response may name them.
-    failures.extend(capture::capture_all(state, step, exchange, doc));
-    if let Some(rel) = expect.golden.as_ref().filter(|g| is_json(g)) {
-        match parse_json(exchange) {
-            Ok(json) => {
-                let may_bless = state.options.bless && failures.is_empty();
-                let body = crate::golden::Body::Json(&json);
-                let judged = golden_check::Judged {
-                    rel,
-                    entry: &goldens[rel],
-                    body: &body,
-                    text: &exchange.body,
-                    encoding: exchange.encoding,
-                    names: &step.golden_names,
-                };
-                failures.extend(golden_check::check_golden(
-                    state, judged, may_bless, outcome,
-                ));
-            }
-            Err(f) => failures.push(f),
-        }
+    failures.extend(capture::capture_all(state, step, exchange, parsed));
+    if unreadable.iter().all(Option::is_none) {
+        failures.extend(checks::assertions(&expect.body, parsed, &state.vars));
     }
-    if let Some(doc) = doc {
-        failures.extend(checks::assertions(&expect.body, doc, &state.vars));
-        if let Some(rel) = expect.golden.as_ref().filter(|g| !is_json(g)) {
-            // A golden is recorded only from a response whose other checks passed:
-            // a failed logon must not become the logon's golden.
-            let may_bless = state.options.bless && failures.is_empty();
-            let entry = &goldens[rel];
-            let body = crate::golden::Body::Xml(doc);
-            let judged = golden_check::Judged {
-                rel,
-                entry,
-                body: &body,
-                text: &exchange.body,
-                encoding: exchange.encoding,
-                names: &step.golden_names,
-            };
-            failures.extend(golden_check::check_golden(
-                state, judged, may_bless, outcome,
-            ));
-        }
+    let Some(rel) = &expect.golden else {
+        return failures;
+    };
+    let body = if is_json(rel) {
+        parsed.json.map(crate::golden::Body::Json)
+    } else {
+        parsed.xml.map(crate::golden::Body::Xml)
+    };
+    if let Some(body) = body {
+        // A golden is recorded only from a response whose other checks passed:
+        // a failed logon must not become the logon's golden.
+        let may_bless = state.options.bless && failures.is_empty();
+        let judged = golden_check::Judged {
+            rel,
+            entry: &goldens[rel],
+            body: &body,
+            text: &exchange.body,
+            encoding: exchange.encoding,
+            names: &step.golden_names,
+        };
+        failures.extend(golden_check::check_golden(
+            state, judged, may_bless, outcome,
+        ));
     }
     failures
+}
+
+/// Which formats a step reads its response in (XML, JSON): its golden's, and
+/// its selectors' (a path starting with `$` reads JSON).
+fn formats(step: &Step) -> (bool, bool) {
+    let expect: &Expect = &step.expect;
+    let mut formats = (false, false);
+    let mut note = |json: bool| {
+        if json {
+            formats.1 = true;
+        } else {
+            formats.0 = true;
+        }
+    };
+    if let Some(golden) = &expect.golden {
+        note(is_json(golden));
+    }
+    for a in &expect.body {
+        note(a.select.template.raw().trim_start().starts_with('$'));
+    }
+    for c in step.capture.values() {
+        if let CaptureSource::Select(s) = &c.source {
+            note(s.is_json());
+        }
+    }
+    formats
 }
 
 /// Whether a golden is JSON (its extension says so).
@@ -287,16 +309,6 @@ fn parse_json(exchange: &Exchange) -> Result<crate::json::Json, Failure> {
             "the response body is not a JSON document this tool reads: {e}"
         ))
     })
-}
-
-fn needs_xml(step: &Step) -> bool {
-    let expect: &Expect = &step.expect;
-    expect.golden.as_ref().is_some_and(|g| !is_json(g))
-        || !expect.body.is_empty()
-        || step
-            .capture
-            .values()
-            .any(|c| matches!(c.source, CaptureSource::Select(_)))
 }
 
 fn parse_body(exchange: &Exchange) -> Result<crate::xml::tree::Document<'_>, Failure> {

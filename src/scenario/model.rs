@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::positions::Seg;
 use super::template::Template;
-use crate::xml::select::Selector;
+use crate::select::Selector;
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -770,7 +770,7 @@ mod schemas {
     use super::{
         Matrix, MatrixValue, Method, Regex, SelectorTemplate, StatusSet, Template, METHODS,
     };
-    use crate::xml::select::Selector;
+    use crate::select::Selector;
 
     fn text(description: &str) -> Schema {
         json_schema!({ "type": "string", "description": description })
