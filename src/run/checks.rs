@@ -148,28 +148,33 @@ pub(crate) fn assertions(
         .collect()
 }
 
+/// The assertion's selector, its variables expanded.
+fn selector_of(
+    assertion: &Assertion,
+    vars: &Variables,
+) -> Result<crate::select::Selector, Failure> {
+    if let Some(s) = &assertion.select.fixed {
+        return Ok(s.clone());
+    }
+    vars.expand(&assertion.select.template)
+        .and_then(|t| crate::select::Selector::parse(&t))
+        .map_err(|e| {
+            Failure::new(
+                FailureKind::Assertion,
+                format!("selector `{}`: {e}", assertion.select),
+            )
+            .at(assertion.select.to_string())
+        })
+}
+
 fn assertion(
     assertion: &Assertion,
     doc: crate::select::Parsed,
     vars: &Variables,
 ) -> Option<Failure> {
-    let selector = match &assertion.select.fixed {
-        Some(s) => s.clone(),
-        None => match vars
-            .expand(&assertion.select.template)
-            .and_then(|t| crate::select::Selector::parse(&t))
-        {
-            Ok(s) => s,
-            Err(e) => {
-                return Some(
-                    Failure::new(
-                        FailureKind::Assertion,
-                        format!("selector `{}`: {e}", assertion.select),
-                    )
-                    .at(assertion.select.to_string()),
-                )
-            }
-        },
+    let selector = match selector_of(assertion, vars) {
+        Ok(s) => s,
+        Err(failure) => return Some(failure),
     };
     let sel = selector.source();
     let selected = match selector.values(doc) {
