@@ -133,3 +133,49 @@ fn json_that_breaks_the_contract_fails_naming_the_step_and_the_path() {
         "no Delete link: the fallback logs out: {logout:#?}"
     );
 }
+
+#[test]
+fn bless_records_a_missing_json_golden_that_then_passes() {
+    let server = start(
+        Dialect::VeeamEm,
+        ServerOptions {
+            credentials: embedded(),
+            ..ServerOptions::new(Dialect::VeeamEm)
+        },
+        ([127, 0, 0, 1], 0).into(),
+    )
+    .unwrap();
+    let suite = Suite::new();
+    suite.write("scenarios/test/json-logon.yaml", SCENARIO);
+    let file = suite.scenario("json-logon.yaml");
+    let loaded =
+        sessionconf::scenario::load_scenario(&file, "test", &suite.golden_dir(), true).unwrap();
+    let book = Arc::new(sessionconf::golden::book::BlessBook::default());
+    let options = |bless: bool| {
+        let mut o = RunOptions::new(server.base_url().parse().unwrap());
+        o.credentials = embedded();
+        o.bless = bless;
+        o.bless_book = book.clone();
+        Arc::new(o)
+    };
+    let outcome = run_scenario(&loaded, &options(true));
+    assert_ne!(outcome.status, Status::Failed, "{outcome:#?}");
+    let settled = book.settle();
+    assert_eq!(settled.new.len(), 1, "{settled:?}");
+    let written =
+        std::fs::read_to_string(suite.golden_dir().join("test/logon-session.json")).unwrap();
+    assert!(
+        written.contains("\"SessionId\": \"{{session_id}}\""),
+        "{written}"
+    );
+    assert!(
+        written.contains("{{origin}}/api/logonSessions/{{session_id}}"),
+        "{written}"
+    );
+    assert!(!written.contains("127.0.0.1"), "{written}");
+    let loaded =
+        sessionconf::scenario::load_scenario(&file, "test", &suite.golden_dir(), false).unwrap();
+    let again = run_scenario(&loaded, &options(false));
+    assert_eq!(again.status, Status::Passed, "{again:#?}");
+    assert_eq!(server.open_sessions(), 0);
+}
