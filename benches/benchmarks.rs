@@ -55,13 +55,158 @@ fn peak() -> usize {
 
 const MB: f64 = 1_000_000.0;
 
+mod json_comparator {
+    //! The JSON comparator on the same 10,000 sessions, as Enterprise
+    //! Manager's JSON writes them.
+    use super::comparator::{id, measured, shuffled, Measured, LINKS};
+    use super::*;
+    use sessionconf::json::compare::compare;
+    use sessionconf::json::expected::compile;
+    use sessionconf::placeholder::Bindings;
+
+    /// A `{"LogonSessions": [...]}` list; `golden` writes markers and placeholders.
+    fn document(order: &[usize], reverse_links: bool, golden: Option<&str>) -> String {
+        let origin = if golden.is_some() {
+            "{{origin}}"
+        } else {
+            "http://em01.example.com:9399"
+        };
+        let mut out = String::with_capacity(order.len() * 5000 + 100);
+        out.push_str("{\"LogonSessions\": [");
+        if let Some(marker) = golden {
+            out.push_str(marker);
+            out.push(',');
+        }
+        for (n, &i) in order.iter().enumerate() {
+            let sid = if golden.is_some() {
+                "{{uuid}}".to_string()
+            } else {
+                id(i)
+            };
+            let href = format!("{origin}/api/logonSessions/{sid}");
+            let mut links: Vec<String> = LINKS
+                .iter()
+                .map(|(rel, t)| {
+                    format!(
+                        "{{\"Rel\":\"{rel}\",\"Type\":\"{t}\",\"Href\":\"{origin}/api/{}\"}}",
+                        t.to_lowercase()
+                    )
+                })
+                .collect();
+            links.push(format!(
+                "{{\"Rel\":\"Delete\",\"Type\":\"LogonSession\",\"Href\":\"{href}\"}}"
+            ));
+            if reverse_links {
+                links.reverse();
+            }
+            let set = if golden.is_some() {
+                "{\"sc:order\":\"any\"},"
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "{}\n  {{\"Type\":\"LogonSession\",\"Href\":\"{href}\",\"Links\":[{set}{}],\"UserName\":\"EM01\\\\user{i}\",\"SessionId\":\"{sid}\"}}",
+                if n > 0 { "," } else { "" },
+                links.join(",")
+            ));
+        }
+        out.push_str("\n]}\n");
+        out
+    }
+
+    fn measure(mode: &'static str, sessions: usize, golden: &str, actual: &str) -> Measured {
+        let (expected, _) = compile(golden).expect("the golden compiles");
+        measured(mode, sessions, actual, || {
+            let started = Instant::now();
+            let doc = sessionconf::json::parse(actual).expect("the document parses");
+            let comparison = compare(&expected, &doc, &Bindings::default());
+            let elapsed = started.elapsed();
+            assert!(
+                comparison.differences.is_empty(),
+                "{mode}: {:?}",
+                comparison.differences.first()
+            );
+            elapsed
+        })
+    }
+
+    pub fn run() {
+        println!("## JSON comparator\n");
+        println!("The same 10,000 sessions as JSON. Median of 3 runs each: parse the response, then compare it with the compiled golden.\n");
+        println!("| mode | sessions | document | time | MB/s | peak heap / document |");
+        println!("| --- | ---: | ---: | ---: | ---: | ---: |");
+        let n = 10_000;
+        let ordered: Vec<usize> = (0..n).collect();
+        let actual = document(&ordered, false, None);
+        let mut rows = vec![
+            measured(
+                "parse only (the JSON tree: duplicates refused, numbers by value)",
+                n,
+                &actual,
+                || {
+                    let started = Instant::now();
+                    std::hint::black_box(
+                        sessionconf::json::parse(&actual).expect("the document parses"),
+                    );
+                    started.elapsed()
+                },
+            ),
+            measured(
+                "parse only (serde_json::Value, for reference)",
+                n,
+                &actual,
+                || {
+                    let started = Instant::now();
+                    let v: serde_json::Value =
+                        serde_json::from_str(&actual).expect("the document parses");
+                    std::hint::black_box(v);
+                    started.elapsed()
+                },
+            ),
+            measure("full (ordered, literal golden)", n, &actual, &actual),
+        ];
+        let shuffled_actual = document(&shuffled(n), true, None);
+        let unordered = document(&ordered, false, Some("{\"sc:order\":\"any\"}"));
+        rows.push(measure(
+            "unordered (`{{origin}}` and `{{uuid}}` in the golden)",
+            n,
+            &unordered,
+            &shuffled_actual,
+        ));
+        let tenth: Vec<usize> = (0..n).step_by(10).collect();
+        let extra = document(
+            &tenth,
+            false,
+            Some("{\"sc:order\":\"any\",\"sc:extra\":\"items\"}"),
+        );
+        rows.push(measure(
+            "extra allowed (golden holds 1 in 10)",
+            n,
+            &extra,
+            &shuffled_actual,
+        ));
+        for r in &rows {
+            println!(
+                "| {} | {} | {:.1} MB | {:.3} s | {:.0} | {:.2} |",
+                r.mode,
+                r.sessions,
+                r.doc_mb,
+                r.seconds,
+                r.doc_mb / r.seconds,
+                r.peak_ratio
+            );
+        }
+        println!();
+    }
+}
+
 mod comparator {
     use super::*;
     use sessionconf::placeholder::Bindings;
     use sessionconf::xml::compare::compare;
     use sessionconf::xml::expected::ExpectedElement;
 
-    const LINKS: &[(&str, &str)] = &[
+    pub const LINKS: &[(&str, &str)] = &[
         ("Down", "BackupServerReferenceList"),
         ("Down", "ManagedServerReferenceList"),
         ("Down", "JobReferenceList"),
@@ -110,7 +255,7 @@ mod comparator {
         ("Up", "EnterpriseManager"),
     ];
 
-    fn id(i: usize) -> String {
+    pub fn id(i: usize) -> String {
         format!(
             "{:08x}-06f0-40e8-8331-{:012x}",
             i.wrapping_mul(2654435761) & 0xffff_ffff,
@@ -213,7 +358,7 @@ mod comparator {
 
     /// Runs `once` (which times itself) `RUNS` times over the response `actual`:
     /// the median time, and the most heap held at once plus the response text.
-    fn measured(
+    pub fn measured(
         mode: &'static str,
         sessions: usize,
         actual: &str,
@@ -1139,6 +1284,9 @@ fn main() {
     );
     if wanted("comparator") {
         comparator::run();
+    }
+    if wanted("json") {
+        json_comparator::run();
     }
     if wanted("suite") {
         suite::run();
