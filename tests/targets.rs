@@ -124,7 +124,7 @@ fn two_targets_run_side_by_side_and_the_matrix_tells_them_apart() {
         "{}",
         out.stdout
     );
-    assert!(err.contains("\n  em13: logon 7/0/0/5"), "{err}");
+    assert!(err.contains("\n  em13: logon 8/0/0/5"), "{err}");
     assert!(err.contains("\n  broken: logon "), "{err}");
     assert_eq!(
         lab.broken.open_sessions(),

@@ -39,13 +39,13 @@ pub struct StepDifference {
 }
 
 /// How `b` differs from `a`; `None` when they say the same thing. `likes`
-/// are the goldens that may describe the response (the step's own first):
-/// the first whose root has the response's root name says which lists are
-/// sets and which values are left open.
+/// are the goldens that may describe the response: the step's own, else
+/// (XML) the dialect's golden whose root has the response's root name, says
+/// which lists are sets and which values are left open.
 pub fn compare_step(
     a: Side,
     b: Side,
-    likes: &[&Golden],
+    likes: Likes,
     volatile: &[Volatile],
 ) -> Option<StepDifference> {
     let mut found = StepDifference::default();
@@ -87,58 +87,81 @@ pub fn compare_step(
     Some(found)
 }
 
-fn bodies(a: Side, b: Side, likes: &[&Golden], volatile: &[Volatile], found: &mut StepDifference) {
-    let (doc_a, doc_b) = (crate::xml::parse(a.body), crate::xml::parse(b.body));
-    match (&doc_a, &doc_b) {
-        (Ok(doc_a), Ok(doc_b)) => {
-            let root = doc_a.root_element().local_name();
-            let like = likes.iter().copied().find(|g| match g {
-                Golden::Xml(e, _) => e.name.local() == root,
-                Golden::Json(..) => false,
-            });
-            xml(a, b, (doc_a, doc_b), like, volatile, found)
-        }
-        (Ok(_), Err(e)) | (Err(e), Ok(_)) => {
-            let not = if doc_a.is_err() { a.name } else { b.name };
-            found.lines.push(format!(
-                "the body on {not} is not XML ({}:{}: {}), the other's is",
-                e.line, e.col, e.message
-            ));
-        }
-        (Err(_), Err(_)) => text(a, b, found),
-    }
-}
-
-fn xml(
-    a: Side,
-    b: Side,
-    (doc_a, doc_b): (&crate::xml::tree::Document, &crate::xml::tree::Document),
-    like: Option<&Golden>,
-    volatile: &[Volatile],
-    found: &mut StepDifference,
-) {
+fn bodies(a: Side, b: Side, likes: Likes, volatile: &[Volatile], found: &mut StepDifference) {
     let recording = Recording {
         secrets: a.secrets,
         volatile,
     };
-    let text = match like {
-        Some(Golden::Xml(expected, _)) => {
-            super::xml::record_like(doc_a, a.bindings, recording, expected)
+    let (xml_a, xml_b) = (crate::xml::parse(a.body), crate::xml::parse(b.body));
+    if let (Ok(doc_a), Ok(doc_b)) = (&xml_a, &xml_b) {
+        let root = doc_a.root_element().local_name();
+        let like = likes
+            .own
+            .into_iter()
+            .chain(likes.library.iter().copied())
+            .find_map(|g| match g {
+                Golden::Xml(e, _) if e.name.local() == root => Some(e),
+                _ => None,
+            });
+        let text = match like {
+            Some(expected) => super::xml::record_like(doc_a, a.bindings, recording, expected),
+            None => super::record(&Body::Xml(doc_a), a.bindings, recording),
+        };
+        return judged(a, b, (&text, "response.xml"), &Body::Xml(doc_b), found);
+    }
+    let (json_a, json_b) = (crate::json::parse(a.body), crate::json::parse(b.body));
+    if let (Ok(doc_a), Ok(doc_b)) = (&json_a, &json_b) {
+        // A JSON document has no root name to find its golden by: only the step's own says.
+        let text = match likes.own {
+            Some(Golden::Json(expected, _)) => {
+                super::json::record_like(expected, doc_a, a.bindings, recording)
+            }
+            _ => super::record(&Body::Json(doc_a), a.bindings, recording),
+        };
+        return judged(a, b, (&text, "response.json"), &Body::Json(doc_b), found);
+    }
+    let readable = |xml: bool, json: bool| xml || json;
+    match (
+        readable(xml_a.is_ok(), json_a.is_ok()),
+        readable(xml_b.is_ok(), json_b.is_ok()),
+    ) {
+        (true, true) => found.lines.push(format!(
+            "the body on {} is {}, on {} {}",
+            a.name,
+            if xml_a.is_ok() { "XML" } else { "JSON" },
+            b.name,
+            if xml_b.is_ok() { "XML" } else { "JSON" }
+        )),
+        (true, false) | (false, true) => {
+            let (not, is) = if xml_a.is_ok() || json_a.is_ok() {
+                (b.name, a.name)
+            } else {
+                (a.name, b.name)
+            };
+            found.lines.push(format!(
+                "the body on {not} is neither XML nor JSON, the one on {is} is"
+            ));
         }
-        Some(Golden::Json(..)) | None => super::record(&Body::Xml(doc_a), a.bindings, recording),
-    };
+        (false, false) => text(a, b, found),
+    }
+}
+
+/// The goldens that may say what a response leaves open: the step's own, and
+/// the dialect's (an XML one is found by its root element's name).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Likes<'g> {
+    /// The step's own golden.
+    pub own: Option<&'g Golden>,
+    /// The dialect's goldens.
+    pub library: &'g [&'g Golden],
+}
+
+/// `b`'s body judged against the golden `golden` made of `a`'s.
+fn judged(a: Side, b: Side, (golden, name): (&str, &str), body: &Body, found: &mut StepDifference) {
     let label = format!("{} (as a golden)", a.name);
-    let verdict = Golden::compile(Path::new("response.xml"), &text)
+    let verdict = Golden::compile(Path::new(name), golden)
         .map_err(|e| e.to_string())
-        .and_then(|g| {
-            g.judge(
-                &label,
-                &Body::Xml(doc_b),
-                b.bindings,
-                None,
-                Default::default(),
-            )
-        });
+        .and_then(|g| g.judge(&label, body, b.bindings, None, Default::default()));
     // A verdict that matches has no differences and no diff.
     match verdict {
         Ok(v) => {
@@ -206,7 +229,7 @@ mod tests {
         let (ba, bb) = (bindings("http://a:1", "11"), bindings("https://b", "22"));
         let b = "<p:S xmlns:p=\"urn:s\" Href=\"https://b/s/22\">\n <p:Links><p:L Rel=\"Up\"/><p:L Href=\"https://b/s/22\" Rel=\"Delete\"/></p:Links>\n <p:Id>22</p:Id><p:Name>x</p:Name></p:S>";
         assert_eq!(
-            compare_step(side("A", A, &ba), side("B", b, &bb), &[], &[]),
+            compare_step(side("A", A, &ba), side("B", b, &bb), Likes::default(), &[]),
             None
         );
     }
@@ -217,7 +240,7 @@ mod tests {
         let b = r#"<S xmlns="urn:s" Href="http://b:1/s/22"><Links><L Rel="Up"/></Links><Id>22</Id><Name>y</Name></S>"#;
         let mut second = side("B", b, &bb);
         second.status = 200;
-        let d = compare_step(side("A", A, &ba), second, &[], &[]).unwrap();
+        let d = compare_step(side("A", A, &ba), second, Likes::default(), &[]).unwrap();
         assert_eq!(d.lines[0], "status 201 on A, 200 on B");
         assert!(
             d.lines
@@ -250,7 +273,8 @@ mod tests {
     fn the_steps_golden_says_which_lists_are_sets_and_which_values_are_open() {
         let (ba, bb) = (bindings("http://a:1", "11"), bindings("http://b:1", "22"));
         let b = r#"<S xmlns="urn:s" Href="http://b:1/s/22"><Links><L Rel="Delete" Href="http://b:1/s/22"/><L Rel="Up"/></Links><Id>22</Id><Name>x</Name></S>"#;
-        let compare = |b: &str, likes: &[&Golden]| {
+        let compare = |b: &str, library: &[&Golden]| {
+            let likes = Likes { own: None, library };
             compare_step(side("A", A, &ba), side("B", b, &bb), likes, &[])
         };
         assert!(compare(b, &[]).is_some(), "links in another order");
@@ -276,7 +300,15 @@ mod tests {
         let a7 = A.replace("<Name>x", "<Name>7");
         let b8 = b.replace("<Name>x", "<Name>8");
         assert_eq!(
-            compare_step(side("A", &a7, &ba), side("B", &b8, &bb), &[&golden], &[]),
+            compare_step(
+                side("A", &a7, &ba),
+                side("B", &b8, &bb),
+                Likes {
+                    own: Some(&golden),
+                    library: &[]
+                },
+                &[]
+            ),
             None
         );
         assert!(
@@ -302,7 +334,7 @@ mod tests {
             secrets: &sb,
             ..side("B", b, &bb)
         };
-        let d = compare_step(first, second, &[], &[]).unwrap();
+        let d = compare_step(first, second, Likes::default(), &[]).unwrap();
         let all = format!("{}\n{}", d.lines.join("\n"), d.diff);
         assert!(!all.contains("tok-"), "{all}");
         assert!(all.contains("<redacted>"), "{all}");
@@ -318,32 +350,91 @@ mod tests {
     }
 
     #[test]
+    fn json_bodies_are_compared_as_json_with_the_steps_golden() {
+        let (ba, bb) = (bindings("http://a:1", "11"), bindings("http://b:1", "22"));
+        let a = r#"{"Id": "11", "Href": "http://a:1/s/11", "L": [{"Rel": "Up"}, {"Rel": "Delete"}], "n": 1}"#;
+        let b = r#"{"n": 1.0, "L": [{"Rel": "Up"}, {"Rel": "Delete"}], "Href": "http://b:1/s/22", "Id": "22"}"#;
+        let none = Likes::default();
+        assert_eq!(
+            compare_step(side("A", a, &ba), side("B", b, &bb), none, &[]),
+            None
+        );
+        let swapped = b.replace(
+            r#"[{"Rel": "Up"}, {"Rel": "Delete"}]"#,
+            r#"[{"Rel": "Delete"}, {"Rel": "Up"}]"#,
+        );
+        let d = compare_step(side("A", a, &ba), side("B", &swapped, &bb), none, &[]).unwrap();
+        assert!(
+            d.lines.iter().all(|l| l.starts_with("$.L[")),
+            "{:?}",
+            d.lines
+        );
+        let golden = Golden::compile(Path::new("g.json"), r#"{"sc:extra": "members", "L": [{"sc:order": "any"}, {"Rel": "Up"}, {"Rel": "Delete"}]}"#).unwrap();
+        let own = Likes {
+            own: Some(&golden),
+            library: &[],
+        };
+        assert_eq!(
+            compare_step(side("A", a, &ba), side("B", &swapped, &bb), own, &[]),
+            None
+        );
+        let string_for_number = b.replace("1.0", "\"1\"");
+        let d = compare_step(
+            side("A", a, &ba),
+            side("B", &string_for_number, &bb),
+            own,
+            &[],
+        )
+        .unwrap();
+        assert_eq!(d.lines, ["$.n: expected 1, found \"1\""]);
+        let d = compare_step(side("A", A, &ba), side("B", b, &bb), none, &[]).unwrap();
+        assert_eq!(d.lines, ["the body on A is XML, on B JSON"]);
+    }
+
+    #[test]
     fn bodies_that_are_empty_or_not_xml() {
         let (ba, bb) = (bindings("http://a:1", "11"), bindings("http://b:1", "22"));
         assert_eq!(
-            compare_step(side("A", "", &ba), side("B", " \n", &bb), &[], &[]),
+            compare_step(
+                side("A", "", &ba),
+                side("B", " \n", &bb),
+                Likes::default(),
+                &[]
+            ),
             None
         );
-        let d = compare_step(side("A", "", &ba), side("B", A, &bb), &[], &[]).unwrap();
+        let d = compare_step(side("A", "", &ba), side("B", A, &bb), Likes::default(), &[]).unwrap();
         assert!(
             d.lines[0].starts_with("the body is empty on A,"),
             "{:?}",
             d.lines
         );
-        let d = compare_step(side("A", A, &ba), side("B", "oops", &bb), &[], &[]).unwrap();
+        let d = compare_step(
+            side("A", A, &ba),
+            side("B", "oops", &bb),
+            Likes::default(),
+            &[],
+        )
+        .unwrap();
         assert!(
-            d.lines[0].starts_with("the body on B is not XML"),
+            d.lines[0].starts_with("the body on B is neither XML nor JSON"),
             "{:?}",
             d.lines
         );
         let same = compare_step(
             side("A", "see http://a:1/x", &ba),
             side("B", "see http://b:1/x", &bb),
-            &[],
+            Likes::default(),
             &[],
         );
         assert_eq!(same, None, "plain text compared with each origin set aside");
-        let d = compare_step(side("A", "one", &ba), side("B", "two", &bb), &[], &[]).unwrap();
+        let d = compare_step(
+            side("A", "one", &ba),
+            side("B", "two", &bb),
+            Likes::default(),
+            &[],
+        )
+        .unwrap();
         assert!(
             d.diff.contains("-one") && d.diff.contains("+two"),
             "{}",

@@ -145,7 +145,7 @@ impl Golden {
             (Golden::Json(expected, _), Body::Json(doc)) => {
                 let mut verdict = json::judge(label, expected, doc, bindings);
                 if let (Some(r), false) = (record, verdict.differences.is_empty()) {
-                    verdict.recorded = Some(json::record(doc, bindings, r));
+                    verdict.recorded = Some(json::record_toward(expected, doc, bindings, r));
                 }
                 Ok(verdict)
             }

@@ -243,13 +243,12 @@ fn compare_scenario<'a>(
             bindings: &e.bindings,
             secrets: &e.secrets,
         };
-        let likes: Vec<&Golden> = ea
-            .golden
-            .as_deref()
-            .into_iter()
-            .chain(likes.iter().map(|g| g.as_ref()))
-            .collect();
-        let found = compare_step(side(ea, &names[0]), side(eb, &names[1]), &likes, volatile);
+        let library: Vec<&Golden> = likes.iter().map(|g| g.as_ref()).collect();
+        let likes = crate::golden::between::Likes {
+            own: ea.golden.as_deref(),
+            library: &library,
+        };
+        let found = compare_step(side(ea, &names[0]), side(eb, &names[1]), likes, volatile);
         if let Some(d) = found {
             result.steps.push((ea.step.clone(), d));
         }

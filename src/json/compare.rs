@@ -42,6 +42,7 @@ pub fn compare(expected: &Expected, actual: &Json, bindings: &Bindings) -> Compa
             differences: Vec::new(),
             omitted: 0,
             build,
+            record: false,
         };
         let normalized = walker.value(expected, actual, &mut String::from("$"));
         (walker, normalized)
@@ -58,12 +59,98 @@ pub fn compare(expected: &Expected, actual: &Json, bindings: &Bindings) -> Compa
     }
 }
 
+/// The golden bless writes from `actual` when it differs from `expected`:
+/// the response normalized toward the golden with the golden's markers kept,
+/// its placeholders where they still match, and what differs recorded with
+/// bound values and the origin written back as placeholders.
+pub fn record(expected: &Expected, actual: &Json, bindings: &Bindings) -> Json {
+    let mut walker = Walker {
+        bindings: bindings.clone(),
+        differences: Vec::new(),
+        omitted: 0,
+        build: true,
+        record: true,
+    };
+    walker.value(expected, actual, &mut String::from("$"))
+}
+
+/// `actual` whole as a golden, read through `like` (the step's golden): bound
+/// values and the origin as placeholders; each array `like` calls a set
+/// marked a set; a value `like` leaves open (`{{any}}`, `{{int}}`) that the
+/// response's value meets written as `like` writes it. Unlike [`record`],
+/// what `like` allows as extra is kept: two servers are compared on all of it.
+pub fn record_like(like: &Expected, actual: &Json, bindings: &Bindings) -> Json {
+    like_value(Some(like), actual, bindings)
+}
+
+fn like_value(like: Option<&Expected>, actual: &Json, bindings: &Bindings) -> Json {
+    match (like, actual) {
+        (Some(Expected::Object(e)), Json::Object(members)) => Json::Object(
+            members
+                .iter()
+                .map(|(n, v)| {
+                    let inner = e.members.iter().find(|(m, _)| m == n).map(|(_, x)| x);
+                    (n.clone(), like_value(inner, v, bindings))
+                })
+                .collect(),
+        ),
+        (Some(Expected::Array(e)), Json::Array(items)) => {
+            let key = label_key(&e.items);
+            let mut out = Vec::with_capacity(items.len() + 1);
+            if e.any_order {
+                out.push(Json::Object(vec![Walker::marker("sc:order", "any")]));
+            }
+            for (i, item) in items.iter().enumerate() {
+                let inner = if e.any_order {
+                    let wanted = key.and_then(|k| item.member(k)).and_then(string_of);
+                    e.items
+                        .iter()
+                        .find(|x| {
+                            wanted.is_some() && key.and_then(|k| literal_member(x, k)) == wanted
+                        })
+                        .or(e.items.first())
+                } else {
+                    e.items.get(i)
+                };
+                out.push(like_value(inner, item, bindings));
+            }
+            Json::Array(out)
+        }
+        (Some(open @ (Expected::String(_) | Expected::Typed(_))), _)
+            if !matches!(open, Expected::String(p) if p.as_literal().is_some())
+                && !matches!(actual, Json::String(s) if templatized(actual, bindings) != Json::String(s.clone()))
+                && fits(open, actual, &mut bindings.clone()) =>
+        {
+            normalized_scalar(open, actual)
+        }
+        _ => templatized(actual, bindings),
+    }
+}
+
+/// `value` with every bound value and the origin in its strings written as placeholders.
+pub fn templatized(value: &Json, bindings: &Bindings) -> Json {
+    match value {
+        Json::String(s) => Json::String(crate::placeholder::templatize(s, bindings)),
+        Json::Array(items) => Json::Array(items.iter().map(|i| templatized(i, bindings)).collect()),
+        Json::Object(members) => Json::Object(
+            members
+                .iter()
+                .map(|(n, v)| (n.clone(), templatized(v, bindings)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
 struct Walker {
     bindings: Bindings,
     differences: Vec<Difference>,
     omitted: usize,
     /// Whether to build the normalized response (else `null` stands for it).
     build: bool,
+    /// Whether the normalized response is a golden to write: markers kept,
+    /// what differs with placeholders for bound values.
+    record: bool,
 }
 
 impl Walker {
@@ -102,9 +189,22 @@ impl Walker {
                     Some(shown),
                     Some(actual.to_compact()),
                 );
-                self.keep(|| actual.clone())
+                self.keep(|| self.as_found(actual))
             }
         }
+    }
+
+    /// A value as found in the response: recorded with placeholders for bound values.
+    fn as_found(&self, actual: &Json) -> Json {
+        if self.record {
+            templatized(actual, &self.bindings)
+        } else {
+            actual.clone()
+        }
+    }
+
+    fn marker(name: &str, value: &str) -> (String, Json) {
+        (name.to_string(), Json::String(value.to_string()))
     }
 
     /// `make()` when building the normalized response, else `null` for it.
@@ -123,7 +223,10 @@ impl Walker {
         path: &mut String,
     ) -> Json {
         let index = MemberIndex::of(actual);
-        let mut normalized = Vec::with_capacity(if self.build { actual.len() } else { 0 });
+        let mut normalized = Vec::with_capacity(if self.build { actual.len() + 1 } else { 0 });
+        if self.record && expected.extra {
+            normalized.push(Self::marker("sc:extra", "members"));
+        }
         let mut seen = vec![false; actual.len()];
         for (name, e) in &expected.members {
             let len = path.len();
@@ -159,7 +262,7 @@ impl Walker {
             );
             path.truncate(len);
             if self.build {
-                normalized.push((name.clone(), value.clone()));
+                normalized.push((name.clone(), self.as_found(value)));
             }
         }
         self.keep(|| Json::Object(normalized))
@@ -179,7 +282,17 @@ impl Walker {
                 })
                 .collect()
         };
-        let mut normalized = Vec::with_capacity(if self.build { actual.len() } else { 0 });
+        let mut normalized = Vec::with_capacity(if self.build { actual.len() + 1 } else { 0 });
+        if self.record && (expected.any_order || expected.extra) {
+            let mut markers = Vec::new();
+            if expected.any_order {
+                markers.push(Self::marker("sc:order", "any"));
+            }
+            if expected.extra {
+                markers.push(Self::marker("sc:extra", "items"));
+            }
+            normalized.push(Json::Object(markers));
+        }
         for (e, a) in pairs {
             let len = path.len();
             match (e, a) {
@@ -209,7 +322,7 @@ impl Walker {
                         Some(actual[a].to_compact()),
                     );
                     if self.build {
-                        normalized.push(actual[a].clone());
+                        normalized.push(self.as_found(&actual[a]));
                     }
                 }
                 _ => {}
@@ -307,6 +420,7 @@ fn fits(expected: &Expected, actual: &Json, bindings: &mut Bindings) -> bool {
                     differences: Vec::new(),
                     omitted: 0,
                     build: false,
+                    record: false,
                 };
                 scratch.array(e, a, &mut String::new());
                 let fits = scratch.differences.is_empty() && scratch.omitted == 0;
@@ -568,6 +682,28 @@ mod tests {
         // In document order, another order is a difference at each place.
         let ordered = LINKS.replace("{\"sc:order\": \"any\"},", "");
         assert_eq!(lines(&ordered, swapped).len(), 4);
+    }
+
+    #[test]
+    fn a_recorded_golden_keeps_markers_and_matching_placeholders() {
+        let (e, _) = compile(&format!(
+            "{{\"sc:extra\": \"members\", \"L\": {}}}",
+            &LINKS[10..LINKS.len() - 1]
+        ))
+        .unwrap();
+        let mut b = Bindings::default();
+        b.bind_capture("id", "42");
+        let actual = parse(r#"{"L": [{"Rel": "Delete", "Href": "http://h/api/logonSessions/42?x"}, {"Rel": "Up", "Href": "http://h/api/"}], "More": "http://h/x"}"#).unwrap();
+        let recorded = record(&e, &actual, &b).to_compact();
+        assert_eq!(
+            recorded,
+            r#"{"sc:extra":"members","L":[{"sc:order":"any"},{"Rel":"Up","Href":"{{origin}}/api/"},{"Rel":"Delete","Href":"{{origin}}/api/logonSessions/{{id}}?x"}]}"#
+        );
+        let (again, _) = compile(&recorded).unwrap();
+        assert!(
+            compare(&again, &actual, &b).differences.is_empty(),
+            "the recorded golden passes"
+        );
     }
 
     #[test]
