@@ -31,6 +31,10 @@ pub fn pending_path(golden: &Path) -> PathBuf {
 
 /// Every pending file under `dir`, sorted by path.
 pub fn find(dir: &Path) -> Result<Vec<Pending>, String> {
+    find_at_most(dir, MOST)
+}
+
+fn find_at_most(dir: &Path, most: usize) -> Result<Vec<Pending>, String> {
     let mut found = Vec::new();
     let mut dirs = vec![dir.to_path_buf()];
     while let Some(d) = dirs.pop() {
@@ -53,9 +57,9 @@ pub fn find(dir: &Path) -> Result<Vec<Pending>, String> {
                     golden: PathBuf::from(golden),
                     pending: path,
                 });
-                if found.len() > MOST {
+                if found.len() > most {
                     return Err(format!(
-                        "{}: more than {MOST} pending goldens; is this the goldens directory?",
+                        "{}: more than {most} pending goldens; is this the goldens directory?",
                         dir.display()
                     ));
                 }
@@ -155,6 +159,9 @@ mod tests {
         assert!(find(&dir.path().join("nowhere"))
             .unwrap_err()
             .contains("cannot read"));
+        assert_eq!(find_at_most(dir.path(), 2).unwrap().len(), 2);
+        let why = find_at_most(dir.path(), 1).unwrap_err();
+        assert!(why.contains("more than 1 pending goldens"), "{why}");
     }
 
     #[test]

@@ -738,6 +738,27 @@ mod tests {
     }
 
     #[test]
+    fn ordered_arrays_pair_items_by_place() {
+        assert_eq!(lines("[1, 2, 3]", "[1, 2]"), ["$[2]: missing item 3"]);
+        assert_eq!(lines("[1, 2]", "[1, 2, 3]"), ["$[2]: unexpected item 3"]);
+        assert_eq!(lines("[1, 2]", "[2, 1]").len(), 2);
+        assert!(lines(r#"[{"sc:extra": "items"}, 1]"#, "[1, 2]").is_empty());
+    }
+
+    #[test]
+    fn set_items_without_a_key_are_matched_by_their_whole_value() {
+        let g = r#"[{"sc:order": "any"}, {"a": [1, [true]]}, {"a": [2, [false]]}]"#;
+        assert!(lines(g, r#"[{"a": [2, [false]]}, {"a": [1, [true]]}]"#).is_empty());
+        let nested =
+            r#"{"s": [{"sc:order": "any"}, {"k": [{"sc:order": "any"}, 1, 2]}, {"k": [3]}]}"#;
+        assert!(lines(nested, r#"{"s": [{"k": [3]}, {"k": [2, 1]}]}"#).is_empty());
+        assert_eq!(
+            lines(nested, r#"{"s": [{"k": [3]}, {"k": [2, 4]}]}"#).len(),
+            2
+        );
+    }
+
+    #[test]
     fn differences_past_the_listed_ones_are_counted() {
         let n = LISTED + 20;
         let golden = format!("[{}]", vec!["1"; n].join(","));
