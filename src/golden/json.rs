@@ -36,23 +36,9 @@ pub(super) fn judge(
     }
     let golden_text = to_pretty(&compare::shown(expected));
     let actual_text = to_pretty(&comparison.normalized);
-    let diff = similar::TextDiff::configure()
-        .timeout(std::time::Duration::from_secs(2))
-        .diff_lines(&golden_text, &actual_text)
-        .unified_diff()
-        .context_radius(3)
-        .header(label, "actual (normalized toward the golden)")
-        .to_string();
+    let diff = super::golden_diff(label, &golden_text, &actual_text);
     Verdict {
-        summary: format!(
-            "response differs from golden {label} in {n} place{}{}:",
-            if n == 1 { "" } else { "s" },
-            if n > listed {
-                format!(" (the first {listed} listed)")
-            } else {
-                String::new()
-            }
-        ),
+        summary: Verdict::summary(label, listed, n),
         differences: comparison.differences,
         diff,
         bindings: comparison.bindings,

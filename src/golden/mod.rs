@@ -43,6 +43,51 @@ pub enum Body<'d> {
     Json(&'d crate::json::Json),
 }
 
+impl Verdict {
+    /// What a differing verdict says first: how many places, how many listed.
+    fn summary(label: &str, listed: usize, n: usize) -> String {
+        format!(
+            "response differs from golden {label} in {n} place{}{}:",
+            if n == 1 { "" } else { "s" },
+            if n > listed {
+                format!(" (the first {listed} listed)")
+            } else {
+                String::new()
+            }
+        )
+    }
+}
+
+/// The unified diff of a golden and the response normalized toward it, both
+/// printed; past 2 s the diff is coarser, never slower (a response unlike its
+/// golden in every line must not stall the report), and it keeps its first
+/// [`DIFF_LINES`] lines.
+fn golden_diff(label: &str, golden_text: &str, actual_text: &str) -> String {
+    let text = similar::TextDiff::configure()
+        .timeout(std::time::Duration::from_secs(2))
+        .diff_lines(golden_text, actual_text)
+        .unified_diff()
+        .context_radius(3)
+        .header(label, "actual (normalized toward the golden)")
+        .to_string();
+    cut_lines(text, DIFF_LINES)
+}
+
+/// How many lines of a diff a verdict keeps: enough to read, not a second copy
+/// of a document that differs everywhere.
+const DIFF_LINES: usize = 400;
+
+fn cut_lines(text: String, keep: usize) -> String {
+    let Some((at, _)) = text.match_indices('\n').nth(keep - 1) else {
+        return text;
+    };
+    let more = text[at + 1..].lines().count();
+    if more == 0 {
+        return text;
+    }
+    format!("{}... ({more} more lines of diff)\n", &text[..at + 1])
+}
+
 /// What judging a response against a golden found.
 #[derive(Debug, Clone)]
 pub struct Verdict {
@@ -199,5 +244,20 @@ pub fn merge(path: &Path, texts: &[(&str, String)]) -> Result<String, String> {
         Some("xml") => xml::merge(path, texts),
         Some("json") => json::merge(texts),
         _ => Err(not_a_golden(path).to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_long_diff_is_cut_and_says_how_much_is_left_out() {
+        let text: String = (1..=10).map(|i| format!("line {i}\n")).collect();
+        let cut = super::cut_lines(text.clone(), 4);
+        assert_eq!(
+            cut,
+            "line 1\nline 2\nline 3\nline 4\n... (6 more lines of diff)\n"
+        );
+        assert_eq!(super::cut_lines(text.clone(), 10), text);
+        assert_eq!(super::cut_lines(text.clone(), 11), text);
     }
 }

@@ -60,49 +60,16 @@ pub(super) fn judge(
             let golden_text =
                 to_pretty_string_sized(&Element::golden(expected), GoldenMarkers::Drop, size);
             let actual_text = to_pretty_string_sized(&normalized, GoldenMarkers::Drop, size);
-            let diff = similar::TextDiff::configure()
-                // Past the deadline the diff is coarser, never slower: a response
-                // unlike its golden in every line must not stall the report.
-                .timeout(std::time::Duration::from_secs(2))
-                .diff_lines(&golden_text, &actual_text);
-            let text = diff
-                .unified_diff()
-                .context_radius(3)
-                .header(label, "actual (normalized toward the golden)")
-                .to_string();
-            cut_lines(text, DIFF_LINES)
+            super::golden_diff(label, &golden_text, &actual_text)
         }
     };
     Verdict {
-        summary: format!(
-            "response differs from golden {label} in {n} place{}{}:",
-            if n == 1 { "" } else { "s" },
-            if n > listed {
-                format!(" (the first {listed} listed)")
-            } else {
-                String::new()
-            }
-        ),
+        summary: super::Verdict::summary(label, listed, n),
         differences: comparison.differences,
         diff,
         bindings: comparison.bindings,
         recorded: record.map(|r| written(normalized, r)),
     }
-}
-
-/// How many lines of a diff a verdict keeps: enough to read, not a second copy
-/// of a document that differs everywhere.
-const DIFF_LINES: usize = 400;
-
-fn cut_lines(text: String, keep: usize) -> String {
-    let Some((at, _)) = text.match_indices('\n').nth(keep - 1) else {
-        return text;
-    };
-    let more = text[at + 1..].lines().count();
-    if more == 0 {
-        return text;
-    }
-    format!("{}... ({more} more lines of diff)\n", &text[..at + 1])
 }
 
 pub(super) fn record(
@@ -256,19 +223,4 @@ pub(super) fn merge(path: &Path, texts: &[(&str, String)]) -> Result<String, Str
         })?;
     }
     Ok(to_pretty_string(&merged, GoldenMarkers::Keep))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn a_long_diff_is_cut_and_says_how_much_is_left_out() {
-        let text: String = (1..=10).map(|i| format!("line {i}\n")).collect();
-        let cut = super::cut_lines(text.clone(), 4);
-        assert_eq!(
-            cut,
-            "line 1\nline 2\nline 3\nline 4\n... (6 more lines of diff)\n"
-        );
-        assert_eq!(super::cut_lines(text.clone(), 10), text);
-        assert_eq!(super::cut_lines(text.clone(), 11), text);
-    }
 }
