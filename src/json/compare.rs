@@ -797,6 +797,47 @@ mod tests {
     }
 
     #[test]
+    fn a_response_read_through_a_golden_keeps_everything_and_marks_what_is_open() {
+        let like = |golden: &str, actual: &str| {
+            let (e, _) = compile(golden).unwrap();
+            let mut b = Bindings::default();
+            b.bind_capture("id", "42");
+            record_like(&e, &parse(actual).unwrap(), &b).to_compact()
+        };
+        assert_eq!(
+            like(
+                r#"{"n": "{{int}}", "s": "{{any}}x", "l": "lit"}"#,
+                r#"{"n": 5, "s": "abx", "l": "other", "more": 1}"#
+            ),
+            r#"{"n":"{{int}}","s":"{{any}}x","l":"other","more":1}"#,
+            "open values as the golden writes them; a literal and an extra member as found"
+        );
+        assert_eq!(
+            like(r#"{"n": "{{int}}"}"#, r#"{"n": "5"}"#),
+            r#"{"n":"5"}"#,
+            "a value the placeholder does not fit"
+        );
+        assert_eq!(
+            like(r#"{"Id": "{{any}}"}"#, r#"{"Id": "42"}"#),
+            r#"{"Id":"{{id}}"}"#,
+            "a captured value stays itself"
+        );
+        assert_eq!(
+            like(
+                r#"[{"sc:order": "any"}, {"Rel": "Up", "n": "{{int}}"}, {"Rel": "Down", "n": 1}]"#,
+                r#"[{"Rel": "Down", "n": 2}, {"Rel": "Up", "n": 7}]"#
+            ),
+            r#"[{"sc:order":"any"},{"Rel":"Down","n":2},{"Rel":"Up","n":"{{int}}"}]"#,
+            "a set's item read through its namesake"
+        );
+        assert_eq!(
+            like(r#"["{{int}}", 1]"#, "[3, 4]"),
+            r#"["{{int}}",4]"#,
+            "in order, by place"
+        );
+    }
+
+    #[test]
     fn differences_past_the_listed_ones_are_counted() {
         let n = LISTED + 20;
         let golden = format!("[{}]", vec!["1"; n].join(","));
