@@ -185,17 +185,7 @@ mod json_comparator {
             &extra,
             &shuffled_actual,
         ));
-        for r in &rows {
-            println!(
-                "| {} | {} | {:.1} MB | {:.3} s | {:.0} | {:.2} |",
-                r.mode,
-                r.sessions,
-                r.doc_mb,
-                r.seconds,
-                r.doc_mb / r.seconds,
-                r.peak_ratio
-            );
-        }
+        super::comparator::print_rows(&rows);
         println!();
     }
 }
@@ -482,6 +472,21 @@ mod comparator {
         }
     }
 
+    /// The rows of a comparator table.
+    pub fn print_rows(rows: &[Measured]) {
+        for r in rows {
+            println!(
+                "| {} | {} | {:.1} MB | {:.3} s | {:.0} | {:.2} |",
+                r.mode,
+                r.sessions,
+                r.doc_mb,
+                r.seconds,
+                r.doc_mb / r.seconds,
+                r.peak_ratio
+            );
+        }
+    }
+
     pub fn run() {
         println!("## Comparator\n");
         println!("Median of {RUNS} runs each: parse the response, then compare it with the compiled golden.\n");
@@ -541,17 +546,7 @@ mod comparator {
         drop(actual);
         drop(shuffled_actual);
         rows.push(mismatch_report());
-        for r in &rows {
-            println!(
-                "| {} | {} | {:.1} MB | {:.3} s | {:.0} | {:.2} |",
-                r.mode,
-                r.sessions,
-                r.doc_mb,
-                r.seconds,
-                r.doc_mb / r.seconds,
-                r.peak_ratio
-            );
-        }
+        print_rows(&rows);
         // A run compiles every golden when it loads; a golden this large is rare.
         let golden = golden_with_placeholders(&ordered, Some("sc:order=\"any\""));
         let base = reset_peak();

@@ -26,13 +26,7 @@ pub(super) fn judge(
     let listed = comparison.differences.len();
     let n = listed + comparison.omitted;
     if n == 0 {
-        return Verdict {
-            differences: Vec::new(),
-            summary: String::new(),
-            diff: String::new(),
-            bindings: comparison.bindings,
-            recorded: None,
-        };
+        return Verdict::matched(comparison.bindings);
     }
     let golden_text = to_pretty(&compare::shown(expected));
     let actual_text = to_pretty(&comparison.normalized);

@@ -44,6 +44,17 @@ pub enum Body<'d> {
 }
 
 impl Verdict {
+    /// A response that matches: nothing to say, nothing to record.
+    fn matched(bindings: Bindings) -> Verdict {
+        Verdict {
+            differences: Vec::new(),
+            summary: String::new(),
+            diff: String::new(),
+            bindings,
+            recorded: None,
+        }
+    }
+
     /// What a differing verdict says first: how many places, how many listed.
     fn summary(label: &str, listed: usize, n: usize) -> String {
         format!(
