@@ -792,6 +792,8 @@ mod tests {
         assert!(lines(arrays, "[[1, 2], [1]]").is_empty());
         let open = r#"[{"sc:order": "any"}, [{"sc:extra": "items"}, 1, 2], [1]]"#;
         assert!(lines(open, "[[1], [1, 2, 3]]").is_empty());
+        let open_arrays = r#"[{"sc:order": "any"}, [{"sc:extra": "items"}, 1], [1]]"#;
+        assert!(lines(open_arrays, "[[1], [1, 2]]").is_empty());
         let open_objects = r#"[{"sc:order": "any"}, {"sc:extra": "members", "n": 1}, {"n": 1}]"#;
         assert!(lines(open_objects, r#"[{"n": 1}, {"n": 1, "x": 0}]"#).is_empty());
     }

@@ -237,6 +237,13 @@ mod tests {
                 col: 24
             }]
         );
+        let (_, vars) = compile(r#"{"a": "{{x}}", "b": "{{y}}/{{x}}", "c": "{{x}}"}"#).unwrap();
+        let names: Vec<&str> = vars.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["x", "y"],
+            "each variable once, where it is first used"
+        );
     }
 
     #[test]
