@@ -251,6 +251,21 @@ mod tests {
         let e = compile("{\n  \"a\": 1,\n  \"sc:order\": \"any\"\n}").unwrap_err();
         assert_eq!((e.line, e.col), (3, 3), "{e}");
         assert!(e.message.contains("\"sc:extra\": \"members\""), "{e}");
+        for wrong in [
+            r#"[{"sc:extra": "all"}]"#,
+            r#"{"sc:extra": "everything"}"#,
+            r#"{"sc:extra": true}"#,
+        ] {
+            assert!(
+                compile(wrong)
+                    .unwrap_err()
+                    .message
+                    .contains("is not a marker"),
+                "{wrong}"
+            );
+        }
+        let (e, _) = compile(r#"[{"sc:order": "document"}, 1]"#).unwrap();
+        assert!(matches!(e, Expected::Array(a) if !a.any_order && a.items.len() == 1));
         let e = compile("[{\"sc:order\": \"some\"}]").unwrap_err();
         assert!(
             e.message.contains("\"sc:order\": \"some\" is not a marker"),

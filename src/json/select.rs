@@ -291,6 +291,7 @@ mod tests {
         assert_eq!(values("$.missing"), Vec::<String>::new());
         assert_eq!(values("$.Links[9]"), Vec::<String>::new());
         assert_eq!(values("$"), [parse(DOC).unwrap().to_compact()]);
+        assert_eq!(JsonPath::parse(" $.a[1] ").unwrap().to_string(), "$.a[1]");
     }
 
     #[test]
