@@ -292,6 +292,12 @@ mod tests {
         assert_eq!(values("$.Links[9]"), Vec::<String>::new());
         assert_eq!(values("$"), [parse(DOC).unwrap().to_compact()]);
         assert_eq!(JsonPath::parse(" $.a[1] ").unwrap().to_string(), "$.a[1]");
+        let odd = parse(r#"{"a_b-c": {"d_e": 1}}"#).unwrap();
+        let got = JsonPath::parse("$.a_b-c.d_e").unwrap().select(&odd);
+        assert_eq!(
+            got,
+            [&Json::Number(crate::json::value::Number::from_f64(1.0))]
+        );
     }
 
     #[test]
