@@ -74,18 +74,6 @@ impl fmt::Display for Number {
 }
 
 impl Json {
-    /// The kind of value, for messages.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Json::Null => "null",
-            Json::Bool(_) => "a boolean",
-            Json::Number(_) => "a number",
-            Json::String(_) => "a string",
-            Json::Array(_) => "an array",
-            Json::Object(_) => "an object",
-        }
-    }
-
     /// The member `name` of an object.
     pub fn member(&self, name: &str) -> Option<&Json> {
         match self {
