@@ -16,6 +16,7 @@ pub mod json;
 pub mod outcome;
 pub mod placeholder;
 pub mod report;
+pub mod representation;
 pub mod run;
 pub mod scenario;
 pub mod select;

@@ -25,6 +25,9 @@ pub struct Parsed<'a, 'i> {
     pub xml: Option<&'a Document<'i>>,
     /// The body as JSON, when a step reads it so.
     pub json: Option<&'a Json>,
+    /// The representation the step reads the response as: it picks the
+    /// selector form of a `{ xml: ..., json: ... }` selector.
+    pub representation: crate::representation::Representation,
 }
 
 impl Selector {
@@ -87,6 +90,7 @@ mod tests {
         let body = Parsed {
             xml: Some(&xml),
             json: Some(&json),
+            ..Parsed::default()
         };
         let x = Selector::parse("/A/B").unwrap();
         let j = Selector::parse(" $.B").unwrap();
@@ -97,6 +101,7 @@ mod tests {
         let only_xml = Parsed {
             xml: Some(&xml),
             json: None,
+            ..Parsed::default()
         };
         assert_eq!(j.values(only_xml).unwrap_err(), "the body is not JSON");
         assert_eq!(

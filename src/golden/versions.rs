@@ -121,15 +121,33 @@ pub fn load(
     }
     let mut deviations = raw.deviations;
     for d in &mut deviations {
-        for rel in d.expect.golden.iter() {
-            let path = golden_dir.join(rel);
+        let Some(named) = &d.expect.golden else {
+            continue;
+        };
+        // A golden without extension: one file per representation, as in scenarios.
+        let files = crate::representation::golden_files(named);
+        let per_representation = files.len() > 1;
+        for rel in files {
+            let path = golden_dir.join(&rel);
             let expected = match crate::golden::Golden::load(&path) {
                 Ok(g) => Some(std::sync::Arc::new(g)),
-                Err(_) if allow_missing && !path.exists() => None,
+                Err(_) if (allow_missing || per_representation) && !path.exists() => None,
                 Err(e) => return Err(vec![e]),
             };
-            d.goldens
-                .insert(rel.clone(), GoldenEntry { path, expected });
+            if expected.is_some() || allow_missing {
+                d.goldens.insert(rel, GoldenEntry { path, expected });
+            }
+        }
+        if d.goldens.is_empty() && !allow_missing {
+            return Err(vec![ConfigError::file(
+                &file,
+                format!(
+                    "deviation `{}`: golden {} has no file ({}.xml or .json)",
+                    d.id,
+                    named.display(),
+                    golden_dir.join(named).display()
+                ),
+            )]);
         }
     }
     Ok(VersionData {

@@ -54,7 +54,15 @@ fn source_values(
     doc: crate::select::Parsed,
 ) -> Result<(Vec<String>, String), String> {
     Ok(match source {
-        CaptureSource::Select(sel) => (sel.values(doc)?, format!("`{sel}`")),
+        CaptureSource::Select(forms) => {
+            let sel = forms.pick(doc.representation).ok_or_else(|| {
+                format!(
+                    "`{forms}` has no form for a {} response",
+                    doc.representation
+                )
+            })?;
+            (sel.values(doc)?, format!("`{sel}`"))
+        }
         CaptureSource::Header(h) => (
             exchange
                 .header_values(h)

@@ -136,6 +136,32 @@ fn text_check(
     }
 }
 
+/// A request that asked for one representation (its Accept header) gets a
+/// response in it: a JSON client handed XML is broken however right the XML is.
+pub(crate) fn representation(
+    asked: Option<crate::representation::Representation>,
+    content_type: Option<&str>,
+    body: &str,
+) -> Option<Failure> {
+    use crate::representation::Representation;
+    let asked = asked?;
+    let got = Representation::of_response(content_type, body)?;
+    if got == asked {
+        return None;
+    }
+    let why = match content_type {
+        Some(t) if Representation::asked(t).is_some() => format!("Content-Type `{t}`"),
+        _ => "its body".to_string(),
+    };
+    Some(
+        Failure::new(
+            FailureKind::Body,
+            format!("the request asked for {asked} (Accept) and the response is {got} ({why})"),
+        )
+        .values(Some(asked.to_string()), Some(got.to_string())),
+    )
+}
+
 /// Every selector assertion of the step, on the parsed body.
 pub(crate) fn assertions(
     assertions: &[Assertion],
@@ -148,23 +174,27 @@ pub(crate) fn assertions(
         .collect()
 }
 
-/// The assertion's selector, its variables expanded.
+/// The assertion's selector for the response's representation, its variables expanded.
 fn selector_of(
     assertion: &Assertion,
+    representation: crate::representation::Representation,
     vars: &Variables,
 ) -> Result<crate::select::Selector, Failure> {
-    if let Some(s) = &assertion.select.fixed {
+    let fail = |message: String| {
+        Failure::new(FailureKind::Assertion, message).at(assertion.select.to_string())
+    };
+    let Some(form) = assertion.select.pick(representation) else {
+        return Err(fail(format!(
+            "selector `{}` has no form for a {representation} response",
+            assertion.select
+        )));
+    };
+    if let Some(s) = &form.fixed {
         return Ok(s.clone());
     }
-    vars.expand(&assertion.select.template)
+    vars.expand(&form.template)
         .and_then(|t| crate::select::Selector::parse(&t))
-        .map_err(|e| {
-            Failure::new(
-                FailureKind::Assertion,
-                format!("selector `{}`: {e}", assertion.select),
-            )
-            .at(assertion.select.to_string())
-        })
+        .map_err(|e| fail(format!("selector `{form}`: {e}")))
 }
 
 fn assertion(
@@ -172,7 +202,7 @@ fn assertion(
     doc: crate::select::Parsed,
     vars: &Variables,
 ) -> Option<Failure> {
-    let selector = match selector_of(assertion, vars) {
+    let selector = match selector_of(assertion, doc.representation, vars) {
         Ok(s) => s,
         Err(failure) => return Some(failure),
     };
@@ -375,6 +405,7 @@ mod tests {
                 crate::select::Parsed {
                     xml: Some(&doc),
                     json: None,
+                    ..crate::select::Parsed::default()
                 },
                 &vars(),
             ))

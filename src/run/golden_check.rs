@@ -25,6 +25,22 @@ pub(crate) struct Judged<'j> {
     pub names: &'j [GoldenName],
 }
 
+/// The step's golden has no file in the representation the response is read
+/// as: `golden: veeam-em/x` named `veeam-em/x.json`, which does not exist.
+pub(crate) fn no_golden(
+    rel: &std::path::Path,
+    representation: crate::representation::Representation,
+) -> Failure {
+    Failure::new(
+        FailureKind::Golden,
+        format!(
+            "golden {} does not exist: the step reads its response as {representation} and has no {representation} golden; `sessionconf bless` records it",
+            rel.display()
+        ),
+    )
+    .at(rel.display().to_string())
+}
+
 /// Judges a body against its golden; a difference becomes failures and a diff
 /// on `outcome`, or, when `may_bless`, an observation for the bless book.
 pub(crate) fn check_golden(

@@ -11,6 +11,7 @@ use super::request::{links_of, prepare, Unbuilt};
 use super::scenario::ScenarioState;
 use super::{capture, checks, golden_check};
 use crate::outcome::{Failure, FailureKind, Phase, Status, StepOutcome};
+use crate::representation::Representation;
 use crate::scenario::model::{CaptureSource, Expect, Step};
 use crate::scenario::GoldenEntry;
 
@@ -85,10 +86,16 @@ fn exchange_and_check(
     outcome.sent = Some(super::record::request(state, &outgoing));
     let jar = step.request.cookies.then_some(state.cookies.as_ref());
     let sent = exchange::send(&state.client, jar, &outgoing, limits(state));
+    let asked = outgoing
+        .headers
+        .iter()
+        .filter(|(name, _)| name.eq_ignore_ascii_case("accept"))
+        .find_map(|(_, value)| Representation::asked(value));
     match sent {
         Ok(exchange) => {
             learn_secrets(state, &exchange);
             outcome.response_status = Some(exchange.status);
+            let exchange = Received { exchange, asked };
             let mut failures = check_response(state, step, &exchange, goldens, &mut outcome);
             if !failures.is_empty() {
                 if let Some(note) = known_deviation(state, step, &exchange, &mut outcome) {
@@ -101,7 +108,7 @@ fn exchange_and_check(
             // After the captures: a value captured as secret is redacted here too.
             outcome.received = Some(super::record::response(state, &exchange));
             keep(state, step, &exchange, goldens);
-            state.responses.insert(step.name.clone(), exchange);
+            state.responses.insert(step.name.clone(), exchange.exchange);
             for f in failures {
                 let redacted = f.redacted(|t| state.redact(t));
                 outcome.fail(redacted);
@@ -114,11 +121,44 @@ fn exchange_and_check(
     outcome
 }
 
+/// A response, and the representation its request asked for (its Accept header).
+struct Received {
+    exchange: Exchange,
+    asked: Option<Representation>,
+}
+
+impl std::ops::Deref for Received {
+    type Target = Exchange;
+    fn deref(&self) -> &Exchange {
+        &self.exchange
+    }
+}
+
+impl Received {
+    /// What the step reads the response as: what it asked for, else what the
+    /// response says it is, else XML (both APIs' default).
+    fn representation(&self) -> Representation {
+        self.asked
+            .or_else(|| Representation::of_response(self.content_type(), &self.body))
+            .unwrap_or_default()
+    }
+
+    fn content_type(&self) -> Option<&str> {
+        self.header_values("content-type").first().copied()
+    }
+
+    /// The golden file the step's `golden:` names for this response.
+    fn golden(&self, expect: &Expect) -> Option<PathBuf> {
+        let rel = expect.golden.as_ref()?;
+        Some(self.representation().golden_path(rel))
+    }
+}
+
 /// The response whole, for a run that keeps a transcript.
 fn keep(
     state: &ScenarioState,
     step: &Step,
-    exchange: &Exchange,
+    exchange: &Received,
     goldens: &BTreeMap<PathBuf, GoldenEntry>,
 ) {
     let Some(transcript) = &state.options.transcript else {
@@ -135,11 +175,9 @@ fn keep(
         body: exchange.body.clone(),
         secrets: state.vars.redactor.secrets(),
         bindings,
-        golden: step
-            .expect
-            .golden
-            .as_ref()
-            .and_then(|g| goldens.get(g)?.expected.clone()),
+        golden: exchange
+            .golden(&step.expect)
+            .and_then(|g| goldens.get(&g)?.expected.clone()),
     });
 }
 
@@ -168,7 +206,7 @@ fn limits(state: &ScenarioState) -> exchange::Limits {
 fn known_deviation(
     state: &mut ScenarioState,
     step: &Step,
-    exchange: &Exchange,
+    exchange: &Received,
     outcome: &mut StepOutcome,
 ) -> Option<String> {
     let options = state.options.clone();
@@ -205,7 +243,7 @@ fn learn_secrets(state: &ScenarioState, exchange: &Exchange) {
 fn check_response(
     state: &mut ScenarioState,
     step: &Step,
-    exchange: &Exchange,
+    exchange: &Received,
     goldens: &BTreeMap<PathBuf, GoldenEntry>,
     outcome: &mut StepOutcome,
 ) -> Vec<Failure> {
@@ -213,7 +251,16 @@ fn check_response(
     let mut failures = checks::status(expect, exchange);
     failures.extend(checks::headers(expect, exchange, &state.vars));
     failures.extend(checks::text(expect, exchange, &state.vars));
-    let (wants_xml, wants_json) = formats(step);
+    let representation = exchange.representation();
+    let golden = exchange.golden(expect);
+    let (wants_xml, wants_json) = formats(step, golden.as_deref(), representation);
+    if wants_xml || wants_json {
+        failures.extend(checks::representation(
+            exchange.asked,
+            exchange.content_type(),
+            &exchange.body,
+        ));
+    }
     let xml = wants_xml.then(|| parse_body(exchange));
     let json = wants_json.then(|| parse_json(exchange));
     let unreadable = [
@@ -224,6 +271,7 @@ fn check_response(
     let parsed = crate::select::Parsed {
         xml: xml.as_ref().and_then(|r| r.as_ref().ok()),
         json: json.as_ref().and_then(|r| r.as_ref().ok()),
+        representation,
     };
     state.links.remove(&step.name);
     if state.link_sources.contains(&step.name) {
@@ -241,13 +289,16 @@ fn check_response(
     if unreadable.iter().all(Option::is_none) {
         failures.extend(checks::assertions(&expect.body, parsed, &state.vars));
     }
-    let Some(rel) = &expect.golden else {
+    let Some(rel) = &golden else {
         return failures;
     };
-    let body = if is_json(rel) {
-        parsed.json.map(crate::golden::Body::Json)
-    } else {
-        parsed.xml.map(crate::golden::Body::Xml)
+    let body = match Representation::of_golden(rel) {
+        Representation::Json => parsed.json.map(crate::golden::Body::Json),
+        Representation::Xml => parsed.xml.map(crate::golden::Body::Xml),
+    };
+    let Some(entry) = goldens.get(rel) else {
+        failures.push(golden_check::no_golden(rel, representation));
+        return failures;
     };
     if let Some(body) = body {
         // A golden is recorded only from a response whose other checks passed:
@@ -255,7 +306,7 @@ fn check_response(
         let may_bless = state.options.bless && failures.is_empty();
         let judged = golden_check::Judged {
             rel,
-            entry: &goldens[rel],
+            entry,
             body: &body,
             text: &exchange.body,
             encoding: exchange.encoding,
@@ -269,8 +320,12 @@ fn check_response(
 }
 
 /// Which formats a step reads its response in (XML, JSON): its golden's, and
-/// its selectors' (a path starting with `$` reads JSON).
-fn formats(step: &Step) -> (bool, bool) {
+/// its selectors' for the representation (a path starting with `$` reads JSON).
+fn formats(
+    step: &Step,
+    golden: Option<&std::path::Path>,
+    representation: Representation,
+) -> (bool, bool) {
     let expect: &Expect = &step.expect;
     let mut formats = (false, false);
     let mut note = |json: bool| {
@@ -280,23 +335,25 @@ fn formats(step: &Step) -> (bool, bool) {
             formats.0 = true;
         }
     };
-    if let Some(golden) = &expect.golden {
-        note(is_json(golden));
+    if let Some(golden) = golden {
+        note(Representation::of_golden(golden) == Representation::Json);
     }
-    for a in &expect.body {
-        note(a.select.template.raw().trim_start().starts_with('$'));
+    use crate::scenario::model::ReadsJson;
+    for form in expect
+        .body
+        .iter()
+        .filter_map(|a| a.select.pick(representation))
+    {
+        note(form.reads_json());
     }
     for c in step.capture.values() {
-        if let CaptureSource::Select(s) = &c.source {
-            note(s.is_json());
+        if let CaptureSource::Select(forms) = &c.source {
+            if let Some(s) = forms.pick(representation) {
+                note(s.is_json());
+            }
         }
     }
     formats
-}
-
-/// Whether a golden is JSON (its extension says so).
-fn is_json(golden: &std::path::Path) -> bool {
-    golden.extension().is_some_and(|e| e == "json")
 }
 
 fn parse_json(exchange: &Exchange) -> Result<crate::json::Json, Failure> {

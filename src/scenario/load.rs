@@ -548,7 +548,7 @@ impl Checker<'_> {
         scope: &mut StepScope,
         names: &mut BTreeSet<String>,
         goldens: &GoldenSource,
-    ) -> Option<(PathBuf, GoldenEntry)> {
+    ) -> Vec<(PathBuf, GoldenEntry)> {
         if step.name.trim().is_empty() {
             self.error(
                 &scope.path,
@@ -693,22 +693,77 @@ impl Checker<'_> {
         }
     }
 
-    /// The step's golden, compiled, with every placeholder naming a known variable.
+    /// The step's goldens, compiled, with every placeholder naming a known
+    /// variable: the one its `golden:` names, or one per representation for a
+    /// path without extension (at least one exists; bless records the others).
     fn check_golden(
         &mut self,
         step: &Step,
         scope: &StepScope,
         goldens: &GoldenSource,
-    ) -> Option<(PathBuf, GoldenEntry)> {
-        let rel = step.expect.golden.as_ref()?;
+    ) -> Vec<(PathBuf, GoldenEntry)> {
+        let Some(rel) = step.expect.golden.as_ref() else {
+            return Vec::new();
+        };
         let name = &step.name;
+        let here = at(&scope.path, ["expect".into(), "golden".into()]);
         if let Some(why) = outside_golden_dir(rel) {
             self.error(
-                &at(&scope.path, ["expect".into(), "golden".into()]),
+                &here,
                 format!("step `{name}`: golden {} {why}; a golden path stays inside the golden directory", rel.display()),
             );
-            return None;
+            return Vec::new();
         }
+        let files = crate::representation::golden_files(rel);
+        if files.len() == 1 {
+            return self
+                .compile_golden(step, scope, goldens, rel)
+                .into_iter()
+                .collect();
+        }
+        let mut compiled = Vec::new();
+        let mut found = false;
+        for file in files {
+            if goldens.dir.join(&file).exists() {
+                found = true;
+                compiled.extend(self.compile_golden(step, scope, goldens, &file));
+            } else if goldens.allow_missing {
+                let path = goldens.dir.join(&file);
+                compiled.push((
+                    file,
+                    GoldenEntry {
+                        path,
+                        expected: None,
+                    },
+                ));
+            }
+        }
+        if !found && !goldens.allow_missing {
+            self.error(
+                &here,
+                format!(
+                    "step `{name}`: golden {} names one file per representation ({}), and none exists; `sessionconf bless` records them from the server",
+                    rel.display(),
+                    crate::representation::golden_files(rel)
+                        .iter()
+                        .map(|f| goldens.dir.join(f).display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+        }
+        compiled
+    }
+
+    /// One golden file, compiled, with every placeholder naming a known variable.
+    fn compile_golden(
+        &mut self,
+        step: &Step,
+        scope: &StepScope,
+        goldens: &GoldenSource,
+        rel: &Path,
+    ) -> Option<(PathBuf, GoldenEntry)> {
+        let name = &step.name;
         // `./a.xml` and `a.xml` are one file, compiled once.
         let normal: PathBuf = rel
             .components()
@@ -735,10 +790,10 @@ impl Checker<'_> {
                     }
                 }
                 let expected = Some(expected);
-                Some((rel.clone(), GoldenEntry { path, expected }))
+                Some((rel.to_path_buf(), GoldenEntry { path, expected }))
             }
             Err(_) if goldens.allow_missing && !path.exists() => Some((
-                rel.clone(),
+                rel.to_path_buf(),
                 GoldenEntry {
                     path,
                     expected: None,

@@ -1,5 +1,6 @@
 //! Loading and validating scenarios.
 
+mod forms;
 mod fragment;
 pub mod load;
 mod matrix;

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
+pub use super::forms::{Forms, ReadsJson};
 use super::positions::Seg;
 use super::template::Template;
 use crate::select::Selector;
@@ -340,7 +341,8 @@ pub struct Expect {
     pub headers: BTreeMap<String, TextCheck>,
     /// A check on the body as text, for responses that are not XML.
     pub text: Option<TextCheck>,
-    /// Relative to the golden directory.
+    /// Relative to the golden directory. Without an extension (`veeam-em/logon-session`)
+    /// it names one file per representation: `.xml` or `.json`, the one the request asked for.
     pub golden: Option<PathBuf>,
     #[serde(default)]
     pub body: Vec<Assertion>,
@@ -439,6 +441,18 @@ impl fmt::Display for SelectorTemplate {
     }
 }
 
+impl super::forms::ReadsJson for SelectorTemplate {
+    fn reads_json(&self) -> bool {
+        self.template.raw().trim_start().starts_with('$')
+    }
+}
+
+impl super::forms::ReadsJson for Selector {
+    fn reads_json(&self) -> bool {
+        self.is_json()
+    }
+}
+
 impl<'de> Deserialize<'de> for SelectorTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use super::template::Part;
@@ -505,7 +519,7 @@ impl TryFrom<RawTextCheck> for TextCheck {
 #[serde(try_from = "RawAssertion")]
 #[schemars(with = "RawAssertion")]
 pub struct Assertion {
-    pub select: SelectorTemplate,
+    pub select: Forms<SelectorTemplate>,
     pub check: Check,
 }
 
@@ -523,7 +537,7 @@ pub enum Check {
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawAssertion {
-    select: SelectorTemplate,
+    select: Forms<SelectorTemplate>,
     equals: Option<Template>,
     matches: Option<Regex>,
     exists: Option<bool>,
@@ -572,7 +586,7 @@ impl TryFrom<RawAssertion> for Assertion {
 /// Where a captured value comes from.
 #[derive(Debug, Clone)]
 pub enum CaptureSource {
-    Select(Selector),
+    Select(Forms<Selector>),
     Header(String),
     Cookie(String),
     Body,
@@ -598,7 +612,7 @@ pub struct Capture {
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawCapture {
-    select: Option<Selector>,
+    select: Option<Forms<Selector>>,
     header: Option<String>,
     cookie: Option<String>,
     regex: Option<Regex>,
@@ -717,11 +731,9 @@ impl Expect {
         }
         for (i, a) in self.body.iter().enumerate() {
             let at = |f: &str| vec![Seg::from("expect"), "body".into(), i.into(), f.into()];
-            out.push((
-                format!("selector {}", a.select),
-                at("select"),
-                &a.select.template,
-            ));
+            for form in a.select.all() {
+                out.push((format!("selector {form}"), at("select"), &form.template));
+            }
             if let Check::Equals(t) = &a.check {
                 out.push((format!("assertion on {}", a.select), at("equals"), t));
             }
@@ -752,7 +764,7 @@ impl Step {
             }
         }
         for a in &mut e.body {
-            out.push(&mut a.select.template);
+            out.extend(a.select.all_mut().into_iter().map(|f| &mut f.template));
             if let Check::Equals(t) = &mut a.check {
                 out.push(t);
             }
