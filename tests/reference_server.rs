@@ -590,7 +590,7 @@ fn load_reports_throughput_latency_and_leftover_sessions() {
     use sessionconf::run::load_test::run_load;
     let scenario = support::shipped("veeam-em")
         .into_iter()
-        .find(|s| s.id == "veeam-em::admin-logon[api=latest]")
+        .find(|s| s.id == "veeam-em::admin-logon[api=latest,format=json]")
         .unwrap();
     for (faults, leftover) in [(vec![], 0), (vec![Fault::KeepEndedSessions], 48)] {
         let mut options = ServerOptions::new(Dialect::VeeamEm);
@@ -624,7 +624,7 @@ fn load_limits_fail_the_load_and_each_step_is_one_row() {
     use sessionconf::run::load_test::{run_load_within, Thresholds};
     let scenario = support::shipped("veeam-em")
         .into_iter()
-        .find(|s| s.id == "veeam-em::list-sessions")
+        .find(|s| s.id == "veeam-em::list-sessions[format=xml]")
         .unwrap();
     // Every flow fails at its logon (no Delete link); the logout still runs.
     let mut options = ServerOptions::new(Dialect::VeeamEm);

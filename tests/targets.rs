@@ -106,25 +106,25 @@ fn two_targets_run_side_by_side_and_the_matrix_tells_them_apart() {
         "{err}"
     );
     assert_eq!(
-        matrix_row(err, "veeam-em::admin-logon[api=latest]")[1..],
+        matrix_row(err, "veeam-em::admin-logon[api=latest,format=xml]")[1..],
         ["passed", "FAILED"]
     );
     assert_eq!(
-        matrix_row(err, "veeam-em::entry-point")[1..],
+        matrix_row(err, "veeam-em::entry-point[format=json]")[1..],
         ["passed", "passed"]
     );
     assert_eq!(
-        matrix_row(err, "veeam-em::unknown-session")[1..],
+        matrix_row(err, "veeam-em::unknown-session[format=xml]")[1..],
         ["known", "dev.", "FAILED"],
         "the broken server's logon spoils every flow that logs on"
     );
     assert!(
         out.stdout
-            .contains("test broken/veeam-em::admin-logon[api=latest] ... FAILED"),
+            .contains("test broken/veeam-em::admin-logon[api=latest,format=json] ... FAILED"),
         "{}",
         out.stdout
     );
-    assert!(err.contains("\n  em13: logon 8/0/0/5"), "{err}");
+    assert!(err.contains("\n  em13: logon 14/0/0/10"), "{err}");
     assert!(err.contains("\n  broken: logon "), "{err}");
     assert_eq!(
         lab.broken.open_sessions(),
@@ -176,7 +176,7 @@ fn all_targets_runs_each_dialect_on_its_own_targets_and_names_mistakes() {
         "{err}"
     );
     assert_eq!(
-        matrix_row(err, "veeam-em::admin-logon[api=latest]")[1..],
+        matrix_row(err, "veeam-em::admin-logon[api=latest,format=xml]")[1..],
         ["FAILED", "-", "passed", "passed"]
     );
     let out = lab.run(&["--all-targets", "--dialect", "commvault"]);
@@ -245,7 +245,7 @@ fn compare_tells_two_presentations_of_one_server_from_two_versions() {
     );
     assert!(
         out.stdout
-            .contains("veeam-em::admin-logon[api=latest]: same"),
+            .contains("veeam-em::admin-logon[api=latest,format=json]: same"),
         "{}",
         out.stdout
     );
@@ -254,9 +254,15 @@ fn compare_tells_two_presentations_of_one_server_from_two_versions() {
     let out = lab.sessionconf("compare", &["--target", "em13", "--target", "em12"]);
     assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
     let o = &out.stdout;
-    assert!(o.contains("veeam-em::admin-logon[api=latest]: DIFFERS\n  step `logon`:\n    /LogonSession/Links/Link[@Type='CloudConnectService']: missing element"), "{o}");
-    assert!(o.contains("veeam-em::tenant-logon: DIFFERS\n  applies to em13 only (em12: not applicable: the server does not show the capability `cloud-connect`)"), "{o}");
-    assert!(o.contains("veeam-em::entry-point: same"), "{o}");
+    assert!(o.contains("veeam-em::admin-logon[api=latest,format=xml]: DIFFERS\n  step `logon`:\n    /LogonSession/Links/Link[@Type='CloudConnectService']: missing element"), "{o}");
+    // The JSON form differs at the same link, named by a JSON path.
+    assert!(o.contains("veeam-em::admin-logon[api=latest,format=json]: DIFFERS\n  step `logon`:\n    $.Links[?(@.Type=='CloudConnectService')]: missing item"), "{o}");
+    assert!(o.contains("veeam-em::tenant-logon[format=json]: DIFFERS\n  applies to em13 only (em12: not applicable: the server does not show the capability `cloud-connect`)"), "{o}");
+    assert!(o.contains("veeam-em::entry-point[format=xml]: same"), "{o}");
+    assert!(
+        o.contains("veeam-em::entry-point[format=json]: same"),
+        "{o}"
+    );
     // A broken server against a good one: its missing Delete link, by path.
     let out = lab.sessionconf(
         "compare",
@@ -268,16 +274,16 @@ fn compare_tells_two_presentations_of_one_server_from_two_versions() {
             "--target",
             &lab.broken.base_url(),
             "--filter",
-            "admin-logon[api=latest]",
+            "admin-logon[api=latest,",
         ],
     );
     assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
-    assert!(
-        out.stdout
-            .contains("/LogonSession/Links/Link[@Rel='Delete']: missing element"),
-        "{}",
-        out.stdout
-    );
+    for missing in [
+        "/LogonSession/Links/Link[@Rel='Delete']: missing element",
+        "$.Links[?(@.Rel=='Delete')]: missing item",
+    ] {
+        assert!(out.stdout.contains(missing), "{missing}\n{}", out.stdout);
+    }
     for (name, server) in [
         ("plain", &plain),
         ("dressed", &dressed),
@@ -379,7 +385,7 @@ fn the_html_report_shows_a_person_the_matrix_a_failing_diff_and_no_token() {
     let matrix = all.find("id=\"matrix\"").unwrap();
     assert!(matrix < all.find("class=\"target\"").unwrap());
     let row_start = all
-        .find("<th>veeam-em::admin-logon[api=latest]</th>")
+        .find("<th>veeam-em::admin-logon[api=latest,format=xml]</th>")
         .unwrap();
     let row = &all[row_start..row_start + all[row_start..].find("</tr>").unwrap()];
     assert!(

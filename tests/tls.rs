@@ -53,7 +53,10 @@ fn https_server(server_ca: &Ca, client_ca: Option<&Ca>) -> RunningServer {
 fn run(server: &RunningServer, client: ClientOptions) -> Vec<ScenarioOutcome> {
     let suite: Vec<_> = support::shipped("veeam-em")
         .into_iter()
-        .filter(|s| s.id == "veeam-em::entry-point" || s.id == "veeam-em::admin-logon[api=latest]")
+        .filter(|s| {
+            s.id == "veeam-em::entry-point[format=xml]"
+                || s.id == "veeam-em::admin-logon[api=latest,format=json]"
+        })
         .collect();
     assert_eq!(suite.len(), 2);
     let mut options = RunOptions::new(server.base_url().parse().unwrap());

@@ -270,6 +270,12 @@ impl Walker {
 
     fn array(&mut self, expected: &ExpectedArray, actual: &[Json], path: &mut String) -> Json {
         let key = label_key(&expected.items);
+        let labels = if key.is_none() && expected.any_order {
+            item_labels(&expected.items)
+        } else {
+            Vec::new()
+        };
+        let label = |e: usize| labels.get(e).copied().flatten();
         let pairs = if expected.any_order {
             self.pair_unordered(expected, actual, key)
         } else {
@@ -297,7 +303,7 @@ impl Walker {
             let len = path.len();
             match (e, a) {
                 (Some(e), Some(a)) => {
-                    push_item(path, key, &actual[a], a);
+                    push_item(path, key.or(label(e).map(|(k, _)| k)), &actual[a], a);
                     let v = self.value(&expected.items[e], &actual[a], path);
                     if self.build {
                         normalized.push(v);
@@ -305,7 +311,7 @@ impl Walker {
                 }
                 (Some(e), None) => {
                     let item = shown(&expected.items[e]);
-                    push_item(path, key, &item, e);
+                    push_item(path, key.or(label(e).map(|(k, _)| k)), &item, e);
                     self.note(
                         path,
                         DifferenceKind::MissingItem,
@@ -531,6 +537,34 @@ fn label_key(items: &[Expected]) -> Option<&str> {
             .iter()
             .all(|item| literal_member(item, name).is_some_and(|v| values.insert(v)))
     })
+}
+
+/// When no one member tells a set's golden items apart: for each item, the
+/// first of its members whose literal value no other golden item has (a
+/// `Links` set is named by `Rel` for Up and Delete, by `Type` for the Down links).
+fn item_labels(items: &[Expected]) -> Vec<Option<(&str, &str)>> {
+    fn literals(item: &Expected) -> Vec<(&str, &str)> {
+        let Expected::Object(o) = item else {
+            return Vec::new();
+        };
+        o.members
+            .iter()
+            .filter_map(|(n, v)| match v {
+                Expected::String(p) => Some((n.as_str(), p.as_literal()?)),
+                _ => None,
+            })
+            .collect()
+    }
+    let mut counts: std::collections::HashMap<(&str, &str), usize> = Default::default();
+    for item in items {
+        for pair in literals(item) {
+            *counts.entry(pair).or_default() += 1;
+        }
+    }
+    items
+        .iter()
+        .map(|item| literals(item).into_iter().find(|pair| counts[pair] == 1))
+        .collect()
 }
 
 fn literal_member<'e>(item: &'e Expected, name: &str) -> Option<&'e str> {

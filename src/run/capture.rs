@@ -56,10 +56,7 @@ fn source_values(
     Ok(match source {
         CaptureSource::Select(forms) => {
             let sel = forms.pick(doc.representation).ok_or_else(|| {
-                format!(
-                    "`{forms}` has no form for a {} response",
-                    doc.representation
-                )
+                format!("`{forms}` has no form for {} responses", doc.representation)
             })?;
             (sel.values(doc)?, format!("`{sel}`"))
         }

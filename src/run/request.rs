@@ -4,7 +4,8 @@
 use super::exchange::Outgoing;
 use super::scenario::{FoundLink, ScenarioState};
 use crate::outcome::Phase;
-use crate::scenario::model::{LinkRef, Step};
+use crate::scenario::model::{Forms, LinkRef, Step};
+use crate::scenario::template::Template;
 
 /// Why a request could not be built.
 pub(crate) enum Unbuilt {
@@ -57,7 +58,10 @@ pub(crate) fn prepare(
         state.vars.redactor.add(&token);
         headers.push(("Authorization".into(), format!("Basic {token}")));
     }
-    let body = request.body.as_ref().map(expand).transpose()?;
+    let body = match &request.body {
+        Some(forms) => Some(expand(body_form(forms, &headers)?)?),
+        None => None,
+    };
     let method = reqwest::Method::from_bytes(request.method.0.as_bytes())
         .map_err(|_| Unbuilt::Invalid(format!("`{}` is not an HTTP method", request.method.0)))?;
     Ok(Outgoing {
@@ -65,6 +69,35 @@ pub(crate) fn prepare(
         url,
         headers,
         body,
+    })
+}
+
+/// The body form the request's Content-Type names (a body written once is
+/// sent whatever it says).
+fn body_form<'f>(
+    forms: &'f Forms<Template>,
+    headers: &[(String, String)],
+) -> Result<&'f Template, Unbuilt> {
+    use crate::representation::Representation;
+    if let Forms::One(t) = forms {
+        return Ok(t);
+    }
+    let content_type = headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+        .map(|(_, value)| value.as_str());
+    let Some(representation) = content_type.and_then(Representation::asked) else {
+        return Err(Unbuilt::Invalid(format!(
+            "the body has a form per representation, and the request's Content-Type ({}) names neither XML nor JSON",
+            content_type.unwrap_or("none")
+        )));
+    };
+    forms.pick(representation).ok_or_else(|| {
+        Unbuilt::Invalid(format!(
+            "the request's Content-Type `{}` names a {representation} body, and the body has no `{}` form",
+            content_type.unwrap_or_default(),
+            representation.ext()
+        ))
     })
 }
 

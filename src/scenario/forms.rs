@@ -1,6 +1,7 @@
-//! A selector written once, or once per representation (`{ xml: ..., json: ... }`):
-//! the same step then reads an XML and a JSON response, each with the form its
-//! request asked for, so one scenario runs in both through a matrix over Accept.
+//! A selector or a request body written once, or once per representation
+//! (`{ xml: ..., json: ... }`): the same step then sends and reads XML or JSON,
+//! each with its own form, so one scenario runs in both through a matrix over
+//! Accept. A selector's form follows the request's Accept, a body's its Content-Type.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -10,10 +11,27 @@ use serde::{Deserialize, Deserializer};
 
 use crate::representation::Representation;
 
+/// What may be written per representation.
+pub trait Form {
+    /// Why this cannot be the form for `representation`, if it cannot.
+    fn unfit_for(&self, representation: Representation) -> Option<&'static str>;
+}
+
 /// Whether a selector reads JSON (a JSON path) or XML.
 pub trait ReadsJson {
     /// `true` for a JSON path (`$...`).
     fn reads_json(&self) -> bool;
+}
+
+/// A selector is the form for the representation it reads.
+impl<T: ReadsJson> Form for T {
+    fn unfit_for(&self, representation: Representation) -> Option<&'static str> {
+        match (representation, self.reads_json()) {
+            (Representation::Json, false) => Some("a JSON path (`$...`)"),
+            (Representation::Xml, true) => Some("an XML selector (`/...`)"),
+            _ => None,
+        }
+    }
 }
 
 /// One form for every representation, or a form for each.
@@ -72,7 +90,7 @@ impl<T: fmt::Display> fmt::Display for Forms<T> {
     }
 }
 
-impl<'de, T: Deserialize<'de> + ReadsJson> Deserialize<'de> for Forms<T> {
+impl<'de, T: Deserialize<'de> + Form> Deserialize<'de> for Forms<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use serde::de::Error;
         let value = serde_yaml::Value::deserialize(d)?;
@@ -83,25 +101,20 @@ impl<'de, T: Deserialize<'de> + ReadsJson> Deserialize<'de> for Forms<T> {
         };
         let mut forms: [Option<T>; 2] = [None, None];
         for (key, form) in map {
-            let (slot, json) = match key.as_str() {
-                Some("xml") => (0, false),
-                Some("json") => (1, true),
+            let (slot, representation) = match key.as_str() {
+                Some("xml") => (0, Representation::Xml),
+                Some("json") => (1, Representation::Json),
                 _ => {
                     return Err(D::Error::custom(format!(
-                        "a selector per representation has `xml` and `json` forms, not `{}`",
+                        "one form per representation: `xml` and `json`, not `{}`",
                         serde_yaml::to_string(&key).unwrap_or_default().trim()
                     )))
                 }
             };
-            let name = if json { "json" } else { "xml" };
+            let name = representation.ext();
             let form =
                 T::deserialize(form).map_err(|e| D::Error::custom(format!("{name}: {e}")))?;
-            if form.reads_json() != json {
-                let wants = if json {
-                    "a JSON path (`$...`)"
-                } else {
-                    "an XML selector (`/...`)"
-                };
+            if let Some(wants) = form.unfit_for(representation) {
                 return Err(D::Error::custom(format!("the `{name}` form is {wants}")));
             }
             forms[slot] = Some(form);
@@ -109,7 +122,7 @@ impl<'de, T: Deserialize<'de> + ReadsJson> Deserialize<'de> for Forms<T> {
         let [xml, json] = forms;
         if xml.is_none() && json.is_none() {
             return Err(D::Error::custom(
-                "a selector per representation has an `xml` form, a `json` form or both",
+                "one form per representation: an `xml` form, a `json` form or both",
             ));
         }
         Ok(Forms::Each { xml, json })
@@ -124,7 +137,7 @@ impl<T: JsonSchema> JsonSchema for Forms<T> {
     fn json_schema(gen: &mut SchemaGenerator) -> Schema {
         let one = gen.subschema_for::<T>();
         json_schema!({
-            "description": "A selector, or one per representation: the form for the representation the request asked for (its Accept header) is used.",
+            "description": "One form, or one per representation (`xml`, `json`): a selector's form follows the request's Accept header, a body's its Content-Type.",
             "oneOf": [
                 one,
                 {
@@ -172,7 +185,7 @@ mod tests {
             .contains("the `json` form is a JSON path"));
         assert!(read("{ yaml: /A }")
             .unwrap_err()
-            .contains("`xml` and `json` forms, not `yaml`"));
+            .contains("`xml` and `json`, not `yaml`"));
         assert!(read("{}")
             .unwrap_err()
             .contains("an `xml` form, a `json` form or both"));

@@ -680,7 +680,7 @@ impl Checker<'_> {
         let path = base_dir.join(rel);
         match std::fs::read_to_string(&path) {
             Ok(text) => match Template::parse(&text) {
-                Ok(t) => request.body = Some(t),
+                Ok(t) => request.body = Some(super::model::Forms::One(t)),
                 Err(e) => self.error(&file_path, format!("{}: {e}", path.display())),
             },
             Err(e) => self.error(

@@ -246,7 +246,9 @@ pub struct Request {
     pub headers: BTreeMap<String, Template>,
     #[serde(default)]
     pub query: BTreeMap<String, Template>,
-    pub body: Option<Template>,
+    /// The body, or one per representation (`{ xml: ..., json: ... }`): the
+    /// one the request's Content-Type names is sent.
+    pub body: Option<Forms<Template>>,
     /// Relative to the scenario file.
     pub body_file: Option<PathBuf>,
     pub auth: Option<Auth>,
@@ -438,6 +440,13 @@ pub struct SelectorTemplate {
 impl fmt::Display for SelectorTemplate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.template.raw())
+    }
+}
+
+/// A body template is a form for either representation (what it holds is the server's to judge).
+impl super::forms::Form for Template {
+    fn unfit_for(&self, _: crate::representation::Representation) -> Option<&'static str> {
+        None
     }
 }
 
@@ -691,13 +700,15 @@ impl Request {
         for (k, t) in &self.query {
             out.push((format!("query {k}"), segs(&["request", "query", k]), t));
         }
-        if let Some(t) = &self.body {
+        if let Some(body) = &self.body {
             let field = if self.body_file.is_some() {
                 "body_file"
             } else {
                 "body"
             };
-            out.push(("body".to_string(), segs(&["request", field]), t));
+            for t in body.all() {
+                out.push(("body".to_string(), segs(&["request", field]), t));
+            }
         }
         if let Some(a) = &self.auth {
             let at = |f: &str| segs(&["request", "auth", "basic", f]);
@@ -752,7 +763,7 @@ impl Step {
         out.extend(r.link.as_mut().and_then(|l| l.fallback.as_mut()));
         out.extend(r.headers.values_mut());
         out.extend(r.query.values_mut());
-        out.extend(r.body.as_mut());
+        out.extend(r.body.iter_mut().flat_map(Forms::all_mut));
         if let Some(a) = r.auth.as_mut() {
             out.push(&mut a.basic.user);
             out.push(&mut a.basic.password);
