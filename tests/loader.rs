@@ -377,3 +377,74 @@ fn a_golden_named_by_many_steps_is_compiled_once() {
         );
     }
 }
+
+#[test]
+fn a_golden_without_extension_names_one_file_per_representation() {
+    // Neither exists: one error, naming both files and bless.
+    let (line, _, msg) = one(&format!(
+        "{HEAD}      path: x\n    expect:\n      golden: nowhere\n"
+    ));
+    assert_eq!(line, 7);
+    assert!(
+        msg.contains("one file per representation")
+            && msg.contains("nowhere.xml")
+            && msg.contains("nowhere.json")
+            && msg.contains("`sessionconf bless` records them"),
+        "{msg}"
+    );
+    // Those that exist are compiled, each under its own name; a placeholder
+    // naming no variable is found in either.
+    let suite = Suite::new();
+    suite.write("golden/both.xml", "<A/>");
+    suite.write("golden/both.json", "{\"A\": \"{{nobody}}\"}\n");
+    suite.write("golden/one.json", "{}");
+    let scenario = format!(
+        "{HEAD}      path: x\n    expect:\n      golden: one\n  - name: second\n    request: {{ path: y }}\n    expect:\n      golden: both\n"
+    );
+    let path = suite.write("scenarios/test/s.yaml", &scenario);
+    let errs = load_scenario(&path, "test", &suite.golden_dir(), false).unwrap_err();
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(
+        errs[0].to_string().contains("both.json:1:")
+            && errs[0]
+                .to_string()
+                .contains("`{{nobody}}` names no variable"),
+        "{}",
+        errs[0]
+    );
+    suite.write("golden/both.json", "{\"A\": \"{{any}}\"}\n");
+    let loaded = load_scenario(&path, "test", &suite.golden_dir(), false).unwrap();
+    let names: Vec<String> = loaded
+        .goldens
+        .keys()
+        .map(|k| k.display().to_string())
+        .collect();
+    assert_eq!(names, ["both.json", "both.xml", "one.json"]);
+    // Bless may record the missing one.
+    let blessing = load_scenario(&path, "test", &suite.golden_dir(), true).unwrap();
+    let missing: Vec<String> = blessing
+        .goldens
+        .iter()
+        .filter(|(_, e)| e.expected.is_none())
+        .map(|(k, _)| k.display().to_string())
+        .collect();
+    assert_eq!(missing, ["one.xml"]);
+}
+
+#[test]
+fn a_selector_or_body_per_representation_is_checked_form_by_form() {
+    let (line, _, msg) = one(&format!(
+        "{HEAD}      path: x\n    capture:\n      id: {{ select: {{ xml: $.Id, json: $.Id }} }}\n"
+    ));
+    assert_eq!(line, 7);
+    assert!(msg.contains("the `xml` form is an XML selector"), "{msg}");
+    let (_, _, msg) = one(&format!(
+        "{HEAD}      path: x\n      body: {{ xml: '<A/>', yaml: 'a: 1' }}\n"
+    ));
+    assert!(msg.contains("`xml` and `json`, not `yaml`"), "{msg}");
+    // A variable is checked in every form.
+    let (_, _, msg) = one(&format!(
+        "{HEAD}      path: x\n      body: {{ xml: '<A/>', json: '{{\"a\": \"${{nobody}}\"}}' }}\n"
+    ));
+    assert!(msg.contains("nobody"), "{msg}");
+}

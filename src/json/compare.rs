@@ -182,7 +182,10 @@ impl Walker {
                 self.keep(|| normalized_scalar(expected, actual))
             }
             _ => {
-                let shown = shown(expected).to_compact();
+                let shown = match expected {
+                    Expected::Typed(t) => t.described().to_string(),
+                    _ => shown(expected).to_compact(),
+                };
                 self.note(
                     path,
                     DifferenceKind::Value,
@@ -378,8 +381,13 @@ impl Walker {
                     break;
                 }
             }
-            // With a key, a golden item that fits none is compared with its namesake.
-            let found = hit.or(first.filter(|_| wanted.is_some()));
+            // With a key, a golden item that fits none is compared with its
+            // namesake; without one, with the free item most like it.
+            let found = match (hit, wanted) {
+                (Some(a), _) => Some(a),
+                (None, Some(_)) => first,
+                (None, None) => self.most_like(item, actual, &taken, first_free),
+            };
             if let Some(a) = found {
                 taken[a] = true;
             }
@@ -396,6 +404,56 @@ impl Walker {
                 .map(|a| (None, Some(a))),
         );
         pairs
+    }
+
+    /// The free response item that shares the most members with a golden
+    /// object that fits none, among the first few (a failing response only):
+    /// its differences say more than "missing item". Only an item with the
+    /// golden's literal values (its identity: a link's Rel and Type) is
+    /// taken, so a missing link is never blamed on another one.
+    fn most_like(
+        &mut self,
+        item: &Expected,
+        actual: &[Json],
+        taken: &[bool],
+        first_free: usize,
+    ) -> Option<usize> {
+        const LOOKED_AT: usize = 64;
+        let Expected::Object(golden) = item else {
+            return None;
+        };
+        let mut best: Option<(usize, usize)> = None;
+        for a in (first_free..actual.len())
+            .filter(|&a| !taken[a])
+            .take(LOOKED_AT)
+        {
+            let Json::Object(members) = &actual[a] else {
+                continue;
+            };
+            let value_of = |name: &str| members.iter().find(|(n, _)| n == name).map(|(_, v)| v);
+            let same_identity = golden.members.iter().all(|(name, want)| match want {
+                Expected::String(p) => p
+                    .as_literal()
+                    .is_none_or(|literal| value_of(name).and_then(string_of) == Some(literal)),
+                _ => true,
+            });
+            if !same_identity {
+                continue;
+            }
+            let shared = golden
+                .members
+                .iter()
+                .filter(|(name, want)| {
+                    members
+                        .iter()
+                        .any(|(n, got)| n == name && fits(want, got, &mut self.bindings.clone()))
+                })
+                .count();
+            if shared > 0 && best.is_none_or(|(most, _)| shared > most) {
+                best = Some((shared, a));
+            }
+        }
+        best.map(|(_, a)| a)
     }
 
     /// Whether `item` fits `actual`, binding the origin only when it does.
@@ -635,6 +693,91 @@ mod tests {
     }
 
     #[test]
+    fn a_set_item_without_a_common_key_is_named_by_its_own_distinguishing_member() {
+        let g = r#"{"Links": [{"sc:order": "any"},
+            {"Rel": "Up", "Type": "A"},
+            {"Rel": "Down", "Type": "B"},
+            {"Rel": "Down", "Type": "C"},
+            {"Rel": "Delete"}]}"#;
+        assert_eq!(
+            lines(
+                g,
+                r#"{"Links": [{"Rel": "Delete"}, {"Rel": "Down", "Type": "B"}, {"Rel": "Up", "Type": "A"}]}"#
+            ),
+            [r#"$.Links[?(@.Type=='C')]: missing item {"Rel":"Down","Type":"C"}"#]
+        );
+        assert_eq!(
+            lines(
+                g,
+                r#"{"Links": [{"Rel": "Delete", "x": 1}, {"Rel": "Down", "Type": "B"}, {"Rel": "Up", "Type": "A"}, {"Rel": "Down", "Type": "C"}]}"#
+            ),
+            [r#"$.Links[?(@.Rel=='Delete')].x: unexpected member, 1"#],
+            "an item with the golden's literals and a member more is its namesake"
+        );
+        // Only the golden's own items are labelled: in order, by index.
+        assert_eq!(
+            lines(
+                r#"[{"Rel": "Up"}, {"Rel": "Up"}]"#,
+                r#"[{"Rel": "Up"}, {"Rel": "Dn"}]"#
+            ),
+            ["$[1].Rel: expected \"Up\", found \"Dn\""]
+        );
+    }
+
+    #[test]
+    fn a_set_item_that_fits_nothing_is_compared_with_the_free_item_most_like_it() {
+        let g = r#"{"sessions": [{"sc:order": "any", "sc:extra": "items"},
+            {"sessionId": "{{any}}", "consoleType": "{{int}}", "user": "{{name}}"}]}"#;
+        let bound = |name: &str| {
+            let mut b = Bindings::default();
+            b.bind("name", name);
+            b
+        };
+        let found = |actual: &str| -> Vec<String> {
+            let (golden, _) = compile(g).unwrap();
+            compare(&golden, &parse(actual).unwrap(), &bound("me"))
+                .differences
+                .iter()
+                .map(|d| d.to_string())
+                .collect()
+        };
+        // Another user's session shares one member; mine shares two.
+        assert_eq!(
+            found(
+                r#"{"sessions": [{"sessionId": "a", "user": "other"},
+                    {"consoleType": 5, "user": "me"}]}"#
+            ),
+            ["$.sessions[1].sessionId: missing member"]
+        );
+        // Nothing shares a member: the golden item is missing.
+        assert_eq!(
+            found(r#"{"sessions": [{"z": 1}]}"#),
+            [
+                r#"$.sessions[0]: missing item {"sessionId":"{{any}}","consoleType":"{{int}}","user":"{{name}}"}"#
+            ]
+        );
+        // A literal the golden names must match for an item to stand in.
+        let g = r#"[{"sc:order": "any", "sc:extra": "items"}, {"Rel": "Up", "Type": "X"},
+            {"Rel": "Down", "Type": "X"}, {"Rel": "Down", "Type": "Cloud", "Href": "{{any}}"}]"#;
+        let (golden, _) = compile(g).unwrap();
+        let actual = parse(
+            r#"[{"Rel": "Up", "Type": "X"}, {"Rel": "Down", "Type": "X"}, {"Rel": "Down", "Type": "Agents", "Href": "h"}]"#,
+        )
+        .unwrap();
+        let shown: Vec<String> = compare(&golden, &actual, &Bindings::default())
+            .differences
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                r#"$[?(@.Type=='Cloud')]: missing item {"Rel":"Down","Type":"Cloud","Href":"{{any}}"}"#
+            ]
+        );
+    }
+
+    #[test]
     fn member_order_whitespace_and_number_spelling_do_not_count() {
         let g = r#"{"a": 1, "b": {"c": [true, null, 2.5]}, "d": "x"}"#;
         assert!(lines(
@@ -700,13 +843,13 @@ mod tests {
             l,
             [
                 "$.Id: expected \"{{id}}\", found \"43\"",
-                "$.t: expected \"{{int}}\", found \"17\"",
-                "$.ok: expected \"{{bool}}\", found \"false\""
+                "$.t: expected {{int}} (a whole number), found \"17\"",
+                "$.ok: expected {{bool}} (true or false), found \"false\""
             ]
         );
         assert_eq!(
             lines(r#"{"t": "{{int}}"}"#, r#"{"t": 1.5}"#),
-            ["$.t: expected \"{{int}}\", found 1.5"]
+            ["$.t: expected {{int}} (a whole number), found 1.5"]
         );
     }
 

@@ -54,6 +54,15 @@ impl Typed {
             Typed::Bool => "{{bool}}",
         }
     }
+
+    /// What it stands for, in a difference: `{{int}}` is a JSON number, not the string.
+    pub fn described(self) -> &'static str {
+        match self {
+            Typed::Int => "{{int}} (a whole number)",
+            Typed::Number => "{{number}} (a number)",
+            Typed::Bool => "{{bool}} (true or false)",
+        }
+    }
 }
 
 /// An expected array.

@@ -313,6 +313,60 @@ mod tests {
     }
 
     #[test]
+    fn a_response_in_the_other_representation_than_asked_fails() {
+        use crate::representation::Representation::{Json, Xml};
+        let wrong = representation(Some(Json), Some("application/xml"), "<A/>").unwrap();
+        assert_eq!(
+            wrong.message,
+            "the request asked for JSON (Accept) and the response is XML (Content-Type `application/xml`)"
+        );
+        assert_eq!(wrong.kind, FailureKind::Body);
+        assert_eq!(
+            (wrong.expected.as_deref(), wrong.actual.as_deref()),
+            (Some("JSON"), Some("XML"))
+        );
+        let sniffed = representation(Some(Xml), None, " {\"a\": 1}").unwrap();
+        assert!(
+            sniffed.message.ends_with("is JSON (its body)"),
+            "{}",
+            sniffed.message
+        );
+        assert!(representation(Some(Json), Some("application/json"), "{}").is_none());
+        assert!(representation(None, Some("application/xml"), "<A/>").is_none());
+        assert!(representation(Some(Json), Some("text/plain"), "User logged out").is_none());
+    }
+
+    #[test]
+    fn a_selector_per_representation_checks_the_responses_form_and_skips_the_missing_one() {
+        let xml = crate::xml::parse("<L><S>a</S></L>").unwrap();
+        let json = crate::json::parse(r#"{"S": ["a"]}"#).unwrap();
+        let e = expect(
+            "body:\n - select: { xml: /L/S, json: '$.S[*]' }\n   count: 2\n - select: { json: $.S }\n   absent: true",
+        );
+        let as_xml = crate::select::Parsed {
+            xml: Some(&xml),
+            ..crate::select::Parsed::default()
+        };
+        let as_json = crate::select::Parsed {
+            json: Some(&json),
+            representation: crate::representation::Representation::Json,
+            ..crate::select::Parsed::default()
+        };
+        assert_eq!(
+            messages(&assertions(&e.body, as_xml, &vars())),
+            ["`/L/S` selects 1 nodes, expected 2"],
+            "the JSON-only assertion is left out for XML"
+        );
+        assert_eq!(
+            messages(&assertions(&e.body, as_json, &vars())),
+            [
+                "`$.S[*]` selects 1 nodes, expected 2",
+                "`$.S` selects 1 nodes, expected none"
+            ]
+        );
+    }
+
+    #[test]
     fn status_against_the_expected_set_or_any_2xx() {
         let ok = exchange(204, &[], "");
         assert!(status(&expect("status: [200, 204]"), &ok).is_empty());

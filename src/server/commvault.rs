@@ -100,6 +100,7 @@ fn respond(
     json: Value,
 ) -> Response {
     if wants_json(headers) {
+        let json = break_json(shared, json);
         (
             status,
             [(header::CONTENT_TYPE, "application/json;charset=utf-8")],
@@ -115,6 +116,33 @@ fn respond(
         )
             .into_response()
     }
+}
+
+/// The JSON faults: numbers written as strings (at any depth), listed sessions without their id.
+fn break_json(shared: &Shared, json: Value) -> Value {
+    fn strings(value: Value) -> Value {
+        match value {
+            Value::Number(n) => Value::String(n.to_string()),
+            Value::Array(items) => Value::Array(items.into_iter().map(strings).collect()),
+            Value::Object(map) => {
+                Value::Object(map.into_iter().map(|(k, v)| (k, strings(v))).collect())
+            }
+            other => other,
+        }
+    }
+    let mut json = if shared.has(Fault::JsonNumbersAsStrings) {
+        strings(json)
+    } else {
+        json
+    };
+    if shared.has(Fault::JsonNoSessionId) {
+        if let Some(Value::Array(items)) = json.get_mut("sessions") {
+            for item in items.iter_mut().filter_map(Value::as_object_mut) {
+                item.remove("sessionId");
+            }
+        }
+    }
+    json
 }
 
 /// The generic error body: `{"errorCode":N,"errorMessage":"..."}`, or the same as XML attributes.

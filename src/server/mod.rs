@@ -76,11 +76,18 @@ pub enum Fault {
     WrongNamespace,
     /// DELETE Sessions ends every session, not just the listed ones (Commvault).
     LogoffAll,
+    /// The JSON form leaves out the session id: LogonSession's `SessionId`
+    /// (Enterprise Manager), each listed session's `sessionId` (Commvault).
+    JsonNoSessionId,
+    /// The JSON LogonSession's Delete link points at another session (Enterprise Manager).
+    JsonDeleteLinkElsewhere,
+    /// The JSON form writes its numbers as strings (`"StatusCode": "401"`).
+    JsonNumbersAsStrings,
 }
 
 impl Fault {
     /// Every fault.
-    pub const ALL: [Fault; 10] = [
+    pub const ALL: [Fault; 13] = [
         Fault::AcceptAnyPassword,
         Fault::IgnoreMissingToken,
         Fault::AcceptAnyToken,
@@ -91,6 +98,9 @@ impl Fault {
         Fault::AcceptMalformedBody,
         Fault::WrongNamespace,
         Fault::LogoffAll,
+        Fault::JsonNoSessionId,
+        Fault::JsonDeleteLinkElsewhere,
+        Fault::JsonNumbersAsStrings,
     ];
 
     /// The fault's name, as `--fault` takes it.
@@ -106,6 +116,9 @@ impl Fault {
             Fault::AcceptMalformedBody => "accept-malformed-body",
             Fault::WrongNamespace => "wrong-namespace",
             Fault::LogoffAll => "logoff-all",
+            Fault::JsonNoSessionId => "json-no-session-id",
+            Fault::JsonDeleteLinkElsewhere => "json-delete-link-elsewhere",
+            Fault::JsonNumbersAsStrings => "json-numbers-as-strings",
         }
     }
 
@@ -120,7 +133,9 @@ impl Fault {
             Fault::AcceptAnyPassword
             | Fault::IgnoreMissingToken
             | Fault::AcceptAnyToken
-            | Fault::KeepEndedSessions => true,
+            | Fault::KeepEndedSessions
+            | Fault::JsonNoSessionId
+            | Fault::JsonNumbersAsStrings => true,
             Fault::LogoffAll => dialect == Dialect::Commvault,
             _ => dialect == Dialect::VeeamEm,
         }

@@ -359,7 +359,9 @@ fn link(origin: &str, rel: &str, link_type: Option<&str>, path: &str, name: Opti
 /// A representation as XML, or as JSON when the client asks for it.
 fn respond(shared: &Shared, headers: &HeaderMap, status: StatusCode, node: &Node) -> Response {
     if wants_json(headers) {
-        let body = serde_json::to_string(&to_json(node)).expect("JSON of strings serializes");
+        let mut json = to_json(node);
+        break_json(shared, &mut json);
+        let body = serde_json::to_string(&json).expect("JSON of strings serializes");
         (
             status,
             [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
@@ -374,6 +376,47 @@ fn respond(shared: &Shared, headers: &HeaderMap, status: StatusCode, node: &Node
             body,
         )
             .into_response()
+    }
+}
+
+/// The JSON faults, on a LogonSession (alone or listed) and on an Error.
+fn break_json(shared: &Shared, json: &mut serde_json::Value) {
+    use serde_json::Value;
+    let listed = json.get("LogonSessions").is_some();
+    let sessions: Vec<&mut Value> = match json {
+        Value::Object(map) if listed => match map.get_mut("LogonSessions") {
+            Some(Value::Array(items)) => items.iter_mut().collect(),
+            _ => Vec::new(),
+        },
+        _ if json.get("SessionId").is_some() => vec![json],
+        _ => {
+            if shared.has(Fault::JsonNumbersAsStrings) {
+                if let Some(code) = json.get_mut("StatusCode") {
+                    *code = Value::String(code.to_string());
+                }
+            }
+            return;
+        }
+    };
+    for session in sessions {
+        if shared.has(Fault::JsonDeleteLinkElsewhere) {
+            let links = session.get_mut("Links").and_then(Value::as_array_mut);
+            for link in links.into_iter().flatten() {
+                if link.get("Rel").and_then(Value::as_str) == Some("Delete") {
+                    let href = link["Href"].as_str().unwrap_or_default();
+                    let elsewhere = match href.rsplit_once('/') {
+                        Some((base, _)) => format!("{base}/00000000-0000-4000-8000-00000000d1e7"),
+                        None => href.to_string(),
+                    };
+                    link["Href"] = Value::String(elsewhere);
+                }
+            }
+        }
+        if shared.has(Fault::JsonNoSessionId) {
+            if let Some(map) = session.as_object_mut() {
+                map.remove("SessionId");
+            }
+        }
     }
 }
 
