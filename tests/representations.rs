@@ -259,3 +259,29 @@ fn the_body_form_follows_the_content_type_and_the_golden_file_the_accept_header(
         "{login:#?}"
     );
 }
+
+#[test]
+fn a_user_name_with_backslash_quotes_and_ampersand_logs_on_in_both_bodies() {
+    let awkward = Credentials {
+        user: r#"CORP\jo "&" <o'k>"#.into(),
+        ..embedded()
+    };
+    let options = ServerOptions {
+        credentials: awkward.clone(),
+        ..ServerOptions::new(Dialect::Commvault)
+    };
+    let cv = start(Dialect::Commvault, options, ([127, 0, 0, 1], 0).into()).unwrap();
+    let mut run = RunOptions::new(cv.base_url().parse().unwrap());
+    run.credentials = awkward;
+    let run = Arc::new(run);
+    let trials: Vec<LoadedScenario> = support::shipped("commvault")
+        .into_iter()
+        .filter(|t| t.id.starts_with("commvault::login[account=administrator"))
+        .collect();
+    assert_eq!(trials.len(), 2);
+    for trial in &trials {
+        let outcome = run_scenario(trial, &run);
+        assert_eq!(outcome.status, Status::Passed, "{outcome:#?}");
+    }
+    assert_eq!(cv.open_sessions(), 0);
+}

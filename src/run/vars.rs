@@ -2,8 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use base64::Engine;
-
 use super::redact::Redactor;
 use crate::placeholder::Bindings;
 use crate::scenario::template::{Part, Template};
@@ -51,9 +49,9 @@ impl Variables {
             match part {
                 Part::Literal(text) => out.push_str(text),
                 Part::Var(name) => out.push_str(self.one(name)?),
-                Part::Base64(name) => {
+                Part::Encoded(encoding, name) => {
                     let value = self.one(name)?;
-                    let encoded = base64::engine::general_purpose::STANDARD.encode(value);
+                    let encoded = encoding.encode(value);
                     // The encoding of a secret is as secret as the secret.
                     if self.redactor.redact(value) != value {
                         self.redactor.add(&encoded);

@@ -1,5 +1,6 @@
 //! Strings with `${...}` references: `${name}`, `${env:VAR}`, `${env:VAR:-default}`,
-//! `${base64:name}`; `$$` is a literal `$`.
+//! and a variable encoded: `${base64:name}`, `${json:name}` (escaped for a JSON
+//! string), `${xml:name}` (escaped for XML text or an attribute); `$$` is a literal `$`.
 
 use std::fmt;
 
@@ -11,7 +12,59 @@ pub enum Part {
         name: String,
         default: Option<String>,
     },
-    Base64(String),
+    Encoded(Encoding, String),
+}
+
+/// How `${ENCODING:name}` writes a variable's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// Base64 (Commvault's Login wants the password so).
+    Base64,
+    /// Escaped to stand inside a JSON string: `CORP\jo` becomes `CORP\\jo`.
+    Json,
+    /// Escaped to stand in XML text or an attribute: `&`, `<`, `>`, `"`, `'`.
+    Xml,
+}
+
+impl Encoding {
+    const ALL: [Encoding; 3] = [Encoding::Base64, Encoding::Json, Encoding::Xml];
+
+    /// The prefix that names it: `base64`, `json`, `xml`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Base64 => "base64",
+            Encoding::Json => "json",
+            Encoding::Xml => "xml",
+        }
+    }
+
+    /// `value`, encoded.
+    pub fn encode(self, value: &str) -> String {
+        match self {
+            Encoding::Base64 => {
+                use base64::Engine;
+                base64::engine::general_purpose::STANDARD.encode(value)
+            }
+            Encoding::Json => {
+                let quoted = serde_json::Value::String(value.to_string()).to_string();
+                quoted[1..quoted.len() - 1].to_string()
+            }
+            Encoding::Xml => {
+                let mut out = String::with_capacity(value.len());
+                for c in value.chars() {
+                    match c {
+                        '&' => out.push_str("&amp;"),
+                        '<' => out.push_str("&lt;"),
+                        '>' => out.push_str("&gt;"),
+                        '"' => out.push_str("&quot;"),
+                        '\'' => out.push_str("&apos;"),
+                        _ => out.push(c),
+                    }
+                }
+                out
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,9 +109,12 @@ impl Template {
                     name: name.to_string(),
                     default,
                 }
-            } else if let Some(var) = inner.strip_prefix("base64:") {
+            } else if let Some((encoding, var)) = Encoding::ALL
+                .iter()
+                .find_map(|e| Some((*e, inner.strip_prefix(e.name())?.strip_prefix(':')?)))
+            {
                 check_name(var, inner)?;
-                Part::Base64(var.to_string())
+                Part::Encoded(encoding, var.to_string())
             } else {
                 check_name(inner, inner)?;
                 Part::Var(inner.to_string())
@@ -90,7 +146,7 @@ impl Template {
     /// Scenario variables the template refers to (not environment variables).
     pub fn variables(&self) -> impl Iterator<Item = &str> {
         self.parts.iter().filter_map(|p| match p {
-            Part::Var(n) | Part::Base64(n) => Some(n.as_str()),
+            Part::Var(n) | Part::Encoded(_, n) => Some(n.as_str()),
             _ => None,
         })
     }
@@ -102,7 +158,7 @@ pub(crate) type Substitute<'f> = dyn Fn(&str) -> Option<Template> + 'f;
 impl Template {
     /// Replaces each `${name}` for which `replace` gives a template by that
     /// template's parts (a fragment's parameters and renamed captures).
-    /// `${base64:name}` takes a replacement that is one variable or plain text.
+    /// `${ENCODING:name}` takes a replacement that is one variable or plain text.
     pub(crate) fn substitute(&self, replace: &Substitute) -> Result<Template, String> {
         let mut parts: Vec<Part> = Vec::new();
         for part in &self.parts {
@@ -111,21 +167,24 @@ impl Template {
                     Some(t) => parts.extend(t.parts.iter().cloned()),
                     None => parts.push(part.clone()),
                 },
-                Part::Base64(name) => match replace(name).as_ref().map(|t| t.parts.as_slice()) {
-                    None => parts.push(part.clone()),
-                    Some([Part::Var(other)]) => parts.push(Part::Base64(other.clone())),
-                    Some([Part::Literal(text)]) => {
-                        use base64::Engine;
-                        let encoded = base64::engine::general_purpose::STANDARD.encode(text);
-                        parts.push(Part::Literal(encoded));
+                Part::Encoded(encoding, name) => {
+                    match replace(name).as_ref().map(|t| t.parts.as_slice()) {
+                        None => parts.push(part.clone()),
+                        Some([Part::Var(other)]) => {
+                            parts.push(Part::Encoded(*encoding, other.clone()))
+                        }
+                        Some([Part::Literal(text)]) => {
+                            parts.push(Part::Literal(encoding.encode(text)))
+                        }
+                        Some([]) => {}
+                        Some(_) => {
+                            return Err(format!(
+                                "`${{{}:{name}}}` needs `{name}` to be one variable or plain text",
+                                encoding.name()
+                            ))
+                        }
                     }
-                    Some([]) => {}
-                    Some(_) => {
-                        return Err(format!(
-                            "`${{base64:{name}}}` needs `{name}` to be one variable or plain text"
-                        ))
-                    }
-                },
+                }
                 _ => parts.push(part.clone()),
             }
         }
@@ -158,7 +217,7 @@ impl Part {
         match self {
             Part::Literal(text) => text.replace('$', "$$"),
             Part::Var(name) => format!("${{{name}}}"),
-            Part::Base64(name) => format!("${{base64:{name}}}"),
+            Part::Encoded(encoding, name) => format!("${{{}:{name}}}", encoding.name()),
             Part::Env {
                 name,
                 default: Some(d),
@@ -176,7 +235,7 @@ fn check_name(name: &str, inner: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "`${{{inner}}}`: expected a variable name (letters, digits, `_`, `-`), `env:VAR` or `base64:NAME`"
+            "`${{{inner}}}`: expected a variable name (letters, digits, `_`, `-`), `env:VAR`, or `base64:NAME`, `json:NAME`, `xml:NAME`"
         ))
     }
 }
@@ -229,7 +288,7 @@ mod tests {
                     name: "HOME".into(),
                     default: Some("/root".into())
                 },
-                Part::Base64("pw".into()),
+                Part::Encoded(Encoding::Base64, "pw".into()),
                 Part::Literal("$".into()),
                 Part::Var("y".into()),
                 Part::Literal("$".into()),
@@ -237,22 +296,57 @@ mod tests {
         );
         assert!(Template::parse("${x").is_err());
         assert!(Template::parse("${a b}").is_err());
+        let t = Template::parse("${json:u}${xml:u}").unwrap();
+        assert_eq!(
+            t.parts(),
+            &[
+                Part::Encoded(Encoding::Json, "u".into()),
+                Part::Encoded(Encoding::Xml, "u".into())
+            ]
+        );
+        assert_eq!(t.variables().collect::<Vec<_>>(), ["u", "u"]);
+        let err = Template::parse("${yaml:u}").unwrap_err();
+        assert!(err.contains("`json:NAME`, `xml:NAME`"), "{err}");
+    }
+
+    #[test]
+    fn an_encoded_value_stands_in_a_json_string_or_in_xml_as_written() {
+        let name = "CORP\\jo \"x\" <&> 'é'\n";
+        assert_eq!(
+            Encoding::Json.encode(name),
+            "CORP\\\\jo \\\"x\\\" <&> 'é'\\n"
+        );
+        let json = format!("{{\"u\": \"{}\"}}", Encoding::Json.encode(name));
+        let read: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(read["u"], name);
+        assert_eq!(
+            Encoding::Xml.encode(name),
+            "CORP\\jo &quot;x&quot; &lt;&amp;&gt; &apos;é&apos;\n"
+        );
+        let xml = format!("<A u=\"{0}\">{0}</A>", Encoding::Xml.encode(name));
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        assert_eq!(
+            doc.root_element().attribute("u"),
+            Some("CORP\\jo \"x\" <&> 'é' ")
+        );
+        assert_eq!(doc.root_element().text(), Some(name));
+        assert_eq!(Encoding::Base64.encode("pw"), "cHc=");
     }
 
     #[test]
     fn substitution_splices_parameters_and_renames_variables() {
-        let t = Template::parse("a$$${p}/${c}:${base64:q}${base64:r}${keep}").unwrap();
+        let t = Template::parse("a$$${p}/${c}:${base64:q}${base64:r}${json:r}${keep}").unwrap();
         let replace = |name: &str| match name {
             "p" => Some(Template::parse("x${user}$$").unwrap()),
             "c" => Some(Template::var("admin_c")),
             "q" => Some(Template::var("password")),
-            "r" => Some(Template::parse("plain").unwrap()),
+            "r" => Some(Template::parse("pl\"ain").unwrap()),
             _ => None,
         };
         let out = t.substitute(&replace).unwrap();
         assert_eq!(
             out.raw(),
-            "a$$x${user}$$/${admin_c}:${base64:password}cGxhaW4=${keep}"
+            "a$$x${user}$$/${admin_c}:${base64:password}cGwiYWlupl\\\"ain${keep}"
         );
         assert_eq!(Template::parse(out.raw()).unwrap(), out);
         let mixed = |_: &str| Some(Template::parse("a${b}").unwrap());
@@ -262,10 +356,10 @@ mod tests {
             Template::from_parts(parts).parts(),
             Template::var("a").parts()
         );
-        let err = Template::parse("${base64:q}")
+        let err = Template::parse("${xml:q}")
             .unwrap()
             .substitute(&mixed)
             .unwrap_err();
-        assert!(err.contains("`q`"), "{err}");
+        assert!(err.contains("`${xml:q}` needs `q`"), "{err}");
     }
 }
