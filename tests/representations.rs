@@ -72,6 +72,17 @@ fn failures<'o>(outcomes: &'o [ScenarioOutcome], trial: &str, step: &str) -> Vec
     step.failures.iter().map(|f| f.message.as_str()).collect()
 }
 
+/// The failures of the administrator's JSON session list against Commvault's server with `fault`.
+fn commvault_list_failures(fault: Fault) -> Vec<String> {
+    let cv = server(Dialect::Commvault, vec![fault]);
+    let outcomes = run(&cv, "commvault", "sessions[account=administrator");
+    let trial = "commvault::sessions[account=administrator,format=json]";
+    failures(&outcomes, trial, "list")
+        .into_iter()
+        .map(str::to_string)
+        .collect()
+}
+
 #[test]
 fn every_shipped_flow_runs_in_xml_and_in_json_and_passes_on_both_servers() {
     for (dialect, name) in [
@@ -118,15 +129,10 @@ fn a_json_session_without_its_id_fails_at_the_logon_naming_the_member() {
         Status::Passed,
         "the XML form is whole: {xml:#?}"
     );
-    let cv = server(Dialect::Commvault, vec![Fault::JsonNoSessionId]);
-    let outcomes = run(&cv, "commvault", "sessions[account=administrator");
-    let list = failures(
-        &outcomes,
-        "commvault::sessions[account=administrator,format=json]",
-        "list",
-    );
+    let list = commvault_list_failures(Fault::JsonNoSessionId);
     assert!(
-        list.contains(&"$.sessions[0].sessionId: missing member"),
+        list.iter()
+            .any(|m| m == "$.sessions[0].sessionId: missing member"),
         "{list:?}"
     );
 }
@@ -175,17 +181,11 @@ fn a_json_number_written_as_a_string_fails_naming_the_member() {
             "$.StatusCode: expected 401, found \"401\""
         ]
     );
-    let cv = server(Dialect::Commvault, vec![Fault::JsonNumbersAsStrings]);
-    let outcomes = run(&cv, "commvault", "sessions[account=administrator");
-    let list = failures(
-        &outcomes,
-        "commvault::sessions[account=administrator,format=json]",
-        "list",
-    );
+    let list = commvault_list_failures(Fault::JsonNumbersAsStrings);
     assert!(
-        list.contains(
-            &"$.sessions[0].consoleType: expected {{int}} (a whole number), found \"13\""
-        ),
+        list.iter()
+            .any(|m| m
+                == "$.sessions[0].consoleType: expected {{int}} (a whole number), found \"13\""),
         "{list:?}"
     );
 }

@@ -279,17 +279,18 @@ impl Walker {
             Vec::new()
         };
         let label = |e: usize| labels.get(e).copied().flatten();
-        let pairs = if expected.any_order {
+        let (pairs, fitted) = if expected.any_order {
             self.pair_unordered(expected, actual, key)
         } else {
-            (0..expected.items.len().max(actual.len()))
+            let pairs = (0..expected.items.len().max(actual.len()))
                 .map(|i| {
                     (
                         expected.items.get(i).map(|_| i),
                         (i < actual.len()).then_some(i),
                     )
                 })
-                .collect()
+                .collect();
+            (pairs, Vec::new())
         };
         let mut normalized = Vec::with_capacity(if self.build { actual.len() + 1 } else { 0 });
         if self.record && (expected.any_order || expected.extra) {
@@ -305,6 +306,8 @@ impl Walker {
         for (e, a) in pairs {
             let len = path.len();
             match (e, a) {
+                // Pairing found it fits: nothing to list, and nothing to build yet.
+                (Some(e), Some(_)) if !self.build && fitted.get(e) == Some(&true) => {}
                 (Some(e), Some(a)) => {
                     push_item(path, key.or(label(e).map(|(k, _)| k)), &actual[a], a);
                     let v = self.value(&expected.items[e], &actual[a], path);
@@ -352,7 +355,7 @@ impl Walker {
         expected: &ExpectedArray,
         actual: &[Json],
         key: Option<&str>,
-    ) -> Vec<(Option<usize>, Option<usize>)> {
+    ) -> (Vec<(Option<usize>, Option<usize>)>, Vec<bool>) {
         let mut buckets: HashMap<Option<&str>, Vec<usize>> = HashMap::new();
         for (i, item) in actual.iter().enumerate() {
             let value = key.and_then(|k| item.member(k)).and_then(string_of);
@@ -363,6 +366,7 @@ impl Walker {
         let mut taken = vec![false; actual.len()];
         let mut first_free = 0;
         let mut found_for = vec![None; expected.items.len()];
+        let mut fitted = vec![false; expected.items.len()];
         for e in order {
             let item = &expected.items[e];
             let wanted = key.and_then(|k| literal_member(item, k));
@@ -383,6 +387,7 @@ impl Walker {
             }
             // With a key, a golden item that fits none is compared with its
             // namesake; without one, with the free item most like it.
+            fitted[e] = hit.is_some();
             let found = match (hit, wanted) {
                 (Some(a), _) => Some(a),
                 (None, Some(_)) => first,
@@ -403,7 +408,7 @@ impl Walker {
                 .filter(|&a| !taken[a])
                 .map(|a| (None, Some(a))),
         );
-        pairs
+        (pairs, fitted)
     }
 
     /// The free response item that shares the most members with a golden

@@ -49,20 +49,7 @@ impl Encoding {
                 let quoted = serde_json::Value::String(value.to_string()).to_string();
                 quoted[1..quoted.len() - 1].to_string()
             }
-            Encoding::Xml => {
-                let mut out = String::with_capacity(value.len());
-                for c in value.chars() {
-                    match c {
-                        '&' => out.push_str("&amp;"),
-                        '<' => out.push_str("&lt;"),
-                        '>' => out.push_str("&gt;"),
-                        '"' => out.push_str("&quot;"),
-                        '\'' => out.push_str("&apos;"),
-                        _ => out.push(c),
-                    }
-                }
-                out
-            }
+            Encoding::Xml => quick_xml::escape::escape(value).into_owned(),
         }
     }
 }
