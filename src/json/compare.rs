@@ -355,7 +355,7 @@ impl Walker {
         expected: &ExpectedArray,
         actual: &[Json],
         key: Option<&str>,
-    ) -> (Vec<(Option<usize>, Option<usize>)>, Vec<bool>) {
+    ) -> Pairing {
         let mut buckets: HashMap<Option<&str>, Vec<usize>> = HashMap::new();
         for (i, item) in actual.iter().enumerate() {
             let value = key.and_then(|k| item.member(k)).and_then(string_of);
@@ -476,6 +476,10 @@ impl Walker {
         fit
     }
 }
+
+/// A set's golden items paired with the response's items (by index; `None`
+/// for one without a partner), and which golden items fit their partner.
+type Pairing = (Vec<(Option<usize>, Option<usize>)>, Vec<bool>);
 
 /// Whether a golden item allows more than it names.
 fn allows_extra(item: &Expected) -> bool {
