@@ -723,6 +723,14 @@ mod tests {
             [r#"$.Links[?(@.Rel=='Delete')].x: unexpected member, 1"#],
             "an item with the golden's literals and a member more is its namesake"
         );
+        // In order, an item is its place, whatever could name it.
+        assert_eq!(
+            lines(
+                r#"[{"Rel": "Up", "Type": "A"}, {"Rel": "Down", "Type": "A"}, {"Rel": "Down", "Type": "B"}]"#,
+                r#"[{"Rel": "Up", "Type": "A"}, {"Rel": "Down", "Type": "A"}, {"Rel": "Down", "Type": "B", "x": 1}]"#
+            ),
+            ["$[2].x: unexpected member, 1"]
+        );
         // Only the golden's own items are labelled: in order, by index.
         assert_eq!(
             lines(
@@ -757,6 +765,14 @@ mod tests {
                     {"consoleType": 5, "user": "me"}]}"#
             ),
             ["$.sessions[1].sessionId: missing member"]
+        );
+        // Two as like it: the first.
+        assert_eq!(
+            found(r#"{"sessions": [{"user": "me"}, {"user": "me"}]}"#),
+            [
+                "$.sessions[0].sessionId: missing member",
+                "$.sessions[0].consoleType: missing member"
+            ]
         );
         // Nothing shares a member: the golden item is missing.
         assert_eq!(
