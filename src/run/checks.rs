@@ -331,6 +331,12 @@ mod tests {
             "{}",
             sniffed.message
         );
+        let html = representation(Some(Json), Some("text/html"), "<html/>").unwrap();
+        assert!(
+            html.message.ends_with("is XML (its body)"),
+            "{}",
+            html.message
+        );
         assert!(representation(Some(Json), Some("application/json"), "{}").is_none());
         assert!(representation(None, Some("application/xml"), "<A/>").is_none());
         assert!(representation(Some(Json), Some("text/plain"), "User logged out").is_none());

@@ -176,6 +176,26 @@ mod tests {
     }
 
     #[test]
+    fn a_body_has_a_form_for_either_and_every_form_is_rewritten() {
+        use crate::scenario::template::Template;
+        let mut body: Forms<Template> =
+            serde_yaml::from_str("{ xml: '<A u=\"${u}\"/>', json: '{\"u\": \"${u}\"}' }").unwrap();
+        for t in body.all_mut() {
+            *t = t
+                .substitute(&|name: &str| (name == "u").then(|| Template::var("renamed")))
+                .unwrap();
+        }
+        assert_eq!(
+            body.pick(Representation::Xml).unwrap().raw(),
+            "<A u=\"${renamed}\"/>"
+        );
+        assert_eq!(
+            body.pick(Representation::Json).unwrap().raw(),
+            "{\"u\": \"${renamed}\"}"
+        );
+    }
+
+    #[test]
     fn each_form_reads_its_own_representation() {
         assert!(read("{ xml: $.B }")
             .unwrap_err()
