@@ -285,3 +285,22 @@ fn a_user_name_with_backslash_quotes_and_ampersand_logs_on_in_both_bodies() {
     }
     assert_eq!(cv.open_sessions(), 0);
 }
+
+#[test]
+fn an_assertion_written_for_the_other_representation_is_said_to_be_unchecked() {
+    let cv = server(Dialect::Commvault, Vec::new());
+    let outcomes = run(&cv, "commvault", "no-token[");
+    for outcome in &outcomes {
+        assert_eq!(outcome.status, Status::Passed, "{outcome:#?}");
+        let note = outcome.steps[0].note.as_deref();
+        if outcome.id.ends_with("[format=xml]") {
+            assert_eq!(
+                note,
+                Some("not checked on this XML response (no `xml` form): `{ json: $.errorCode }`")
+            );
+        } else {
+            assert_eq!(note, None, "checked in JSON");
+        }
+    }
+    assert_eq!(outcomes.len(), 2);
+}

@@ -289,6 +289,7 @@ fn check_response(
     if unreadable.iter().all(Option::is_none) {
         failures.extend(checks::assertions(&expect.body, parsed, &state.vars));
     }
+    note_unchecked(expect, representation, outcome);
     let Some(rel) = &golden else {
         return failures;
     };
@@ -317,6 +318,29 @@ fn check_response(
         ));
     }
     failures
+}
+
+/// Says which assertions have no form for the response's representation, so
+/// a check left out is never mistaken for one that passed.
+fn note_unchecked(expect: &Expect, representation: Representation, outcome: &mut StepOutcome) {
+    let unchecked: Vec<String> = expect
+        .body
+        .iter()
+        .filter(|a| a.select.pick(representation).is_none())
+        .map(|a| format!("`{}`", a.select))
+        .collect();
+    if unchecked.is_empty() {
+        return;
+    }
+    let said = format!(
+        "not checked on this {representation} response (no `{}` form): {}",
+        representation.ext(),
+        unchecked.join(", ")
+    );
+    outcome.note = Some(match outcome.note.take() {
+        Some(before) => format!("{before}; {said}"),
+        None => said,
+    });
 }
 
 /// Which formats a step reads its response in (XML, JSON): its golden's, and
