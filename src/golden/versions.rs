@@ -211,6 +211,55 @@ mod tests {
     }
 
     #[test]
+    fn a_deviations_golden_without_extension_has_a_file_per_representation() {
+        let dir = tempfile::tempdir().unwrap();
+        let dialect = dir.path().join("d");
+        std::fs::create_dir_all(&dialect).unwrap();
+        let deviation = "deviations:\n  - id: x\n    scenario: s\n    step: t\n    documented: a\n    observed: b\n    source: c\n    expect: { status: 500, golden: d/error-500 }\n";
+        std::fs::write(dialect.join("versions.yaml"), deviation).unwrap();
+        let keys = |data: &VersionData| -> Vec<(String, bool)> {
+            data.deviations[0]
+                .goldens
+                .iter()
+                .map(|(k, e)| (k.display().to_string(), e.expected.is_some()))
+                .collect()
+        };
+        // Neither exists: an error, unless bless will record them.
+        let errors = load(dir.path(), "d", false).unwrap_err();
+        assert!(
+            errors[0]
+                .to_string()
+                .contains("deviation `x`: golden d/error-500 has no file"),
+            "{}",
+            errors[0]
+        );
+        let data = load(dir.path(), "d", true).unwrap();
+        assert_eq!(
+            keys(&data),
+            [
+                ("d/error-500.json".into(), false),
+                ("d/error-500.xml".into(), false)
+            ]
+        );
+        // One exists: it alone is there to judge by (bless may add the other).
+        std::fs::write(dialect.join("error-500.json"), "{}").unwrap();
+        let data = load(dir.path(), "d", false).unwrap();
+        assert_eq!(keys(&data), [("d/error-500.json".into(), true)]);
+        let data = load(dir.path(), "d", true).unwrap();
+        assert_eq!(
+            keys(&data),
+            [
+                ("d/error-500.json".into(), true),
+                ("d/error-500.xml".into(), false)
+            ]
+        );
+        // One that does not read is an error, not a missing file.
+        std::fs::write(dialect.join("error-500.json"), "{").unwrap();
+        assert!(load(dir.path(), "d", false).is_err());
+        assert!(load(dir.path(), "d", true).is_err());
+    }
+
+    #[test]
     fn volatile_values_are_read_and_checked() {
         let dir = tempfile::tempdir().unwrap();
         let dialect = dir.path().join("d");
