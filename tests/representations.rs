@@ -304,3 +304,70 @@ fn an_assertion_written_for_the_other_representation_is_said_to_be_unchecked() {
     }
     assert_eq!(outcomes.len(), 2);
 }
+
+const ASKS_JSON: &str = r#"
+name: asks-json
+steps:
+  - name: logon
+    opens_session: token
+    request:
+      method: POST
+      path: login
+      auth: { basic: { user: "${user}", password: "${password}" } }
+      headers: { Accept: application/json }
+    capture:
+      token: { header: X-RestSvcSessionId }
+      # Read as XML whatever was asked: the fallback needs it.
+      session_href: { select: /LogonSession/@Href }
+    expect:
+      golden: test/session
+finally:
+  - name: read-up
+    request:
+      link: { step: logon, rel: Up, fallback: "${session_href}" }
+    expect: { status: 418 }
+  - name: logout
+    closes_session: token
+    request:
+      method: DELETE
+      link: { step: logon, rel: Delete, fallback: "${session_href}/elsewhere" }
+      headers: { X-RestSvcSessionId: "${token}" }
+    expect: { status: 204 }
+"#;
+
+#[test]
+fn a_server_that_answers_xml_to_a_json_request_fails_and_only_a_failed_logout_falls_back() {
+    let server = support::start();
+    let suite = support::Suite::new();
+    let file = suite.write("scenarios/test/asks-json.yaml", ASKS_JSON);
+    suite.write("golden/test/session.json", "{\"sc:extra\": \"members\"}");
+    let loaded =
+        sessionconf::scenario::load_scenario(&file, "test", &suite.golden_dir(), false).unwrap();
+    let outcome = run_scenario(
+        &loaded,
+        &support::run_options(&server.base, support::USER, false),
+    );
+    let messages: Vec<&str> = outcome.steps[0]
+        .failures
+        .iter()
+        .map(|f| f.message.as_str())
+        .collect();
+    assert!(
+        messages.contains(
+            &"the request asked for JSON (Accept) and the response is XML (Content-Type `application/xml`)"
+        ),
+        "{messages:?}"
+    );
+    // Read as JSON, as asked: the XML body is not JSON.
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("the response body is not a JSON document")),
+        "{messages:?}"
+    );
+    // The failed step that closes nothing, and the logout that passed through
+    // its link, are not sent again.
+    let names: Vec<&str> = outcome.steps.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["logon", "read-up", "logout"], "{outcome:#?}");
+    assert_eq!(outcome.steps[2].status, Status::Passed, "{outcome:#?}");
+}
