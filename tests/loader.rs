@@ -429,6 +429,16 @@ fn a_golden_without_extension_names_one_file_per_representation() {
         .map(|(k, _)| k.display().to_string())
         .collect();
     assert_eq!(missing, ["one.xml"]);
+    // A golden named with its extension: missing is for bless to record;
+    // present but unreadable is an error even then.
+    let fixed = format!("{HEAD}      path: x\n    expect:\n      golden: fixed.json\n");
+    let path = suite.write("scenarios/test/fixed.yaml", &fixed);
+    let blessing = load_scenario(&path, "test", &suite.golden_dir(), true).unwrap();
+    assert!(blessing.goldens[std::path::Path::new("fixed.json")]
+        .expected
+        .is_none());
+    suite.write("golden/fixed.json", "{");
+    assert!(load_scenario(&path, "test", &suite.golden_dir(), true).is_err());
 }
 
 #[test]
