@@ -414,6 +414,53 @@ fn bad_requests_get_documented_errors_and_leave_the_state_intact() {
 }
 
 #[test]
+fn the_json_faults_break_the_listed_sessions_too_and_leave_the_xml_alone() {
+    let mut options = ServerOptions::new(Dialect::VeeamEm);
+    options.faults = vec![Fault::JsonNoSessionId, Fault::JsonDeleteLinkElsewhere];
+    let server = serve(Dialect::VeeamEm, options);
+    let base = server.base_url();
+    let http = client();
+    let c = Credentials::from_env();
+    let logon = http
+        .post(format!("{base}sessionMngr/?v=latest"))
+        .basic_auth(&c.user, Some(&c.password))
+        .send()
+        .unwrap();
+    let token = logon.headers()["X-RestSvcSessionId"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let xml = logon.text().unwrap();
+    assert!(xml.contains("<SessionId>"), "{xml}");
+    let list = |accept: &str| {
+        http.get(format!("{base}logonSessions"))
+            .header("Accept", accept)
+            .header("X-RestSvcSessionId", &token)
+            .send()
+            .unwrap()
+            .text()
+            .unwrap()
+    };
+    let json: serde_json::Value = serde_json::from_str(&list("application/json")).unwrap();
+    let listed = &json["LogonSessions"][0];
+    assert!(listed.get("SessionId").is_none(), "{json}");
+    let delete = listed["Links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["Rel"] == "Delete")
+        .unwrap();
+    assert!(
+        delete["Href"]
+            .as_str()
+            .unwrap()
+            .ends_with("/logonSessions/00000000-0000-4000-8000-00000000d1e7"),
+        "{json}"
+    );
+    assert!(list("application/xml").contains("<SessionId>"));
+}
+
+#[test]
 fn json_follows_the_documented_mapping() {
     // 9.5: the Delete link still has its Type.
     let server = serve(Dialect::VeeamEm, profile_options(Profile::Em95));
