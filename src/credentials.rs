@@ -105,6 +105,16 @@ impl Credentials {
         ))
     }
 
+    /// The embedded servers' accounts, whatever the environment says.
+    pub fn embedded() -> Credentials {
+        Credentials {
+            user: DEFAULT_USER.into(),
+            password: DEFAULT_PASSWORD.into(),
+            tenant_user: DEFAULT_TENANT_USER.into(),
+            tenant_password: DEFAULT_TENANT_PASSWORD.into(),
+        }
+    }
+
     /// The accounts from the environment, with the embedded servers' defaults.
     pub fn from_env() -> Credentials {
         let var = |name: &str, default: &str| {

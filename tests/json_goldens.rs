@@ -7,7 +7,7 @@ mod support;
 
 use std::sync::Arc;
 
-use sessionconf::credentials::{self, Credentials};
+use sessionconf::credentials::Credentials;
 use sessionconf::outcome::Status;
 use sessionconf::run::{run_scenario, RunOptions};
 use sessionconf::server::{start, Dialect, Fault, ServerOptions};
@@ -58,18 +58,9 @@ const GOLDEN: &str = r#"{
 }
 "#;
 
-fn embedded() -> Credentials {
-    Credentials {
-        user: credentials::DEFAULT_USER.into(),
-        password: credentials::DEFAULT_PASSWORD.into(),
-        tenant_user: credentials::DEFAULT_TENANT_USER.into(),
-        tenant_password: credentials::DEFAULT_TENANT_PASSWORD.into(),
-    }
-}
-
 fn run_against(faults: Vec<Fault>) -> sessionconf::outcome::ScenarioOutcome {
     let mut server_options = ServerOptions::new(Dialect::VeeamEm);
-    server_options.credentials = embedded();
+    server_options.credentials = Credentials::embedded();
     server_options.faults = faults;
     let server = start(Dialect::VeeamEm, server_options, ([127, 0, 0, 1], 0).into()).unwrap();
     let suite = Suite::new();
@@ -83,7 +74,7 @@ fn run_against(faults: Vec<Fault>) -> sessionconf::outcome::ScenarioOutcome {
     )
     .unwrap();
     let mut options = RunOptions::new(server.base_url().parse().unwrap());
-    options.credentials = embedded();
+    options.credentials = Credentials::embedded();
     let outcome = run_scenario(&loaded, &Arc::new(options));
     assert_eq!(server.open_sessions(), 0, "logged out: {outcome:#?}");
     outcome
@@ -139,7 +130,7 @@ fn bless_records_a_missing_json_golden_that_then_passes() {
     let server = start(
         Dialect::VeeamEm,
         ServerOptions {
-            credentials: embedded(),
+            credentials: Credentials::embedded(),
             ..ServerOptions::new(Dialect::VeeamEm)
         },
         ([127, 0, 0, 1], 0).into(),
@@ -153,7 +144,7 @@ fn bless_records_a_missing_json_golden_that_then_passes() {
     let book = Arc::new(sessionconf::golden::book::BlessBook::default());
     let options = |bless: bool| {
         let mut o = RunOptions::new(server.base_url().parse().unwrap());
-        o.credentials = embedded();
+        o.credentials = Credentials::embedded();
         o.bless = bless;
         o.bless_book = book.clone();
         Arc::new(o)

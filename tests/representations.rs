@@ -9,24 +9,15 @@ mod support;
 
 use std::sync::Arc;
 
-use sessionconf::credentials::{self, Credentials};
+use sessionconf::credentials::Credentials;
 use sessionconf::outcome::{ScenarioOutcome, Status};
 use sessionconf::run::{run_scenario, RunOptions};
 use sessionconf::scenario::LoadedScenario;
 use sessionconf::server::{start, Dialect, Fault, Profile, RunningServer, ServerOptions};
 
-fn embedded() -> Credentials {
-    Credentials {
-        user: credentials::DEFAULT_USER.into(),
-        password: credentials::DEFAULT_PASSWORD.into(),
-        tenant_user: credentials::DEFAULT_TENANT_USER.into(),
-        tenant_password: credentials::DEFAULT_TENANT_PASSWORD.into(),
-    }
-}
-
 fn server(dialect: Dialect, faults: Vec<Fault>) -> RunningServer {
     let mut options = ServerOptions {
-        credentials: embedded(),
+        credentials: Credentials::embedded(),
         faults,
         ..ServerOptions::new(dialect)
     };
@@ -42,7 +33,7 @@ fn server(dialect: Dialect, faults: Vec<Fault>) -> RunningServer {
 /// The trials of `dialect` whose id contains `pick`, each run against `server`.
 fn run(server: &RunningServer, dialect: &str, pick: &str) -> Vec<ScenarioOutcome> {
     let mut options = RunOptions::new(server.base_url().parse().unwrap());
-    options.credentials = embedded();
+    options.credentials = Credentials::embedded();
     let options = Arc::new(options);
     let trials: Vec<LoadedScenario> = support::shipped(dialect)
         .into_iter()
@@ -225,7 +216,7 @@ fn one_form(content_type: &str) -> ScenarioOutcome {
         sessionconf::scenario::load_scenario(&file, "test", &suite.golden_dir(), false).unwrap();
     let cv = server(Dialect::Commvault, Vec::new());
     let mut options = RunOptions::new(cv.base_url().parse().unwrap());
-    options.credentials = embedded();
+    options.credentials = Credentials::embedded();
     let outcome = run_scenario(&loaded, &Arc::new(options));
     assert_eq!(cv.open_sessions(), 0, "{outcome:#?}");
     outcome
@@ -264,7 +255,7 @@ fn the_body_form_follows_the_content_type_and_the_golden_file_the_accept_header(
 fn a_user_name_with_backslash_quotes_and_ampersand_logs_on_in_both_bodies() {
     let awkward = Credentials {
         user: r#"CORP\jo "&" <o'k>"#.into(),
-        ..embedded()
+        ..Credentials::embedded()
     };
     let options = ServerOptions {
         credentials: awkward.clone(),
