@@ -723,32 +723,25 @@ impl Checker<'_> {
         }
         let mut compiled = Vec::new();
         let mut found = false;
-        for file in files {
-            if goldens.dir.join(&file).exists() {
-                found = true;
-                compiled.extend(self.compile_golden(step, scope, goldens, &file));
-            } else if goldens.allow_missing {
-                let path = goldens.dir.join(&file);
-                compiled.push((
-                    file,
-                    GoldenEntry {
-                        path,
-                        expected: None,
-                    },
-                ));
+        for file in &files {
+            let exists = goldens.dir.join(file).exists();
+            found |= exists;
+            // A missing one is compiled as missing, for bless to record.
+            if exists || goldens.allow_missing {
+                compiled.extend(self.compile_golden(step, scope, goldens, file));
             }
         }
         if !found && !goldens.allow_missing {
+            let named: Vec<String> = files
+                .iter()
+                .map(|f| goldens.dir.join(f).display().to_string())
+                .collect();
             self.error(
                 &here,
                 format!(
                     "step `{name}`: golden {} names one file per representation ({}), and none exists; `sessionconf bless` records them from the server",
                     rel.display(),
-                    crate::representation::golden_files(rel)
-                        .iter()
-                        .map(|f| goldens.dir.join(f).display().to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    named.join(", ")
                 ),
             );
         }
