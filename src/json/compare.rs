@@ -95,7 +95,7 @@ fn like_value(like: Option<&Expected>, actual: &Json, bindings: &Bindings) -> Js
                 .collect(),
         ),
         (Some(Expected::Array(e)), Json::Array(items)) => {
-            let key = label_key(&e.items);
+            let key = e.key.as_deref();
             let mut out = Vec::with_capacity(items.len() + 1);
             if e.any_order {
                 out.push(Json::Object(vec![Walker::marker("sc:order", "any")]));
@@ -272,13 +272,8 @@ impl Walker {
     }
 
     fn array(&mut self, expected: &ExpectedArray, actual: &[Json], path: &mut String) -> Json {
-        let key = label_key(&expected.items);
-        let labels = if key.is_none() && expected.any_order {
-            item_labels(&expected.items)
-        } else {
-            Vec::new()
-        };
-        let label = |e: usize| labels.get(e).copied().flatten();
+        let key = expected.key.as_deref();
+        let label = |e: usize| expected.labels.get(e).and_then(|l| l.as_ref());
         let (pairs, fitted) = if expected.any_order {
             self.pair_unordered(expected, actual, key)
         } else {
@@ -309,7 +304,7 @@ impl Walker {
                 // Pairing found it fits: nothing to list, and nothing to build yet.
                 (Some(e), Some(_)) if !self.build && fitted.get(e) == Some(&true) => {}
                 (Some(e), Some(a)) => {
-                    push_item(path, key.or(label(e).map(|(k, _)| k)), &actual[a], a);
+                    push_item(path, key.or(label(e).map(String::as_str)), &actual[a], a);
                     let v = self.value(&expected.items[e], &actual[a], path);
                     if self.build {
                         normalized.push(v);
@@ -317,7 +312,7 @@ impl Walker {
                 }
                 (Some(e), None) => {
                     let item = shown(&expected.items[e]);
-                    push_item(path, key.or(label(e).map(|(k, _)| k)), &item, e);
+                    push_item(path, key.or(label(e).map(String::as_str)), &item, e);
                     self.note(
                         path,
                         DifferenceKind::MissingItem,
@@ -590,48 +585,6 @@ pub fn shown(expected: &Expected) -> Json {
                 .collect(),
         ),
     }
-}
-
-/// The member that tells a set's golden items apart: the first member of the
-/// first item whose value is a literal string in every item, different in each.
-fn label_key(items: &[Expected]) -> Option<&str> {
-    let Some(Expected::Object(first)) = items.first() else {
-        return None;
-    };
-    first.members.iter().map(|(n, _)| n.as_str()).find(|name| {
-        let mut values = std::collections::HashSet::new();
-        items
-            .iter()
-            .all(|item| literal_member(item, name).is_some_and(|v| values.insert(v)))
-    })
-}
-
-/// When no one member tells a set's golden items apart: for each item, the
-/// first of its members whose literal value no other golden item has (a
-/// `Links` set is named by `Rel` for Up and Delete, by `Type` for the Down links).
-fn item_labels(items: &[Expected]) -> Vec<Option<(&str, &str)>> {
-    fn literals(item: &Expected) -> Vec<(&str, &str)> {
-        let Expected::Object(o) = item else {
-            return Vec::new();
-        };
-        o.members
-            .iter()
-            .filter_map(|(n, v)| match v {
-                Expected::String(p) => Some((n.as_str(), p.as_literal()?)),
-                _ => None,
-            })
-            .collect()
-    }
-    let mut counts: std::collections::HashMap<(&str, &str), usize> = Default::default();
-    for item in items {
-        for pair in literals(item) {
-            *counts.entry(pair).or_default() += 1;
-        }
-    }
-    items
-        .iter()
-        .map(|item| literals(item).into_iter().find(|pair| counts[pair] == 1))
-        .collect()
 }
 
 fn literal_member<'e>(item: &'e Expected, name: &str) -> Option<&'e str> {

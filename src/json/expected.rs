@@ -74,6 +74,13 @@ pub struct ExpectedArray {
     pub any_order: bool,
     /// More items than the golden's may be there.
     pub extra: bool,
+    /// The member whose literal string tells every item apart (`Rel`, else
+    /// `Type`, ...): a set's items are paired and named by it.
+    pub key: Option<String>,
+    /// In a set without such a member: for each item, the first of its members
+    /// whose literal value no other item has (a `Links` set: `Rel` for Up and
+    /// Delete, `Type` for a Down link), to name it in a difference.
+    pub labels: Vec<Option<String>>,
 }
 
 /// An expected object.
@@ -160,6 +167,8 @@ fn array(items: &[Json], names: &mut Vec<String>) -> Result<ExpectedArray, Mista
         items: Vec::new(),
         any_order: false,
         extra: false,
+        key: None,
+        labels: Vec::new(),
     };
     let mut rest = items;
     if let Some((Json::Object(marker), tail)) = items.split_first() {
@@ -178,7 +187,54 @@ fn array(items: &[Json], names: &mut Vec<String>) -> Result<ExpectedArray, Mista
     for item in rest {
         array.items.push(expect(item, names)?);
     }
+    // Once per golden, not once per response array compared with it.
+    array.key = key_member(&array.items).map(str::to_string);
+    if array.key.is_none() && array.any_order {
+        array.labels = item_labels(&array.items);
+    }
     Ok(array)
+}
+
+/// The first member of the first item whose value is a literal string in
+/// every item, different in each.
+fn key_member(items: &[Expected]) -> Option<&str> {
+    let Some(Expected::Object(first)) = items.first() else {
+        return None;
+    };
+    first.members.iter().map(|(n, _)| n.as_str()).find(|name| {
+        let mut values = std::collections::HashSet::new();
+        items
+            .iter()
+            .all(|item| literals(item).any(|(n, v)| n == *name && values.insert(v)))
+    })
+}
+
+/// For each item, its first member whose literal value no other item has.
+fn item_labels(items: &[Expected]) -> Vec<Option<String>> {
+    let mut counts: std::collections::HashMap<(&str, &str), usize> = Default::default();
+    for pair in items.iter().flat_map(literals) {
+        *counts.entry(pair).or_default() += 1;
+    }
+    items
+        .iter()
+        .map(|item| {
+            literals(item)
+                .find(|pair| counts[pair] == 1)
+                .map(|(name, _)| name.to_string())
+        })
+        .collect()
+}
+
+/// An object item's members whose values are literal strings.
+fn literals(item: &Expected) -> impl Iterator<Item = (&str, &str)> {
+    let members = match item {
+        Expected::Object(o) => o.members.as_slice(),
+        _ => &[],
+    };
+    members.iter().filter_map(|(n, v)| match v {
+        Expected::String(p) => Some((n.as_str(), p.as_literal()?)),
+        _ => None,
+    })
 }
 
 fn object(members: &[(String, Json)], names: &mut Vec<String>) -> Result<ExpectedObject, Mistake> {
