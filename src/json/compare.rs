@@ -430,7 +430,9 @@ impl Walker {
             let Json::Object(members) = &actual[a] else {
                 continue;
             };
-            let value_of = |name: &str| members.iter().find(|(n, _)| n == name).map(|(_, v)| v);
+            // Indexed: a hostile item with many members costs its length once.
+            let index = MemberIndex::of(members);
+            let value_of = |name: &str| index.get(members, name).map(|i| &members[i].1);
             let same_identity = golden.members.iter().all(|(name, want)| match want {
                 Expected::String(p) => p
                     .as_literal()
@@ -440,13 +442,13 @@ impl Walker {
             if !same_identity {
                 continue;
             }
+            // A scratch copy: only a real pairing may bind the origin.
+            let mut scratch = self.bindings.clone();
             let shared = golden
                 .members
                 .iter()
                 .filter(|(name, want)| {
-                    members
-                        .iter()
-                        .any(|(n, got)| n == name && fits(want, got, &mut self.bindings.clone()))
+                    value_of(name).is_some_and(|got| fits(want, got, &mut scratch))
                 })
                 .count();
             if shared > 0 && best.is_none_or(|(most, _)| shared > most) {
