@@ -13,6 +13,7 @@ pub mod exit;
 pub mod golden;
 pub mod harness;
 pub mod json;
+pub mod knowledge;
 pub mod outcome;
 pub mod placeholder;
 pub mod report;

@@ -325,7 +325,7 @@ fn check(check: CheckArgs) -> u8 {
     match harness::validate(&source) {
         Ok(valid) => {
             println!(
-                "{} scenarios and {} goldens are valid, and each dialect's version data",
+                "{} scenarios and {} goldens are valid, and each dialect's vendor knowledge",
                 valid.scenarios.len(),
                 valid.goldens.len()
             );

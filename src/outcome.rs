@@ -273,8 +273,37 @@ pub struct ScenarioOutcome {
     pub note: Option<String>,
     /// Every step that ran or was skipped.
     pub steps: Vec<StepOutcome>,
+    /// Each session the scenario opened, as the server showed it at the end.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sessions: Vec<SessionEnd>,
     /// How long the scenario took.
     pub duration_ms: f64,
+}
+
+/// A session a scenario opened, as checked on the server after the scenario.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SessionEnd {
+    /// The variable holding its token (the token itself is never kept).
+    pub variable: String,
+    /// Its id, when the scenario captured one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    /// What the server showed.
+    pub state: SessionState,
+    /// What was sent to check or end it, in order, with the answers.
+    pub tried: Vec<String>,
+}
+
+/// Whether a session is still open on the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionState {
+    /// The server refused its token.
+    Closed,
+    /// The server still served its token, and refused a made-up one.
+    Open,
+    /// The run could not tell (the server serves any token, or did not answer).
+    Unknown,
 }
 
 impl ScenarioOutcome {

@@ -10,7 +10,6 @@ mod json;
 pub mod listing;
 pub mod review;
 pub mod unreferenced;
-pub mod versions;
 pub mod volatile;
 mod xml;
 

@@ -1,31 +1,47 @@
 //! Learning what a target is before the suite runs: the dialect's probe (a
-//! scenario in `golden/DIALECT/probe.yaml`, which logs out like any other) reads
-//! the version and capabilities, and the dialect's version data says which known
+//! scenario the tool ships per vendor, which logs out like any other) reads
+//! the version and capabilities, and the vendor's knowledge says which known
 //! deviations apply.
 
 use std::sync::Arc;
 
 use super::target::Target;
-use crate::golden::versions::VersionData;
+use crate::knowledge::Knowledge;
 use crate::run::vars::Value;
 use crate::version::Version;
 
 /// Runs the probe against `target` and records what it found. A probe that
 /// fails leaves the facts unknown: every scenario then runs, none is skipped.
-pub(crate) fn learn(target: &mut Target, data: &VersionData) {
+pub(crate) fn learn(target: &mut Target, data: &Knowledge) {
     let options = Arc::get_mut(&mut target.options).expect("the target is not shared yet");
     options.deviations = Arc::new(data.deviations.clone());
     options.volatile = Arc::new(data.volatile.clone());
+    options.session_rules = data.sessions.clone().map(Arc::new);
     let Some(probe) = &data.probe else {
         return;
     };
     let (outcome, vars) = crate::run::scenario::run_scenario_with_vars(probe, &target.options);
+    target.probe_sessions = outcome.sessions.clone();
+    // What the probe learned rests on its steps; a logout that failed after
+    // them is said, and its session counted, but does not unlearn the facts.
+    let learned = outcome
+        .steps
+        .iter()
+        .filter(|s| s.phase == crate::outcome::Phase::Steps)
+        .all(|s| s.status != crate::outcome::Status::Failed);
     if !outcome.passed() {
+        let lost = if learned {
+            "its logout failed"
+        } else {
+            "so the server's version and capabilities are unknown"
+        };
         eprintln!(
-            "warning: the {} probe failed, so the server's version and capabilities are unknown:\n{}",
+            "warning: the {} probe failed, {lost}:\n{}",
             target.dialect,
             crate::report::console::render(&outcome, false)
         );
+    }
+    if !learned {
         return;
     }
     let facts = &mut target.facts;

@@ -27,6 +27,8 @@ pub(crate) struct Target {
     pub facts: Facts,
     /// The reference server profile, when the run started one.
     pub profile: Option<String>,
+    /// The sessions the probe opened, as checked after it.
+    pub probe_sessions: Vec<crate::outcome::SessionEnd>,
 }
 
 impl Target {
@@ -38,6 +40,8 @@ impl Target {
             profile: self.profile.clone(),
             version: self.facts.version.as_ref().map(|v| v.name().to_string()),
             capabilities: self.facts.capabilities.iter().cloned().collect(),
+            deviations_unseen: self.options.deviations_unseen(),
+            probe_sessions: self.probe_sessions.clone(),
         }
     }
 }

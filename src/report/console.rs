@@ -196,12 +196,19 @@ pub fn render_summary(summary: &super::RunSummary) -> String {
             "{name}{}: {}{profile}, API version {version}, capabilities: {capabilities}",
             t.dialect, t.endpoint
         );
+        if !t.deviations_unseen.is_empty() {
+            let _ = writeln!(
+                out,
+                "  known deviations of this version no step showed (stale knowledge, or the server answered as documented): {}",
+                t.deviations_unseen.join(", ")
+            );
+        }
     }
     if several {
         write_matrix(&mut out, &super::tally::matrix(summary));
     }
     write_conformance(&mut out, summary, several);
-    let left_open = summary.sessions_left_open();
+    let left_open = summary.sessions_left_open_text();
     let _ = writeln!(
         out,
         "{} trials: {} passed, {} known deviation, {} not applicable, {} failed; sessions left open: {left_open}",
@@ -297,6 +304,7 @@ mod tests {
             status: Status::Failed,
             note: None,
             steps,
+            sessions: Vec::new(),
             duration_ms: 1.0,
         }
     }
@@ -353,6 +361,8 @@ mod tests {
             profile: Some("em-12".into()),
             version: Some("v1_7".into()),
             capabilities: caps.iter().map(|c| c.to_string()).collect(),
+            deviations_unseen: Vec::new(),
+            probe_sessions: Vec::new(),
         };
         let mut step = crate::outcome::StepOutcome::new("sessions", crate::outcome::Phase::Finally);
         step.fail(crate::outcome::Failure::new(
@@ -375,6 +385,7 @@ mod tests {
             status: Status::Failed,
             note: None,
             steps: vec![step],
+            sessions: Vec::new(),
             duration_ms: 1.0,
         };
         let summary = RunSummary {

@@ -170,7 +170,7 @@ fn anchor(target: &str, id: &str) -> String {
 }
 
 fn write_header(out: &mut String, summary: &RunSummary) {
-    let left_open = summary.sessions_left_open();
+    let left_open = summary.sessions_left_open_text();
     let _ = writeln!(
         out,
         "<h1>sessionconf: {} trials</h1>\n<p id=\"totals\">{} passed, {} failed, {} known deviation, {} not applicable; sessions left open: {left_open}{}</p>",
@@ -409,6 +409,7 @@ mod tests {
             status,
             note: None,
             steps,
+            sessions: Vec::new(),
             duration_ms: 3.0,
         };
         let info = |name: &str| TargetInfo {

@@ -129,6 +129,7 @@ mod tests {
             status,
             note: note.map(str::to_string),
             steps: Vec::new(),
+            sessions: Vec::new(),
             duration_ms: 1500.0,
         }
     }

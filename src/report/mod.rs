@@ -42,17 +42,58 @@ pub struct TargetInfo {
     pub version: Option<String>,
     /// Capabilities the server showed.
     pub capabilities: Vec<String>,
+    /// Known deviations of the server's version that no step showed (stale
+    /// knowledge, or a server that answered as documented).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deviations_unseen: Vec<String>,
+    /// The sessions the probe opened, as checked after it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub probe_sessions: Vec<crate::outcome::SessionEnd>,
 }
 
 impl RunSummary {
-    /// How many sessions scenarios left open on the servers.
+    /// How many sessions scenarios left open on the servers, as the servers
+    /// showed them.
     pub fn sessions_left_open(&self) -> usize {
-        self.scenarios
+        let by_scenarios = self
+            .scenarios
             .iter()
             .flat_map(|s| &s.steps)
             .flat_map(|s| &s.failures)
             .filter(|f| f.kind == FailureKind::SessionLeftOpen)
+            .count();
+        by_scenarios + self.probe_sessions(crate::outcome::SessionState::Open)
+    }
+
+    /// How many sessions the run could not check (a server that serves any token).
+    pub fn sessions_unchecked(&self) -> usize {
+        let unknown = crate::outcome::SessionState::Unknown;
+        let by_scenarios = self
+            .scenarios
+            .iter()
+            .flat_map(|s| &s.sessions)
+            .filter(|s| s.state == unknown)
+            .count();
+        by_scenarios + self.probe_sessions(unknown)
+    }
+
+    fn probe_sessions(&self, state: crate::outcome::SessionState) -> usize {
+        self.targets
+            .iter()
+            .flat_map(|t| &t.probe_sessions)
+            .filter(|s| s.state == state)
             .count()
+    }
+
+    /// `N`, or `unknown` with what is known when some sessions could not be checked.
+    pub fn sessions_left_open_text(&self) -> String {
+        let open = self.sessions_left_open();
+        match self.sessions_unchecked() {
+            0 => open.to_string(),
+            unchecked => format!(
+                "unknown ({open} seen open, {unchecked} that could not be checked: the server serves a made-up token or did not answer)"
+            ),
+        }
     }
 
     /// How many scenarios have each verdict.

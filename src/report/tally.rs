@@ -214,6 +214,7 @@ mod tests {
             status,
             note: None,
             steps: Vec::new(),
+            sessions: Vec::new(),
             duration_ms: 0.0,
         }
     }

@@ -65,6 +65,16 @@ pub(crate) fn check_golden(
         volatile: &options.volatile,
     };
     let Some(golden) = &entry.expected else {
+        if !options.bless {
+            return vec![Failure::new(
+                FailureKind::Golden,
+                format!(
+                    "golden {} does not exist; `sessionconf bless` records it from the server",
+                    entry.path.display()
+                ),
+            )
+            .at(rel.display().to_string())];
+        }
         if !may_bless {
             return vec![Failure::new(
                 FailureKind::Bless,

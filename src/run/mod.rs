@@ -12,6 +12,7 @@ pub mod record;
 pub(crate) mod redact;
 mod request;
 pub(crate) mod scenario;
+mod session_check;
 mod step;
 mod tls;
 pub mod transcript;
@@ -49,7 +50,11 @@ pub struct RunOptions {
     /// Set on Ctrl-C or SIGTERM: scenarios stop after the current step and run their `finally` steps.
     pub interrupted: Arc<AtomicBool>,
     /// Known deviations of the target's vendor.
-    pub deviations: Arc<Vec<crate::golden::versions::Deviation>>,
+    pub deviations: Arc<Vec<crate::knowledge::Deviation>>,
+    /// The ids of the known deviations this target showed in the run.
+    pub deviations_seen: std::sync::Mutex<std::collections::BTreeSet<String>>,
+    /// How the target's vendor tells an ended session, and its other ways to end one.
+    pub session_rules: Option<Arc<crate::knowledge::SessionRules>>,
     /// The target's API version, when known: deviations apply by it.
     pub version: Option<crate::version::Version>,
     /// Sessions the run's scenarios hold open, named if the run is stopped at once.
@@ -77,6 +82,8 @@ impl RunOptions {
             credentials: Credentials::from_env(),
             interrupted: Arc::new(AtomicBool::new(false)),
             deviations: Arc::default(),
+            deviations_seen: Default::default(),
+            session_rules: None,
             version: None,
             variables: std::collections::BTreeMap::new(),
             bless_book: Arc::default(),
@@ -97,21 +104,29 @@ impl RunOptions {
         self.interrupted.load(Ordering::SeqCst)
     }
 
-    /// The known deviations that apply to `step` of `scenario` on this target's version.
-    pub(crate) fn deviations_for<'a>(
+    /// The known deviations about `exchange` on this target's version.
+    pub(crate) fn deviations_about<'a>(
         &'a self,
-        scenario: &'a str,
-        step: &'a str,
-    ) -> impl Iterator<Item = &'a crate::golden::versions::Deviation> + 'a {
-        self.deviations.iter().filter(move |d| {
-            d.scenario == scenario
-                && d.step == step
-                && match (&d.versions, &self.version) {
-                    (Some(range), Some(v)) => range.contains(v),
-                    (Some(_), None) => false,
-                    (None, _) => true,
-                }
-        })
+        exchange: crate::knowledge::deviation::Exchanged<'a>,
+    ) -> impl Iterator<Item = &'a crate::knowledge::Deviation> + 'a {
+        self.deviations
+            .iter()
+            .filter(move |d| d.is_about(&exchange))
+    }
+
+    /// The known deviations that apply to this target's version and that no
+    /// step of the run showed: knowledge that may be stale, or a server that
+    /// answered as documented.
+    pub fn deviations_unseen(&self) -> Vec<String> {
+        let seen = self
+            .deviations_seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        self.deviations
+            .iter()
+            .filter(|d| d.applies_to(self.version.as_ref()) && !seen.contains(&d.id))
+            .map(|d| d.id.clone())
+            .collect()
     }
 }
 

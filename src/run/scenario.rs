@@ -9,7 +9,9 @@ use super::exchange::Exchange;
 use super::step::run_step;
 use super::vars::{Value, Variables};
 use super::RunOptions;
-use crate::outcome::{Failure, FailureKind, Phase, ScenarioOutcome, Status, StepOutcome};
+use crate::outcome::{
+    Failure, FailureKind, Phase, ScenarioOutcome, SessionEnd, SessionState, Status, StepOutcome,
+};
 use crate::scenario::model::{Scenario, Step};
 use crate::scenario::LoadedScenario;
 
@@ -109,12 +111,13 @@ pub fn run_scenario_with_vars(
         outcome.steps.push(result);
         outcome.steps.extend(again);
     }
-    if let Some(leaks) = sessions_left_open(
-        scenario.steps.iter().chain(&scenario.finally),
-        &outcome,
-        &state,
-    ) {
-        outcome.steps.push(leaks);
+    match options.session_rules.clone() {
+        Some(rules) => check_sessions(&mut state, &rules, scenario, &mut outcome),
+        None => outcome.steps.extend(sessions_left_open(
+            scenario.steps.iter().chain(&scenario.finally),
+            &outcome,
+            &state,
+        )),
     }
     outcome.settle();
     outcome.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
@@ -218,6 +221,7 @@ pub(crate) fn empty_outcome(
         status: Status::Passed,
         note: None,
         steps: Vec::new(),
+        sessions: Vec::new(),
         duration_ms: 0.0,
     }
 }
@@ -271,7 +275,60 @@ fn start(loaded: &LoadedScenario, options: &Arc<RunOptions>) -> Result<ScenarioS
     })
 }
 
-/// A session is open once the variable its logon step names in `opens_session`
+/// Each session the scenario opened, checked on the server (the vendor's
+/// session rules); one still open fails the scenario, naming its id and what
+/// was tried.
+fn check_sessions(
+    state: &mut ScenarioState,
+    rules: &crate::knowledge::SessionRules,
+    scenario: &Scenario,
+    outcome: &mut ScenarioOutcome,
+) {
+    let mut variables: Vec<&str> = scenario
+        .steps
+        .iter()
+        .chain(&scenario.finally)
+        .filter_map(|s| s.opens_session.as_deref())
+        .filter(|var| state.vars.get(var).is_some())
+        .collect();
+    variables.dedup();
+    for variable in variables {
+        let session = super::session_check::Opened {
+            variable: variable.to_string(),
+        };
+        let end = super::session_check::check_session(state, rules, &session, &mut outcome.steps);
+        if end.state == SessionState::Closed {
+            state.options.open_sessions.closed(&state.trial, variable);
+        }
+        if end.state == SessionState::Open {
+            let id = end
+                .session_id
+                .as_deref()
+                .map(|id| format!(", session id {id}"))
+                .unwrap_or_default();
+            let mut step = StepOutcome::new("sessions", Phase::Finally);
+            step.fail(
+                Failure::new(
+                    FailureKind::SessionLeftOpen,
+                    state.redact(&format!(
+                        "session left open on the server: `{variable}`{id}; the server still serves its token after: {}",
+                        end.tried.join("; ")
+                    )),
+                )
+                .at(variable.to_string())
+                .values(Some("closed".into()), Some("open".into())),
+            );
+            outcome.steps.push(step);
+        }
+        outcome.sessions.push(SessionEnd {
+            tried: end.tried.iter().map(|t| state.redact(t)).collect(),
+            ..end
+        });
+    }
+}
+
+/// Without session rules (a dialect the tool does not know), a session is
+/// taken as open once the variable its logon step names in `opens_session`
 /// holds a value, and closed once a step that `closes_session` it passes. Those
 /// open at the end fail the scenario: a real server caps sessions.
 fn sessions_left_open<'a>(

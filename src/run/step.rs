@@ -98,7 +98,8 @@ fn exchange_and_check(
             let exchange = Received { exchange, asked };
             let mut failures = check_response(state, step, &exchange, goldens, &mut outcome);
             if !failures.is_empty() {
-                if let Some(note) = known_deviation(state, step, &exchange, &mut outcome) {
+                let sent = (outgoing.method.as_str(), outgoing.url.as_str());
+                if let Some(note) = known_deviation(state, step, sent, &exchange, &mut outcome) {
                     failures.clear();
                     outcome.diff = None;
                     outcome.status = Status::KnownDeviation;
@@ -206,17 +207,31 @@ fn limits(state: &ScenarioState) -> exchange::Limits {
 fn known_deviation(
     state: &mut ScenarioState,
     step: &Step,
+    (method, url): (&str, &str),
     exchange: &Received,
     outcome: &mut StepOutcome,
 ) -> Option<String> {
     let options = state.options.clone();
     let scenario = state.scenario_name.clone();
-    for d in options.deviations_for(&scenario, &step.name) {
+    let about = crate::knowledge::deviation::Exchanged {
+        scenario: &scenario,
+        step: &step.name,
+        method,
+        path: crate::knowledge::deviation::below(options.base_url.as_str(), url),
+        expected: step.expect.status.as_ref(),
+        version: options.version.as_ref(),
+    };
+    for d in options.deviations_about(about) {
         let mut alternative = step.clone();
         alternative.expect = d.expect.clone();
         let mut scratch = StepOutcome::new(&step.name, Phase::Steps);
         if check_response(state, &alternative, exchange, &d.goldens, &mut scratch).is_empty() {
             outcome.blessed = scratch.blessed;
+            options
+                .deviations_seen
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(d.id.clone());
             return Some(format!(
                 "known deviation `{}`: documented {}; observed {} (source: {})",
                 d.id, d.documented, d.observed, d.source

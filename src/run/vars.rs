@@ -38,6 +38,11 @@ impl Variables {
         }
     }
 
+    /// Forgets a variable (its value stays known to the redactor if it was secret).
+    pub fn unset(&mut self, name: &str) {
+        self.values.remove(name);
+    }
+
     pub fn get(&self, name: &str) -> Option<&Value> {
         self.values.get(name)
     }

@@ -130,8 +130,12 @@ fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ConfigError> {
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            // Fragments are steps to reuse, not scenarios.
-            if path.file_name().is_some_and(|n| n != "fragments") {
+            // Fragments are steps to reuse, and a suite's knowledge of its
+            // vendor is no scenario either.
+            if path
+                .file_name()
+                .is_some_and(|n| n != "fragments" && n != crate::knowledge::SUITE_DIR)
+            {
                 collect_yaml(&path, out)?;
             }
         } else if matches!(

@@ -323,15 +323,22 @@ fn open_session(shared: &Shared, headers: &HeaderMap, user: String, is_admin: bo
     respond(shared, headers, StatusCode::OK, &xml, body)
 }
 
+/// The 401 for a missing, unknown or ended token.
+fn unauthorized(shared: &Shared, headers: &HeaderMap) -> Response {
+    const MESSAGE: &str = "Invalid authorization token provided.";
+    if shared.options.profile.cv_plain_401() {
+        return plain(StatusCode::UNAUTHORIZED, MESSAGE);
+    }
+    error(shared, headers, StatusCode::UNAUTHORIZED, MESSAGE)
+}
+
+/// A text/plain answer, as Logout's.
+fn plain(status: StatusCode, text: &'static str) -> Response {
+    (status, [(header::CONTENT_TYPE, "text/plain")], text).into_response()
+}
+
 fn authenticate(shared: &Shared, headers: &HeaderMap) -> Result<Session, Response> {
-    let unauthorized = || {
-        error(
-            shared,
-            headers,
-            StatusCode::UNAUTHORIZED,
-            "Invalid authorization token provided.",
-        )
-    };
+    let unauthorized = || unauthorized(shared, headers);
     let token = headers
         .get("Authtoken")
         .and_then(|v| v.to_str().ok())
@@ -525,21 +532,14 @@ async fn logout(State(shared): SharedState, headers: HeaderMap) -> Response {
     let caller = match authenticate(&shared, &headers) {
         Ok(c) => c,
         Err(_) => {
-            return (
+            return plain(
                 StatusCode::UNAUTHORIZED,
-                [(header::CONTENT_TYPE, "text/plain")],
                 "Invalid authorization token provided.",
             )
-                .into_response()
         }
     };
-    if !shared.has(Fault::KeepEndedSessions) {
+    if !shared.has(Fault::KeepEndedSessions) && !shared.has(Fault::LogoutKeepsSession) {
         shared.sessions.remove(&caller.id);
     }
-    (
-        StatusCode::OK,
-        [(header::CONTENT_TYPE, "text/plain")],
-        "User logged out",
-    )
-        .into_response()
+    plain(StatusCode::OK, "User logged out")
 }

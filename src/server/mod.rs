@@ -83,11 +83,16 @@ pub enum Fault {
     JsonDeleteLinkElsewhere,
     /// The JSON form writes its numbers as strings (`"StatusCode": "401"`).
     JsonNumbersAsStrings,
+    /// DELETE of a session ends it but answers 200, not 204 (Enterprise Manager).
+    DeleteAnswers200,
+    /// Logout answers "User logged out" and ends nothing; DELETE Sessions
+    /// still works (Commvault).
+    LogoutKeepsSession,
 }
 
 impl Fault {
     /// Every fault.
-    pub const ALL: [Fault; 13] = [
+    pub const ALL: [Fault; 15] = [
         Fault::AcceptAnyPassword,
         Fault::IgnoreMissingToken,
         Fault::AcceptAnyToken,
@@ -101,6 +106,8 @@ impl Fault {
         Fault::JsonNoSessionId,
         Fault::JsonDeleteLinkElsewhere,
         Fault::JsonNumbersAsStrings,
+        Fault::DeleteAnswers200,
+        Fault::LogoutKeepsSession,
     ];
 
     /// The fault's name, as `--fault` takes it.
@@ -119,6 +126,8 @@ impl Fault {
             Fault::JsonNoSessionId => "json-no-session-id",
             Fault::JsonDeleteLinkElsewhere => "json-delete-link-elsewhere",
             Fault::JsonNumbersAsStrings => "json-numbers-as-strings",
+            Fault::DeleteAnswers200 => "delete-answers-200",
+            Fault::LogoutKeepsSession => "logout-keeps-session",
         }
     }
 
@@ -136,7 +145,7 @@ impl Fault {
             | Fault::KeepEndedSessions
             | Fault::JsonNoSessionId
             | Fault::JsonNumbersAsStrings => true,
-            Fault::LogoffAll => dialect == Dialect::Commvault,
+            Fault::LogoffAll | Fault::LogoutKeepsSession => dialect == Dialect::Commvault,
             _ => dialect == Dialect::VeeamEm,
         }
     }

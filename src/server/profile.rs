@@ -110,8 +110,10 @@ impl Profile {
         matches!(self, Profile::Em12 | Profile::Em12Cloud | Profile::Em13)
     }
 
-    /// GET of an unknown session answers 500 (observed on 12 and 13; 404 is documented).
-    pub fn em_unknown_session_500(self) -> bool {
+    /// A session lookup the server cannot serve the caller (an unknown id, an
+    /// ended session, a tenant asking for an administrator's session) answers
+    /// 500 (observed on 12 and 13; 404 or 403 is documented).
+    pub fn em_session_lookup_500(self) -> bool {
         matches!(self, Profile::Em12 | Profile::Em12Cloud | Profile::Em13)
     }
 
@@ -136,6 +138,13 @@ impl Profile {
     /// Commvault: `lastAccessedTime` and `location` exist from SP32 on.
     pub fn cv_sp32(self) -> bool {
         matches!(self, Profile::Cv2024)
+    }
+
+    /// Commvault: a refused token's 401 body is text/plain, not the generic
+    /// JSON or XML error. No document shows that body; the servers send both
+    /// forms, so the profiles differ on purpose: a suite must pin only the status.
+    pub fn cv_plain_401(self) -> bool {
+        matches!(self, Profile::Cv11Sp28)
     }
 }
 
@@ -173,8 +182,9 @@ mod tests {
             .to_vec();
         assert_eq!(cloud, [true, false, true, true]);
         assert!(!Em95.em_newer_links() && Em95U4.em_newer_links());
+        assert!(Cv11Sp28.cv_plain_401() && !Cv2024.cv_plain_401());
         assert!(!Em95U4.em_opaque_tokens() && Em12.em_opaque_tokens());
-        assert!(!Em95U4.em_unknown_session_500() && Em13.em_unknown_session_500());
+        assert!(!Em95U4.em_session_lookup_500() && Em13.em_session_lookup_500());
         assert_eq!(Em13.em_domain(), "SRV13");
         assert_ne!(Cv11Sp28.cv_list_root(), Cv2024.cv_list_root());
         assert!(!Cv11Sp28.cv_sp32() && Cv2024.cv_sp32());

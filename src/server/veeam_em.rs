@@ -848,20 +848,26 @@ async fn list_sessions(State(shared): Shared_, headers: HeaderMap) -> Response {
 
 fn find_visible(shared: &Shared, headers: &HeaderMap, id: &str) -> Result<Session, Response> {
     let caller = authenticate(shared, headers)?;
-    match shared.sessions.get(id) {
+    let found = shared.sessions.get(id);
+    // 12 and 13 answer 500 to any lookup they cannot serve the caller
+    // (docs/vendors.md): an unknown id, and a session the caller may not see.
+    if shared.options.profile.em_session_lookup_500()
+        && !found.as_ref().is_some_and(|s| visible(shared, &caller, s))
+    {
+        return Err(error(
+            shared,
+            headers,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &format!("Logon session '{id}' was not found."),
+        ));
+    }
+    match found {
         Some(s) if visible(shared, &caller, &s) => Ok(s),
         Some(_) => Err(error(
             shared,
             headers,
             StatusCode::FORBIDDEN,
             "Access to this logon session is denied.",
-        )),
-        // 404 is documented; 12 and 13 answer 500 (docs/vendors.md).
-        None if shared.options.profile.em_unknown_session_500() => Err(error(
-            shared,
-            headers,
-            StatusCode::INTERNAL_SERVER_ERROR,
-            &format!("Logon session '{id}' was not found."),
         )),
         None => Err(error(
             shared,
@@ -897,6 +903,9 @@ async fn delete_session(
         Ok(s) => {
             if !shared.has(Fault::KeepEndedSessions) {
                 shared.sessions.remove(&s.id);
+            }
+            if shared.has(Fault::DeleteAnswers200) {
+                return StatusCode::OK.into_response();
             }
             StatusCode::NO_CONTENT.into_response()
         }

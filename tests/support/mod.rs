@@ -184,15 +184,19 @@ impl Suite {
 
 /// The shipped scenarios of one dialect, loaded as a run loads them.
 pub fn shipped(dialect: &str) -> Vec<sessionconf::scenario::LoadedScenario> {
+    sessionconf::scenario::load_suite(&shipped_source(dialect)).expect("the shipped suite loads")
+}
+
+/// Where the shipped suite of `dialect` is.
+pub fn shipped_source(dialect: &str) -> sessionconf::scenario::SuiteSource {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let source = sessionconf::scenario::SuiteSource {
+    sessionconf::scenario::SuiteSource {
         scenarios_dir: root.join("scenarios"),
         golden_dir: root.join("golden"),
         dialects: vec![dialect.to_string()],
         allow_missing_goldens: false,
         variables: Vec::new(),
-    };
-    sessionconf::scenario::load_suite(&source).expect("the shipped suite loads")
+    }
 }
 
 /// Run options against the in-test server at `base`, logging on as `user`

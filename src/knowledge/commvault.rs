@@ -1,0 +1,11 @@
+//! Commvault: the probe reads the session attributes SP32 and later add;
+//! sessions end by Logout or by DELETE Sessions naming them; session times
+//! are volatile.
+
+use super::BuiltIn;
+
+pub(super) const BUILT_IN: BuiltIn = BuiltIn {
+    dialect: "commvault",
+    knowledge: include_str!("commvault/knowledge.yaml"),
+    probe: include_str!("commvault/probe.yaml"),
+};

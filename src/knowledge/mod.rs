@@ -1,0 +1,418 @@
+//! What sessionconf knows of each vendor's servers, built into the tool, one
+//! module per vendor: how to read a server's version and capabilities (the
+//! probe, a scenario run once per target), how to make sure a session is
+//! ended, the known deviations (behaviour the vendor's own servers show that
+//! departs from its documents, each with the versions it applies to and its
+//! source), and the values it documents as volatile. Every suite, a user's own
+//! included, gets it; a suite may add to it or override it in
+//! `SCENARIOS/DIALECT/knowledge/` (`versions.yaml`, `probe.yaml`).
+
+mod commvault;
+pub mod deviation;
+pub mod sessions;
+mod veeam_em;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::ConfigError;
+use crate::scenario::{load_scenario_source, GoldenEntry, LoadedScenario};
+pub use deviation::Deviation;
+pub use sessions::SessionRules;
+
+/// A vendor's knowledge as the tool ships it.
+pub(crate) struct BuiltIn {
+    /// The dialect (the scenarios directory's name).
+    pub dialect: &'static str,
+    /// Facts, session rules, deviations, volatile values (the `versions.yaml` form).
+    pub knowledge: &'static str,
+    /// The probe scenario.
+    pub probe: &'static str,
+}
+
+/// Every vendor the tool knows.
+const BUILT_IN: [&BuiltIn; 2] = [&veeam_em::BUILT_IN, &commvault::BUILT_IN];
+
+/// The name of the directory under a suite's dialect directory that holds its own knowledge.
+pub const SUITE_DIR: &str = "knowledge";
+
+/// What a run knows of a dialect's servers.
+#[derive(Debug, Clone, Default)]
+pub struct Knowledge {
+    /// The scenario that learns what the server is.
+    pub probe: Option<LoadedScenario>,
+    /// How to read facts from the probe's variables.
+    pub facts: FactRules,
+    /// How to check that a session is ended, and the other ways to end it.
+    pub sessions: Option<SessionRules>,
+    /// Known deviations.
+    pub deviations: Vec<Deviation>,
+    /// Values the vendor documents as changing per request: bless writes placeholders.
+    pub volatile: Vec<crate::golden::volatile::Volatile>,
+}
+
+/// Which probe variables say what.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FactRules {
+    /// The variable holding the version, or the list of versions the server
+    /// accepts (the newest is the one it speaks).
+    pub version: Option<String>,
+    /// Version names the server always accepts besides those it lists (`latest`).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// A capability is present when the probe captured its variable.
+    #[serde(default)]
+    pub capabilities: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawKnowledge {
+    facts: Option<FactRules>,
+    sessions: Option<SessionRules>,
+    #[serde(default)]
+    deviations: Vec<Deviation>,
+    #[serde(default)]
+    volatile: Vec<crate::golden::volatile::Volatile>,
+}
+
+/// Where a suite keeps its own knowledge of `dialect`.
+pub fn suite_dir(scenarios_dir: &Path, dialect: &str) -> PathBuf {
+    scenarios_dir.join(dialect).join(SUITE_DIR)
+}
+
+/// The tool's knowledge of `dialect`, with the suite's own (in
+/// `SCENARIOS/DIALECT/knowledge/`) over it. A dialect the tool does not know
+/// has only what the suite says. With `allow_missing` (bless), a known
+/// deviation's golden may not exist yet: a bless that sees the deviation records it.
+pub fn load(
+    scenarios_dir: &Path,
+    golden_dir: &Path,
+    dialect: &str,
+    allow_missing: bool,
+) -> Result<Knowledge, Vec<ConfigError>> {
+    let built_in = BUILT_IN.iter().find(|b| b.dialect == dialect);
+    let own = suite_dir(scenarios_dir, dialect);
+    let mut raw = match built_in {
+        Some(b) => parse(&built_in_path(dialect, "knowledge.yaml"), b.knowledge)?,
+        None => RawKnowledge::default(),
+    };
+    let own_file = own.join("versions.yaml");
+    if own_file.exists() {
+        let text = std::fs::read_to_string(&own_file)
+            .map_err(|e| vec![ConfigError::file(&own_file, format!("cannot read: {e}"))])?;
+        raw = merge(raw, parse(&own_file, &text)?);
+    }
+    let own_probe = own.join("probe.yaml");
+    let probe = if own_probe.exists() {
+        let text = std::fs::read_to_string(&own_probe)
+            .map_err(|e| vec![ConfigError::file(&own_probe, format!("cannot read: {e}"))])?;
+        Some(load_scenario_source(
+            &own_probe, &text, dialect, golden_dir, false,
+        )?)
+    } else {
+        built_in
+            .map(|b| {
+                let file = built_in_path(dialect, "probe.yaml");
+                load_scenario_source(&file, b.probe, dialect, golden_dir, false)
+            })
+            .transpose()?
+    };
+    let mut deviations = raw.deviations;
+    for d in &mut deviations {
+        compile_goldens(d, golden_dir, allow_missing)?;
+    }
+    Ok(Knowledge {
+        probe,
+        facts: raw.facts.unwrap_or_default(),
+        sessions: raw.sessions,
+        deviations,
+        volatile: raw.volatile,
+    })
+}
+
+/// How errors name a file that ships inside the tool.
+fn built_in_path(dialect: &str, file: &str) -> PathBuf {
+    PathBuf::from(format!("<built-in>/{dialect}/{file}"))
+}
+
+/// One knowledge file, read and checked.
+fn parse(file: &Path, text: &str) -> Result<RawKnowledge, Vec<ConfigError>> {
+    let raw: RawKnowledge = serde_yaml::from_str(text).map_err(|e| {
+        let at = e.location().map(|l| (l.line() as u32, l.column() as u32));
+        vec![match at {
+            Some((line, col)) => ConfigError::at(file, line, col, e.to_string()),
+            None => ConfigError::file(file, e.to_string()),
+        }]
+    })?;
+    let volatile = raw.volatile.iter().enumerate().filter_map(|(i, v)| {
+        v.problem()
+            .map(|p| format!("volatile value {}: {p}", i + 1))
+    });
+    let deviations = raw.deviations.iter().filter_map(Deviation::problem);
+    let problems: Vec<ConfigError> = volatile
+        .chain(deviations)
+        .map(|p| ConfigError::file(file, p))
+        .collect();
+    if problems.is_empty() {
+        Ok(raw)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The suite's knowledge over the tool's: facts and session rules it gives
+/// replace the tool's; a deviation or volatile value replaces the one of the
+/// same id or attribute, or is added.
+fn merge(base: RawKnowledge, own: RawKnowledge) -> RawKnowledge {
+    let mut deviations = base.deviations;
+    for d in own.deviations {
+        deviations.retain(|b| b.id != d.id);
+        deviations.push(d);
+    }
+    let mut volatile = base.volatile;
+    for v in own.volatile {
+        volatile.retain(|b| (&b.attribute, &b.element) != (&v.attribute, &v.element));
+        volatile.push(v);
+    }
+    RawKnowledge {
+        facts: own.facts.or(base.facts),
+        sessions: own.sessions.or(base.sessions),
+        deviations,
+        volatile,
+    }
+}
+
+/// The goldens a deviation's `expect` names, compiled from the golden directory.
+fn compile_goldens(
+    d: &mut Deviation,
+    golden_dir: &Path,
+    allow_missing: bool,
+) -> Result<(), Vec<ConfigError>> {
+    let Some(named) = &d.expect.golden else {
+        return Ok(());
+    };
+    // A golden without extension: one file per representation, as in scenarios.
+    let files = crate::representation::golden_files(named);
+    let per_representation = files.len() > 1;
+    for rel in files {
+        let path = golden_dir.join(&rel);
+        let expected = match crate::golden::Golden::load(&path) {
+            Ok(g) => Some(std::sync::Arc::new(g)),
+            Err(_) if (allow_missing || per_representation) && !path.exists() => None,
+            Err(e) => return Err(vec![e]),
+        };
+        if expected.is_some() || allow_missing {
+            d.goldens.insert(rel, GoldenEntry { path, expected });
+        }
+    }
+    if d.goldens.is_empty() && !allow_missing {
+        return Err(vec![ConfigError::file(
+            &golden_dir.join(named),
+            format!(
+                "deviation `{}`: golden {} has no file ({}.xml or .json)",
+                d.id,
+                named.display(),
+                golden_dir.join(named).display()
+            ),
+        )]);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_probe_without_version_data_is_still_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let dialect = dir.path().join("d").join(SUITE_DIR);
+        std::fs::create_dir_all(&dialect).unwrap();
+        std::fs::write(
+            dialect.join("probe.yaml"),
+            "name: probe\nsteps:\n  - name: root\n    request: { path: \"\" }\n",
+        )
+        .unwrap();
+        let data = load(dir.path(), dir.path(), "d", false).unwrap();
+        assert_eq!(data.probe.unwrap().scenario.name, "probe");
+        assert!(data.deviations.is_empty());
+        assert!(load(dir.path(), dir.path(), "none", false)
+            .unwrap()
+            .probe
+            .is_none());
+    }
+
+    #[test]
+    fn version_data_errors_name_the_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let dialect = dir.path().join("d").join(SUITE_DIR);
+        std::fs::create_dir_all(&dialect).unwrap();
+        std::fs::write(dialect.join("versions.yaml"), "facts:\n  versoin: v\n").unwrap();
+        let errors = load(dir.path(), dir.path(), "d", false).unwrap_err();
+        assert!(
+            errors[0].to_string().contains("knowledge/versions.yaml:2:"),
+            "{}",
+            errors[0]
+        );
+    }
+
+    #[test]
+    fn a_deviations_golden_may_be_missing_only_for_bless() {
+        let dir = tempfile::tempdir().unwrap();
+        let dialect = dir.path().join("d").join(SUITE_DIR);
+        std::fs::create_dir_all(&dialect).unwrap();
+        let deviation = "deviations:\n  - id: x\n    step: t\n    documented: a\n    observed: b\n    source: c\n    expect: { status: 500, golden: d/error-500.xml }\n";
+        std::fs::write(dialect.join("versions.yaml"), deviation).unwrap();
+        let data = load(dir.path(), dir.path(), "d", true).unwrap();
+        let entry = &data.deviations[0].goldens[std::path::Path::new("d/error-500.xml")];
+        assert!(entry.expected.is_none());
+        let errors = load(dir.path(), dir.path(), "d", false).unwrap_err();
+        assert!(
+            errors[0].to_string().contains("error-500.xml"),
+            "{}",
+            errors[0]
+        );
+    }
+
+    #[test]
+    fn a_deviations_golden_without_extension_has_a_file_per_representation() {
+        let dir = tempfile::tempdir().unwrap();
+        let dialect = dir.path().join("d").join(SUITE_DIR);
+        std::fs::create_dir_all(&dialect).unwrap();
+        let deviation = "deviations:\n  - id: x\n    step: t\n    documented: a\n    observed: b\n    source: c\n    expect: { status: 500, golden: d/error-500 }\n";
+        std::fs::write(dialect.join("versions.yaml"), deviation).unwrap();
+        let keys = |data: &Knowledge| -> Vec<(String, bool)> {
+            data.deviations[0]
+                .goldens
+                .iter()
+                .map(|(k, e)| (k.display().to_string(), e.expected.is_some()))
+                .collect()
+        };
+        // Neither exists: an error, unless bless will record them.
+        let errors = load(dir.path(), dir.path(), "d", false).unwrap_err();
+        assert!(
+            errors[0]
+                .to_string()
+                .contains("deviation `x`: golden d/error-500 has no file"),
+            "{}",
+            errors[0]
+        );
+        let data = load(dir.path(), dir.path(), "d", true).unwrap();
+        assert_eq!(
+            keys(&data),
+            [
+                ("d/error-500.json".into(), false),
+                ("d/error-500.xml".into(), false)
+            ]
+        );
+        // One exists: it alone is there to judge by (bless may add the other).
+        std::fs::write(dir.path().join("d").join("error-500.json"), "{}").unwrap();
+        let data = load(dir.path(), dir.path(), "d", false).unwrap();
+        assert_eq!(keys(&data), [("d/error-500.json".into(), true)]);
+        let data = load(dir.path(), dir.path(), "d", true).unwrap();
+        assert_eq!(
+            keys(&data),
+            [
+                ("d/error-500.json".into(), true),
+                ("d/error-500.xml".into(), false)
+            ]
+        );
+        // One that does not read is an error, not a missing file.
+        std::fs::write(dir.path().join("d").join("error-500.json"), "{").unwrap();
+        assert!(load(dir.path(), dir.path(), "d", false).is_err());
+        assert!(load(dir.path(), dir.path(), "d", true).is_err());
+    }
+
+    #[test]
+    fn volatile_values_are_read_and_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let dialect = dir.path().join("d").join(SUITE_DIR);
+        std::fs::create_dir_all(&dialect).unwrap();
+        let rule =
+            "volatile:\n  - attribute: loginTime\n    placeholder: \"{{int}}\"\n    source: docs\n";
+        std::fs::write(dialect.join("versions.yaml"), rule).unwrap();
+        let data = load(dir.path(), dir.path(), "d", false).unwrap();
+        assert_eq!(data.volatile[0].for_attribute("loginTime"), Some("{{int}}"));
+        let bad = rule.replace("{{int}}", "{{user}}");
+        std::fs::write(dialect.join("versions.yaml"), bad).unwrap();
+        let errors = load(dir.path(), dir.path(), "d", false).unwrap_err();
+        let said = errors[0].to_string();
+        assert!(
+            said.contains("versions.yaml") && said.contains("volatile value 1"),
+            "{said}"
+        );
+    }
+
+    #[test]
+    fn the_tool_knows_each_vendor_without_a_file_of_the_suite() {
+        let dir = tempfile::tempdir().unwrap();
+        let em = load(dir.path(), dir.path(), "veeam-em", false).unwrap();
+        assert_eq!(em.probe.unwrap().scenario.name, "probe");
+        assert_eq!(em.facts.version.as_deref(), Some("versions"));
+        assert_eq!(em.deviations[0].id, "session-lookup-500");
+        assert!(em.sessions.unwrap().end[0].name == "delete-session-href");
+        let cv = load(dir.path(), dir.path(), "commvault", false).unwrap();
+        assert!(cv
+            .facts
+            .capabilities
+            .contains_key("session-last-accessed-time"));
+        assert_eq!(cv.volatile.len(), 3);
+        let names: Vec<String> = cv
+            .sessions
+            .unwrap()
+            .end
+            .into_iter()
+            .map(|e| e.name)
+            .collect();
+        assert_eq!(names, ["delete-sessions", "logout"]);
+        let unknown = load(dir.path(), dir.path(), "other", false).unwrap();
+        assert!(unknown.probe.is_none() && unknown.sessions.is_none());
+        assert!(unknown.deviations.is_empty());
+    }
+
+    #[test]
+    fn a_suite_adds_to_the_tools_knowledge_and_overrides_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let own = suite_dir(dir.path(), "veeam-em");
+        std::fs::create_dir_all(&own).unwrap();
+        let replaced = "deviations:\n  - id: session-lookup-500\n    step: t\n    documented: a\n    observed: b\n    source: mine\n    expect: { status: 501 }\n  - id: extra\n    step: u\n    documented: a\n    observed: b\n    source: c\n    expect: {}\nfacts:\n  capabilities: { nas: nas_link }\n";
+        std::fs::write(own.join("versions.yaml"), replaced).unwrap();
+        let k = load(dir.path(), dir.path(), "veeam-em", false).unwrap();
+        let ids: Vec<(&str, &str)> = k
+            .deviations
+            .iter()
+            .map(|d| (d.id.as_str(), d.source.as_str()))
+            .collect();
+        assert_eq!(ids, [("session-lookup-500", "mine"), ("extra", "c")]);
+        assert_eq!(k.facts.capabilities.keys().collect::<Vec<_>>(), ["nas"]);
+        // What the suite leaves out stays the tool's.
+        assert!(k.sessions.is_some());
+        assert_eq!(k.probe.as_ref().unwrap().scenario.name, "probe");
+        std::fs::write(
+            own.join("probe.yaml"),
+            "name: my-probe\nsteps:\n  - name: root\n    request: { path: \"\" }\n",
+        )
+        .unwrap();
+        let k = load(dir.path(), dir.path(), "veeam-em", false).unwrap();
+        assert_eq!(k.probe.unwrap().scenario.name, "my-probe");
+    }
+
+    #[test]
+    fn a_deviation_about_everything_is_refused_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let own = suite_dir(dir.path(), "d");
+        std::fs::create_dir_all(&own).unwrap();
+        let loose = "deviations:\n  - id: x\n    documented: a\n    observed: b\n    source: c\n    expect: {}\n";
+        std::fs::write(own.join("versions.yaml"), loose).unwrap();
+        let errors = load(dir.path(), dir.path(), "d", false).unwrap_err();
+        let said = errors[0].to_string();
+        assert!(
+            said.contains("versions.yaml") && said.contains("`x`"),
+            "{said}"
+        );
+    }
+}

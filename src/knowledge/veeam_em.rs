@@ -1,0 +1,11 @@
+//! Veeam Backup Enterprise Manager: the probe reads the API versions `/api/`
+//! lists and whether Cloud Connect is set up; sessions end by DELETE on their
+//! Href; versions from v1_7 answer 500 to a session lookup they cannot serve.
+
+use super::BuiltIn;
+
+pub(super) const BUILT_IN: BuiltIn = BuiltIn {
+    dialect: "veeam-em",
+    knowledge: include_str!("veeam_em/knowledge.yaml"),
+    probe: include_str!("veeam_em/probe.yaml"),
+};
