@@ -1,5 +1,5 @@
 //! Values a vendor documents as changing from one request to the next (login
-//! times, last-access times), kept as data in `golden/DIALECT/versions.yaml`.
+//! times, last-access times), kept as data in each vendor's knowledge (`src/knowledge/`).
 //! Bless writes them as placeholders: a golden recorded with the literal time
 //! would fail against the same server a second later.
 

@@ -8,4 +8,5 @@ pub(super) const BUILT_IN: BuiltIn = BuiltIn {
     dialect: "commvault",
     knowledge: include_str!("commvault/knowledge.yaml"),
     probe: include_str!("commvault/probe.yaml"),
+    goldens: &[],
 };

@@ -39,6 +39,9 @@ pub struct Deviation {
     /// The goldens `expect` names, compiled.
     #[serde(skip)]
     pub goldens: BTreeMap<PathBuf, GoldenEntry>,
+    /// Whether it ships with the tool (its goldens too: bless never writes them).
+    #[serde(skip)]
+    pub built_in: bool,
 }
 
 /// The requests a deviation shows in.

@@ -30,6 +30,8 @@ pub(crate) struct BuiltIn {
     pub knowledge: &'static str,
     /// The probe scenario.
     pub probe: &'static str,
+    /// The goldens its known deviations name, by file name.
+    pub goldens: &'static [(&'static str, &'static str)],
 }
 
 /// Every vendor the tool knows.
@@ -100,6 +102,9 @@ pub fn load(
         Some(b) => parse(&built_in_path(dialect, "knowledge.yaml"), b.knowledge)?,
         None => RawKnowledge::default(),
     };
+    for d in &mut raw.deviations {
+        d.built_in = true;
+    }
     let own_file = own.join("versions.yaml");
     if own_file.exists() {
         let text = std::fs::read_to_string(&own_file)
@@ -123,7 +128,10 @@ pub fn load(
     };
     let mut deviations = raw.deviations;
     for d in &mut deviations {
-        compile_goldens(d, golden_dir, allow_missing)?;
+        match built_in.filter(|_| d.built_in) {
+            Some(b) => compile_built_in_goldens(d, b)?,
+            None => compile_goldens(d, golden_dir, allow_missing)?,
+        }
     }
     Ok(Knowledge {
         probe,
@@ -184,6 +192,28 @@ fn merge(base: RawKnowledge, own: RawKnowledge) -> RawKnowledge {
         deviations,
         volatile,
     }
+}
+
+/// The goldens a built-in deviation's `expect` names, compiled from the
+/// files that ship with the tool (a golden without extension: each form there is).
+fn compile_built_in_goldens(d: &mut Deviation, built_in: &BuiltIn) -> Result<(), Vec<ConfigError>> {
+    let Some(named) = &d.expect.golden else {
+        return Ok(());
+    };
+    for rel in crate::representation::golden_files(named) {
+        let Some((_, text)) = built_in
+            .goldens
+            .iter()
+            .find(|(name, _)| Path::new(name) == rel)
+        else {
+            continue;
+        };
+        let path = built_in_path(built_in.dialect, &rel.display().to_string());
+        let golden = crate::golden::Golden::compile(&path, text).map_err(|e| vec![e])?;
+        let expected = Some(std::sync::Arc::new(golden));
+        d.goldens.insert(rel, GoldenEntry { path, expected });
+    }
+    Ok(())
 }
 
 /// The goldens a deviation's `expect` names, compiled from the golden directory.
@@ -354,6 +384,13 @@ mod tests {
         assert_eq!(em.probe.unwrap().scenario.name, "probe");
         assert_eq!(em.facts.version.as_deref(), Some("versions"));
         assert_eq!(em.deviations[0].id, "session-lookup-500");
+        // Its goldens ship with it, in both representations.
+        let goldens: Vec<String> = em.deviations[0]
+            .goldens
+            .iter()
+            .map(|(rel, g)| format!("{} {}", rel.display(), g.expected.is_some()))
+            .collect();
+        assert_eq!(goldens, ["error-500.json true", "error-500.xml true"]);
         assert!(em.sessions.unwrap().end[0].name == "delete-session-href");
         let cv = load(dir.path(), dir.path(), "commvault", false).unwrap();
         assert!(cv
