@@ -243,17 +243,18 @@ fn write_conformance(out: &mut String, summary: &RunSummary) {
 }
 
 fn write_targets(out: &mut String, summary: &RunSummary) {
-    out.push_str("<h2>Targets</h2>\n<table id=\"targets\"><thead><tr><th>target</th><th>dialect</th><th>endpoint</th><th>reference server</th><th>API version</th><th>capabilities</th></tr></thead><tbody>\n");
+    out.push_str("<h2>Targets</h2>\n<table id=\"targets\"><thead><tr><th>target</th><th>dialect</th><th>endpoint</th><th>reference server</th><th>API version</th><th>capabilities</th><th>known deviations no step showed</th></tr></thead><tbody>\n");
     for t in &summary.targets {
         let _ = writeln!(
             out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&t.name),
             esc(&t.dialect),
             esc(&t.endpoint),
             esc(t.profile.as_deref().unwrap_or("")),
             esc(t.version.as_deref().unwrap_or("unknown")),
-            esc(&t.capabilities.join(", "))
+            esc(&t.capabilities.join(", ")),
+            esc(&t.deviations_unseen.join(", "))
         );
     }
     out.push_str("</tbody></table>\n");
@@ -444,6 +445,15 @@ mod tests {
         for external in ["src=", "<link", "http-equiv=\"refresh\"", "@import", "url("] {
             assert!(!html.contains(external), "{external} would load something");
         }
+    }
+
+    #[test]
+    fn targets_show_the_known_deviations_no_step_showed() {
+        let mut summary = summary();
+        summary.targets[1].deviations_unseen = vec!["session-lookup-500".into()];
+        let html = Html.render(&summary);
+        assert!(html.contains("<td>session-lookup-500</td></tr>"), "{html}");
+        assert_eq!(html.matches("<td>session-lookup-500</td>").count(), 1);
     }
 
     #[test]

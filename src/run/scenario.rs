@@ -284,14 +284,14 @@ fn check_sessions(
     scenario: &Scenario,
     outcome: &mut ScenarioOutcome,
 ) {
-    let mut variables: Vec<&str> = scenario
+    let mut seen = std::collections::BTreeSet::new();
+    let variables: Vec<&str> = scenario
         .steps
         .iter()
         .chain(&scenario.finally)
         .filter_map(|s| s.opens_session.as_deref())
-        .filter(|var| state.vars.get(var).is_some())
+        .filter(|var| state.vars.get(var).is_some() && seen.insert(*var))
         .collect();
-    variables.dedup();
     for variable in variables {
         let session = super::session_check::Opened {
             variable: variable.to_string(),
