@@ -6,6 +6,7 @@
 #![warn(missing_docs)]
 
 mod atomic_file;
+pub mod cli;
 pub mod config;
 pub mod credentials;
 pub mod error;
@@ -26,3 +27,17 @@ pub mod stop;
 pub mod suggest;
 pub mod version;
 pub mod xml;
+
+pub use cli::test_main;
+
+/// The whole suite of the calling crate as its `cargo test` target: put
+/// `fn main() -> std::process::ExitCode { sessionconf::test_main!() }` in a
+/// test file whose `[[test]]` says `harness = false`. It reads the crate's
+/// `sessionconf.toml` (or its `scenarios/` and `golden/`), the `SESSIONCONF_*`
+/// environment settings, and libtest's arguments; see [`test_main`].
+#[macro_export]
+macro_rules! test_main {
+    () => {
+        $crate::test_main(::std::path::Path::new(env!("CARGO_MANIFEST_DIR")))
+    };
+}

@@ -3,13 +3,15 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
+use crate::golden::review::{self, Pending};
 use clap::Args;
-use sessionconf::golden::review::{self, Pending};
 
-use crate::SuiteArgs;
+use super::args::SuiteArgs;
 
+// Documented by its help text (`sessionconf review --help`).
+#[allow(missing_docs)]
 #[derive(Args)]
-pub(crate) struct ReviewArgs {
+pub struct ReviewArgs {
     #[command(flatten)]
     pub suite: SuiteArgs,
     /// Accept every pending golden (they replace the goldens).
@@ -34,13 +36,13 @@ enum Choice {
 /// Reviews the pending goldens: 0 none is left, 1 some are left (skipped, or
 /// not decided off a terminal), 2 one could not be read, accepted or removed.
 pub(crate) fn review(mut args: ReviewArgs) -> u8 {
-    if let Err(e) = crate::cli::settings::settle_suite(&mut args.suite) {
-        return crate::usage(e);
+    if let Err(e) = super::settings::settle_suite(&mut args.suite) {
+        return super::usage(e);
     }
     let dir = args.suite.golden_dir.clone().unwrap_or_default();
     let all = match review::find(&dir) {
         Ok(p) => p,
-        Err(e) => return crate::usage(e),
+        Err(e) => return super::usage(e),
     };
     let chosen: Vec<Pending> = all
         .into_iter()
@@ -54,12 +56,12 @@ pub(crate) fn review(mut args: ReviewArgs) -> u8 {
         return 0;
     }
     let interactive = !args.accept && !args.reject && std::io::stdin().is_terminal();
-    let color = sessionconf::report::console::stdout_color();
+    let color = crate::report::console::stdout_color();
     let (mut left, mut errors) = (0, 0);
     let mut stdin = std::io::stdin().lock();
     for (i, p) in chosen.iter().enumerate() {
         match review::diff(p) {
-            Ok(d) => print!("{}", sessionconf::report::console::paint_diff(&d, color)),
+            Ok(d) => print!("{}", crate::report::console::paint_diff(&d, color)),
             Err(e) => {
                 eprintln!("error: {e}");
                 errors += 1;

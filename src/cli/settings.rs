@@ -5,11 +5,11 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use sessionconf::config::{self, ConfigFile, TargetConfig};
-use sessionconf::credentials::CredentialVars;
-use sessionconf::server::Profile;
+use crate::config::{self, ConfigFile, TargetConfig};
+use crate::credentials::CredentialVars;
+use crate::server::Profile;
 
-use crate::{RunArgs, SuiteArgs};
+use super::args::{RunArgs, SuiteArgs};
 
 /// Longest limit a timeout may have, in seconds (a day).
 const MAX_SECONDS: f64 = 86_400.0;
@@ -197,8 +197,8 @@ fn url_target(
     file: &Tls,
     earlier: &[NamedTarget],
 ) -> Result<NamedTarget, String> {
-    let parsed = sessionconf::harness::parse_endpoint(url)
-        .map_err(|e| e.replacen("--endpoint", "--target", 1))?;
+    let parsed =
+        crate::harness::parse_endpoint(url).map_err(|e| e.replacen("--endpoint", "--target", 1))?;
     let [dialect] = dialects else {
         return Err(format!(
             "--target {parsed}: an endpoint needs its dialect: give one --dialect"
@@ -243,7 +243,7 @@ fn settle_target(
             format!(
                 "target {name}: profile = {p:?}: expected one of {}{}",
                 all.join(", "),
-                sessionconf::suggest::did_you_mean(p, all.iter().copied())
+                crate::suggest::did_you_mean(p, all.iter().copied())
             )
         })?),
         None => None,
@@ -314,7 +314,7 @@ fn variables(args: &RunArgs, file: &ConfigFile) -> Result<BTreeMap<String, Strin
     }
     for pair in &args.vars {
         match pair.split_once('=') {
-            Some((name, value)) if sessionconf::placeholder::is_variable_name(name) => {
+            Some((name, value)) if crate::placeholder::is_variable_name(name) => {
                 vars.insert(name.to_string(), value.to_string());
             }
             _ => return Err(format!("--var {pair}: expected NAME=VALUE")),
@@ -322,7 +322,7 @@ fn variables(args: &RunArgs, file: &ConfigFile) -> Result<BTreeMap<String, Strin
     }
     if let Some(builtin) = vars
         .keys()
-        .find(|k| sessionconf::scenario::BUILTIN_VARIABLES.contains(&k.as_str()))
+        .find(|k| crate::scenario::BUILTIN_VARIABLES.contains(&k.as_str()))
     {
         return Err(format!(
             "variable `{builtin}` is built in (the credentials come from their environment variables)"
@@ -369,7 +369,9 @@ mod settle_tests {
         std::fs::write(&file, config).unwrap();
         let mut argv = vec!["sessionconf", "run", "--config", file.to_str().unwrap()];
         argv.extend(args);
-        let crate::Command::Run(mut run) = crate::Cli::try_parse_from(argv).unwrap().command else {
+        let crate::cli::Command::Run(mut run) =
+            crate::cli::Cli::try_parse_from(argv).unwrap().command
+        else {
             panic!("not a run");
         };
         let settled = settle_run(&mut run)?;

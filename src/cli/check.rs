@@ -1,0 +1,75 @@
+//! `sessionconf check`: every scenario, golden and vendor knowledge validated,
+//! no network; `--unreferenced` lists the goldens nothing uses.
+
+use crate::error::ConfigError;
+use crate::harness::{self};
+use crate::scenario::SuiteSource;
+
+use super::args::*;
+use super::usage;
+
+pub(crate) fn config_errors(errors: &[ConfigError]) -> u8 {
+    for e in errors {
+        eprintln!("error: {e}");
+    }
+    eprintln!(
+        "{} configuration error{}",
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" }
+    );
+    2
+}
+
+pub(crate) fn check(check: CheckArgs) -> u8 {
+    let mut args = check.suite;
+    let file = match super::settings::settle_suite(&mut args) {
+        Ok(f) => f,
+        Err(e) => return usage(e),
+    };
+    let source = SuiteSource {
+        scenarios_dir: args.scenarios.unwrap_or_default(),
+        golden_dir: args.golden_dir.unwrap_or_default(),
+        dialects: args.dialects,
+        allow_missing_goldens: false,
+        variables: file.vars.keys().cloned().collect(),
+    };
+    match harness::validate(&source) {
+        Ok(valid) => {
+            println!(
+                "{} scenarios and {} goldens are valid, and each dialect's vendor knowledge",
+                valid.scenarios.len(),
+                valid.goldens.len()
+            );
+            match check.unreferenced {
+                Some(mode) => list_unreferenced(&source.golden_dir, &valid, mode),
+                None => 0,
+            }
+        }
+        Err(errors) => config_errors(&errors),
+    }
+}
+
+/// `check --unreferenced`: golden files nothing uses, one per line.
+pub(crate) fn list_unreferenced(
+    golden_dir: &std::path::Path,
+    valid: &harness::Validated,
+    mode: Unreferenced,
+) -> u8 {
+    let found = match crate::golden::unreferenced::unreferenced(
+        golden_dir,
+        &valid.dialects,
+        &valid.goldens,
+    ) {
+        Ok(f) => f,
+        Err(e) => return usage(format!("cannot list the goldens: {e}")),
+    };
+    for path in &found {
+        println!("unreferenced: {}", path.display());
+    }
+    println!(
+        "{} unreferenced golden{}",
+        found.len(),
+        if found.len() == 1 { "" } else { "s" }
+    );
+    u8::from(mode == Unreferenced::Reject && !found.is_empty())
+}
