@@ -226,13 +226,13 @@ fn compile_goldens(
         return Ok(());
     };
     // A golden without extension: one file per representation, as in scenarios.
-    let files = crate::representation::golden_files(named);
-    let per_representation = files.len() > 1;
-    for rel in files {
+    for rel in crate::representation::golden_files(named) {
         let path = golden_dir.join(&rel);
+        // A missing file is no golden: the check below says so, unless bless
+        // records it (a golden without extension needs only one form).
         let expected = match crate::golden::Golden::load(&path) {
             Ok(g) => Some(std::sync::Arc::new(g)),
-            Err(_) if (allow_missing || per_representation) && !path.exists() => None,
+            Err(_) if !path.exists() => None,
             Err(e) => return Err(vec![e]),
         };
         if expected.is_some() || allow_missing {
@@ -416,7 +416,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let own = suite_dir(dir.path(), "veeam-em");
         std::fs::create_dir_all(&own).unwrap();
-        let replaced = "deviations:\n  - id: session-lookup-500\n    step: t\n    documented: a\n    observed: b\n    source: mine\n    expect: { status: 501 }\n  - id: extra\n    step: u\n    documented: a\n    observed: b\n    source: c\n    expect: {}\nfacts:\n  capabilities: { nas: nas_link }\n";
+        let replaced = "deviations:\n  - id: session-lookup-500\n    step: t\n    documented: a\n    observed: b\n    source: mine\n    expect: { status: 501 }\n  - id: extra\n    step: u\n    documented: a\n    observed: b\n    source: c\n    expect: {}\nfacts:\n  capabilities: { nas: nas_link }\nvolatile:\n  - attribute: loginTime\n    placeholder: \"{{any}}\"\n    source: mine\n";
         std::fs::write(own.join("versions.yaml"), replaced).unwrap();
         let k = load(dir.path(), dir.path(), "veeam-em", false).unwrap();
         let ids: Vec<(&str, &str)> = k
@@ -426,6 +426,12 @@ mod tests {
             .collect();
         assert_eq!(ids, [("session-lookup-500", "mine"), ("extra", "c")]);
         assert_eq!(k.facts.capabilities.keys().collect::<Vec<_>>(), ["nas"]);
+        let em_volatile: Vec<Option<&str>> = k
+            .volatile
+            .iter()
+            .map(|v| v.for_attribute("loginTime"))
+            .collect();
+        assert_eq!(em_volatile, [Some("{{any}}")]);
         // What the suite leaves out stays the tool's.
         assert!(k.sessions.is_some());
         assert_eq!(k.probe.as_ref().unwrap().scenario.name, "probe");
@@ -436,6 +442,23 @@ mod tests {
         .unwrap();
         let k = load(dir.path(), dir.path(), "veeam-em", false).unwrap();
         assert_eq!(k.probe.unwrap().scenario.name, "my-probe");
+    }
+
+    #[test]
+    fn a_suites_volatile_value_replaces_the_tools_of_the_same_attribute() {
+        let dir = tempfile::tempdir().unwrap();
+        let own = suite_dir(dir.path(), "commvault");
+        std::fs::create_dir_all(&own).unwrap();
+        let rule = "volatile:\n  - attribute: loginTime\n    placeholder: \"{{any}}\"\n    source: mine\n  - element: Stamp\n    placeholder: \"{{any}}\"\n    source: mine\n";
+        std::fs::write(own.join("versions.yaml"), rule).unwrap();
+        let k = load(dir.path(), dir.path(), "commvault", false).unwrap();
+        assert_eq!(k.volatile.len(), 4);
+        let login: Vec<&str> = k
+            .volatile
+            .iter()
+            .filter_map(|v| v.for_attribute("loginTime"))
+            .collect();
+        assert_eq!(login, ["{{any}}"]);
     }
 
     #[test]
