@@ -34,7 +34,7 @@ pub use cli::test_main;
 /// `fn main() -> std::process::ExitCode { sessionconf::test_main!() }` in a
 /// test file whose `[[test]]` says `harness = false`. It reads the crate's
 /// `sessionconf.toml` (or its `scenarios/` and `golden/`), the `SESSIONCONF_*`
-/// environment settings, and libtest's arguments; see [`test_main`].
+/// environment settings, and libtest's arguments; see [`test_main()`](fn@crate::test_main).
 #[macro_export]
 macro_rules! test_main {
     () => {

@@ -55,7 +55,7 @@ struct Options {
 /// the environment's `SESSIONCONF_*` settings, and libtest's arguments from
 /// the command line. Without an endpoint or a target, it runs against the
 /// embedded reference servers. A setting that is wrong is said, naming it,
-/// with exit 2. [`test_main!`](crate::test_main) calls it with the crate's directory.
+/// with exit 2. [`test_main!`](macro@crate::test_main) calls it with the crate's directory.
 pub fn test_main(dir: &Path) -> ExitCode {
     let libtest = libtest_mimic::Arguments::from_args();
     let args = match options(dir, |name| std::env::var(name).ok()) {

@@ -2,39 +2,7 @@
 //! one member or item per line, members in the order given.
 
 use super::expected::Expected;
-use super::value::Json;
-
-/// `value` on one line.
-pub fn write_compact(out: &mut String, value: &Json) {
-    match value {
-        Json::Null => out.push_str("null"),
-        Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Json::Number(n) => out.push_str(&n.to_string()),
-        Json::String(s) => push_string(out, s),
-        Json::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_compact(out, item);
-            }
-            out.push(']');
-        }
-        Json::Object(members) => {
-            out.push('{');
-            for (i, (name, v)) in members.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                push_string(out, name);
-                out.push(':');
-                write_compact(out, v);
-            }
-            out.push('}');
-        }
-    }
-}
+use super::value::{push_string, write_compact, Json};
 
 /// `value` pretty-printed, ending with a newline.
 pub fn to_pretty(value: &Json) -> String {
@@ -77,9 +45,6 @@ fn write_pretty(out: &mut String, value: &Json, depth: usize) {
     }
 }
 
-fn push_string(out: &mut String, s: &str) {
-    out.push_str(&serde_json::to_string(s).expect("a string serializes"));
-}
 
 /// The golden as bless and review write it: placeholders and markers kept.
 pub fn written(expected: &Expected) -> String {

@@ -85,9 +85,46 @@ impl Json {
     /// The value as JSON text on one line.
     pub fn to_compact(&self) -> String {
         let mut out = String::new();
-        super::pretty::write_compact(&mut out, self);
+        write_compact(&mut out, self);
         out
     }
+}
+
+/// `value` on one line.
+pub(crate) fn write_compact(out: &mut String, value: &Json) {
+    match value {
+        Json::Null => out.push_str("null"),
+        Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Json::Number(n) => out.push_str(&n.to_string()),
+        Json::String(s) => push_string(out, s),
+        Json::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_compact(out, item);
+            }
+            out.push(']');
+        }
+        Json::Object(members) => {
+            out.push('{');
+            for (i, (name, v)) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                push_string(out, name);
+                out.push(':');
+                write_compact(out, v);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// `s` as a JSON string literal.
+pub(crate) fn push_string(out: &mut String, s: &str) {
+    out.push_str(&serde_json::to_string(s).expect("a string serializes"));
 }
 
 /// Why a text is not a JSON document this tool reads.

@@ -2,11 +2,13 @@
 
 pub mod canonical;
 pub mod compare;
+mod compile;
 pub(crate) mod directives;
 pub mod expected;
 mod hash;
 mod labels;
 pub mod merge;
+mod plan;
 pub mod pretty;
 pub(crate) mod select;
 pub(crate) mod siblings;
