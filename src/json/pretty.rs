@@ -45,7 +45,6 @@ fn write_pretty(out: &mut String, value: &Json, depth: usize) {
     }
 }
 
-
 /// The golden as bless and review write it: placeholders and markers kept.
 pub fn written(expected: &Expected) -> String {
     to_pretty(&with_markers(expected))

@@ -2,7 +2,7 @@
 //! golden of the same response, which may name them).
 
 use super::exchange::Exchange;
-use super::scenario::ScenarioState;
+use super::state::ScenarioState;
 use super::vars::Value;
 use crate::outcome::{Failure, FailureKind};
 use crate::scenario::model::{Capture, CaptureSource, Step};

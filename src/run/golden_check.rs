@@ -3,7 +3,7 @@
 //! from all their uses. The golden's format is the golden's business: this
 //! module sees `Golden` only.
 
-use super::scenario::ScenarioState;
+use super::state::ScenarioState;
 use crate::golden::book::Observation;
 use crate::golden::{Body, Recording};
 use crate::outcome::{Failure, FailureKind, StepOutcome};

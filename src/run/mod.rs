@@ -13,6 +13,7 @@ pub(crate) mod redact;
 mod request;
 pub(crate) mod scenario;
 mod session_check;
+pub(crate) mod state;
 mod step;
 mod tls;
 pub mod transcript;

@@ -3,7 +3,7 @@
 
 use super::exchange::{Exchange, Outgoing};
 use super::redact::{is_secret_header, REDACTED};
-use super::scenario::ScenarioState;
+use super::state::ScenarioState;
 use crate::outcome::Message;
 
 /// The most of a body a report keeps, in bytes.

@@ -2,7 +2,7 @@
 //! or a link followed from an earlier response), query, headers, auth and body.
 
 use super::exchange::Outgoing;
-use super::scenario::{FoundLink, ScenarioState};
+use super::state::{FoundLink, ScenarioState};
 use crate::outcome::Phase;
 use crate::scenario::model::{Forms, LinkRef, Step};
 use crate::scenario::template::Template;

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use super::scenario::ScenarioState;
+use super::state::ScenarioState;
 use super::step::run_step;
 use super::vars::Value;
 use crate::knowledge::SessionRules;

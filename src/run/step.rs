@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use super::exchange::{self, Exchange};
 use super::request::{links_of, prepare, Unbuilt};
-use super::scenario::ScenarioState;
+use super::state::ScenarioState;
 use super::{capture, checks, golden_check};
 use crate::outcome::{Failure, FailureKind, Phase, Status, StepOutcome};
 use crate::representation::Representation;

@@ -21,4 +21,3 @@ pub struct SiblingPlan {
     pub(crate) fields: Vec<Box<[(usize, FieldRef, u64)]>>,
     pub(crate) field_ids: usize,
 }
-

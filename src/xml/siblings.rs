@@ -14,8 +14,8 @@ use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
 
 use super::expected::ExpectedElement;
-use super::plan::{FieldRef, SiblingPlan};
 use super::hash::{hash_of, FastMap};
+use super::plan::{FieldRef, SiblingPlan};
 use super::tree::Node;
 use super::QName;
 use crate::placeholder::pattern::Pattern;
