@@ -58,11 +58,19 @@ struct Options {
 /// with exit 2. [`test_main!`](macro@crate::test_main) calls it with the crate's directory.
 pub fn test_main(dir: &Path) -> ExitCode {
     let libtest = libtest_mimic::Arguments::from_args();
-    let args = match options(dir, |name| std::env::var(name).ok()) {
-        Ok(args) => args,
-        Err(e) => return ExitCode::from(super::usage(e)),
-    };
-    ExitCode::from(super::run::run_as(args, Some(libtest)))
+    ExitCode::from(run_tests(dir, libtest, |name| std::env::var(name).ok()))
+}
+
+/// The run of [`test_main`], with its arguments and settings given; the exit code.
+fn run_tests(
+    dir: &Path,
+    libtest: libtest_mimic::Arguments,
+    read: impl Fn(&str) -> Option<String>,
+) -> u8 {
+    match options(dir, read) {
+        Ok(args) => super::run::run_as(args, Some(libtest)),
+        Err(e) => super::usage(e),
+    }
 }
 
 /// The run's options: the crate's configuration or directories, then each
@@ -169,6 +177,20 @@ mod tests {
         assert!(args.insecure);
         assert!(!args.verbose);
         assert_eq!(args.json.as_deref(), Some(Path::new("run.json")));
+    }
+
+    #[test]
+    fn a_crates_suite_is_listed_and_a_wrong_setting_stops_it_with_exit_2() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let list = || libtest_mimic::Arguments {
+            list: true,
+            ..Default::default()
+        };
+        assert_eq!(run_tests(root, list(), |_| None), 0);
+        let bad = |name: &str| (name == "SESSIONCONF_TIMEOUT").then(|| "soon".to_string());
+        assert_eq!(run_tests(root, list(), bad), 2);
+        let nowhere = tempfile::tempdir().unwrap();
+        assert_eq!(run_tests(nowhere.path(), list(), |_| None), 2);
     }
 
     #[test]
