@@ -8,32 +8,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
-use serde::Deserialize;
 
-use super::load::{at, Checker, GoldenSource};
-use super::model::{GoldenName, Step};
+use super::checker::{at, Checked, Checker, GoldenSource};
+use super::model::{Fragment, GoldenName, Step};
 use super::positions::{NodePath, Positions};
 use super::template::Template;
 use crate::error::ConfigError;
 use crate::scenario::GoldenEntry;
-
-/// A fragment file.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Fragment {
-    /// What the steps do, for the people who read the fragment (and the schema).
-    #[serde(default)]
-    #[allow(dead_code)]
-    pub description: String,
-    /// Parameters and their defaults; `~` for one each use must give.
-    #[serde(default)]
-    pub params: IndexMap<String, Option<Template>>,
-    /// The steps a `use` stands for.
-    pub steps: Vec<Step>,
-    /// Steps that join the using scenario's `finally` steps.
-    #[serde(default)]
-    pub finally: Vec<Step>,
-}
 
 /// A fragment's steps as they stand in one scenario.
 pub(crate) struct Placed {
@@ -236,11 +217,7 @@ fn fragment_names(dir: &Path) -> Vec<String> {
 }
 
 /// Reads and checks a fragment in its own file, as if it were a scenario whose
-/// variables are the built-in ones and its parameters.
-/// A fragment file read and checked, as every use of it starts from.
-pub(super) type Checked = (Fragment, Vec<ConfigError>, BTreeMap<PathBuf, GoldenEntry>);
-
-/// `file` checked once per load, however many uses name it; each use's errors
+/// variables are the built-in ones and its parameters: `file` checked once per load, however many uses name it; each use's errors
 /// say which use it was.
 fn check_fragment(
     file: &Path,
@@ -282,7 +259,7 @@ fn read_fragment(file: &Path, goldens: &GoldenSource, globals: &BTreeSet<String>
             return (empty, vec![error], BTreeMap::new());
         }
     };
-    let mut fragment: Fragment = match super::load::parse_yaml(file, &source) {
+    let mut fragment: Fragment = match super::yaml::parse_yaml(file, &source) {
         Ok(f) => f,
         Err(e) => return (empty, vec![e], BTreeMap::new()),
     };

@@ -5,9 +5,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::checker::{at, Checker, GoldenSource, StepScope};
 use super::model::{Needs, Scenario, Step};
 use super::positions::{NodePath, Positions, Seg};
 use super::template::Template;
+use super::yaml::parse_yaml;
 use super::BUILTIN_VARIABLES;
 use crate::error::ConfigError;
 
@@ -264,79 +266,6 @@ fn trials_from(
     }
 }
 
-/// Reads a YAML document into `T`; an error says where it is. Anchors work as
-/// YAML has them; merge keys (`<<: *name`) are applied first.
-pub(super) fn parse_yaml<T: serde::de::DeserializeOwned>(
-    file: &Path,
-    source: &str,
-) -> Result<T, ConfigError> {
-    if !source.contains("<<") {
-        return serde_yaml::from_str(source).map_err(|e| yaml_error(file, source, &e));
-    }
-    let mut value: serde_yaml::Value =
-        serde_yaml::from_str(source).map_err(|e| yaml_error(file, source, &e))?;
-    value
-        .apply_merge()
-        .map_err(|e| yaml_error(file, source, &e))?;
-    // The merged tree has no positions of its own: the path of the node that
-    // did not fit finds it in the source.
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path: NodePath = e
-            .path()
-            .iter()
-            .filter_map(|seg| match seg {
-                serde_path_to_error::Segment::Seq { index } => Some(Seg::Index(*index)),
-                serde_path_to_error::Segment::Map { key } => Some(Seg::Key(key.clone())),
-                _ => None,
-            })
-            .collect();
-        let (line, col) = Positions::of(source).at(&path);
-        let message = without_location(&e.inner().to_string());
-        ConfigError::at(file, line, col, format!("{}: {message}", e.path()))
-    })
-}
-
-/// serde's message without its own copy of the location, and with a "did you
-/// mean" when an unknown key is close to one the format has.
-fn without_location(message: &str) -> String {
-    let message = match message.rfind(" at line ") {
-        Some(i) => &message[..i],
-        None => message,
-    };
-    format!("{message}{}", unknown_key_hint(message))
-}
-
-fn unknown_key_hint(message: &str) -> String {
-    let Some(rest) = message.split("unknown field `").nth(1) else {
-        return String::new();
-    };
-    let Some((key, expected)) = rest.split_once('`') else {
-        return String::new();
-    };
-    let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-    crate::suggest::did_you_mean(key, known)
-}
-
-fn yaml_error(file: &Path, source: &str, error: &serde_yaml::Error) -> ConfigError {
-    // The location is reported in its own fields; drop serde_yaml's copy of it.
-    let mut message = without_location(&error.to_string());
-    let Some(loc) = error.location() else {
-        return ConfigError::file(file, message);
-    };
-    let line_text = source
-        .lines()
-        .nth(loc.line().saturating_sub(1))
-        .unwrap_or("");
-    let indent: String = line_text
-        .chars()
-        .take_while(|c| c.is_whitespace())
-        .collect();
-    if indent.contains('\t') {
-        message = format!("a tab in the indentation: YAML allows only spaces there ({message})");
-    }
-    ConfigError::at(file, loc.line() as u32, loc.column() as u32, message)
-}
-
 /// Where a dialect's fragments are: `fragments/` in its scenarios directory
 /// (the nearest ancestor of the scenario named like the dialect).
 fn fragments_dir(file: &Path, dialect: &str) -> PathBuf {
@@ -346,38 +275,6 @@ fn fragments_dir(file: &Path, dialect: &str) -> PathBuf {
         .find(|d| d.file_name().is_some_and(|n| n == dialect))
         .unwrap_or(parent);
     dialect_dir.join("fragments")
-}
-
-/// Where `golden:` paths are, whether a missing one may be recorded, and the
-/// goldens compiled and fragments checked so far: each file is read once per
-/// run, however many steps name it.
-pub(super) struct GoldenSource<'g> {
-    pub dir: &'g Path,
-    pub allow_missing: bool,
-    pub compiled: std::cell::RefCell<BTreeMap<PathBuf, Arc<crate::golden::Golden>>>,
-    pub fragments: std::cell::RefCell<BTreeMap<PathBuf, std::rc::Rc<super::fragment::Checked>>>,
-}
-
-impl GoldenSource<'_> {
-    fn new(dir: &Path, allow_missing: bool) -> GoldenSource<'_> {
-        GoldenSource {
-            dir,
-            allow_missing,
-            compiled: Default::default(),
-            fragments: Default::default(),
-        }
-    }
-
-    fn load(&self, path: &Path) -> Result<Arc<crate::golden::Golden>, ConfigError> {
-        if let Some(golden) = self.compiled.borrow().get(path) {
-            return Ok(golden.clone());
-        }
-        let golden = Arc::new(crate::golden::Golden::load(path)?);
-        self.compiled
-            .borrow_mut()
-            .insert(path.to_path_buf(), golden.clone());
-        Ok(golden)
-    }
 }
 
 /// Why a `golden:` path would leave the golden directory, if it would.
@@ -390,45 +287,7 @@ fn outside_golden_dir(rel: &Path) -> Option<&'static str> {
     })
 }
 
-/// Checks what the YAML types alone cannot, and says where each mistake is.
-pub(super) struct Checker<'a> {
-    pub file: &'a Path,
-    pub positions: Positions<'a>,
-    pub errors: Vec<ConfigError>,
-    /// Where `use` finds fragments; `None` inside a fragment, which uses none.
-    pub fragments_dir: Option<PathBuf>,
-    /// Variables every scenario and fragment has: the built-in ones and the run's.
-    pub globals: BTreeSet<String>,
-}
-
-/// Appends segments to a path.
-pub(super) fn at(base: &[Seg], more: impl IntoIterator<Item = Seg>) -> NodePath {
-    base.iter().cloned().chain(more).collect()
-}
-
-/// Where a step's checks start, and what it may refer to.
-pub(super) struct StepScope<'s> {
-    /// `steps[i]` or `finally[i]`.
-    path: NodePath,
-    /// Steps whose links it may follow.
-    linkable: &'s [String],
-    /// Variables it may use.
-    known: &'s mut BTreeSet<String>,
-}
-
 impl Checker<'_> {
-    pub(super) fn error(&mut self, path: &[Seg], message: String) {
-        let (line, col) = self.positions.at(path);
-        self.errors
-            .push(ConfigError::at(self.file, line, col, message));
-    }
-
-    fn error_within(&mut self, path: &[Seg], needle: &str, message: String) {
-        let (line, col) = self.positions.within(path, needle);
-        self.errors
-            .push(ConfigError::at(self.file, line, col, message));
-    }
-
     fn check(
         &mut self,
         scenario: &mut Scenario,

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use indexmap::IndexMap;
 
-use super::load::{at, Checker};
+use super::checker::{at, Checker};
 use super::model::{Account, Matrix, MatrixValue, Needs, Requires};
 use super::positions::{NodePath, Seg};
 use super::template::{Part, Template};

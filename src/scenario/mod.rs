@@ -1,5 +1,6 @@
 //! Loading and validating scenarios.
 
+mod checker;
 mod forms;
 mod fragment;
 pub mod load;
@@ -8,6 +9,7 @@ pub(crate) mod model;
 mod positions;
 mod schema;
 pub(crate) mod template;
+mod yaml;
 
 pub use load::{
     load_scenario, load_scenario_source, load_suite, load_trials, load_trials_source, GoldenEntry,

@@ -905,3 +905,20 @@ mod schemas {
         }
     }
 }
+/// A fragment file.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Fragment {
+    /// What the steps do, for the people who read the fragment (and the schema).
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub description: String,
+    /// Parameters and their defaults; `~` for one each use must give.
+    #[serde(default)]
+    pub params: indexmap::IndexMap<String, Option<Template>>,
+    /// The steps a `use` stands for.
+    pub steps: Vec<Step>,
+    /// Steps that join the using scenario's `finally` steps.
+    #[serde(default)]
+    pub finally: Vec<Step>,
+}

@@ -5,7 +5,7 @@
 use schemars::generate::SchemaSettings;
 use schemars::JsonSchema;
 
-use super::fragment::Fragment;
+use super::model::Fragment;
 use super::model::Scenario;
 
 /// Which file format.
