@@ -276,6 +276,12 @@ fn a_logout_answered_with_the_wrong_status_fails_its_trial_but_leaves_nothing_op
         status_of(&summary, "veeam-em::logout[format=xml]"),
         Status::Failed
     );
+    // The probe's logout failed too, after it had learned what the server is.
+    assert_eq!(summary.targets[0].version.as_deref(), Some("v1_7"));
+    assert_eq!(
+        status_of(&summary, "veeam-em::admin-logon[api=v1_2,format=xml]"),
+        Status::NotApplicable
+    );
     assert_eq!(summary.sessions_left_open(), 0);
     assert_eq!(server.open_sessions(), 0);
     let report = json_report(&summary);

@@ -196,7 +196,10 @@ mod tests {
     #[test]
     fn a_wrong_setting_is_named() {
         let why = with(&[("SESSIONCONF_TIMEOUT", "soon")]).err().unwrap();
-        assert!(why.starts_with("SESSIONCONF_TIMEOUT=soon: "), "{why}");
+        assert!(
+            why.starts_with("SESSIONCONF_TIMEOUT=soon: invalid value 'soon' for '--timeout"),
+            "{why}"
+        );
         let why = with(&[("SESSIONCONF_INSECURE", "maybe")]).err().unwrap();
         assert_eq!(
             why,
