@@ -541,6 +541,15 @@ fn a_session_whose_logout_fails_is_reported_left_open() {
         "{}",
         last.failures[0].message
     );
+    // This dialect has no session rules, so the session was not checked on the
+    // server: the outcome says it was inferred.
+    assert_eq!(outcome.sessions.len(), 1);
+    assert_eq!(outcome.sessions[0].variable, "token");
+    assert!(
+        outcome.sessions[0].tried[0].starts_with("not checked on the server"),
+        "{:?}",
+        outcome.sessions
+    );
 }
 
 #[test]

@@ -74,11 +74,15 @@ pub fn run_scenario_with_vars(
     }
     match options.session_rules.clone() {
         Some(rules) => check_sessions(&mut state, &rules, scenario, &mut outcome),
-        None => outcome.steps.extend(sessions_left_open(
-            scenario.steps.iter().chain(&scenario.finally),
-            &outcome,
-            &state,
-        )),
+        None => {
+            let (step, ends) = sessions_left_open(
+                scenario.steps.iter().chain(&scenario.finally),
+                &outcome,
+                &state,
+            );
+            outcome.steps.extend(step);
+            outcome.sessions.extend(ends);
+        }
     }
     outcome.settle();
     outcome.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
@@ -291,12 +295,13 @@ fn check_sessions(
 /// Without session rules (a dialect the tool does not know), a session is
 /// taken as open once the variable its logon step names in `opens_session`
 /// holds a value, and closed once a step that `closes_session` it passes. Those
-/// open at the end fail the scenario: a real server caps sessions.
+/// open at the end fail the scenario (a real server caps sessions); each is
+/// recorded as inferred, not checked, so a report can say which it was.
 fn sessions_left_open<'a>(
     steps: impl Iterator<Item = &'a Step>,
     outcome: &ScenarioOutcome,
     state: &ScenarioState,
-) -> Option<StepOutcome> {
+) -> (Option<StepOutcome>, Vec<SessionEnd>) {
     let steps: Vec<&Step> = steps.collect();
     let passed = |name: &str| {
         let again = at_fallback(name);
@@ -305,30 +310,40 @@ fn sessions_left_open<'a>(
                 && matches!(s.status, Status::Passed | Status::KnownDeviation)
         })
     };
-    let open: Vec<String> = steps
+    let open: Vec<(&str, &str)> = steps
         .iter()
-        .filter_map(|s| Some((s, s.opens_session.as_deref()?)))
+        .filter_map(|s| Some((s.name.as_str(), s.opens_session.as_deref()?)))
         .filter(|(_, var)| state.vars.get(var).is_some())
         .filter(|(_, var)| {
             !steps
                 .iter()
                 .any(|c| c.closes_session.as_deref() == Some(*var) && passed(&c.name))
         })
-        .map(|(s, var)| format!("`{var}` (opened by step `{}`)", s.name))
         .collect();
     if open.is_empty() {
-        return None;
+        return (None, Vec::new());
     }
     let mut step = StepOutcome::new("sessions", Phase::Finally);
-    step.fail(
-        Failure::new(
-            FailureKind::SessionLeftOpen,
-            format!(
-                "session left open on the server: {}; no step that closes it passed",
-                open.join(", ")
-            ),
-        )
-        .values(Some("closed".into()), Some("open".into())),
-    );
-    Some(step)
+    let mut ends = Vec::new();
+    for (opener, var) in open {
+        step.fail(
+            Failure::new(
+                FailureKind::SessionLeftOpen,
+                format!(
+                    "session left open on the server: `{var}` (opened by step `{opener}`); no step that closes it passed"
+                ),
+            )
+            .at(var.to_string())
+            .values(Some("closed".into()), Some("open".into())),
+        );
+        ends.push(SessionEnd {
+            variable: var.to_string(),
+            session_id: None,
+            state: SessionState::Open,
+            tried: vec![
+                "not checked on the server (the dialect has no `sessions` rules in its knowledge): no step that closes it passed".to_string(),
+            ],
+        });
+    }
+    (Some(step), ends)
 }
