@@ -7,25 +7,25 @@
 
 mod atomic_file;
 pub mod cli;
-pub mod config;
+pub(crate) mod config;
 pub mod credentials;
 pub mod error;
 pub mod exit;
 pub mod golden;
 pub mod harness;
 pub mod json;
-pub mod knowledge;
+pub(crate) mod knowledge;
 pub mod outcome;
 pub mod placeholder;
 pub mod report;
-pub mod representation;
+pub(crate) mod representation;
 pub mod run;
 pub mod scenario;
-pub mod select;
+pub(crate) mod select;
 pub mod server;
 pub mod stop;
-pub mod suggest;
-pub mod version;
+pub(crate) mod suggest;
+pub(crate) mod version;
 pub mod xml;
 
 pub use cli::test_main;
