@@ -194,6 +194,15 @@ mod tests {
     }
 
     #[test]
+    fn the_entry_reads_the_environment() {
+        // Only this test sets a SESSIONCONF_* setting the entry reads.
+        std::env::set_var("SESSIONCONF_SCENARIO_TIMEOUT", "never");
+        let code = test_main(Path::new(env!("CARGO_MANIFEST_DIR")));
+        std::env::remove_var("SESSIONCONF_SCENARIO_TIMEOUT");
+        assert_eq!(code, ExitCode::from(2));
+    }
+
+    #[test]
     fn a_wrong_setting_is_named() {
         let why = with(&[("SESSIONCONF_TIMEOUT", "soon")]).err().unwrap();
         assert!(
