@@ -12,6 +12,7 @@ use std::time::Duration;
 use sessionconf::harness;
 use sessionconf::outcome::{ScenarioOutcome, SessionState, Status};
 use sessionconf::report::{self, Report, RunSummary, TargetInfo};
+use sessionconf::run::open_sessions::OpenSessions;
 use sessionconf::run::RunOptions;
 use sessionconf::scenario::{load_suite, SuiteSource};
 use sessionconf::server::{start, Dialect, Fault, Profile, RunningServer, ServerOptions};
@@ -25,9 +26,20 @@ fn serve(profile: Profile, faults: Vec<Fault>) -> RunningServer {
 
 /// The suite in `source` against `server` as a run does it (probe, knowledge).
 fn run(source: &SuiteSource, server: &RunningServer, dialect: &str) -> RunSummary {
+    run_noting(source, server, dialect, &Default::default())
+}
+
+/// As `run`, keeping the run's list of open sessions in `open`.
+fn run_noting(
+    source: &SuiteSource,
+    server: &RunningServer,
+    dialect: &str,
+    open: &OpenSessions,
+) -> RunSummary {
     let suite = load_suite(source).expect("the suite loads");
     let mut options = RunOptions::new(server.base_url().parse().unwrap());
     options.client.timeout = Duration::from_secs(10);
+    options.open_sessions = open.clone();
     let (scenarios, info): (Vec<ScenarioOutcome>, TargetInfo) =
         harness::run_against(&suite, source, dialect, options).expect("the knowledge loads");
     RunSummary {
@@ -284,6 +296,14 @@ fn a_logout_answered_with_the_wrong_status_fails_its_trial_but_leaves_nothing_op
     );
     assert_eq!(summary.sessions_left_open(), 0);
     assert_eq!(server.open_sessions(), 0);
+    // A scenario whose logon issued no token has no session to check.
+    let wrong = summary
+        .scenarios
+        .iter()
+        .find(|o| o.id == "veeam-em::wrong-password[format=xml]")
+        .unwrap();
+    assert!(wrong.sessions.is_empty(), "{:?}", wrong.sessions);
+    assert!(wrong.steps.iter().all(|s| !s.name.starts_with("check-")));
     let report = json_report(&summary);
     assert_eq!(report["sessions_left_open"], 0, "{report:#}");
 }
@@ -360,7 +380,8 @@ fn a_session_logout_left_open_is_ended_by_the_vendors_other_way_and_checked() {
         allow_missing_goldens: false,
         variables: Vec::new(),
     };
-    let summary = run(&source, &server, "commvault");
+    let open = OpenSessions::default();
+    let summary = run_noting(&source, &server, "commvault", &open);
     let trial = &summary.scenarios[0];
     let state = |variable: &str| {
         trial
@@ -393,6 +414,13 @@ fn a_session_logout_left_open_is_ended_by_the_vendors_other_way_and_checked() {
         SessionState::Open
     );
     assert_eq!(summary.sessions_left_open(), 2);
+    // What a second Ctrl-C would name: the sessions still open, not the ended one.
+    let named = open.describe();
+    assert!(
+        named.iter().any(|n| n.contains("session `first_token`"))
+            && !named.iter().any(|n| n.contains("session `second_token`")),
+        "{named:?}"
+    );
     assert_eq!(server.open_sessions(), 2);
     // No token is ever written: only ids and what was sent.
     let report = report::json::Json.render(&summary);

@@ -200,6 +200,9 @@ mod tests {
         assert!(!d.is_about(&exchange("GET", Some("backupServers/1"), &s404, Some(&v17))));
         assert!(!d.is_about(&exchange("GET", None, &s404, Some(&v17))));
         assert!(!d.is_about(&exchange("GET", id, &s200, Some(&v17))));
+        // A segment is a placeholder only between braces.
+        let half: Deviation = deviation(&LOOKUP.replace("{id}", "{id"));
+        assert!(!half.is_about(&exchange("GET", id, &s404, Some(&v17))));
         // The query is no part of the path; segments compare without case.
         assert!(d.is_about(&exchange(
             "GET",

@@ -262,9 +262,7 @@ fn check_sessions(
             variable: variable.to_string(),
         };
         let end = super::session_check::check_session(state, rules, &session, &mut outcome.steps);
-        if end.state == SessionState::Closed {
-            state.options.open_sessions.closed(&state.trial, variable);
-        }
+        note_in_registry(state, scenario, &end);
         if end.state == SessionState::Open {
             let id = end
                 .session_id
@@ -290,6 +288,31 @@ fn check_sessions(
             ..end
         });
     }
+}
+
+/// The run's list of open sessions (what a second Ctrl-C names) follows the
+/// server: a session it still serves is listed even when its logout passed.
+fn note_in_registry(state: &ScenarioState, scenario: &Scenario, end: &SessionEnd) {
+    let registry = &state.options.open_sessions;
+    registry.closed(&state.trial, &end.variable);
+    if end.state == SessionState::Closed {
+        return;
+    }
+    let opener = scenario
+        .steps
+        .iter()
+        .find(|s| s.opens_session.as_deref() == Some(end.variable.as_str()))
+        .map_or_else(String::new, |s| s.name.clone());
+    registry.opened(super::open_sessions::OpenSession {
+        trial: state.trial.clone(),
+        step: opener,
+        variable: end.variable.clone(),
+        details: end
+            .session_id
+            .iter()
+            .map(|id| ("session_id".to_string(), id.clone()))
+            .collect(),
+    });
 }
 
 /// Without session rules (a dialect the tool does not know), a session is
