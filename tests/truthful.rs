@@ -414,6 +414,15 @@ fn a_session_logout_left_open_is_ended_by_the_vendors_other_way_and_checked() {
         SessionState::Open
     );
     assert_eq!(summary.sessions_left_open(), 2);
+    // The checks are information, never failures of their own: a refused token
+    // is the answer they look for, not something to note.
+    for check in trial.steps.iter().filter(|s| s.name.starts_with("check-")) {
+        assert_eq!(check.status, Status::Passed, "{check:#?}");
+        assert!(
+            check.response_status.is_some() && check.note.is_none(),
+            "{check:#?}"
+        );
+    }
     // What a second Ctrl-C would name: the sessions still open, not the ended one.
     let named = open.describe();
     assert!(
