@@ -51,7 +51,6 @@ pub(crate) fn run_as(mut args: RunArgs, libtest: Option<libtest_mimic::Arguments
         Ok(r) => r,
         Err(e) => return usage(e),
     };
-    config.source.allow_missing_goldens = bless;
     config.bless = bless;
     config.bless_pending = args.pending;
     // A test binary leaves Ctrl-C to the test runner.
