@@ -8,6 +8,7 @@
 mod atomic_file;
 pub mod cli;
 pub(crate) mod config;
+pub mod coverage;
 pub mod credentials;
 pub mod error;
 pub mod exit;

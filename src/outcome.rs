@@ -216,8 +216,20 @@ pub struct StepOutcome {
     pub note: Option<String>,
     /// A golden this step wrote.
     pub blessed: Option<String>,
+    /// The documented requirements a failed step breaks (those it covers).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub breaks: Vec<Broken>,
     /// How long the step took.
     pub duration_ms: f64,
+}
+
+/// A documented requirement a failed step breaks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Broken {
+    /// Its id (`em.logon.status-201`).
+    pub id: String,
+    /// What it requires; empty when the catalogue the run has lacks it.
+    pub text: String,
 }
 
 impl StepOutcome {
@@ -235,6 +247,7 @@ impl StepOutcome {
             diff: None,
             note: None,
             blessed: None,
+            breaks: Vec::new(),
             duration_ms: 0.0,
         }
     }

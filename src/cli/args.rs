@@ -95,6 +95,18 @@ pub struct CheckArgs {
     pub unreferenced: Option<Unreferenced>,
 }
 
+#[derive(Args)]
+pub struct CoverageArgs {
+    #[command(flatten)]
+    pub suite: SuiteArgs,
+    /// Also write the coverage as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Also write the requirements table as an HTML page to this file.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Unreferenced {
     /// List them.

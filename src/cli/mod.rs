@@ -6,6 +6,7 @@
 #[allow(missing_docs)]
 mod args;
 mod check;
+mod coverage;
 mod diff;
 mod load;
 pub(crate) mod review;
@@ -46,6 +47,8 @@ pub enum Command {
     Compare(RunArgs),
     /// Validate every scenario and golden without touching the network.
     Check(CheckArgs),
+    /// Each documented requirement, the steps that check it, and on which versions it holds.
+    Coverage(CoverageArgs),
     /// Accept or reject the pending goldens `bless --pending` wrote, showing each change.
     Review(ReviewArgs),
     /// Compare a captured response with a golden, offline, with the same rules as `run`.
@@ -67,6 +70,7 @@ pub fn main() -> ExitCode {
         Command::Bless(args) => run::run(args, true),
         Command::Compare(args) => run::compare(args),
         Command::Check(args) => check::check(args),
+        Command::Coverage(args) => coverage::coverage(args),
         Command::Review(args) => review::review(args),
         Command::Diff(args) => diff::diff(args),
         Command::Serve(args) => serve::serve(args),

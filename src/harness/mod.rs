@@ -7,6 +7,7 @@
 pub mod compare_servers;
 mod embedded;
 mod probe;
+mod profiles;
 pub mod signals;
 mod target;
 mod trials;
@@ -19,6 +20,7 @@ use std::sync::Arc;
 use libtest_mimic::{Arguments, Conclusion};
 
 pub use embedded::Embedded;
+pub use profiles::probe_profiles;
 pub use target::Facts;
 
 use crate::credentials::Credentials;
@@ -250,6 +252,14 @@ fn prepare(
         .map_err(RunError::Config)?;
         data.insert(dialect.clone(), d);
     }
+    let catalogues = data
+        .iter()
+        .map(|(d, k)| (d.clone(), k.requirements.clone()))
+        .collect();
+    let unknown = crate::coverage::citations::check(all, &catalogues);
+    if !unknown.is_empty() {
+        return Err(RunError::Config(unknown));
+    }
     let interrupted = Arc::new(AtomicBool::new(false));
     let sessions = crate::run::open_sessions::OpenSessions::default();
     let book = Arc::new(if config.bless_pending {
@@ -405,6 +415,7 @@ pub fn validate(source: &SuiteSource) -> Result<Validated, Vec<ConfigError>> {
             .collect::<Vec<_>>()
     };
     let mut goldens: BTreeSet<PathBuf> = all.iter().flat_map(goldens_of).collect();
+    let mut catalogues = BTreeMap::new();
     for dialect in &dialects {
         match crate::knowledge::load(
             &source.scenarios_dir,
@@ -413,6 +424,7 @@ pub fn validate(source: &SuiteSource) -> Result<Validated, Vec<ConfigError>> {
             source.allow_missing_goldens,
         ) {
             Ok(data) => {
+                catalogues.insert(dialect.to_string(), data.requirements.clone());
                 goldens.extend(data.probe.iter().flat_map(goldens_of));
                 goldens.extend(
                     data.deviations
@@ -423,12 +435,14 @@ pub fn validate(source: &SuiteSource) -> Result<Validated, Vec<ConfigError>> {
             Err(e) => errors.extend(e),
         }
     }
+    errors.extend(crate::coverage::citations::check(&all, &catalogues));
     if errors.is_empty() {
         let dialects = dialects.into_iter().map(str::to_string).collect();
         Ok(Validated {
             scenarios: all,
             goldens,
             dialects,
+            catalogues,
         })
     } else {
         Err(errors)
@@ -443,6 +457,8 @@ pub struct Validated {
     pub goldens: BTreeSet<PathBuf>,
     /// The dialects they belong to.
     pub dialects: BTreeSet<String>,
+    /// Each dialect's documented requirements (the tool's with the suite's own).
+    pub catalogues: BTreeMap<String, Vec<crate::knowledge::Requirement>>,
 }
 
 /// Keeps scenarios that carry every one of `tags` (none: all).

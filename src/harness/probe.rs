@@ -16,6 +16,7 @@ pub(crate) fn learn(target: &mut Target, data: &Knowledge) {
     let options = Arc::get_mut(&mut target.options).expect("the target is not shared yet");
     options.deviations = Arc::new(data.deviations.clone());
     options.volatile = Arc::new(data.volatile.clone());
+    options.requirements = Arc::new(data.requirements.clone());
     options.session_rules = data.sessions.clone().map(Arc::new);
     let Some(probe) = &data.probe else {
         return;

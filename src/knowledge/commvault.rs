@@ -8,5 +8,6 @@ pub(super) const BUILT_IN: BuiltIn = BuiltIn {
     dialect: "commvault",
     knowledge: include_str!("commvault/knowledge.yaml"),
     probe: include_str!("commvault/probe.yaml"),
+    requirements: include_str!("commvault/requirements.yaml"),
     goldens: &[],
 };

@@ -9,6 +9,7 @@
 
 mod commvault;
 pub mod deviation;
+pub mod requirements;
 pub mod sessions;
 mod veeam_em;
 
@@ -20,6 +21,7 @@ use serde::Deserialize;
 use crate::error::ConfigError;
 use crate::scenario::{load_scenario_source, GoldenEntry, LoadedScenario};
 pub use deviation::Deviation;
+pub use requirements::Requirement;
 pub use sessions::SessionRules;
 
 /// A vendor's knowledge as the tool ships it.
@@ -30,6 +32,8 @@ pub(crate) struct BuiltIn {
     pub knowledge: &'static str,
     /// The probe scenario.
     pub probe: &'static str,
+    /// The documented requirements (`requirements.yaml`).
+    pub requirements: &'static str,
     /// The goldens its known deviations name, by file name.
     pub goldens: &'static [(&'static str, &'static str)],
 }
@@ -53,6 +57,8 @@ pub struct Knowledge {
     pub deviations: Vec<Deviation>,
     /// Values the vendor documents as changing per request: bless writes placeholders.
     pub volatile: Vec<crate::golden::volatile::Volatile>,
+    /// The documented requirements steps may cite.
+    pub requirements: Vec<Requirement>,
 }
 
 /// Which probe variables say what.
@@ -139,7 +145,33 @@ pub fn load(
         sessions: raw.sessions,
         deviations,
         volatile: raw.volatile,
+        requirements: load_requirements(built_in, &own, dialect)?,
     })
+}
+
+/// The tool's requirements of `dialect` with the suite's own
+/// (`SCENARIOS/DIALECT/knowledge/requirements.yaml`) over them.
+fn load_requirements(
+    built_in: Option<&&BuiltIn>,
+    own: &Path,
+    dialect: &str,
+) -> Result<Vec<Requirement>, Vec<ConfigError>> {
+    let base = match built_in {
+        Some(b) => {
+            requirements::parse(&built_in_path(dialect, "requirements.yaml"), b.requirements)?
+        }
+        None => Vec::new(),
+    };
+    let own_file = own.join("requirements.yaml");
+    if !own_file.exists() {
+        return Ok(base);
+    }
+    let text = std::fs::read_to_string(&own_file)
+        .map_err(|e| vec![ConfigError::file(&own_file, format!("cannot read: {e}"))])?;
+    Ok(requirements::merge(
+        base,
+        requirements::parse(&own_file, &text)?,
+    ))
 }
 
 /// How errors name a file that ships inside the tool.

@@ -8,6 +8,7 @@ pub(super) const BUILT_IN: BuiltIn = BuiltIn {
     dialect: "veeam-em",
     knowledge: include_str!("veeam_em/knowledge.yaml"),
     probe: include_str!("veeam_em/probe.yaml"),
+    requirements: include_str!("veeam_em/requirements.yaml"),
     goldens: &[
         ("error-500.xml", include_str!("veeam_em/error-500.xml")),
         ("error-500.json", include_str!("veeam_em/error-500.json")),

@@ -89,6 +89,9 @@ pub fn render_with(outcome: &ScenarioOutcome, color: bool, verbose: bool) -> Str
             };
             let _ = writeln!(out, "{indent}{}", paint(&failure.message, RED, color));
         }
+        for broken in &step.breaks {
+            let _ = writeln!(out, "    breaks {}: {}", broken.id, broken.text);
+        }
         if let Some(diff) = &step.diff {
             for line in paint_diff(diff, color).lines() {
                 let _ = writeln!(out, "    {line}");

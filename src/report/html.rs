@@ -124,7 +124,7 @@ const SCRIPT: &str = r#"
 "#;
 
 /// Text for an element's content or a quoted attribute.
-fn esc(text: &str) -> String {
+pub(crate) fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -315,6 +315,14 @@ fn write_step(out: &mut String, step: &StepOutcome) {
             let _ = write!(out, "<li>{}</li>", esc(&f.message));
         }
         out.push_str("</ul>\n");
+    }
+    for broken in &step.breaks {
+        let _ = writeln!(
+            out,
+            "<div class=\"breaks\">breaks <code>{}</code>: {}</div>",
+            esc(&broken.id),
+            esc(&broken.text)
+        );
     }
     if let Some(diff) = &step.diff {
         write_diff(out, diff);

@@ -104,9 +104,15 @@ fn first_failure(outcome: &ScenarioOutcome) -> String {
         .steps
         .iter()
         .find_map(|s| {
+            let breaks: Vec<&str> = s.breaks.iter().map(|b| b.id.as_str()).collect();
+            let breaks = if breaks.is_empty() {
+                String::new()
+            } else {
+                format!(" (breaks {})", breaks.join(", "))
+            };
             s.failures
                 .first()
-                .map(|f| format!("step `{}`: {f}", s.name))
+                .map(|f| format!("step `{}`: {f}{breaks}", s.name))
         })
         .unwrap_or_else(|| "failed".into())
 }

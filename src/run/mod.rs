@@ -68,6 +68,9 @@ pub struct RunOptions {
     pub transcript: Option<Arc<transcript::Transcript>>,
     /// Values the target's vendor documents as volatile: bless writes placeholders.
     pub volatile: Arc<Vec<crate::golden::volatile::Volatile>>,
+    /// The documented requirements of the target's vendor: a failed step names
+    /// those it covers.
+    pub requirements: Arc<Vec<crate::knowledge::Requirement>>,
 }
 
 impl RunOptions {
@@ -89,6 +92,7 @@ impl RunOptions {
             variables: std::collections::BTreeMap::new(),
             bless_book: Arc::default(),
             volatile: Arc::default(),
+            requirements: Arc::default(),
             transcript: None,
             open_sessions: Default::default(),
         }

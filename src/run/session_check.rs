@@ -169,6 +169,8 @@ fn send(state: &mut ScenarioState, name: &str, request: &Request) -> StepOutcome
         with: Default::default(),
         prefix: None,
         golden_names: Vec::new(),
+        covers: Vec::new(),
+        covers_at: Vec::new(),
     };
     let goldens: BTreeMap<PathBuf, GoldenEntry> = BTreeMap::new();
     let mut outcome = run_step(state, &step, Phase::Finally, &goldens);

@@ -22,9 +22,30 @@ pub(crate) fn run_step(
     phase: Phase,
     goldens: &BTreeMap<PathBuf, GoldenEntry>,
 ) -> StepOutcome {
-    let outcome = exchange_and_check(state, step, phase, goldens);
+    let mut outcome = exchange_and_check(state, step, phase, goldens);
     track_sessions(state, step, &outcome);
+    if outcome.status == Status::Failed {
+        outcome.breaks = broken(&state.options.requirements, &step.covers);
+    }
     outcome
+}
+
+/// The requirements `covers` names, with what each requires.
+fn broken(
+    catalogue: &[crate::knowledge::Requirement],
+    covers: &[String],
+) -> Vec<crate::outcome::Broken> {
+    covers
+        .iter()
+        .map(|id| crate::outcome::Broken {
+            id: id.clone(),
+            text: catalogue
+                .iter()
+                .find(|r| &r.id == id)
+                .map(|r| r.text.clone())
+                .unwrap_or_default(),
+        })
+        .collect()
 }
 
 /// A session is open once its variable has a value, closed once a step that closes it passes.

@@ -107,6 +107,7 @@ impl Checker<'_> {
             "capture",
             "opens_session",
             "closes_session",
+            "covers",
         ] {
             let key_path = at(path, [key.into()]);
             if self.positions.has(&key_path) {

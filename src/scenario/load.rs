@@ -426,6 +426,18 @@ impl Checker<'_> {
                 self.error(&path, format!("`{key}` belongs to a `use` step"));
             }
         }
+        step.covers_at = (0..step.covers.len())
+            .map(|i| {
+                let (line, col) = self
+                    .positions
+                    .at(&at(&scope.path, ["covers".into(), i.into()]));
+                super::model::Cited {
+                    file: self.file.to_path_buf(),
+                    line,
+                    col,
+                }
+            })
+            .collect();
         let base_dir = self.file.parent().unwrap_or(Path::new(".")).to_path_buf();
         self.check_request(step, scope, &base_dir);
         let golden = self.check_golden(step, scope, goldens);

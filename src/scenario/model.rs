@@ -220,6 +220,24 @@ pub struct Step {
     /// For a step from a fragment: what the names its goldens use stand for in the scenario.
     #[serde(skip)]
     pub golden_names: Vec<GoldenName>,
+    /// The documented requirements this step checks: ids of the dialect's
+    /// catalogue (`sessionconf coverage` lists them); a failure names them.
+    #[serde(default)]
+    pub covers: Vec<String>,
+    /// Where each of `covers` is written, for an error about it.
+    #[serde(skip)]
+    pub covers_at: Vec<Cited>,
+}
+
+/// Where a requirement id is written in a scenario or fragment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cited {
+    /// The file.
+    pub file: PathBuf,
+    /// Its line (1-based).
+    pub line: u32,
+    /// Its column (1-based).
+    pub col: u32,
 }
 
 /// A name a fragment's golden uses (`{{session_id}}`), and the scenario value it stands for.
