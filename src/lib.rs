@@ -25,6 +25,7 @@ pub mod scenario;
 pub(crate) mod select;
 pub mod server;
 pub mod stop;
+pub mod strength;
 pub(crate) mod suggest;
 pub(crate) mod version;
 pub mod xml;

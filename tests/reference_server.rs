@@ -91,6 +91,10 @@ fn styles() -> Vec<(&'static str, Style)> {
                 schema_namespaces: true,
                 declaration: true,
                 extra_links: true,
+                reverse_links: true,
+                reverse_lists: true,
+                json_indent: true,
+                json_reverse_members: true,
             },
         ),
     ]
@@ -176,9 +180,17 @@ fn the_suite_fails_against_each_broken_server_and_names_the_step() {
     for profile in newest {
         let dialect = profile.dialect();
         // Without Cloud Connect the tenant scenarios do not apply, so the tenant faults cannot show.
-        let tenant_fault = |f: &Fault| matches!(f, Fault::TenantSeesAll | Fault::TenantAdminAccess);
+        let tenant_fault = |f: &Fault| {
+            matches!(
+                f,
+                Fault::TenantSeesAll
+                    | Fault::TenantAdminAccess
+                    | Fault::TenantLogonRefused
+                    | Fault::TenantNoCloudLink
+            )
+        };
         for fault in Fault::ALL
-            .into_iter()
+            .iter()
             .filter(|f| f.applies_to(dialect))
             .filter(|f| {
                 profile.em_cloud_connect() || dialect == Dialect::Commvault || !tenant_fault(f)
@@ -186,7 +198,7 @@ fn the_suite_fails_against_each_broken_server_and_names_the_step() {
         {
             let mut options = ServerOptions::new(dialect);
             options.profile = profile;
-            options.faults = vec![fault];
+            options.faults = vec![*fault];
             let server = serve(dialect, options);
             let outcomes = run_suite(dialect, &server);
             let failed: Vec<&ScenarioOutcome> = outcomes.iter().filter(|o| !o.passed()).collect();

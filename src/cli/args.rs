@@ -69,7 +69,7 @@ pub struct ServeArgs {
     /// Indent XML.
     #[arg(long)]
     pub indent: bool,
-    /// Write attributes in reverse order, as newer Enterprise Manager versions do.
+    /// Write attributes in the other order than the version's own (9.5: Rel first; newer: Href first).
     #[arg(long)]
     pub reverse_attributes: bool,
     /// Add the links of a newer server version.
@@ -105,6 +105,21 @@ pub struct CoverageArgs {
     /// Also write the requirements table as an HTML page to this file.
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct StrengthArgs {
+    #[command(flatten)]
+    pub suite: SuiteArgs,
+    /// The version faults and variants run on (default: each dialect's newest).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Runs at once (default: the number of cores).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Also write the result as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

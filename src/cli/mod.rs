@@ -13,6 +13,7 @@ pub(crate) mod review;
 mod run;
 mod serve;
 pub(crate) mod settings;
+mod strength;
 mod test_main;
 
 use std::process::ExitCode;
@@ -49,6 +50,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Each documented requirement, the steps that check it, and on which versions it holds.
     Coverage(CoverageArgs),
+    /// Run the suite against the reference server broken on purpose (each fault must
+    /// fail it) and written in benign variants (each must pass it).
+    Strength(StrengthArgs),
     /// Accept or reject the pending goldens `bless --pending` wrote, showing each change.
     Review(ReviewArgs),
     /// Compare a captured response with a golden, offline, with the same rules as `run`.
@@ -71,6 +75,7 @@ pub fn main() -> ExitCode {
         Command::Compare(args) => run::compare(args),
         Command::Check(args) => check::check(args),
         Command::Coverage(args) => coverage::coverage(args),
+        Command::Strength(args) => strength::strength(args),
         Command::Review(args) => review::review(args),
         Command::Diff(args) => diff::diff(args),
         Command::Serve(args) => serve::serve(args),

@@ -335,7 +335,11 @@ fn probe_all(groups: &mut [target::Group], data: &BTreeMap<String, crate::knowle
     std::thread::scope(|scope| {
         for target in groups.iter_mut().flat_map(|g| g.targets.values_mut()) {
             let data = &data[&target.dialect];
-            scope.spawn(move || probe::learn(target, data));
+            scope.spawn(move || {
+                if let Some(warning) = probe::learn(target, data) {
+                    eprintln!("{warning}");
+                }
+            });
         }
     });
 }
@@ -655,6 +659,31 @@ pub fn run_against(
     ),
     RunError,
 > {
+    let ran = run_against_quietly(scenarios, source, dialect, options)?;
+    if let Some(warning) = &ran.probe_warning {
+        eprintln!("{warning}");
+    }
+    Ok((ran.outcomes, ran.info))
+}
+
+/// What [`run_against_quietly`] found.
+pub struct Ran {
+    /// Each scenario's outcome.
+    pub outcomes: Vec<crate::outcome::ScenarioOutcome>,
+    /// What the probe learned of the server.
+    pub info: crate::report::TargetInfo,
+    /// Why the probe failed, when it did.
+    pub probe_warning: Option<String>,
+}
+
+/// [`run_against`], leaving the probe's warning to the caller (many runs at
+/// once, against servers broken on purpose, would bury the console in them).
+pub fn run_against_quietly(
+    scenarios: &[LoadedScenario],
+    source: &SuiteSource,
+    dialect: &str,
+    options: RunOptions,
+) -> Result<Ran, RunError> {
     let data = crate::knowledge::load(&source.scenarios_dir, &source.golden_dir, dialect, false)
         .map_err(RunError::Config)?;
     let mut facts = Facts::default();
@@ -666,7 +695,7 @@ pub fn run_against(
         profile: None,
         probe_sessions: Vec::new(),
     };
-    probe::learn(&mut target, &data);
+    let probe_warning = probe::learn(&mut target, &data);
     let name = target.options.target.clone();
     let outcomes = scenarios
         .iter()
@@ -676,5 +705,9 @@ pub fn run_against(
             Err(why) => trials::not_applicable(s, &name, false, why),
         })
         .collect();
-    Ok((outcomes, target.info(&name)))
+    Ok(Ran {
+        outcomes,
+        info: target.info(&name),
+        probe_warning,
+    })
 }

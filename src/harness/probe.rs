@@ -12,14 +12,15 @@ use crate::version::Version;
 
 /// Runs the probe against `target` and records what it found. A probe that
 /// fails leaves the facts unknown: every scenario then runs, none is skipped.
-pub(crate) fn learn(target: &mut Target, data: &Knowledge) {
+/// Returns the warning a failed probe gives, for the caller to show.
+pub(crate) fn learn(target: &mut Target, data: &Knowledge) -> Option<String> {
     let options = Arc::get_mut(&mut target.options).expect("the target is not shared yet");
     options.deviations = Arc::new(data.deviations.clone());
     options.volatile = Arc::new(data.volatile.clone());
     options.requirements = Arc::new(data.requirements.clone());
     options.session_rules = data.sessions.clone().map(Arc::new);
     let Some(probe) = &data.probe else {
-        return;
+        return None;
     };
     let (outcome, vars) = crate::run::scenario::run_scenario_with_vars(probe, &target.options);
     target.probe_sessions = outcome.sessions.clone();
@@ -30,20 +31,20 @@ pub(crate) fn learn(target: &mut Target, data: &Knowledge) {
         .iter()
         .filter(|s| s.phase == crate::outcome::Phase::Steps)
         .all(|s| s.status != crate::outcome::Status::Failed);
-    if !outcome.passed() {
+    let warning = (!outcome.passed()).then(|| {
         let lost = if learned {
             "its logout failed"
         } else {
             "so the server's version and capabilities are unknown"
         };
-        eprintln!(
+        format!(
             "warning: the {} probe failed, {lost}:\n{}",
             target.dialect,
             crate::report::console::render(&outcome, false)
-        );
-    }
+        )
+    });
     if !learned {
-        return;
+        return warning;
     }
     let facts = &mut target.facts;
     facts.probed = true;
@@ -68,4 +69,5 @@ pub(crate) fn learn(target: &mut Target, data: &Knowledge) {
     }
     let options = Arc::get_mut(&mut target.options).expect("the target is not shared yet");
     options.version = target.facts.version.clone();
+    warning
 }

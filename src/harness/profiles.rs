@@ -43,7 +43,9 @@ pub fn probe_profiles(
                 profile: Some(profile.name().to_string()),
                 probe_sessions: Vec::new(),
             };
-            super::probe::learn(&mut target, &data);
+            if let Some(warning) = super::probe::learn(&mut target, &data) {
+                eprintln!("{warning}");
+            }
             found.push(ProfileFacts {
                 profile: profile.name().to_string(),
                 dialect: name.clone(),

@@ -104,7 +104,7 @@ fn respond(
         (
             status,
             [(header::CONTENT_TYPE, "application/json;charset=utf-8")],
-            json.to_string(),
+            super::representation::json_text(&json, &shared.options.style),
         )
             .into_response()
     } else {
@@ -195,6 +195,9 @@ async fn method_not_allowed(State(shared): SharedState, headers: HeaderMap) -> R
 }
 
 async fn service_root(State(shared): SharedState, headers: HeaderMap) -> Response {
+    if shared.has(Fault::ServiceRootMissing) {
+        return not_found(State(shared), headers).await;
+    }
     let xml = Node::new("WebService").attr("status", "running");
     respond(
         &shared,
@@ -257,6 +260,10 @@ async fn login(
     if !admin && !other && !accept_any {
         // A failed logon is a 200 with an error list, as documented.
         let message = "Login failed. Invalid username or password.";
+        if shared.has(Fault::FailedLoginWithoutErrList) {
+            let xml = Node::new("DM2ContentIndexing_CheckCredentialResp");
+            return respond(&shared, &headers, StatusCode::OK, &xml, json!({}));
+        }
         let xml = Node::new("DM2ContentIndexing_CheckCredentialResp").child(
             Node::new("errList")
                 .attr("errorCode", "5")
@@ -393,13 +400,18 @@ async fn list_sessions(
         },
         None => None,
     };
-    let listed: Vec<Session> = shared
+    let mut listed: Vec<Session> = shared
         .sessions
         .open()
         .into_iter()
         .filter(|s| caller.admin || s.user_id == caller.user_id)
         .filter(|s| user_filter.is_none_or(|u| s.user_id == u))
+        .filter(|s| !(shared.has(Fault::ListOmitsCaller) && s.id == caller.id))
         .collect();
+    if shared.options.style.reverse_lists {
+        listed.reverse();
+    }
+    let with_user = !shared.has(Fault::SessionsWithoutUser);
     let profile = shared.options.profile;
     // No document publishes the XML root; each profile uses its own on purpose.
     let xml = Node::new(profile.cv_list_root()).children(listed.iter().map(|s| {
@@ -409,14 +421,14 @@ async fn list_sessions(
         if profile.cv_sp32() {
             node = node.attr("lastAccessedTime", s.last_accessed.to_string());
         }
-        node.attr("logoutTime", "0")
+        let node = node
+            .attr("logoutTime", "0")
             .attr("host", "localhost")
-            .attr("consoleType", CONSOLE_TYPE)
-            .child(
-                Node::new("user")
-                    .attr("userName", s.user_name.clone())
-                    .attr("userId", s.user_id.to_string()),
-            )
+            .attr("consoleType", CONSOLE_TYPE);
+        let user = Node::new("user")
+            .attr("userName", s.user_name.clone())
+            .attr("userId", s.user_id.to_string());
+        node.children(with_user.then_some(user))
     }));
     let items: Vec<Value> = listed
         .iter()
@@ -426,6 +438,9 @@ async fn list_sessions(
                    "user": {"userName": s.user_name, "userId": s.user_id}});
             if profile.cv_sp32() {
                 item["lastAccessedTime"] = json!(s.last_accessed);
+            }
+            if !with_user {
+                item.as_object_mut().map(|m| m.remove("user"));
             }
             item
         })
@@ -519,6 +534,11 @@ async fn logoff_sessions(
             "Not permitted to log off another user's session.",
         );
     }
+    if shared.has(Fault::LogoffWrongResponse) {
+        let generic = Node::new("App_GenericResp").attr("errorCode", "0");
+        let json = json!({"errorCode": 0});
+        return respond(&shared, &headers, StatusCode::OK, &generic, json);
+    }
     respond(
         &shared,
         &headers,
@@ -540,6 +560,9 @@ async fn logout(State(shared): SharedState, headers: HeaderMap) -> Response {
     };
     if !shared.has(Fault::KeepEndedSessions) && !shared.has(Fault::LogoutKeepsSession) {
         shared.sessions.remove(&caller.id);
+    }
+    if shared.has(Fault::LogoutSaysOk) {
+        return plain(StatusCode::OK, "OK");
     }
     plain(StatusCode::OK, "User logged out")
 }

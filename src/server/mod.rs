@@ -3,9 +3,11 @@
 //! the suite and the server cannot agree by construction.
 
 pub(crate) mod commvault;
+pub mod fault;
 pub mod profile;
 pub(crate) mod representation;
 pub(crate) mod sessions;
+pub mod variant;
 pub(crate) mod veeam_em;
 pub(crate) mod vendor;
 
@@ -15,8 +17,10 @@ use std::time::Duration;
 use axum::extract::DefaultBodyLimit;
 
 use crate::credentials::Credentials;
+pub use fault::Fault;
 pub use profile::Profile;
 pub use representation::Style;
+pub use variant::Variant;
 
 /// A vendor API the reference server speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -49,104 +53,6 @@ impl Dialect {
         match self {
             Dialect::VeeamEm => "/api/",
             Dialect::Commvault => "/webconsole/api/",
-        }
-    }
-}
-
-/// Ways to break the reference server on purpose, to show the suite catches each.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fault {
-    /// Any password logs on.
-    AcceptAnyPassword,
-    /// A request without a token is served as an administrator's.
-    IgnoreMissingToken,
-    /// An unknown token is served as an administrator's.
-    AcceptAnyToken,
-    /// Logout answers success but the session goes on.
-    KeepEndedSessions,
-    /// LogonSession has no Delete link (Enterprise Manager).
-    NoDeleteLink,
-    /// A tenant lists every session (Enterprise Manager).
-    TenantSeesAll,
-    /// A tenant may read administrator resources (Enterprise Manager).
-    TenantAdminAccess,
-    /// A malformed LoginSpec logs on (Enterprise Manager).
-    AcceptMalformedBody,
-    /// Responses in another namespace (Enterprise Manager).
-    WrongNamespace,
-    /// DELETE Sessions ends every session, not just the listed ones (Commvault).
-    LogoffAll,
-    /// The JSON form leaves out the session id: LogonSession's `SessionId`
-    /// (Enterprise Manager), each listed session's `sessionId` (Commvault).
-    JsonNoSessionId,
-    /// The JSON LogonSession's Delete link points at another session (Enterprise Manager).
-    JsonDeleteLinkElsewhere,
-    /// The JSON form writes its numbers as strings (`"StatusCode": "401"`).
-    JsonNumbersAsStrings,
-    /// DELETE of a session ends it but answers 200, not 204 (Enterprise Manager).
-    DeleteAnswers200,
-    /// Logout answers "User logged out" and ends nothing; DELETE Sessions
-    /// still works (Commvault).
-    LogoutKeepsSession,
-}
-
-impl Fault {
-    /// Every fault.
-    pub const ALL: [Fault; 15] = [
-        Fault::AcceptAnyPassword,
-        Fault::IgnoreMissingToken,
-        Fault::AcceptAnyToken,
-        Fault::KeepEndedSessions,
-        Fault::NoDeleteLink,
-        Fault::TenantSeesAll,
-        Fault::TenantAdminAccess,
-        Fault::AcceptMalformedBody,
-        Fault::WrongNamespace,
-        Fault::LogoffAll,
-        Fault::JsonNoSessionId,
-        Fault::JsonDeleteLinkElsewhere,
-        Fault::JsonNumbersAsStrings,
-        Fault::DeleteAnswers200,
-        Fault::LogoutKeepsSession,
-    ];
-
-    /// The fault's name, as `--fault` takes it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Fault::AcceptAnyPassword => "accept-any-password",
-            Fault::IgnoreMissingToken => "ignore-missing-token",
-            Fault::AcceptAnyToken => "accept-any-token",
-            Fault::KeepEndedSessions => "keep-ended-sessions",
-            Fault::NoDeleteLink => "no-delete-link",
-            Fault::TenantSeesAll => "tenant-sees-all",
-            Fault::TenantAdminAccess => "tenant-admin-access",
-            Fault::AcceptMalformedBody => "accept-malformed-body",
-            Fault::WrongNamespace => "wrong-namespace",
-            Fault::LogoffAll => "logoff-all",
-            Fault::JsonNoSessionId => "json-no-session-id",
-            Fault::JsonDeleteLinkElsewhere => "json-delete-link-elsewhere",
-            Fault::JsonNumbersAsStrings => "json-numbers-as-strings",
-            Fault::DeleteAnswers200 => "delete-answers-200",
-            Fault::LogoutKeepsSession => "logout-keeps-session",
-        }
-    }
-
-    /// The fault called `name`.
-    pub fn parse(name: &str) -> Option<Fault> {
-        Fault::ALL.into_iter().find(|f| f.name() == name)
-    }
-
-    /// Whether the fault exists in `dialect`'s server.
-    pub fn applies_to(self, dialect: Dialect) -> bool {
-        match self {
-            Fault::AcceptAnyPassword
-            | Fault::IgnoreMissingToken
-            | Fault::AcceptAnyToken
-            | Fault::KeepEndedSessions
-            | Fault::JsonNoSessionId
-            | Fault::JsonNumbersAsStrings => true,
-            Fault::LogoffAll | Fault::LogoutKeepsSession => dialect == Dialect::Commvault,
-            _ => dialect == Dialect::VeeamEm,
         }
     }
 }

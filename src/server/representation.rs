@@ -48,21 +48,58 @@ impl Node {
     }
 }
 
-/// How the XML is written; every style means the same document.
+/// How representations are written; every style means the same document.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Style {
     /// Write elements with this prefix instead of a default namespace.
     pub prefix: Option<String>,
     /// Indent with two spaces and put each element on its own line.
     pub indent: bool,
-    /// Write attributes in reverse order (newer Enterprise Manager servers write Href first).
+    /// Write attributes in the other order than the version's own (9.5
+    /// Enterprise Manager writes Rel first, newer versions Href first).
     pub reverse_attributes: bool,
     /// Declare the xsd and xsi namespaces on the root, as newer servers do.
     pub schema_namespaces: bool,
     /// Write an XML declaration.
     pub declaration: bool,
-    /// Add the links a newer server version has (content a suite must tolerate).
+    /// Add the links a newer server version has, and one no documented version
+    /// lists (content a suite must tolerate).
     pub extra_links: bool,
+    /// List links in reverse order (no document fixes their order).
+    pub reverse_links: bool,
+    /// List sessions in reverse order (no document fixes their order).
+    pub reverse_lists: bool,
+    /// Indent JSON.
+    pub json_indent: bool,
+    /// Write JSON object members in reverse order (JSON objects are unordered).
+    pub json_reverse_members: bool,
+}
+
+/// A JSON value as text, in `style`.
+pub fn json_text(value: &serde_json::Value, style: &Style) -> String {
+    fn reversed(value: &serde_json::Value) -> serde_json::Value {
+        use serde_json::Value;
+        match value {
+            Value::Array(items) => Value::Array(items.iter().map(reversed).collect()),
+            Value::Object(map) => Value::Object(
+                map.iter()
+                    .rev()
+                    .map(|(k, v)| (k.clone(), reversed(v)))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+    let value = if style.json_reverse_members {
+        std::borrow::Cow::Owned(reversed(value))
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    };
+    if style.json_indent {
+        serde_json::to_string_pretty(&*value).expect("JSON serializes")
+    } else {
+        value.to_string()
+    }
 }
 
 pub fn escape(text: &str) -> String {

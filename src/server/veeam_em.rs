@@ -291,7 +291,7 @@ impl Shared {
     fn style(&self) -> super::Style {
         let mut style = self.options.style.clone();
         if self.options.profile.em_u4_shapes() {
-            style.reverse_attributes = true;
+            style.reverse_attributes = !style.reverse_attributes;
             style.schema_namespaces = true;
         }
         style
@@ -361,7 +361,7 @@ fn respond(shared: &Shared, headers: &HeaderMap, status: StatusCode, node: &Node
     if wants_json(headers) {
         let mut json = to_json(node);
         break_json(shared, &mut json);
-        let body = serde_json::to_string(&json).expect("JSON of strings serializes");
+        let body = super::representation::json_text(&json, &shared.options.style);
         (
             status,
             [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
@@ -439,11 +439,8 @@ fn to_json(node: &Node) -> serde_json::Value {
         );
         map.insert("StackTrace".into(), Value::Null);
         map.insert("Status".into(), Value::Null);
-        let code: i64 = node
-            .get("StatusCode")
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(500);
-        map.insert("StatusCode".into(), Value::from(code));
+        let code: Option<i64> = node.get("StatusCode").and_then(|c| c.parse().ok());
+        map.insert("StatusCode".into(), code.map_or(Value::Null, Value::from));
         return Value::Object(map);
     }
     let mut map = Map::new();
@@ -484,11 +481,12 @@ fn to_json(node: &Node) -> serde_json::Value {
 }
 
 fn error(shared: &Shared, headers: &HeaderMap, status: StatusCode, message: &str) -> Response {
-    let node = Node::new("Error")
-        .attr("Message", message)
-        .attr("StatusCode", status.as_u16().to_string());
+    let mut node = Node::new("Error").attr("Message", message);
+    if !shared.has(Fault::ErrorWithoutStatusCode) {
+        node = node.attr("StatusCode", status.as_u16().to_string());
+    }
     let mut response = respond(shared, headers, status, &node);
-    if status == StatusCode::UNAUTHORIZED {
+    if status == StatusCode::UNAUTHORIZED && !shared.has(Fault::NoBasicChallenge) {
         response.headers_mut().insert(
             header::WWW_AUTHENTICATE,
             "Basic Realm=RestSvc".parse().expect("a valid header"),
@@ -536,32 +534,46 @@ async fn entry_point(State(shared): Shared_, headers: HeaderMap) -> Response {
             .attr("Href", format!("{o}/api/"));
     }
     let node = node
-        .child(
-            Node::new("Links")
-                .child(link(
-                    &o,
-                    "Down",
-                    Some("LogonSessionList"),
-                    "logonSessions",
-                    None,
-                ))
-                .child(link(
-                    &o,
-                    "Create",
-                    Some("LogonSession"),
-                    "sessionMngr/?v=latest",
-                    None,
-                )),
-        )
+        .child(Node::new("Links").children(entry_links(&shared, &o)))
         .child(Node::new("SupportedVersions").children(versions));
     respond(&shared, &headers, StatusCode::OK, &node)
+}
+
+/// The entry point's own links: the session list, and where to log on.
+fn entry_links(shared: &Shared, o: &str) -> Vec<Node> {
+    let mut links = vec![link(
+        o,
+        "Down",
+        Some("LogonSessionList"),
+        "logonSessions",
+        None,
+    )];
+    if !shared.has(Fault::EntryPointNoCreateLink) {
+        let create = link(
+            o,
+            "Create",
+            Some("LogonSession"),
+            "sessionMngr/?v=latest",
+            None,
+        );
+        links.push(create);
+    }
+    if shared.options.style.reverse_links {
+        links.reverse();
+    }
+    links
 }
 
 fn session_node(shared: &Shared, origin: &str, session: &Session) -> Node {
     let href = format!("{origin}/api/logonSessions/{}", session.id);
     let profile = shared.options.profile;
-    let mut links = vec![link(origin, "Up", Some("EnterpriseManager"), "", None)];
-    if session.tenant {
+    let mut links = Vec::new();
+    if !shared.has(Fault::NoUpLink) {
+        links.push(link(origin, "Up", Some("EnterpriseManager"), "", None));
+    }
+    if session.tenant && shared.has(Fault::TenantNoCloudLink) {
+        // The tenant's only link beyond Up and Delete is gone.
+    } else if session.tenant {
         links.push(link(
             origin,
             "Down",
@@ -585,6 +597,15 @@ fn session_node(shared: &Shared, origin: &str, session: &Session) -> Node {
                     .map(|(r, t, p, n)| link(origin, r, *t, p, *n)),
             );
         }
+        if shared.options.style.extra_links {
+            links.push(link(
+                origin,
+                "Down",
+                Some("FutureResourceList"),
+                "future",
+                None,
+            ));
+        }
     }
     if !shared.has(Fault::NoDeleteLink) {
         let mut delete = Node::new("Link").attr("Rel", "Delete");
@@ -593,12 +614,21 @@ fn session_node(shared: &Shared, origin: &str, session: &Session) -> Node {
         }
         links.push(delete.attr("Href", href.clone()));
     }
+    if shared.options.style.reverse_links {
+        links.reverse();
+    }
+    let user_name = Node::new("UserName").text(session.user_name.clone());
+    let session_id = Node::new("SessionId").text(session.id.clone());
+    let fields = if shared.has(Fault::SessionIdFirst) {
+        [session_id, user_name]
+    } else {
+        [user_name, session_id]
+    };
     Node::new("LogonSession")
         .attr("Type", "LogonSession")
         .attr("Href", href)
         .child(Node::new("Links").children(links))
-        .child(Node::new("UserName").text(session.user_name.clone()))
-        .child(Node::new("SessionId").text(session.id.clone()))
+        .children(fields)
 }
 
 /// The tenant's credentials from a `LoginSpec` body, XML or JSON; `Err` for a malformed body.
@@ -682,7 +712,8 @@ fn logon_account(
 ) -> Result<(String, bool), Response> {
     let fail = |status: StatusCode, message: &str| Err(error(shared, headers, status, message));
     if let Some(v) = query.get("v") {
-        if v != "latest" && !shared.options.profile.em_versions().contains(&v.as_str()) {
+        let listed = shared.options.profile.em_versions().contains(&v.as_str());
+        if v != "latest" && (!listed || shared.has(Fault::LatestOnly)) {
             return fail(
                 StatusCode::BAD_REQUEST,
                 &format!("Unsupported API version '{v}'."),
@@ -713,7 +744,8 @@ fn logon_account(
         // Tenants exist only where Cloud Connect is set up.
         let ok = constant_time_eq(user.as_bytes(), creds.tenant_user.as_bytes())
             & constant_time_eq(password.as_bytes(), creds.tenant_password.as_bytes())
-            & shared.options.profile.em_cloud_connect();
+            & shared.options.profile.em_cloud_connect()
+            & !shared.has(Fault::TenantLogonRefused);
         if !ok && !accept_any {
             return fail(
                 StatusCode::UNAUTHORIZED,
@@ -753,18 +785,21 @@ fn open_session(shared: &Shared, headers: &HeaderMap, user_name: String, tenant:
     };
     let node = session_node(shared, &origin(shared, headers), &session);
     shared.sessions.insert(session);
-    let mut response = respond(shared, headers, StatusCode::CREATED, &node);
+    let status = if shared.has(Fault::LogonAnswers200) {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    let mut response = respond(shared, headers, status, &node);
     let h = response.headers_mut();
     h.insert(
         "X-RestSvcSessionId",
         token.parse().expect("base64 is a valid header"),
     );
-    h.insert(
-        header::SET_COOKIE,
-        format!("X-RestSvcSessionId={token}; Path=/api;")
-            .parse()
-            .expect("a valid header"),
-    );
+    if !shared.has(Fault::NoSessionCookie) {
+        let cookie = format!("X-RestSvcSessionId={token}; Path=/api;");
+        h.insert(header::SET_COOKIE, cookie.parse().expect("a valid header"));
+    }
     response
 }
 
@@ -835,12 +870,25 @@ async fn list_sessions(State(shared): Shared_, headers: HeaderMap) -> Response {
         Err(r) => return r,
     };
     let o = origin(&shared, &headers);
-    let listed: Vec<Session> = shared
+    let mut listed: Vec<Session> = shared
         .sessions
         .open()
         .into_iter()
         .filter(|s| visible(&shared, &caller, s))
+        .filter(|s| !(shared.has(Fault::ListOmitsCaller) && s.id == caller.id))
         .collect();
+    if shared.has(Fault::EndedSessionListed) {
+        let ended = shared.ended.lock().unwrap_or_else(|e| e.into_inner());
+        listed.extend(
+            ended
+                .iter()
+                .filter(|s| visible(&shared, &caller, s))
+                .cloned(),
+        );
+    }
+    if shared.options.style.reverse_lists {
+        listed.reverse();
+    }
     let node =
         Node::new("LogonSessions").children(listed.iter().map(|s| session_node(&shared, &o, s)));
     respond(&shared, &headers, StatusCode::OK, &node)
@@ -849,6 +897,9 @@ async fn list_sessions(State(shared): Shared_, headers: HeaderMap) -> Response {
 fn find_visible(shared: &Shared, headers: &HeaderMap, id: &str) -> Result<Session, Response> {
     let caller = authenticate(shared, headers)?;
     let found = shared.sessions.get(id);
+    if found.is_none() && shared.has(Fault::UnknownSessionServed) {
+        return Ok(caller);
+    }
     // 12 and 13 answer 500 to any lookup they cannot serve the caller
     // (docs/vendors.md): an unknown id, and a session the caller may not see.
     if shared.options.profile.em_session_lookup_500()
@@ -903,6 +954,9 @@ async fn delete_session(
         Ok(s) => {
             if !shared.has(Fault::KeepEndedSessions) {
                 shared.sessions.remove(&s.id);
+                if shared.has(Fault::EndedSessionListed) {
+                    shared.remember_ended(s);
+                }
             }
             if shared.has(Fault::DeleteAnswers200) {
                 return StatusCode::OK.into_response();

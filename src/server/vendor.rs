@@ -13,14 +13,30 @@ use super::{Fault, ServerOptions};
 pub(crate) struct Shared<S> {
     pub options: ServerOptions,
     pub sessions: SessionStore<S>,
+    /// Sessions ended, kept only for a fault that still lists them (at most
+    /// [`ENDED_KEPT`], so a long run does not grow it without bound).
+    pub ended: std::sync::Mutex<Vec<S>>,
 }
+
+/// How many ended sessions a server keeps for the fault that lists them.
+const ENDED_KEPT: usize = 256;
 
 impl<S: StoredSession> Shared<S> {
     pub fn new(options: ServerOptions) -> Arc<Shared<S>> {
         Arc::new(Shared {
             sessions: SessionStore::new(options.idle_timeout),
             options,
+            ended: Default::default(),
         })
+    }
+
+    /// Keeps an ended session for the fault that still lists it.
+    pub fn remember_ended(&self, session: S) {
+        let mut ended = self.ended.lock().unwrap_or_else(|e| e.into_inner());
+        if ended.len() >= ENDED_KEPT {
+            ended.remove(0);
+        }
+        ended.push(session);
     }
 
     /// Whether the server was broken this way on purpose.

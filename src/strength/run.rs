@@ -1,0 +1,238 @@
+//! The runs a strength measure is made of, one embedded reference server
+//! each, spread over worker threads.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use super::{Baseline, Failed, FaultResult, Strength, VariantResult};
+use crate::harness::{self, RunError};
+use crate::outcome::{ScenarioOutcome, SessionState, Status};
+use crate::scenario::{LoadedScenario, SuiteSource};
+use crate::server::{start, Dialect, Fault, Profile, ServerOptions, Variant};
+
+/// What a strength measure is told.
+pub struct StrengthConfig {
+    /// The suite.
+    pub source: SuiteSource,
+    /// The version faults and variants run on, for its dialect (each other
+    /// dialect: its newest).
+    pub profile: Option<Profile>,
+    /// Runs at once.
+    pub jobs: usize,
+    /// Draw a progress bar.
+    pub progress: bool,
+}
+
+/// What one run changes in the server.
+#[derive(Debug, Clone, Copy)]
+enum Change {
+    None,
+    Fault(Fault),
+    Variant(Variant),
+    /// Another version of the vendor, unbroken.
+    Version,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Job {
+    dialect: Dialect,
+    profile: Profile,
+    change: Change,
+}
+
+/// Runs the suite of `config` against each fault and variant; the suite must
+/// load and pass `check`.
+pub fn measure(config: &StrengthConfig) -> Result<Strength, RunError> {
+    let valid = harness::validate(&config.source).map_err(RunError::Config)?;
+    let coverage = crate::coverage::compute(&valid.scenarios, &valid.catalogues, &[]);
+    let dialects: Vec<Dialect> = valid
+        .dialects
+        .iter()
+        .filter_map(|d| Dialect::parse(d))
+        .collect();
+    if dialects.is_empty() {
+        return Err(RunError::Usage(
+            "the suite has no dialect the reference server speaks (veeam-em, commvault)".into(),
+        ));
+    }
+    let jobs = plan(&dialects, config.profile);
+    let failed = run_all(&jobs, &valid.scenarios, config);
+    let mut strength = Strength {
+        baseline: Vec::new(),
+        faults: Vec::new(),
+        variants: Vec::new(),
+    };
+    for (job, failed) in jobs.iter().zip(failed) {
+        let (dialect, profile) = (
+            job.dialect.name().to_string(),
+            job.profile.name().to_string(),
+        );
+        match job.change {
+            Change::None => strength.baseline.push(Baseline {
+                dialect,
+                profile,
+                failed,
+            }),
+            Change::Fault(f) => {
+                let requirement = f.breaks(job.dialect).unwrap_or_default().to_string();
+                strength.faults.push(FaultResult {
+                    name: f.name().to_string(),
+                    requirement_covered: coverage.covers(&requirement),
+                    requirement,
+                    dialect,
+                    profile,
+                    caught: !failed.is_empty(),
+                    caught_by: failed,
+                });
+            }
+            Change::Variant(_) | Change::Version => strength.variants.push(VariantResult {
+                name: variant_name(job),
+                dialect,
+                profile,
+                false_alarm: !failed.is_empty(),
+                alarms: failed,
+            }),
+        }
+    }
+    Ok(strength)
+}
+
+fn variant_name(job: &Job) -> String {
+    match job.change {
+        Change::Variant(v) => v.name().to_string(),
+        _ => format!("version {}", job.profile.name()),
+    }
+}
+
+/// Per dialect: the unbroken server, each fault and variant on the chosen
+/// version, and each other version unbroken.
+fn plan(dialects: &[Dialect], chosen: Option<Profile>) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    for &dialect in dialects {
+        let profile = chosen
+            .filter(|p| p.dialect() == dialect)
+            .unwrap_or(Profile::newest(dialect));
+        let job = |change| Job {
+            dialect,
+            profile,
+            change,
+        };
+        jobs.push(job(Change::None));
+        let faults = Fault::ALL.iter().filter(|f| f.applies_to(dialect));
+        jobs.extend(faults.map(|f| job(Change::Fault(*f))));
+        let variants = Variant::ALL.iter().filter(|v| v.applies_to(dialect));
+        jobs.extend(variants.map(|v| job(Change::Variant(*v))));
+        let others = Profile::of(dialect).filter(|p| *p != profile);
+        jobs.extend(others.map(|p| Job {
+            dialect,
+            profile: p,
+            change: Change::Version,
+        }));
+    }
+    jobs
+}
+
+/// Each job's failed trials, in job order, `config.jobs` at a time.
+fn run_all(
+    jobs: &[Job],
+    scenarios: &[LoadedScenario],
+    config: &StrengthConfig,
+) -> Vec<Vec<Failed>> {
+    let progress = crate::report::progress::Progress::start(
+        &[("strength".to_string(), jobs.len() as u64)],
+        config.progress,
+    );
+    let next = AtomicUsize::new(0);
+    let results: Mutex<BTreeMap<usize, Vec<Failed>>> = Mutex::default();
+    std::thread::scope(|scope| {
+        for _ in 0..config.jobs.max(1) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                let Some(job) = jobs.get(i) else { break };
+                let failed = run_job(job, scenarios, &config.source);
+                let good = matches!(job.change, Change::Fault(_)) != failed.is_empty();
+                progress.done(
+                    "strength",
+                    if good { Status::Passed } else { Status::Failed },
+                );
+                results
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(i, failed);
+            });
+        }
+    });
+    progress.finish();
+    let results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    results.into_values().collect()
+}
+
+/// The suite's trials of the job's dialect against a server changed as the
+/// job says: those that failed or left a session open.
+fn run_job(job: &Job, scenarios: &[LoadedScenario], source: &SuiteSource) -> Vec<Failed> {
+    let mut options = ServerOptions::new(job.dialect);
+    options.profile = job.profile;
+    match job.change {
+        Change::Fault(f) => options.faults.push(f),
+        Change::Variant(v) => v.apply(&mut options),
+        Change::None | Change::Version => {}
+    }
+    let bind = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    let not_run = |why: String| {
+        vec![Failed {
+            trial: format!("{}: {why}", job.dialect.name()),
+            step: None,
+            breaks: Vec::new(),
+            sessions_left_open: 0,
+        }]
+    };
+    let server = match start(job.dialect, options, bind) {
+        Ok(s) => s,
+        Err(e) => return not_run(format!("the reference server did not start: {e}")),
+    };
+    let url = match reqwest::Url::parse(&server.base_url()) {
+        Ok(u) => u,
+        Err(e) => return not_run(e.to_string()),
+    };
+    let run = crate::run::RunOptions::new(url);
+    let ran = match harness::run_against_quietly(scenarios, source, job.dialect.name(), run) {
+        Ok(ran) => ran,
+        Err(e) => return not_run(e.to_string()),
+    };
+    let mut failed: Vec<Failed> = ran.outcomes.iter().filter_map(what_failed).collect();
+    let open = open_count(&ran.info.probe_sessions);
+    if open > 0 {
+        failed.push(Failed {
+            trial: format!("{}::probe", job.dialect.name()),
+            step: None,
+            breaks: Vec::new(),
+            sessions_left_open: open,
+        });
+    }
+    failed
+}
+
+fn open_count(sessions: &[crate::outcome::SessionEnd]) -> usize {
+    sessions
+        .iter()
+        .filter(|s| s.state == SessionState::Open)
+        .count()
+}
+
+/// A trial that failed or left a session open, with its first failed step.
+fn what_failed(outcome: &ScenarioOutcome) -> Option<Failed> {
+    let open = open_count(&outcome.sessions);
+    if outcome.passed() && open == 0 {
+        return None;
+    }
+    let step = outcome.steps.iter().find(|s| s.status == Status::Failed);
+    Some(Failed {
+        trial: outcome.id.clone(),
+        step: step.map(|s| s.name.clone()),
+        breaks: step
+            .map(|s| s.breaks.iter().map(|b| b.id.clone()).collect())
+            .unwrap_or_default(),
+        sessions_left_open: open,
+    })
+}
