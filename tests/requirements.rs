@@ -1,0 +1,366 @@
+//! What a suite proves: every step cites documented requirements, `coverage`
+//! shows which are checked where, `strength` breaks each on purpose and
+//! writes the same answers in benign variants. The shipped suite is measured
+//! as strong; a weakened copy is measured as weaker, naming what it lost.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_sessionconf");
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn sessionconf(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .current_dir(ROOT)
+        .env_remove("CI")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// A copy of the shipped suite without the scenarios that try a wrong
+/// password or log on as a tenant.
+fn weakened(dir: &Path) -> (PathBuf, PathBuf) {
+    let copy = |from: &Path, to: &Path| {
+        for entry in walk(from) {
+            let target = to.join(entry.strip_prefix(from).unwrap());
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            std::fs::copy(&entry, target).unwrap();
+        }
+    };
+    let (scenarios, golden) = (dir.join("scenarios"), dir.join("golden"));
+    copy(&Path::new(ROOT).join("scenarios"), &scenarios);
+    copy(&Path::new(ROOT).join("golden"), &golden);
+    for gone in [
+        "veeam-em/tenant-logon.yaml",
+        "veeam-em/wrong-password.yaml",
+        "commvault/wrong-password.yaml",
+    ] {
+        std::fs::remove_file(scenarios.join(gone)).unwrap();
+    }
+    (scenarios, golden)
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
+#[test]
+fn the_shipped_suite_covers_every_sourced_requirement_of_both_vendors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("coverage.json");
+    let html = dir.path().join("coverage.html");
+    let run = sessionconf(&[
+        "coverage",
+        "--json",
+        out.to_str().unwrap(),
+        "--html",
+        html.to_str().unwrap(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let doc = json(&out);
+    let rows = doc["requirements"].as_array().unwrap();
+    assert!(rows.len() >= 30, "{} requirements", rows.len());
+    for dialect in ["veeam-em", "commvault"] {
+        assert!(rows.iter().any(|r| r["dialect"] == dialect));
+    }
+    for r in rows {
+        let id = r["id"].as_str().unwrap();
+        assert!(
+            !r["source"].as_str().unwrap().is_empty(),
+            "{id} has a source"
+        );
+        assert!(
+            !r["covered_by"].as_array().unwrap().is_empty(),
+            "{id} is covered"
+        );
+    }
+    assert_eq!(doc["uncovered"], serde_json::json!([]));
+    assert_eq!(doc["covered"], doc["total"]);
+    // Tenants exist only where Cloud Connect is set up: em-12 has none.
+    let tenant = rows.iter().find(|r| r["id"] == "em.tenant.logon").unwrap();
+    let cell = |profile: &str| {
+        tenant["profiles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["profile"] == profile)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(cell("em-12")["applies"], false);
+    assert_eq!(cell("em-13")["applies"], true);
+    assert_eq!(cell("em-13")["checked"], true);
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("data-requirement=\"em.logon.status-201\""));
+    assert!(page.contains("<th>em-12</th>"));
+    let text = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        text.contains("every requirement is covered by a step"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_shipped_suite_catches_every_fault_and_raises_no_false_alarm() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("strength.json");
+    let run = sessionconf(&["strength", "--json", out.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{text}\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let doc = json(&out);
+    let faults = doc["faults"].as_array().unwrap();
+    let variants = doc["variants"].as_array().unwrap();
+    assert!(faults.len() >= 25, "{} faults", faults.len());
+    let names: std::collections::BTreeSet<&str> = variants
+        .iter()
+        .map(|v| v["name"].as_str().unwrap())
+        .collect();
+    assert!(names.len() >= 8, "{names:?}");
+    for f in faults {
+        assert_eq!(f["caught"], true, "{f}");
+        assert_eq!(f["requirement_covered"], true, "{f}");
+        assert!(!f["caught_by"].as_array().unwrap().is_empty());
+    }
+    assert!(variants.iter().all(|v| v["false_alarm"] == false));
+    assert_eq!(doc["score"], 1.0);
+    assert!(text.contains("faults caught"), "{text}");
+}
+
+#[test]
+fn a_weakened_suite_is_reported_weaker_and_names_what_it_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let (scenarios, golden) = weakened(dir.path());
+    let suite = [
+        "--scenarios",
+        scenarios.to_str().unwrap(),
+        "--golden-dir",
+        golden.to_str().unwrap(),
+    ];
+    let out = dir.path().join("strength.json");
+    let mut args = vec!["strength", "--json", out.to_str().unwrap()];
+    args.extend(suite);
+    let run = sessionconf(&args);
+    assert_eq!(
+        run.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&run.stdout)
+    );
+    let doc = json(&out);
+    let missed: Vec<&str> = doc["faults"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["caught"] == false)
+        .map(|f| f["requirement"].as_str().unwrap())
+        .collect();
+    for lost in [
+        "em.logon.bad-credentials",
+        "cv.login.bad-credentials",
+        "em.tenant.sees-own-sessions",
+        "em.tenant.admin-resource-403",
+    ] {
+        assert!(missed.contains(&lost), "{lost} not among {missed:?}");
+    }
+    assert!(
+        missed
+            .iter()
+            .all(|r| r.contains("bad-credentials") || r.starts_with("em.tenant.")),
+        "{missed:?}"
+    );
+    assert!(doc["score"].as_f64().unwrap() < 1.0);
+    let text = String::from_utf8_lossy(&run.stdout);
+    assert!(text.contains("MISSED  accept-any-password (veeam-em, em-13) breaks em.logon.bad-credentials: no step covers that requirement"), "{text}");
+
+    let shipped = dir.path().join("shipped.json");
+    let weak = dir.path().join("weak.json");
+    assert!(
+        sessionconf(&["coverage", "--json", shipped.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let mut args = vec!["coverage", "--json", weak.to_str().unwrap()];
+    args.extend(suite);
+    assert!(sessionconf(&args).status.success());
+    let covered = |p: &Path| json(p)["covered"].as_u64().unwrap();
+    assert!(
+        covered(&weak) < covered(&shipped),
+        "{} vs {}",
+        covered(&weak),
+        covered(&shipped)
+    );
+    let uncovered = json(&weak)["uncovered"].clone();
+    assert!(
+        uncovered
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u == "em.tenant.logon"),
+        "{uncovered}"
+    );
+}
+
+#[test]
+fn check_refuses_an_unknown_requirement_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let (scenarios, golden) = weakened(dir.path());
+    let file = scenarios.join("veeam-em/no-token.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let line = text.lines().position(|l| l.contains("covers:")).unwrap() + 1;
+    std::fs::write(
+        &file,
+        text.replace("em.auth.token-required", "em.auth.token-requred"),
+    )
+    .unwrap();
+    let run = sessionconf(&[
+        "check",
+        "--scenarios",
+        scenarios.to_str().unwrap(),
+        "--golden-dir",
+        golden.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(err.contains(&format!("no-token.yaml:{line}:")), "{err}");
+    assert!(err.contains("`em.auth.token-requred` is no requirement of veeam-em; did you mean `em.auth.token-required`?"), "{err}");
+    // A run refuses it too, before sending anything.
+    let run = sessionconf(&[
+        "run",
+        "--scenarios",
+        scenarios.to_str().unwrap(),
+        "--golden-dir",
+        golden.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        run.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
+#[test]
+fn a_suite_adds_its_own_requirements_and_replaces_the_tools() {
+    let dir = tempfile::tempdir().unwrap();
+    let (scenarios, golden) = weakened(dir.path());
+    let own = scenarios.join("veeam-em/knowledge");
+    std::fs::create_dir_all(&own).unwrap();
+    std::fs::write(
+        own.join("requirements.yaml"),
+        "requirements:\n  - id: acme.logon.fast\n    text: Logon answers within a second.\n    source: our SLA, section 2\n  - id: em.logon.status-201\n    text: Replaced.\n    source: ours\n",
+    )
+    .unwrap();
+    let out = dir.path().join("c.json");
+    let run = sessionconf(&[
+        "coverage",
+        "--dialect",
+        "veeam-em",
+        "--json",
+        out.to_str().unwrap(),
+        "--scenarios",
+        scenarios.to_str().unwrap(),
+        "--golden-dir",
+        golden.to_str().unwrap(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let doc = json(&out);
+    let rows = doc["requirements"].as_array().unwrap();
+    let find = |id: &str| rows.iter().find(|r| r["id"] == id).cloned().unwrap();
+    assert_eq!(find("em.logon.status-201")["text"], "Replaced.");
+    assert_eq!(find("acme.logon.fast")["covered_by"], serde_json::json!([]));
+    assert!(rows.iter().all(|r| r["dialect"] == "veeam-em"));
+    let text = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        text.contains("acme.logon.fast: Logon answers within a second. (our SLA, section 2)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_failed_step_names_the_requirement_it_breaks_next_to_the_diff() {
+    use sessionconf::report::Report;
+    use sessionconf::server::{start, Dialect, Fault, ServerOptions};
+    let mut options = ServerOptions::new(Dialect::VeeamEm);
+    options.faults = vec![Fault::NoUpLink];
+    let server = start(Dialect::VeeamEm, options, ([127, 0, 0, 1], 0).into()).unwrap();
+    let source = sessionconf::scenario::SuiteSource {
+        scenarios_dir: Path::new(ROOT).join("scenarios"),
+        golden_dir: Path::new(ROOT).join("golden"),
+        dialects: vec!["veeam-em".into()],
+        allow_missing_goldens: false,
+        variables: Vec::new(),
+    };
+    let suite = sessionconf::scenario::load_suite(&source).unwrap();
+    let suite: Vec<_> = suite
+        .into_iter()
+        .filter(|s| s.id == "veeam-em::list-sessions[format=xml]")
+        .collect();
+    let run = sessionconf::run::RunOptions::new(server.base_url().parse().unwrap());
+    let (outcomes, _) =
+        sessionconf::harness::run_against(&suite, &source, "veeam-em", run).unwrap();
+    let logon = outcomes[0]
+        .steps
+        .iter()
+        .find(|s| s.name == "logon")
+        .unwrap();
+    let ids: Vec<&str> = logon.breaks.iter().map(|b| b.id.as_str()).collect();
+    assert!(ids.contains(&"em.logon.up-link"), "{ids:?}");
+    let up = logon
+        .breaks
+        .iter()
+        .find(|b| b.id == "em.logon.up-link")
+        .unwrap();
+    assert_eq!(
+        up.text,
+        "The LogonSession has an Up link of Type EnterpriseManager to /api/."
+    );
+    let text = sessionconf::report::console::render(&outcomes[0], false);
+    let breaks = text
+        .find("breaks em.logon.up-link: The LogonSession has an Up link")
+        .expect(&text);
+    let diff = text.find("@@").expect(&text);
+    assert!(breaks < diff, "named before the diff:\n{text}");
+    // Steps that pass name nothing; the JUnit message names it too.
+    assert!(outcomes[0]
+        .steps
+        .iter()
+        .filter(|s| s.name != "logon")
+        .all(|s| s.breaks.is_empty()));
+    let summary = sessionconf::report::RunSummary {
+        targets: Vec::new(),
+        scenarios: outcomes,
+        not_run: Vec::new(),
+        interrupted: false,
+    };
+    let junit = sessionconf::report::junit::Junit.render(&summary);
+    assert!(junit.contains("em.logon.up-link"), "{junit}");
+}
