@@ -63,6 +63,9 @@ pub struct ServeArgs {
     /// Break the server on purpose (repeatable), to see the suite catch it.
     #[arg(long = "fault", value_name = "NAME")]
     pub faults: Vec<String>,
+    /// Write the same answers in a benign variant (repeatable): a suite must pass.
+    #[arg(long = "variant", value_name = "NAME")]
+    pub variants: Vec<String>,
     /// Write XML with this namespace prefix instead of a default namespace.
     #[arg(long)]
     pub prefix: Option<String>,

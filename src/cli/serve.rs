@@ -10,8 +10,40 @@ use crate::server::Profile;
 use super::args::*;
 use super::usage;
 
+/// The faults and variants `--fault` and `--variant` name, each checked to
+/// exist in `dialect`'s server.
+fn break_and_vary(
+    args: &ServeArgs,
+    dialect: crate::server::Dialect,
+    options: &mut crate::server::ServerOptions,
+) -> Result<(), String> {
+    use crate::server::{Fault, Variant};
+    let expected = |names: Vec<&str>| format!("expected one of {}", names.join(", "));
+    for name in &args.faults {
+        match Fault::parse(name) {
+            Some(f) if f.applies_to(dialect) => options.faults.push(f),
+            _ => {
+                let names = Fault::ALL.iter().filter(|f| f.applies_to(dialect));
+                let names = expected(names.map(|f| f.name()).collect());
+                return Err(format!("--fault {name}: {names}"));
+            }
+        }
+    }
+    for name in &args.variants {
+        match Variant::parse(name) {
+            Some(v) if v.applies_to(dialect) => v.apply(options),
+            _ => {
+                let names = Variant::ALL.iter().filter(|v| v.applies_to(dialect));
+                let names = expected(names.map(|v| v.name()).collect());
+                return Err(format!("--variant {name}: {names}"));
+            }
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn serve(args: ServeArgs) -> u8 {
-    use crate::server::{start, Fault, ServerOptions};
+    use crate::server::{start, ServerOptions};
     let (dialect, profile) = match serve_profile(&args) {
         Ok(p) => p,
         Err(e) => return usage(e),
@@ -21,27 +53,16 @@ pub(crate) fn serve(args: ServeArgs) -> u8 {
     if let Some(secs) = args.idle_timeout {
         options.idle_timeout = Duration::from_secs(secs);
     }
-    for name in &args.faults {
-        match Fault::parse(name) {
-            Some(f) if f.applies_to(dialect) => options.faults.push(f),
-            _ => {
-                let names: Vec<_> = Fault::ALL
-                    .iter()
-                    .filter(|f| f.applies_to(dialect))
-                    .map(|f| f.name())
-                    .collect();
-                return usage(format!(
-                    "--fault {name}: expected one of {}",
-                    names.join(", ")
-                ));
-            }
-        }
+    if let Err(e) = break_and_vary(&args, dialect, &mut options) {
+        return usage(e);
     }
-    options.style.prefix = args.prefix;
-    options.style.indent = args.indent;
-    options.style.reverse_attributes = args.reverse_attributes;
-    options.style.schema_namespaces = args.reverse_attributes;
-    options.style.extra_links = args.extra_links;
+    if args.prefix.is_some() {
+        options.style.prefix = args.prefix;
+    }
+    options.style.indent |= args.indent;
+    options.style.reverse_attributes |= args.reverse_attributes;
+    options.style.schema_namespaces |= args.reverse_attributes;
+    options.style.extra_links |= args.extra_links;
     if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
         let read = |p: &PathBuf| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()));
         let files = (|| -> Result<_, String> {

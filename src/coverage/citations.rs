@@ -20,7 +20,8 @@ pub fn check(
         let ids = || catalogue.iter().map(|r| r.id.as_str());
         let steps = scenario.scenario.steps.iter();
         for step in steps.chain(scenario.scenario.finally.iter()) {
-            for (id, at) in step.covers.iter().zip(&step.covers_at) {
+            for (cover, at) in step.cited.iter().zip(&step.covers_at) {
+                let id = &cover.id;
                 if ids().any(|known| known == id) {
                     continue;
                 }

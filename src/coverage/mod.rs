@@ -146,6 +146,6 @@ fn citing_steps<'t>(trial: &'t LoadedScenario, id: &'t str) -> impl Iterator<Ite
     s.steps
         .iter()
         .chain(&s.finally)
-        .filter(move |step| step.covers.iter().any(|c| c == id))
+        .filter(move |step| step.cited.iter().any(|c| c.id == id))
         .map(|step| step.name.as_str())
 }

@@ -170,6 +170,7 @@ fn send(state: &mut ScenarioState, name: &str, request: &Request) -> StepOutcome
         prefix: None,
         golden_names: Vec::new(),
         covers: Vec::new(),
+        cited: Vec::new(),
         covers_at: Vec::new(),
     };
     let goldens: BTreeMap<PathBuf, GoldenEntry> = BTreeMap::new();

@@ -25,27 +25,32 @@ pub(crate) fn run_step(
     let mut outcome = exchange_and_check(state, step, phase, goldens);
     track_sessions(state, step, &outcome);
     if outcome.status == Status::Failed {
-        outcome.breaks = broken(&state.options.requirements, &step.covers);
+        outcome.breaks = broken(&state.options.requirements, &step.cited, &outcome.failures);
     }
     outcome
 }
 
-/// The requirements `covers` names, with what each requires.
+/// The cited requirements one of `failures` breaks, each once, with what it requires.
 fn broken(
     catalogue: &[crate::knowledge::Requirement],
-    covers: &[String],
+    cited: &[crate::scenario::covers::Cover],
+    failures: &[crate::outcome::Failure],
 ) -> Vec<crate::outcome::Broken> {
-    covers
-        .iter()
-        .map(|id| crate::outcome::Broken {
-            id: id.clone(),
-            text: catalogue
-                .iter()
-                .find(|r| &r.id == id)
-                .map(|r| r.text.clone())
-                .unwrap_or_default(),
-        })
-        .collect()
+    let mut broken: Vec<crate::outcome::Broken> = Vec::new();
+    for cover in cited {
+        if broken.iter().any(|b| b.id == cover.id) || !failures.iter().any(|f| cover.broken_by(f)) {
+            continue;
+        }
+        let text = catalogue
+            .iter()
+            .find(|r| r.id == cover.id)
+            .map(|r| r.text.clone());
+        broken.push(crate::outcome::Broken {
+            id: cover.id.clone(),
+            text: text.unwrap_or_default(),
+        });
+    }
+    broken
 }
 
 /// A session is open once its variable has a value, closed once a step that closes it passes.

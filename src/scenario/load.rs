@@ -426,23 +426,33 @@ impl Checker<'_> {
                 self.error(&path, format!("`{key}` belongs to a `use` step"));
             }
         }
-        step.covers_at = (0..step.covers.len())
-            .map(|i| {
-                let (line, col) = self
-                    .positions
-                    .at(&at(&scope.path, ["covers".into(), i.into()]));
-                super::model::Cited {
-                    file: self.file.to_path_buf(),
-                    line,
-                    col,
-                }
-            })
-            .collect();
+        self.read_covers(step, &scope.path);
         let base_dir = self.file.parent().unwrap_or(Path::new(".")).to_path_buf();
         self.check_request(step, scope, &base_dir);
         let golden = self.check_golden(step, scope, goldens);
         scope.known.extend(step.capture.keys().cloned());
         golden
+    }
+
+    /// The requirements a step cites, read, each with where it is written.
+    fn read_covers(&mut self, step: &mut Step, path: &[Seg]) {
+        step.cited.clear();
+        step.covers_at.clear();
+        for (i, entry) in step.covers.iter().enumerate() {
+            let at_entry = at(path, ["covers".into(), i.into()]);
+            match entry.read() {
+                Ok(cover) => {
+                    let (line, col) = self.positions.at(&at_entry);
+                    step.cited.push(cover);
+                    step.covers_at.push(super::model::Cited {
+                        file: self.file.to_path_buf(),
+                        line,
+                        col,
+                    });
+                }
+                Err(e) => self.error(&at_entry, format!("step `{}`: {e}", step.name)),
+            }
+        }
     }
 
     /// A fragment's step names must be new to the scenario; a second use of one

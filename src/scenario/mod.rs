@@ -1,6 +1,7 @@
 //! Loading and validating scenarios.
 
 mod checker;
+pub mod covers;
 mod forms;
 mod fragment;
 pub mod load;

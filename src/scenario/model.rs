@@ -221,10 +221,15 @@ pub struct Step {
     #[serde(skip)]
     pub golden_names: Vec<GoldenName>,
     /// The documented requirements this step checks: ids of the dialect's
-    /// catalogue (`sessionconf coverage` lists them); a failure names them.
+    /// catalogue (`sessionconf coverage` lists them), each `ID` (any failure
+    /// of the step breaks it) or `ID: WHERE` (one check: `status`,
+    /// `header NAME`, `golden PATH...`); a failure names those it breaks.
     #[serde(default)]
-    pub covers: Vec<String>,
-    /// Where each of `covers` is written, for an error about it.
+    pub covers: Vec<super::covers::CoverEntry>,
+    /// `covers`, read.
+    #[serde(skip)]
+    pub cited: Vec<super::covers::Cover>,
+    /// Where each of `cited` is written, for an error about it.
     #[serde(skip)]
     pub covers_at: Vec<Cited>,
 }

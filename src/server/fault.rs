@@ -73,11 +73,11 @@ faults! {
     LogoffAll = "logoff-all", Cv, "", "cv.logoff.listed-only";
     /// The JSON form leaves out the session id: LogonSession's `SessionId`
     /// (Enterprise Manager), each listed session's `sessionId` (Commvault).
-    JsonNoSessionId = "json-no-session-id", Both, "em.representation.json", "cv.sessions.fields";
+    JsonNoSessionId = "json-no-session-id", Both, "em.logon.session-body", "cv.sessions.fields";
     /// The JSON LogonSession's Delete link points at another session.
     JsonDeleteLinkElsewhere = "json-delete-link-elsewhere", Em, "em.logon.delete-link", "";
     /// The JSON form writes its numbers as strings (`"StatusCode": "401"`).
-    JsonNumbersAsStrings = "json-numbers-as-strings", Both, "em.representation.json", "cv.sessions.fields";
+    JsonNumbersAsStrings = "json-numbers-as-strings", Both, "em.error.body", "cv.sessions.fields";
     /// DELETE of a session ends it but answers 200, not 204.
     DeleteAnswers200 = "delete-answers-200", Em, "em.logout.delete-204", "";
     /// Logout answers "User logged out" and ends nothing; DELETE Sessions still works.
@@ -105,7 +105,7 @@ faults! {
     /// A tenant's LogonSession has no CloudConnectService link.
     TenantNoCloudLink = "tenant-no-cloud-link", Em, "em.tenant.cloud", "";
     /// Only `?v=latest` logs on; the versions `/api/` lists are refused.
-    LatestOnly = "latest-only", Em, "em.logon.api-versions", "";
+    LatestOnly = "latest-only", Em, "em.logon.status-201", "";
     /// The session list leaves out the caller's own session.
     ListOmitsCaller = "list-omits-caller", Both, "em.sessions.list-own", "cv.sessions.list-own";
     /// A failed login answers an empty CheckCredentialResp, without errList.
