@@ -216,6 +216,13 @@ pub struct StepOutcome {
     pub note: Option<String>,
     /// A golden this step wrote.
     pub blessed: Option<String>,
+    /// The documented requirements the step checks (`covers:`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub covers: Vec<String>,
+    /// The documented requirements whose check a known deviation stood in for
+    /// (those the step covers by its status, or as a whole).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deviates: Vec<String>,
     /// The documented requirements a failed step breaks (those it covers).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub breaks: Vec<Broken>,
@@ -247,6 +254,8 @@ impl StepOutcome {
             diff: None,
             note: None,
             blessed: None,
+            covers: Vec::new(),
+            deviates: Vec::new(),
             breaks: Vec::new(),
             duration_ms: 0.0,
         }

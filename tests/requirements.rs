@@ -237,7 +237,11 @@ fn check_refuses_an_unknown_requirement_at_its_line() {
     let (scenarios, golden) = weakened(dir.path());
     let file = scenarios.join("veeam-em/no-token.yaml");
     let text = std::fs::read_to_string(&file).unwrap();
-    let line = text.lines().position(|l| l.contains("em.auth.token-required")).unwrap() + 1;
+    let line = text
+        .lines()
+        .position(|l| l.contains("em.auth.token-required"))
+        .unwrap()
+        + 1;
     std::fs::write(
         &file,
         text.replace("em.auth.token-required", "em.auth.token-requred"),
@@ -370,4 +374,47 @@ fn a_failed_step_names_the_requirement_it_breaks_next_to_the_diff() {
     };
     let junit = sessionconf::report::junit::Junit.render(&summary);
     assert!(junit.contains("em.logon.up-link"), "{junit}");
+}
+
+#[test]
+fn a_run_reports_each_requirement_held_broken_or_deviating_per_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run.json");
+    let html = dir.path().join("run.html");
+    let run = sessionconf(&[
+        "run",
+        "--json",
+        out.to_str().unwrap(),
+        "--html",
+        html.to_str().unwrap(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let doc = json(&out);
+    let em = doc["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["dialect"] == "veeam-em")
+        .unwrap()
+        .clone();
+    let verdict = |id: &str| {
+        em["requirements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .map(|r| r["verdict"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    // em-13 answers an unknown session with 500: the known deviation stands in for the 404.
+    assert_eq!(verdict("em.session.unknown-404"), "known deviation");
+    // The Error body of that answer is still checked, and holds.
+    assert_eq!(verdict("em.error.body"), "held");
+    assert_eq!(verdict("em.logon.status-201"), "held");
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("<table id=\"requirements\">"));
 }

@@ -42,6 +42,7 @@ impl Target {
             capabilities: self.facts.capabilities.iter().cloned().collect(),
             deviations_unseen: self.options.deviations_unseen(),
             probe_sessions: self.probe_sessions.clone(),
+            requirements: Vec::new(),
         }
     }
 }

@@ -72,7 +72,16 @@ pub(crate) fn run_trials(
         summary: RunSummary {
             targets: groups
                 .iter()
-                .flat_map(|g| g.targets.values().map(|t| t.info(&g.name)))
+                .flat_map(|g| g.targets.values().map(move |t| (g, t)))
+                .map(|(g, t)| {
+                    let mut info = t.info(&g.name);
+                    let own = scenarios
+                        .iter()
+                        .filter(|o| o.target == g.name && o.dialect == t.dialect);
+                    info.requirements =
+                        report::requirements::verdicts(&t.options.requirements, own);
+                    info
+                })
                 .collect(),
             scenarios,
             not_run,

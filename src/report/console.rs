@@ -366,6 +366,7 @@ mod tests {
             capabilities: caps.iter().map(|c| c.to_string()).collect(),
             deviations_unseen: Vec::new(),
             probe_sessions: Vec::new(),
+            requirements: Vec::new(),
         };
         let mut step = crate::outcome::StepOutcome::new("sessions", crate::outcome::Phase::Finally);
         step.fail(crate::outcome::Failure::new(

@@ -28,6 +28,7 @@ impl Report for Html {
         write_matrix(&mut out, summary);
         write_conformance(&mut out, summary);
         write_targets(&mut out, summary);
+        write_requirements(&mut out, summary);
         for name in tally::target_names(summary) {
             let _ = writeln!(
                 out,
@@ -75,6 +76,7 @@ summary { cursor: pointer; }
 .note { color: #555; margin-left: 1em; }
 ul.differences { margin: .2em 0; font-family: ui-monospace, monospace; }
 pre { background: #f8f8f8; padding: .4em; overflow-x: auto; }
+td.broken { background: #fde8e8; } td.held { background: #e6f6e6; } td.not-run, td.unknown { color: #888; } td.known-deviation { background: #fff4d6; }
 pre.diff .del { color: #b00; background: #fde8e8; display: block; }
 pre.diff .add { color: #070; background: #e6f6e6; display: block; }
 pre.diff .hunk { color: #06c; display: block; } pre.diff .file { font-weight: bold; display: block; }
@@ -260,6 +262,61 @@ fn write_targets(out: &mut String, summary: &RunSummary) {
     out.push_str("</tbody></table>\n");
 }
 
+/// Each documented requirement, what checks it and its verdict on each
+/// target of its dialect: the coverage table, with this run's verdicts.
+fn write_requirements(out: &mut String, summary: &RunSummary) {
+    let with: Vec<&crate::report::TargetInfo> = summary
+        .targets
+        .iter()
+        .filter(|t| !t.requirements.is_empty())
+        .collect();
+    if with.is_empty() {
+        return;
+    }
+    out.push_str("<h2>Requirements</h2>\n<table id=\"requirements\"><thead><tr><th>requirement</th><th>dialect</th><th>requires</th><th>source</th><th>checked by</th>");
+    for t in &with {
+        let _ = write!(out, "<th>{} ({})</th>", esc(&t.name), esc(&t.dialect));
+    }
+    out.push_str("</tr></thead><tbody>\n");
+    let mut rows: Vec<(&str, &crate::report::requirements::RequirementVerdict)> = Vec::new();
+    for t in &with {
+        for r in &t.requirements {
+            if !rows
+                .iter()
+                .any(|(d, seen)| *d == t.dialect && seen.id == r.id)
+            {
+                rows.push((&t.dialect, r));
+            }
+        }
+    }
+    for (dialect, r) in rows {
+        let _ = write!(
+            out,
+            "<tr data-requirement=\"{}\"><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{} step(s)</td>",
+            esc(&r.id),
+            esc(&r.id),
+            esc(dialect),
+            esc(&r.text),
+            esc(&r.source),
+            r.steps.len()
+        );
+        for t in &with {
+            let verdict = t
+                .requirements
+                .iter()
+                .find(|v| t.dialect == dialect && v.id == r.id)
+                .map_or("", |v| v.verdict);
+            let _ = write!(
+                out,
+                "<td class=\"{}\">{verdict}</td>",
+                verdict.replace(' ', "-")
+            );
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody></table>\n");
+}
+
 fn write_scenario(out: &mut String, s: &ScenarioOutcome) {
     let status = class(s.status);
     let _ = writeln!(
@@ -425,6 +482,13 @@ mod tests {
             name: name.into(),
             dialect: "veeam-em".into(),
             endpoint: "http://h/api/".into(),
+            requirements: vec![crate::report::requirements::RequirementVerdict {
+                id: "em.logon.delete-link".into(),
+                text: "A Delete <link>".into(),
+                source: "EM docs".into(),
+                verdict: if name == "em13" { "broken" } else { "held" },
+                steps: vec!["veeam-em::admin-logon step logon".into()],
+            }],
             ..Default::default()
         };
         RunSummary {
@@ -440,6 +504,22 @@ mod tests {
             not_run: Vec::new(),
             interrupted: false,
         }
+    }
+
+    #[test]
+    fn the_requirements_table_has_a_verdict_per_target() {
+        let html = Html.render(&summary());
+        let row = html
+            .split("data-requirement=\"em.logon.delete-link\">")
+            .nth(1)
+            .unwrap();
+        let row = &row[..row.find("</tr>").unwrap()];
+        assert!(row.contains("A Delete &lt;link&gt;"), "{row}");
+        assert!(
+            row.contains("<td class=\"held\">held</td><td class=\"broken\">broken</td>"),
+            "{row}"
+        );
+        assert!(html.contains("<th>em12 (veeam-em)</th><th>em13 (veeam-em)</th>"));
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod html;
 pub mod json;
 pub mod junit;
 pub mod progress;
+pub mod requirements;
 pub mod tally;
 
 use std::path::{Path, PathBuf};
@@ -49,6 +50,9 @@ pub struct TargetInfo {
     /// The sessions the probe opened, as checked after it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub probe_sessions: Vec<crate::outcome::SessionEnd>,
+    /// Each documented requirement of its vendor, as the run found it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub requirements: Vec<requirements::RequirementVerdict>,
 }
 
 impl RunSummary {

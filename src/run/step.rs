@@ -24,6 +24,20 @@ pub(crate) fn run_step(
 ) -> StepOutcome {
     let mut outcome = exchange_and_check(state, step, phase, goldens);
     track_sessions(state, step, &outcome);
+    use crate::scenario::covers::Scope;
+    for cover in &step.cited {
+        if !outcome.covers.contains(&cover.id) {
+            outcome.covers.push(cover.id.clone());
+        }
+        // A known deviation stands in for the step's documented status.
+        let by_status = matches!(cover.scope, Scope::Status | Scope::Step);
+        if outcome.status == Status::KnownDeviation
+            && by_status
+            && !outcome.deviates.contains(&cover.id)
+        {
+            outcome.deviates.push(cover.id.clone());
+        }
+    }
     if outcome.status == Status::Failed {
         outcome.breaks = broken(&state.options.requirements, &step.cited, &outcome.failures);
     }
