@@ -33,6 +33,8 @@ pub struct ConfigFile {
     pub filter: Option<String>,
     /// Trials at once.
     pub jobs: Option<usize>,
+    /// Sessions a target may have open at once.
+    pub max_sessions: Option<usize>,
     /// The endpoint, when no target is named.
     pub endpoint: Option<String>,
     /// The target `--target` picks when it is not given.
@@ -99,6 +101,9 @@ pub struct TargetConfig {
     pub tenant_user_env: Option<String>,
     /// The environment variable holding the second account's password.
     pub tenant_password_env: Option<String>,
+    /// Sessions this target may have open at once (its server's cap, less
+    /// what others need).
+    pub max_sessions: Option<usize>,
 }
 
 /// The configuration file of a run: the one named, or the nearest

@@ -66,6 +66,9 @@ pub struct ServeArgs {
     /// Write the same answers in a benign variant (repeatable): a suite must pass.
     #[arg(long = "variant", value_name = "NAME")]
     pub variants: Vec<String>,
+    /// Answer every request this many milliseconds late, as a real server across a network does.
+    #[arg(long, value_name = "MS")]
+    pub delay_ms: Option<u64>,
     /// Write XML with this namespace prefix instead of a default namespace.
     #[arg(long)]
     pub prefix: Option<String>,
@@ -179,9 +182,13 @@ pub struct RunArgs {
     /// Run only scenarios with this tag (repeat: all of them).
     #[arg(long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
-    /// Scenarios run at once.
+    /// Scenarios run at once (default: as many as the session budget allows).
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
+    /// Sessions a target may have open at once (default 8); scenarios run
+    /// side by side up to it.
+    #[arg(long, value_name = "N")]
+    pub max_sessions: Option<usize>,
     /// Write a JUnit XML report here.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,

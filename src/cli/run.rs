@@ -93,6 +93,9 @@ pub(crate) fn run_config(
         allow_empty: false,
         verbose: false,
         variables: settled.variables,
+        max_sessions: args
+            .max_sessions
+            .unwrap_or(crate::harness::DEFAULT_MAX_SESSIONS),
     })
 }
 
@@ -202,6 +205,7 @@ pub(crate) fn target_specs(
                 dialect: Some(t.dialect),
                 client,
                 credential_vars: t.credential_vars,
+                max_sessions: t.max_sessions,
             }
         })
         .collect())

@@ -30,6 +30,8 @@ pub(crate) struct NamedTarget {
     pub profile: Option<Profile>,
     pub dialect: String,
     pub credential_vars: CredentialVars,
+    /// Sessions it may have open at once, when its settings say.
+    pub max_sessions: Option<usize>,
     /// Its TLS options: the command line's, else the target's, else the file's.
     pub tls: Tls,
 }
@@ -95,6 +97,20 @@ pub(crate) fn settle_run(args: &mut RunArgs) -> Result<Settled, String> {
     }
     args.filter = args.filter.take().or(file.filter.clone());
     args.jobs = args.jobs.or(file.jobs);
+    args.max_sessions = args.max_sessions.or(file.max_sessions);
+    let zero_sessions = targets.iter().find(|t| t.max_sessions == Some(0));
+    if let Some(t) = zero_sessions {
+        return Err(format!(
+            "target {}: max_sessions = 0: a scenario needs at least one session",
+            t.name
+        ));
+    }
+    if args.max_sessions == Some(0) {
+        return Err("--max-sessions 0: a scenario needs at least one session".into());
+    }
+    if args.jobs == Some(0) {
+        return Err("--jobs 0: at least one scenario at a time".into());
+    }
     args.junit = args.junit.take().or(file.junit.clone());
     args.json = args.json.take().or(file.json.clone());
     args.html = args.html.take().or(file.html.clone());
@@ -221,6 +237,7 @@ fn url_target(
         profile: None,
         dialect: dialect.clone(),
         credential_vars: CredentialVars::default(),
+        max_sessions: None,
         tls: Tls {
             insecure: cli.insecure || file.insecure,
             cacert: cli.cacert.clone().or(file.cacert.clone()),
@@ -266,6 +283,7 @@ fn settle_target(
         profile,
         dialect,
         credential_vars: target_credentials(target),
+        max_sessions: target.max_sessions,
         tls: Tls {
             insecure: cli.insecure || target.insecure.unwrap_or(false) || file.insecure,
             cacert: cli

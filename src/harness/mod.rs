@@ -4,6 +4,7 @@
 //! count the sessions left open. The binary and `tests/conformance.rs` both call
 //! [`execute`], so they cannot drift apart.
 
+mod budget;
 pub mod compare_servers;
 mod embedded;
 mod probe;
@@ -59,7 +60,14 @@ pub struct RunConfig {
     /// A filter that selects no trial is not an error (in `cargo test`, where
     /// a filter meant for other tests reaches this harness too).
     pub allow_empty: bool,
+    /// Sessions a target may have open at once, unless its own settings say
+    /// otherwise; scenarios run side by side up to it.
+    pub max_sessions: usize,
 }
+
+/// Sessions a target may have open at once by default: real servers cap
+/// them, and a run must leave room for the server's other users.
+pub const DEFAULT_MAX_SESSIONS: usize = 8;
 
 /// A server the suite runs against: an endpoint, or embedded reference servers
 /// (one per dialect, each playing a profile).
@@ -77,6 +85,8 @@ pub struct TargetSpec {
     pub client: ClientOptions,
     /// The environment variables holding its accounts.
     pub credential_vars: crate::credentials::CredentialVars,
+    /// Sessions it may have open at once (the run's `max_sessions` when `None`).
+    pub max_sessions: Option<usize>,
 }
 
 impl TargetSpec {
@@ -107,6 +117,7 @@ impl TargetSpec {
             dialect: None,
             client,
             credential_vars: Default::default(),
+            max_sessions: None,
         }
     }
 
@@ -193,6 +204,7 @@ pub fn execute(mut config: RunConfig, args: &Arguments) -> Result<Finished, RunE
         signals::stop_on_signals(interrupted.clone(), sessions);
     }
     let used = config.bless.then(|| scenarios.clone());
+    let args = &sized_for_io(args, &groups);
     let ran = trials::run_trials(scenarios, &groups, args, config.verbose);
     let mut not_blessed = Vec::new();
     if !args.list {
@@ -219,6 +231,23 @@ pub fn execute(mut config: RunConfig, args: &Arguments) -> Result<Finished, RunE
         leaks,
         not_blessed,
     })
+}
+
+/// Trials at once, unless `--jobs` (or libtest's `--test-threads`) says: a
+/// run waits on the network, not the CPU, so as many as the targets' session
+/// budgets allow, and as many again for trials that open no session.
+fn sized_for_io(args: &Arguments, groups: &[target::Group]) -> Arguments {
+    let mut args = args.clone();
+    if args.test_threads.is_none() {
+        let budgets: usize = groups
+            .iter()
+            .flat_map(|g| g.targets.values())
+            .map(|t| t.budget.size())
+            .sum();
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+        args.test_threads = Some((budgets + cores).clamp(1, 64));
+    }
+    args
 }
 
 /// The targets of a run, found, reached and probed, and what they share.
@@ -577,6 +606,9 @@ fn make_target(
         facts,
         profile: profile.map(|p| p.name().to_string()),
         probe_sessions: Vec::new(),
+        budget: Arc::new(budget::Budget::new(
+            spec.max_sessions.unwrap_or(config.max_sessions),
+        )),
     }
 }
 
@@ -694,6 +726,7 @@ pub fn run_against_quietly(
         facts,
         profile: None,
         probe_sessions: Vec::new(),
+        budget: Arc::new(budget::Budget::new(DEFAULT_MAX_SESSIONS)),
     };
     let probe_warning = probe::learn(&mut target, &data);
     let name = target.options.target.clone();

@@ -42,6 +42,7 @@ pub fn probe_profiles(
                 facts,
                 profile: Some(profile.name().to_string()),
                 probe_sessions: Vec::new(),
+                budget: Default::default(),
             };
             if let Some(warning) = super::probe::learn(&mut target, &data) {
                 eprintln!("{warning}");

@@ -29,6 +29,8 @@ pub(crate) struct Target {
     pub profile: Option<String>,
     /// The sessions the probe opened, as checked after it.
     pub probe_sessions: Vec<crate::outcome::SessionEnd>,
+    /// The sessions its trials may have open at once.
+    pub budget: Arc<super::budget::Budget>,
 }
 
 impl Target {

@@ -134,6 +134,7 @@ fn make_trials(
                     let run = Runnable {
                         loaded: loaded.clone(),
                         options: target.options.clone(),
+                        budget: target.budget.clone(),
                         gate: gate.clone(),
                         sink,
                         color,
@@ -154,6 +155,7 @@ fn make_trials(
 struct Runnable {
     loaded: LoadedScenario,
     options: Arc<crate::run::RunOptions>,
+    budget: Arc<super::budget::Budget>,
     gate: Arc<RwLock<()>>,
     sink: Sink,
     color: bool,
@@ -220,6 +222,10 @@ impl Runnable {
                 None,
             )
         };
+        // The sessions it opens count against its target's budget until its
+        // sessions are checked ended (run_scenario returns after that).
+        let opens = self.loaded.sessions_opened();
+        let _sessions = self.budget.take(opens);
         if self.options.is_interrupted() {
             return Err("not run: the run was interrupted".into());
         }

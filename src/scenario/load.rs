@@ -53,6 +53,19 @@ pub struct LoadedScenario {
     pub goldens: BTreeMap<PathBuf, GoldenEntry>,
 }
 
+impl LoadedScenario {
+    /// How many sessions the scenario may hold open at once: one per step
+    /// that opens one (its fragments' included).
+    pub fn sessions_opened(&self) -> usize {
+        let s = &self.scenario;
+        s.steps
+            .iter()
+            .chain(&s.finally)
+            .filter(|step| step.opens_session.is_some())
+            .count()
+    }
+}
+
 /// Loads every scenario of the chosen dialects; reports every error, not just the first.
 pub fn load_suite(source: &SuiteSource) -> Result<Vec<LoadedScenario>, Vec<ConfigError>> {
     let dir = &source.scenarios_dir;

@@ -130,6 +130,9 @@ pub struct ServerOptions {
     pub max_body_bytes: usize,
     /// HTTPS instead of HTTP.
     pub tls: Option<TlsFiles>,
+    /// Answer every request this much later, as a real server across a network
+    /// does (a logon takes 100 to 500 ms on real servers).
+    pub delay: Option<Duration>,
 }
 
 impl ServerOptions {
@@ -146,6 +149,7 @@ impl ServerOptions {
             faults: Vec::new(),
             max_body_bytes: 64 * 1024,
             tls: None,
+            delay: None,
         }
     }
 }
@@ -179,6 +183,11 @@ impl RunningServer {
     pub fn open_sessions(&self) -> usize {
         self.sessions.open_sessions()
     }
+
+    /// The most sessions that were open at once since the server started.
+    pub fn peak_sessions(&self) -> usize {
+        self.sessions.peak_sessions()
+    }
 }
 
 impl Drop for RunningServer {
@@ -199,6 +208,7 @@ pub fn start(
     bind: SocketAddr,
 ) -> std::io::Result<RunningServer> {
     let limit = options.max_body_bytes;
+    let delay = options.delay;
     let options_tls = options.tls.is_some();
     let tls = match &options.tls {
         Some(files) => Some(tls_config(files).map_err(std::io::Error::other)?),
@@ -208,7 +218,15 @@ pub fn start(
         Dialect::VeeamEm => veeam_em::router(options),
         Dialect::Commvault => commvault::router(options),
     };
-    let router = router.layer(DefaultBodyLimit::max(limit));
+    let mut router = router.layer(DefaultBodyLimit::max(limit));
+    if let Some(delay) = delay {
+        router = router.layer(axum::middleware::from_fn(
+            move |request: axum::extract::Request, next: axum::middleware::Next| async move {
+                tokio::time::sleep(delay).await;
+                next.run(request).await
+            },
+        ));
+    }
     let listener = std::net::TcpListener::bind(bind)?;
     listener.set_nonblocking(true)?;
     let address = listener.local_addr()?;

@@ -87,6 +87,8 @@ pub struct SessionStore<S> {
     sessions: std::sync::Mutex<std::collections::HashMap<String, S>>,
     issued: std::sync::Mutex<Vec<String>>,
     idle: Duration,
+    /// The most sessions open at once so far (what a run's session budget bounds).
+    peak: std::sync::atomic::AtomicUsize,
 }
 
 impl<S: StoredSession> SessionStore<S> {
@@ -95,6 +97,7 @@ impl<S: StoredSession> SessionStore<S> {
             sessions: std::sync::Mutex::default(),
             issued: std::sync::Mutex::default(),
             idle,
+            peak: Default::default(),
         }
     }
 
@@ -107,7 +110,15 @@ impl<S: StoredSession> SessionStore<S> {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(session.token().to_string());
-        self.table().insert(session.id().to_string(), session);
+        let mut table = self.table();
+        table.insert(session.id().to_string(), session);
+        self.peak
+            .fetch_max(table.len(), std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// The most sessions that were open at once.
+    pub fn peak(&self) -> usize {
+        self.peak.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// The session a token belongs to, compared in constant time; using it keeps it alive.

@@ -51,6 +51,8 @@ pub trait SessionsView: Send + Sync {
     fn issued_tokens(&self) -> Vec<String>;
     /// Sessions that have not ended or expired: after a suite, this must be zero.
     fn open_sessions(&self) -> usize;
+    /// The most sessions that were open at once.
+    fn peak_sessions(&self) -> usize;
 }
 
 impl<S: StoredSession + Send + Sync> SessionsView for Shared<S> {
@@ -60,6 +62,10 @@ impl<S: StoredSession + Send + Sync> SessionsView for Shared<S> {
 
     fn open_sessions(&self) -> usize {
         self.sessions.open_count()
+    }
+
+    fn peak_sessions(&self) -> usize {
+        self.sessions.peak()
     }
 }
 
