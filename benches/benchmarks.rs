@@ -704,7 +704,7 @@ mod flows {
         let scenario = load_suite(&source)
             .unwrap()
             .into_iter()
-            .find(|s| s.id == "veeam-em::list-sessions")
+            .find(|s| s.id == "veeam-em::list-sessions[format=xml]")
             .unwrap();
         (server, scenario)
     }
@@ -784,7 +784,7 @@ mod load {
         println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         for (dialect, id) in [
-            (Dialect::VeeamEm, "veeam-em::list-sessions"),
+            (Dialect::VeeamEm, "veeam-em::list-sessions[format=xml]"),
             (Dialect::Commvault, "commvault::sessions"),
         ] {
             let source = SuiteSource {
@@ -1118,7 +1118,7 @@ mod startup {
         let flow = |endpoint: &str, extra: &[&str]| -> Vec<String> {
             let mut args = vec!["run", "--endpoint", endpoint, "--dialect", "veeam-em"];
             args.extend(extra);
-            args.extend(["--", "--exact", "veeam-em::list-sessions"]);
+            args.extend(["--", "--exact", "veeam-em::list-sessions[format=xml]"]);
             args.into_iter().map(str::to_string).collect()
         };
         let http_flow = flow(&base, &[]);
@@ -1126,7 +1126,7 @@ mod startup {
         let load = [
             "load",
             "--scenario",
-            "veeam-em::list-sessions",
+            "veeam-em::list-sessions[format=xml]",
             "--iterations",
             "100",
             "--concurrency",
@@ -1160,6 +1160,94 @@ mod startup {
         measure_and_print(&mut rows);
         assert_eq!(plain.open_sessions(), 0);
         assert_eq!(secure.open_sessions(), 0);
+        println!();
+    }
+}
+
+mod latency {
+    //! The Enterprise Manager suite against a server that answers every
+    //! request 100 ms late, as real servers across a network do: the default
+    //! run beside each `--jobs`, with the most sessions the server saw open
+    //! at once (the budget is 8 by default).
+
+    use super::*;
+    use std::process::{Command, Stdio};
+
+    use sessionconf::credentials::Credentials;
+    use sessionconf::server::{start, Dialect, ServerOptions};
+
+    const RUNS: usize = 3;
+
+    /// One run's wall time against a fresh slow server, and the server's peak of open sessions.
+    fn once(extra: &[&str]) -> (f64, usize) {
+        let mut options = ServerOptions::new(Dialect::VeeamEm);
+        options.delay = Some(Duration::from_millis(100));
+        let server = start(Dialect::VeeamEm, options, ([127, 0, 0, 1], 0).into()).unwrap();
+        let c = Credentials::from_env();
+        let base = server.base_url();
+        let started = Instant::now();
+        let out = Command::new(env!("CARGO_BIN_EXE_sessionconf"))
+            .args(["run", "--dialect", "veeam-em", "--endpoint", &base])
+            .args(extra)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("SESSIONCONF_USER", &c.user)
+            .env("SESSIONCONF_PASSWORD", &c.password)
+            .env("SESSIONCONF_TENANT_USER", &c.tenant_user)
+            .env("SESSIONCONF_TENANT_PASSWORD", &c.tenant_password)
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        let elapsed = started.elapsed().as_secs_f64();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(server.open_sessions(), 0);
+        (elapsed, server.peak_sessions())
+    }
+
+    pub fn run() {
+        let settings: [(&str, &[&str]); 6] = [
+            ("default (session budget 8)", &[]),
+            ("`--jobs 1`", &["--jobs", "1"]),
+            ("`--jobs 2` (the cores: the old default)", &["--jobs", "2"]),
+            ("`--jobs 8`", &["--jobs", "8"]),
+            ("`--jobs 16`", &["--jobs", "16"]),
+            ("`--jobs 32`", &["--jobs", "32"]),
+        ];
+        let mut times: Vec<Vec<f64>> = vec![Vec::new(); settings.len()];
+        let mut peaks = vec![0usize; settings.len()];
+        // Interleaved, so that noise hurts every setting alike.
+        for _ in 0..RUNS {
+            for (i, (_, extra)) in settings.iter().enumerate() {
+                let (t, peak) = once(extra);
+                times[i].push(t);
+                peaks[i] = peaks[i].max(peak);
+            }
+        }
+        let medians: Vec<f64> = times
+            .iter()
+            .map(|t| {
+                let mut t = t.clone();
+                t.sort_by(f64::total_cmp);
+                t[t.len() / 2]
+            })
+            .collect();
+        let fastest = medians[1..].iter().copied().fold(f64::MAX, f64::min);
+        println!("## Against a server answering 100 ms late (Enterprise Manager suite, median of {RUNS}, interleaved)\n");
+        println!("| run | median | / fastest `--jobs` | most sessions open at once |");
+        println!("| --- | ---: | ---: | ---: |");
+        for (i, (label, _)) in settings.iter().enumerate() {
+            println!(
+                "| {label} | {:.2} s | {:.2}x | {} |",
+                medians[i],
+                medians[i] / fastest,
+                peaks[i]
+            );
+        }
         println!();
     }
 }
@@ -1300,6 +1388,9 @@ fn main() {
     }
     if wanted("memory") {
         memory::run();
+    }
+    if wanted("latency") {
+        latency::run();
     }
     if wanted("profile-parse") {
         // Not a figure: a workload to run under a profiler.

@@ -33,49 +33,39 @@ fn run(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
+/// The shipped Enterprise Manager suite against a fresh slow server with
+/// `extra` options: the most sessions the server saw open at once.
+fn peak_with(extra: &[&str]) -> usize {
+    let server = slow_server();
+    let base = server.base_url();
+    let mut args = vec!["run", "--endpoint", &base, "--dialect", "veeam-em"];
+    args.extend(extra);
+    let out = run(ROOT.as_ref(), &args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(server.open_sessions(), 0);
+    server.peak_sessions()
+}
+
 #[test]
 fn a_run_holds_no_more_sessions_at_once_than_the_budget_and_uses_it() {
-    let suite = [
-        "--scenarios",
-        "scenarios",
-        "--golden-dir",
-        "golden",
-        "--dialect",
-        "veeam-em",
-    ];
-    // The command line's budget.
-    let server = slow_server();
-    let base = server.base_url();
-    let mut args = vec!["run", "--endpoint", &base, "--max-sessions", "3"];
-    args.extend(suite);
-    let out = run(ROOT.as_ref(), &args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let peak = server.peak_sessions();
+    let peak = peak_with(&["--max-sessions", "3"]);
     assert!((2..=3).contains(&peak), "peak {peak} with a budget of 3");
-    assert_eq!(server.open_sessions(), 0);
-
     // The default budget: 8, and a run fills more than a few of it.
-    let server = slow_server();
-    let base = server.base_url();
-    let mut args = vec!["run", "--endpoint", &base];
-    args.extend(suite);
-    let out = run(ROOT.as_ref(), &args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let peak = server.peak_sessions();
+    let peak = peak_with(&[]);
     assert!(
         (4..=8).contains(&peak),
         "peak {peak} with the default budget of 8"
     );
+    // `--jobs 1`: two sessions at once only inside a scenario that opens two.
+    assert_eq!(peak_with(&["--jobs", "1"]), 2);
+}
 
-    // A target's own budget in sessionconf.toml; `--jobs 1` runs one at a time.
+#[test]
+fn a_targets_own_budget_in_the_configuration_file_holds() {
     let server = slow_server();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
@@ -97,19 +87,6 @@ fn a_run_holds_no_more_sessions_at_once_than_the_budget_and_uses_it() {
         (1..=2).contains(&peak),
         "peak {peak} with the target's budget of 2"
     );
-
-    let server = slow_server();
-    let base = server.base_url();
-    let mut args = vec!["run", "--endpoint", &base, "--jobs", "1"];
-    args.extend(suite);
-    let out = run(ROOT.as_ref(), &args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    // Two sessions at once only inside a scenario that opens two.
-    assert_eq!(server.peak_sessions(), 2);
 }
 
 #[test]

@@ -20,6 +20,18 @@ fn sessionconf(args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// Runs the binary, which must succeed.
+fn succeeds(args: &[&str]) -> Output {
+    let run = sessionconf(args);
+    assert!(
+        run.status.success(),
+        "{:?}: {}",
+        args,
+        String::from_utf8_lossy(&run.stderr)
+    );
+    run
+}
+
 fn json(path: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
@@ -65,18 +77,13 @@ fn the_shipped_suite_covers_every_sourced_requirement_of_both_vendors() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("coverage.json");
     let html = dir.path().join("coverage.html");
-    let run = sessionconf(&[
+    let run = succeeds(&[
         "coverage",
         "--json",
         out.to_str().unwrap(),
         "--html",
         html.to_str().unwrap(),
     ]);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
     let doc = json(&out);
     let rows = doc["requirements"].as_array().unwrap();
     assert!(rows.len() >= 30, "{} requirements", rows.len());
@@ -286,7 +293,7 @@ fn a_suite_adds_its_own_requirements_and_replaces_the_tools() {
     )
     .unwrap();
     let out = dir.path().join("c.json");
-    let run = sessionconf(&[
+    let run = succeeds(&[
         "coverage",
         "--dialect",
         "veeam-em",
@@ -297,11 +304,6 @@ fn a_suite_adds_its_own_requirements_and_replaces_the_tools() {
         "--golden-dir",
         golden.to_str().unwrap(),
     ]);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
     let doc = json(&out);
     let rows = doc["requirements"].as_array().unwrap();
     let find = |id: &str| rows.iter().find(|r| r["id"] == id).cloned().unwrap();
@@ -381,18 +383,13 @@ fn a_run_reports_each_requirement_held_broken_or_deviating_per_target() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("run.json");
     let html = dir.path().join("run.html");
-    let run = sessionconf(&[
+    let run = succeeds(&[
         "run",
         "--json",
         out.to_str().unwrap(),
         "--html",
         html.to_str().unwrap(),
     ]);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
     let doc = json(&out);
     let em = doc["targets"]
         .as_array()
