@@ -383,7 +383,7 @@ fn a_run_reports_each_requirement_held_broken_or_deviating_per_target() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("run.json");
     let html = dir.path().join("run.html");
-    let run = succeeds(&[
+    succeeds(&[
         "run",
         "--json",
         out.to_str().unwrap(),
