@@ -13,13 +13,14 @@ use super::args::RunArgs;
 
 /// What each environment variable sets, as the option of `sessionconf run`
 /// it stands for (a list splits on commas where the option repeats).
-const SETTINGS: [(&str, &str, Kind); 15] = [
+const SETTINGS: [(&str, &str, Kind); 16] = [
     ("SESSIONCONF_ENDPOINT", "--endpoint", Kind::Value),
     ("SESSIONCONF_DIALECT", "--dialect", Kind::List),
     ("SESSIONCONF_TARGET", "--target", Kind::List),
     ("SESSIONCONF_PROFILE", "--profile", Kind::List),
     ("SESSIONCONF_TAG", "--tag", Kind::List),
     ("SESSIONCONF_TIMEOUT", "--timeout", Kind::Value),
+    ("SESSIONCONF_MAX_SESSIONS", "--max-sessions", Kind::Value),
     (
         "SESSIONCONF_SCENARIO_TIMEOUT",
         "--scenario-timeout",
