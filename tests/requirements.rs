@@ -415,3 +415,83 @@ fn a_run_reports_each_requirement_held_broken_or_deviating_per_target() {
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(page.contains("<table id=\"requirements\">"));
 }
+
+#[test]
+fn strength_on_a_version_without_tenants_does_not_count_the_tenant_faults() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("s.json");
+    let run = sessionconf(&[
+        "strength",
+        "--profile",
+        "em-12",
+        "--dialect",
+        "veeam-em",
+        "--json",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stdout)
+    );
+    let doc = json(&out);
+    let faults = doc["faults"].as_array().unwrap();
+    assert!(faults
+        .iter()
+        .all(|f| f["profile"] == "em-12" && f["dialect"] == "veeam-em"));
+    let not_counted: Vec<&str> = faults
+        .iter()
+        .filter(|f| f["applies"] == false)
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        not_counted,
+        [
+            "tenant-sees-all",
+            "tenant-admin-access",
+            "tenant-logon-refused",
+            "tenant-no-cloud-link"
+        ]
+    );
+    let text = String::from_utf8_lossy(&run.stdout);
+    assert!(text.contains("n/a     tenant-sees-all (veeam-em, em-12) breaks em.tenant.sees-own-sessions: that requirement does not hold on em-12"), "{text}");
+}
+
+#[test]
+fn a_suite_that_fails_against_the_unbroken_server_is_not_measured() {
+    let dir = tempfile::tempdir().unwrap();
+    let (scenarios, golden) = weakened(dir.path());
+    let file = golden.join("commvault/logoff-response.xml");
+    std::fs::write(&file, "<Api_LogoffUsersResponse processed=\"{{int}}\"/>\n").unwrap();
+    let out = dir.path().join("s.json");
+    let run = sessionconf(&[
+        "strength",
+        "--dialect",
+        "commvault",
+        "--scenarios",
+        scenarios.to_str().unwrap(),
+        "--golden-dir",
+        golden.to_str().unwrap(),
+        "--json",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(1));
+    let doc = json(&out);
+    assert_eq!(
+        doc["faults"],
+        serde_json::json!([]),
+        "no fault is run against a failing baseline"
+    );
+    assert_eq!(doc["score"], 0.0);
+    let failed = doc["baseline"][0]["failed"].as_array().unwrap();
+    assert!(
+        failed.iter().any(|f| f["step"] == "log-off-second"),
+        "{failed:?}"
+    );
+    let text = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        text.contains("the suite fails against the unbroken commvault server (cv-2024)"),
+        "{text}"
+    );
+}

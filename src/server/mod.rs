@@ -201,6 +201,20 @@ impl Drop for RunningServer {
     }
 }
 
+/// The router with its request body limit, and answering `delay` late.
+fn layered(router: axum::Router, limit: usize, delay: Option<Duration>) -> axum::Router {
+    let router = router.layer(DefaultBodyLimit::max(limit));
+    match delay {
+        Some(delay) => router.layer(axum::middleware::from_fn(
+            move |request: axum::extract::Request, next: axum::middleware::Next| async move {
+                tokio::time::sleep(delay).await;
+                next.run(request).await
+            },
+        )),
+        None => router,
+    }
+}
+
 /// Starts a reference server on `bind` (port 0 picks a free port).
 pub fn start(
     dialect: Dialect,
@@ -218,15 +232,7 @@ pub fn start(
         Dialect::VeeamEm => veeam_em::router(options),
         Dialect::Commvault => commvault::router(options),
     };
-    let mut router = router.layer(DefaultBodyLimit::max(limit));
-    if let Some(delay) = delay {
-        router = router.layer(axum::middleware::from_fn(
-            move |request: axum::extract::Request, next: axum::middleware::Next| async move {
-                tokio::time::sleep(delay).await;
-                next.run(request).await
-            },
-        ));
-    }
+    let router = layered(router, limit, delay);
     let listener = std::net::TcpListener::bind(bind)?;
     listener.set_nonblocking(true)?;
     let address = listener.local_addr()?;

@@ -57,6 +57,13 @@ pub struct FaultResult {
     pub requirement: String,
     /// Whether a step of the suite cites that requirement.
     pub requirement_covered: bool,
+    /// Whether a step that cites it ran against this server (not skipped,
+    /// its scenario applicable).
+    pub requirement_checked: bool,
+    /// Whether the requirement holds on the version the server plays (a
+    /// tenant requirement does not without Cloud Connect): a fault of one
+    /// that does not is not counted.
+    pub applies: bool,
     /// Whether a trial failed (or left a session open) against it.
     pub caught: bool,
     /// The trials that caught it.
@@ -114,7 +121,12 @@ impl Strength {
         if total == 0 || !self.baseline_clean() {
             return 0.0;
         }
-        let good = self.faults.iter().filter(|f| f.caught).count()
+        let faults = self.faults.iter().filter(|f| f.applies);
+        let total = faults.clone().count() + self.variants.len();
+        if total == 0 {
+            return 0.0;
+        }
+        let good = faults.filter(|f| f.caught).count()
             + self.variants.iter().filter(|v| !v.false_alarm).count();
         good as f64 / total as f64
     }
@@ -122,7 +134,7 @@ impl Strength {
     /// Every fault caught, no variant alarmed, on a clean baseline.
     pub fn passed(&self) -> bool {
         self.baseline_clean()
-            && self.faults.iter().all(|f| f.caught)
+            && self.faults.iter().all(|f| f.caught || !f.applies)
             && self.variants.iter().all(|v| !v.false_alarm)
     }
 }
@@ -155,6 +167,8 @@ mod tests {
                     profile: "p".into(),
                     requirement: "d.r".into(),
                     requirement_covered: true,
+                    requirement_checked: true,
+                    applies: true,
                     caught: *c,
                     caught_by: vec![],
                 })
@@ -183,6 +197,40 @@ mod tests {
         let s = strength(&[true], &[false], false);
         assert_eq!(s.score(), 1.0);
         assert!(s.passed());
+    }
+
+    #[test]
+    fn a_failed_trial_says_its_step_and_sessions_only_when_there_are_some() {
+        let mut f = Failed {
+            trial: "d::s".into(),
+            step: Some("logon".into()),
+            breaks: vec!["d.r".into()],
+            sessions_left_open: 0,
+        };
+        assert_eq!(f.to_string(), "d::s step `logon`");
+        let json = serde_json::to_value(&f).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"trial": "d::s", "step": "logon", "breaks": ["d.r"]})
+        );
+        f.sessions_left_open = 2;
+        f.step = None;
+        f.breaks.clear();
+        assert_eq!(f.to_string(), "d::s, 2 session(s) left open");
+        let json = serde_json::to_value(&f).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"trial": "d::s", "sessions_left_open": 2})
+        );
+    }
+
+    #[test]
+    fn a_fault_whose_requirement_does_not_hold_on_the_version_is_not_counted() {
+        let mut s = strength(&[true, false], &[false], false);
+        assert!(!s.passed());
+        s.faults[1].applies = false;
+        assert!(s.passed());
+        assert_eq!(s.score(), 1.0);
     }
 
     #[test]

@@ -20,7 +20,11 @@ pub fn console(strength: &Strength) -> String {
     }
     let _ = writeln!(out, "faults:");
     for f in &strength.faults {
-        let verdict = if f.caught { "caught" } else { "MISSED" };
+        let verdict = match (f.applies, f.caught) {
+            (false, _) => "n/a",
+            (true, true) => "caught",
+            (true, false) => "MISSED",
+        };
         let _ = write!(
             out,
             "  {verdict:<7} {} ({}, {}) breaks {}",
@@ -41,8 +45,14 @@ pub fn console(strength: &Strength) -> String {
                 };
                 let _ = writeln!(out, ": {by}{more}");
             }
+            None if !f.applies => {
+                let _ = writeln!(out, ": that requirement does not hold on {}", f.profile);
+            }
             None if !f.requirement_covered => {
                 let _ = writeln!(out, ": no step covers that requirement");
+            }
+            None if !f.requirement_checked => {
+                let _ = writeln!(out, ": no step that covers it ran against {}", f.profile);
             }
             None => {
                 let _ = writeln!(out, ": the steps that cover it did not fail");
@@ -64,12 +74,13 @@ pub fn console(strength: &Strength) -> String {
             None => out.push('\n'),
         }
     }
-    let caught = strength.faults.iter().filter(|f| f.caught).count();
+    let counted: Vec<_> = strength.faults.iter().filter(|f| f.applies).collect();
+    let caught = counted.iter().filter(|f| f.caught).count();
     let quiet = strength.variants.iter().filter(|v| !v.false_alarm).count();
     let _ = writeln!(
         out,
         "{caught}/{} faults caught, {quiet}/{} variants passed without a false alarm; score {:.2}",
-        strength.faults.len(),
+        counted.len(),
         strength.variants.len(),
         strength.score()
     );

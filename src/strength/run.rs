@@ -42,7 +42,8 @@ struct Job {
 }
 
 /// Runs the suite of `config` against each fault and variant; the suite must
-/// load and pass `check`.
+/// load and pass `check`. A dialect whose unbroken server fails the suite is
+/// measured no further: against it, a fault's failure would prove nothing.
 pub fn measure(config: &StrengthConfig) -> Result<Strength, RunError> {
     let valid = harness::validate(&config.source).map_err(RunError::Config)?;
     let coverage = crate::coverage::compute(&valid.scenarios, &valid.catalogues, &[]);
@@ -56,46 +57,81 @@ pub fn measure(config: &StrengthConfig) -> Result<Strength, RunError> {
             "the suite has no dialect the reference server speaks (veeam-em, commvault)".into(),
         ));
     }
-    let jobs = plan(&dialects, config.profile);
-    let failed = run_all(&jobs, &valid.scenarios, config);
     let mut strength = Strength {
         baseline: Vec::new(),
         faults: Vec::new(),
         variants: Vec::new(),
     };
-    for (job, failed) in jobs.iter().zip(failed) {
-        let (dialect, profile) = (
-            job.dialect.name().to_string(),
-            job.profile.name().to_string(),
-        );
-        match job.change {
-            Change::None => strength.baseline.push(Baseline {
-                dialect,
-                profile,
-                failed,
-            }),
-            Change::Fault(f) => {
-                let requirement = f.breaks(job.dialect).unwrap_or_default().to_string();
-                strength.faults.push(FaultResult {
-                    name: f.name().to_string(),
-                    requirement_covered: coverage.covers(&requirement),
-                    requirement,
-                    dialect,
-                    profile,
-                    caught: !failed.is_empty(),
-                    caught_by: failed,
-                });
-            }
-            Change::Variant(_) | Change::Version => strength.variants.push(VariantResult {
-                name: variant_name(job),
-                dialect,
-                profile,
-                false_alarm: !failed.is_empty(),
-                alarms: failed,
-            }),
+    let baselines: Vec<Job> = plan(&dialects, config.profile)
+        .into_iter()
+        .filter(|j| matches!(j.change, Change::None))
+        .collect();
+    let mut clean = Vec::new();
+    for (job, ran) in baselines
+        .iter()
+        .zip(run_all(&baselines, &valid.scenarios, config))
+    {
+        if ran.failed.is_empty() {
+            clean.push(job.dialect);
         }
+        strength.baseline.push(Baseline {
+            dialect: job.dialect.name().to_string(),
+            profile: job.profile.name().to_string(),
+            failed: ran.failed,
+        });
+    }
+    let rest: Vec<Job> = plan(&clean, config.profile)
+        .into_iter()
+        .filter(|j| !matches!(j.change, Change::None))
+        .collect();
+    for (job, ran) in rest.iter().zip(run_all(&rest, &valid.scenarios, config)) {
+        record(&mut strength, job, ran, &coverage, &valid.catalogues);
     }
     Ok(strength)
+}
+
+/// One run's result, as a fault caught or missed or a variant passed or alarmed.
+fn record(
+    strength: &mut Strength,
+    job: &Job,
+    ran: Ran,
+    coverage: &crate::coverage::Coverage,
+    catalogues: &BTreeMap<String, Vec<crate::knowledge::Requirement>>,
+) {
+    let (dialect, profile) = (
+        job.dialect.name().to_string(),
+        job.profile.name().to_string(),
+    );
+    match job.change {
+        Change::Fault(f) => {
+            let requirement = f.breaks(job.dialect).unwrap_or_default().to_string();
+            let documented = catalogues
+                .get(job.dialect.name())
+                .and_then(|c| c.iter().find(|r| r.id == requirement));
+            // A requirement the version does not have (tenants without Cloud
+            // Connect) cannot be broken there.
+            let applies = documented.is_none_or(|r| ran.facts.admits(&r.needs()).is_ok());
+            strength.faults.push(FaultResult {
+                name: f.name().to_string(),
+                requirement_covered: coverage.covers(&requirement),
+                requirement_checked: ran.checked.contains(&requirement),
+                requirement,
+                dialect,
+                profile,
+                applies,
+                caught: !ran.failed.is_empty(),
+                caught_by: ran.failed,
+            });
+        }
+        Change::Variant(_) | Change::Version => strength.variants.push(VariantResult {
+            name: variant_name(job),
+            dialect,
+            profile,
+            false_alarm: !ran.failed.is_empty(),
+            alarms: ran.failed,
+        }),
+        Change::None => {}
+    }
 }
 
 fn variant_name(job: &Job) -> String {
@@ -134,24 +170,20 @@ fn plan(dialects: &[Dialect], chosen: Option<Profile>) -> Vec<Job> {
 }
 
 /// Each job's failed trials, in job order, `config.jobs` at a time.
-fn run_all(
-    jobs: &[Job],
-    scenarios: &[LoadedScenario],
-    config: &StrengthConfig,
-) -> Vec<Vec<Failed>> {
+fn run_all(jobs: &[Job], scenarios: &[LoadedScenario], config: &StrengthConfig) -> Vec<Ran> {
     let progress = crate::report::progress::Progress::start(
         &[("strength".to_string(), jobs.len() as u64)],
         config.progress,
     );
     let next = AtomicUsize::new(0);
-    let results: Mutex<BTreeMap<usize, Vec<Failed>>> = Mutex::default();
+    let results: Mutex<BTreeMap<usize, Ran>> = Mutex::default();
     std::thread::scope(|scope| {
         for _ in 0..config.jobs.max(1) {
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::SeqCst);
                 let Some(job) = jobs.get(i) else { break };
-                let failed = run_job(job, scenarios, &config.source);
-                let good = matches!(job.change, Change::Fault(_)) != failed.is_empty();
+                let ran = run_job(job, scenarios, &config.source);
+                let good = matches!(job.change, Change::Fault(_)) != ran.failed.is_empty();
                 progress.done(
                     "strength",
                     if good { Status::Passed } else { Status::Failed },
@@ -159,7 +191,7 @@ fn run_all(
                 results
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
-                    .insert(i, failed);
+                    .insert(i, ran);
             });
         }
     });
@@ -168,9 +200,20 @@ fn run_all(
     results.into_values().collect()
 }
 
+/// What one run against a changed server found.
+#[derive(Default)]
+struct Ran {
+    /// The trials that failed or left a session open.
+    failed: Vec<Failed>,
+    /// The requirements a step that ran cites.
+    checked: std::collections::BTreeSet<String>,
+    /// What the probe found of the server.
+    facts: harness::Facts,
+}
+
 /// The suite's trials of the job's dialect against a server changed as the
-/// job says: those that failed or left a session open.
-fn run_job(job: &Job, scenarios: &[LoadedScenario], source: &SuiteSource) -> Vec<Failed> {
+/// job says.
+fn run_job(job: &Job, scenarios: &[LoadedScenario], source: &SuiteSource) -> Ran {
     let mut options = ServerOptions::new(job.dialect);
     options.profile = job.profile;
     match job.change {
@@ -179,13 +222,14 @@ fn run_job(job: &Job, scenarios: &[LoadedScenario], source: &SuiteSource) -> Vec
         Change::None | Change::Version => {}
     }
     let bind = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
-    let not_run = |why: String| {
-        vec![Failed {
+    let not_run = |why: String| Ran {
+        failed: vec![Failed {
             trial: format!("{}: {why}", job.dialect.name()),
             step: None,
             breaks: Vec::new(),
             sessions_left_open: 0,
-        }]
+        }],
+        ..Ran::default()
     };
     let server = match start(job.dialect, options, bind) {
         Ok(s) => s,
@@ -210,7 +254,30 @@ fn run_job(job: &Job, scenarios: &[LoadedScenario], source: &SuiteSource) -> Vec
             sessions_left_open: open,
         });
     }
-    failed
+    let checked = ran
+        .outcomes
+        .iter()
+        .flat_map(|o| &o.steps)
+        .filter(|s| s.status != Status::Skipped)
+        .flat_map(|s| s.covers.iter().cloned())
+        .collect();
+    Ran {
+        failed,
+        checked,
+        facts: facts_of(&ran.info),
+    }
+}
+
+/// What the probe found, as the facts requirements are judged by.
+fn facts_of(info: &crate::report::TargetInfo) -> harness::Facts {
+    let mut facts = harness::Facts::default();
+    facts.version = info
+        .version
+        .as_deref()
+        .and_then(crate::version::Version::parse);
+    facts.capabilities = info.capabilities.iter().cloned().collect();
+    facts.probed = true;
+    facts
 }
 
 fn open_count(sessions: &[crate::outcome::SessionEnd]) -> usize {
