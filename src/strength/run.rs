@@ -270,14 +270,15 @@ fn run_job(job: &Job, scenarios: &[LoadedScenario], source: &SuiteSource) -> Ran
 
 /// What the probe found, as the facts requirements are judged by.
 fn facts_of(info: &crate::report::TargetInfo) -> harness::Facts {
-    let mut facts = harness::Facts::default();
-    facts.version = info
-        .version
-        .as_deref()
-        .and_then(crate::version::Version::parse);
-    facts.capabilities = info.capabilities.iter().cloned().collect();
-    facts.probed = true;
-    facts
+    harness::Facts {
+        version: info
+            .version
+            .as_deref()
+            .and_then(crate::version::Version::parse),
+        capabilities: info.capabilities.iter().cloned().collect(),
+        probed: true,
+        ..harness::Facts::default()
+    }
 }
 
 fn open_count(sessions: &[crate::outcome::SessionEnd]) -> usize {
