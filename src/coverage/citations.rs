@@ -48,3 +48,63 @@ pub fn check(
     }
     errors
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn requirement(id: &str) -> Requirement {
+        Requirement {
+            id: id.into(),
+            text: "t".into(),
+            source: "s".into(),
+            requires: Default::default(),
+        }
+    }
+
+    fn trials(yaml: &str) -> Vec<LoadedScenario> {
+        crate::scenario::load_trials_source(Path::new("s.yaml"), yaml, "d", Path::new("g"), true)
+            .unwrap()
+    }
+
+    const SCENARIO: &str = "name: s\nmatrix:\n  format: [xml, json]\nsteps:\n  - name: a\n    covers: [d.known, d.knwon]\n    request: { path: x }\n  - name: b\n    covers:\n      - d.other: status\n    request: { path: y }\n";
+
+    #[test]
+    fn each_unknown_id_is_refused_once_at_its_place_with_the_nearest_id() {
+        let catalogues = BTreeMap::from([(
+            "d".to_string(),
+            vec![requirement("d.known"), requirement("d.other")],
+        )]);
+        let errors = check(&trials(SCENARIO), &catalogues);
+        assert_eq!(errors.len(), 1, "two trials share the place: {errors:?}");
+        let e = &errors[0];
+        assert_eq!((e.line, e.col), (Some(6), Some(23)));
+        assert!(
+            e.message
+                .contains("step `a`: `d.knwon` is no requirement of d; did you mean `d.known`?"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn a_dialect_without_a_catalogue_knows_no_id() {
+        let errors = check(&trials(SCENARIO), &BTreeMap::new());
+        let places: Vec<(Option<u32>, Option<u32>)> =
+            errors.iter().map(|e| (e.line, e.col)).collect();
+        assert_eq!(
+            places,
+            [
+                (Some(6), Some(15)),
+                (Some(6), Some(24)),
+                (Some(10), Some(9))
+            ]
+        );
+        let all = BTreeMap::from([(
+            "d".to_string(),
+            ["d.known", "d.knwon", "d.other"].map(requirement).to_vec(),
+        )]);
+        assert!(check(&trials(SCENARIO), &all).is_empty());
+    }
+}

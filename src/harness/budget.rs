@@ -110,6 +110,7 @@ mod tests {
             let _none = budget.take(0);
         }
         assert_eq!(*budget.free.lock().unwrap(), 2);
+        assert_eq!(budget.size(), 2);
         assert_eq!(Budget::new(0).size(), 1);
     }
 }
