@@ -96,8 +96,8 @@ mod tests {
         assert_eq!(
             places,
             [
-                (Some(6), Some(15)),
-                (Some(6), Some(24)),
+                (Some(6), Some(14)),
+                (Some(6), Some(23)),
                 (Some(10), Some(9))
             ]
         );
