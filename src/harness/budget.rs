@@ -79,21 +79,27 @@ mod tests {
     fn never_more_than_the_budget_at_once() {
         let budget = Arc::new(Budget::new(3));
         let (now, peak) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
-        let threads: Vec<_> = (0..12)
-            .map(|i| {
-                let (budget, now, peak) = (budget.clone(), now.clone(), peak.clone());
-                std::thread::spawn(move || {
-                    let want = 1 + i % 2;
+        let (done, finished) = std::sync::mpsc::channel();
+        for i in 0..12 {
+            let (budget, now, peak) = (budget.clone(), now.clone(), peak.clone());
+            let done = done.clone();
+            std::thread::spawn(move || {
+                let want = 1 + i % 2;
+                {
                     let _taken = budget.take(want);
                     let held = now.fetch_add(want, Ordering::SeqCst) + want;
                     peak.fetch_max(held, Ordering::SeqCst);
                     std::thread::sleep(std::time::Duration::from_millis(5));
                     now.fetch_sub(want, Ordering::SeqCst);
-                })
-            })
-            .collect();
-        for t in threads {
-            t.join().unwrap();
+                }
+                let _ = done.send(());
+            });
+        }
+        // A budget that never gives sessions back fails here, not by hanging.
+        for _ in 0..12 {
+            finished
+                .recv_timeout(std::time::Duration::from_secs(10))
+                .expect("every trial gets its sessions within the time");
         }
         let peak = peak.load(Ordering::SeqCst);
         assert!(peak <= 3, "{peak}");

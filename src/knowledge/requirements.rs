@@ -157,6 +157,19 @@ mod tests {
     }
 
     #[test]
+    fn a_requirement_holds_where_its_scope_says() {
+        let text = "requirements:\n  - id: a.b\n    text: t\n    source: s\n    requires: { capabilities: [cloud-connect], versions: \">= v1_7\" }\n";
+        let parsed = parse(Path::new("r.yaml"), text).unwrap();
+        let needs = parsed[0].needs();
+        assert_eq!(needs.capabilities, ["cloud-connect"]);
+        assert_eq!(
+            needs.versions,
+            Some(VersionRange::parse(">= v1_7").unwrap())
+        );
+        assert!(needs.accounts.is_empty() && needs.api_version.is_none());
+    }
+
+    #[test]
     fn the_suite_replaces_by_id_and_adds() {
         let r = |id: &str, text: &str| Requirement {
             id: id.into(),

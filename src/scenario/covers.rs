@@ -260,6 +260,12 @@ mod tests {
             "{urn:a}Error",
             DifferenceKind::ElementName
         )));
+        // Another element altogether, whatever its namespace, is not the namespace's fault.
+        assert!(!ns.broken_by(&named(
+            "{urn:a}S",
+            "{urn:b}Error",
+            DifferenceKind::ElementName
+        )));
         assert!(!ns.broken_by(&named("{urn:a}S", "{urn:b}S", DifferenceKind::Text)));
         let stopped = Failure {
             difference: Some(DifferenceKind::Stopped),
