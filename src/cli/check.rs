@@ -3,7 +3,6 @@
 
 use crate::error::ConfigError;
 use crate::harness::{self};
-use crate::scenario::SuiteSource;
 
 use super::args::*;
 use super::usage;
@@ -21,17 +20,9 @@ pub(crate) fn config_errors(errors: &[ConfigError]) -> u8 {
 }
 
 pub(crate) fn check(check: CheckArgs) -> u8 {
-    let mut args = check.suite;
-    let file = match super::settings::settle_suite(&mut args) {
-        Ok(f) => f,
+    let source = match super::settings::suite_source(check.suite, false) {
+        Ok(s) => s,
         Err(e) => return usage(e),
-    };
-    let source = SuiteSource {
-        scenarios_dir: args.scenarios.unwrap_or_default(),
-        golden_dir: args.golden_dir.unwrap_or_default(),
-        dialects: args.dialects,
-        allow_missing_goldens: false,
-        variables: file.vars.keys().cloned().collect(),
     };
     match harness::validate(&source) {
         Ok(valid) => {

@@ -2,23 +2,14 @@
 //! it, and per reference server version whether it holds and is checked there.
 
 use crate::harness;
-use crate::scenario::SuiteSource;
 
 use super::args::*;
 use super::usage;
 
 pub(crate) fn coverage(args: CoverageArgs) -> u8 {
-    let mut suite = args.suite;
-    let file = match super::settings::settle_suite(&mut suite) {
-        Ok(f) => f,
+    let source = match super::settings::suite_source(args.suite, true) {
+        Ok(s) => s,
         Err(e) => return usage(e),
-    };
-    let source = SuiteSource {
-        scenarios_dir: suite.scenarios.unwrap_or_default(),
-        golden_dir: suite.golden_dir.unwrap_or_default(),
-        dialects: suite.dialects,
-        allow_missing_goldens: true,
-        variables: file.vars.keys().cloned().collect(),
     };
     let valid = match harness::validate(&source) {
         Ok(v) => v,

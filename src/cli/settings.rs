@@ -46,6 +46,23 @@ pub(crate) struct Tls {
 }
 
 /// Reads the configuration file and fills in the suite's directories.
+/// The suite of a command that runs no targets (`check`, `coverage`,
+/// `strength`): its directories and dialects from the options and the
+/// configuration file, the file's variable names known.
+pub(crate) fn suite_source(
+    mut suite: SuiteArgs,
+    allow_missing_goldens: bool,
+) -> Result<crate::scenario::SuiteSource, String> {
+    let file = settle_suite(&mut suite)?;
+    Ok(crate::scenario::SuiteSource {
+        scenarios_dir: suite.scenarios.unwrap_or_default(),
+        golden_dir: suite.golden_dir.unwrap_or_default(),
+        dialects: suite.dialects,
+        allow_missing_goldens,
+        variables: file.vars.keys().cloned().collect(),
+    })
+}
+
 pub(crate) fn settle_suite(suite: &mut SuiteArgs) -> Result<ConfigFile, String> {
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;

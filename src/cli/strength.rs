@@ -2,7 +2,6 @@
 //! of the reference server; exit 0 when every fault is caught and no variant
 //! alarms, 1 otherwise.
 
-use crate::scenario::SuiteSource;
 use crate::server::Profile;
 use crate::strength::{measure, render, StrengthConfig};
 
@@ -10,9 +9,8 @@ use super::args::*;
 use super::usage;
 
 pub(crate) fn strength(args: StrengthArgs) -> u8 {
-    let mut suite = args.suite;
-    let file = match super::settings::settle_suite(&mut suite) {
-        Ok(f) => f,
+    let source = match super::settings::suite_source(args.suite, false) {
+        Ok(s) => s,
         Err(e) => return usage(e),
     };
     let profile = match args.profile.as_deref().map(|p| (p, Profile::parse(p))) {
@@ -30,13 +28,7 @@ pub(crate) fn strength(args: StrengthArgs) -> u8 {
         return usage("--jobs 0: at least one run at a time");
     }
     let config = StrengthConfig {
-        source: SuiteSource {
-            scenarios_dir: suite.scenarios.unwrap_or_default(),
-            golden_dir: suite.golden_dir.unwrap_or_default(),
-            dialects: suite.dialects,
-            allow_missing_goldens: false,
-            variables: file.vars.keys().cloned().collect(),
-        },
+        source,
         profile,
         jobs: args.jobs.unwrap_or_else(|| {
             std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
