@@ -995,7 +995,7 @@ mod startup {
     }
 
     /// A command's time from start to exit; it must succeed.
-    fn timed(cmd: &mut Command) -> f64 {
+    pub(super) fn timed(cmd: &mut Command) -> f64 {
         let started = Instant::now();
         let out = cmd
             .stdout(Stdio::null())
@@ -1171,7 +1171,7 @@ mod latency {
     //! at once (the budget is 8 by default).
 
     use super::*;
-    use std::process::{Command, Stdio};
+    use std::process::Command;
 
     use sessionconf::credentials::Credentials;
     use sessionconf::server::{start, Dialect, ServerOptions};
@@ -1185,26 +1185,16 @@ mod latency {
         let server = start(Dialect::VeeamEm, options, ([127, 0, 0, 1], 0).into()).unwrap();
         let c = Credentials::from_env();
         let base = server.base_url();
-        let started = Instant::now();
-        let out = Command::new(env!("CARGO_BIN_EXE_sessionconf"))
-            .args(["run", "--dialect", "veeam-em", "--endpoint", &base])
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_sessionconf"));
+        cmd.args(["run", "--dialect", "veeam-em", "--endpoint", &base])
             .args(extra)
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .env("SESSIONCONF_USER", &c.user)
             .env("SESSIONCONF_PASSWORD", &c.password)
             .env("SESSIONCONF_TENANT_USER", &c.tenant_user)
             .env("SESSIONCONF_TENANT_PASSWORD", &c.tenant_password)
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .output()
-            .unwrap();
-        let elapsed = started.elapsed().as_secs_f64();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+            .env("NO_COLOR", "1");
+        let elapsed = super::startup::timed(&mut cmd);
         assert_eq!(server.open_sessions(), 0);
         (elapsed, server.peak_sessions())
     }
