@@ -495,3 +495,35 @@ fn a_suite_that_fails_against_the_unbroken_server_is_not_measured() {
         "{text}"
     );
 }
+
+#[test]
+fn strength_runs_one_at_a_time_when_asked_and_refuses_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("s.json");
+    let run = sessionconf(&[
+        "strength",
+        "--dialect",
+        "commvault",
+        "--jobs",
+        "1",
+        "--json",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stdout)
+    );
+    let doc = json(&out);
+    // One at a time or side by side, the same faults and variants are run.
+    assert_eq!(doc["faults"].as_array().unwrap().len(), 14);
+    assert!(doc["faults"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["caught"] == true));
+    let run = sessionconf(&["strength", "--jobs", "0"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("--jobs 0"));
+}
