@@ -1641,3 +1641,76 @@ fn bless_pending_writes_beside_the_goldens_and_review_accepts_and_rejects() {
     let out = sessionconf(&[&["run"][..], &args(&[])].concat(), &[]);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
 }
+
+#[test]
+fn a_filter_loads_only_the_files_it_selects_and_counts_the_rest_filtered_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let scenarios = dir.path().join("scenarios");
+    copy_tree(&root.join("scenarios"), &scenarios);
+    // A file with a mistake a load reports (a step that refers to no step).
+    let broken = scenarios.join("veeam-em/broken.yaml");
+    std::fs::write(
+        &broken,
+        "name: broken\nsteps:\n  - name: a\n    request: { link: { step: nowhere, rel: Up } }\n",
+    )
+    .unwrap();
+    let golden = root.join("golden");
+    let suite = [
+        "--scenarios",
+        scenarios.to_str().unwrap(),
+        "--golden-dir",
+        golden.to_str().unwrap(),
+    ];
+    let run = |extra: &[&str]| {
+        let mut args = vec!["run"];
+        args.extend(suite);
+        args.extend(extra);
+        sessionconf(&args, &[])
+    };
+    // The whole suite, or a filter that selects the broken file: refused there.
+    for extra in [
+        &[][..],
+        &["--", "broken"],
+        &["--", "--exact", "veeam-em::broken"],
+    ] {
+        let out = run(extra);
+        assert_eq!(out.code, 2, "{extra:?}\n{}", out.stderr);
+        assert!(out.stderr.contains("broken.yaml"), "{}", out.stderr);
+    }
+    // A filter that selects another file runs it; every other trial is
+    // counted as filtered out, the broken file's one among them.
+    let listed = run(&["--list"]);
+    let out = run(&["--", "--exact", "veeam-em::list-sessions[format=xml]"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("1 passed"), "{}", out.stdout);
+    let all = sessionconf(&["run", "--list"], &[])
+        .stdout
+        .lines()
+        .filter(|l| l.ends_with(": test"))
+        .count();
+    assert!(all > 50, "{all}");
+    assert_eq!(
+        listed.code, 2,
+        "listing the whole suite loads the broken file"
+    );
+    assert!(
+        out.stdout.contains(&format!("{} filtered out", all)),
+        "{all} others and the broken one\n{}",
+        out.stdout
+    );
+    // A name used twice is refused even when neither file is selected.
+    std::fs::write(
+        &broken,
+        std::fs::read_to_string(scenarios.join("veeam-em/no-token.yaml")).unwrap(),
+    )
+    .unwrap();
+    let out = run(&["--", "--exact", "veeam-em::list-sessions[format=xml]"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("scenario name `no-token` is also used by"),
+        "{}",
+        out.stderr
+    );
+}

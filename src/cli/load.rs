@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::harness::{self, signals};
 use crate::run::{ClientOptions, RunOptions};
-use crate::scenario::{load_suite, SuiteSource};
+use crate::scenario::{load_selected, SuiteSource};
 
 use super::args::*;
 use super::check::config_errors;
@@ -113,7 +113,13 @@ pub(crate) fn load_one(args: &LoadArgs) -> Result<crate::scenario::LoadedScenari
         allow_missing_goldens: false,
         variables: Vec::new(),
     };
-    let loaded = load_suite(&source).map_err(|errors| config_errors(&errors))?;
+    let named = |_: &str, id: &str| {
+        id.strip_prefix(args.scenario.as_str())
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('['))
+    };
+    let loaded = load_selected(&source, Some(&named))
+        .map_err(|errors| config_errors(&errors))?
+        .loaded;
     let trials: Vec<String> = loaded
         .iter()
         .filter(|s| s.id.starts_with(&format!("{}[", args.scenario)))

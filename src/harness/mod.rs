@@ -30,7 +30,7 @@ use crate::exit::Exit;
 use crate::report::{ReportError, ReportFile, RunSummary};
 use crate::run::{ClientOptions, RunOptions};
 use crate::scenario::model::Account;
-use crate::scenario::{load_suite, LoadedScenario, SuiteSource};
+use crate::scenario::{load_selected, load_suite, LoadedScenario, Selected, SuiteSource, Unloaded};
 use crate::server::Profile;
 use target::Target;
 
@@ -183,16 +183,21 @@ pub fn execute(mut config: RunConfig, args: &Arguments) -> Result<Finished, RunE
     // needs none (a server without tenants never answers a tenant's logon, so
     // bless cannot record that golden). `check` still reports every one.
     config.source.allow_missing_goldens = true;
-    let all = load_suite(&config.source).map_err(RunError::Config)?;
     check_names(&config.targets)?;
+    let Selected {
+        loaded: all,
+        unloaded,
+    } = load_for(&config, args)?;
     if !config.allow_empty {
         let targets: Vec<(&str, Option<&str>)> = config
             .targets
             .iter()
             .map(|t| (t.name.as_str(), t.dialect.as_deref()))
             .collect();
-        trials::something_selected(&all, &config.tags, &targets, args).map_err(RunError::Usage)?;
+        trials::something_selected(&all, unloaded.len(), &config.tags, &targets, args)
+            .map_err(RunError::Usage)?;
     }
+    let unloaded = unloaded_trials(&config.targets, &unloaded);
     let Prepared {
         groups,
         interrupted,
@@ -205,7 +210,7 @@ pub fn execute(mut config: RunConfig, args: &Arguments) -> Result<Finished, RunE
     }
     let used = config.bless.then(|| scenarios.clone());
     let args = &sized_for_io(args, &groups);
-    let ran = trials::run_trials(scenarios, &groups, args, config.verbose);
+    let ran = trials::run_trials(scenarios, unloaded, &groups, args, config.verbose);
     let mut not_blessed = Vec::new();
     if !args.list {
         eprint!("{}", crate::report::console::render_summary(&ran.summary));
@@ -231,6 +236,38 @@ pub fn execute(mut config: RunConfig, args: &Arguments) -> Result<Finished, RunE
         leaks,
         not_blessed,
     })
+}
+
+/// The suite as the run's filters need it: a filter (nextest gives one per
+/// process) loads only the files with a trial it selects on some target.
+fn load_for(config: &RunConfig, args: &Arguments) -> Result<Selected, RunError> {
+    if args.filter.is_none() && args.skip.is_empty() {
+        return load_selected(&config.source, None).map_err(RunError::Config);
+    }
+    let several = config.targets.len() > 1;
+    let wanted = |dialect: &str, id: &str| {
+        config
+            .targets
+            .iter()
+            .filter(|t| t.runs(dialect))
+            .any(|t| trials::selects(args, &crate::outcome::trial_name(&t.name, id, several)))
+    };
+    load_selected(&config.source, Some(&wanted)).map_err(RunError::Config)
+}
+
+/// The names of the trials of files not loaded, on each target that runs
+/// their dialect: libtest counts them as filtered out, as they are.
+fn unloaded_trials(targets: &[TargetSpec], unloaded: &[Unloaded]) -> Vec<String> {
+    let several = targets.len() > 1;
+    unloaded
+        .iter()
+        .flat_map(|u| {
+            targets
+                .iter()
+                .filter(|t| t.runs(&u.dialect))
+                .map(|t| crate::outcome::trial_name(&t.name, &u.id, several))
+        })
+        .collect()
 }
 
 /// Trials at once, unless `--jobs` (or libtest's `--test-threads`) says: a

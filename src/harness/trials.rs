@@ -27,6 +27,7 @@ pub(crate) struct TrialsRun {
 /// of its own group.
 pub(crate) fn run_trials(
     scenarios: Vec<LoadedScenario>,
+    unloaded: Vec<String>,
     groups: &[Group],
     args: &Arguments,
     verbose: bool,
@@ -44,7 +45,14 @@ pub(crate) fn run_trials(
         verbose,
         progress: progress.clone(),
     };
-    let (trials, names) = make_trials(scenarios, groups, &shared);
+    let (mut trials, names) = make_trials(scenarios, groups, &shared);
+    // The filter that left their files unloaded leaves them out: libtest
+    // counts them, and would say so if one ever ran.
+    trials.extend(unloaded.into_iter().map(|name| {
+        Trial::test(name, || {
+            Err("not loaded: the run's filters select no trial of its file".into())
+        })
+    }));
     // With the bars on, the harness prints a character per trial, not a line:
     // the bars stand for them (failures are still listed at the end).
     let mut args = args.clone();
@@ -197,7 +205,7 @@ fn trial_counts(
 }
 
 /// Whether libtest's filter, `--skip` and `--exact` leave the trial `name` in.
-fn selects(args: &Arguments, name: &str) -> bool {
+pub(crate) fn selects(args: &Arguments, name: &str) -> bool {
     let matches = |pattern: &str| {
         if args.exact {
             name == pattern
@@ -253,11 +261,12 @@ impl Runnable {
 /// was asked, so a typo in a filter is not a green run that tested nothing.
 pub(crate) fn something_selected(
     all: &[LoadedScenario],
+    unloaded: usize,
     tags: &[String],
     targets: &[(&str, Option<&str>)],
     args: &Arguments,
 ) -> Result<(), String> {
-    if all.is_empty() {
+    if all.is_empty() && unloaded == 0 {
         return Err("the suite has no scenarios".into());
     }
     let several = targets.len() > 1;
@@ -285,7 +294,7 @@ pub(crate) fn something_selected(
     Err(format!(
         "no trial matches {} (the suite has {} trials; `--list` shows them, `--allow-empty` makes this a pass)",
         asked.join(" "),
-        all.len() * targets.len().max(1)
+        (all.len() + unloaded) * targets.len().max(1)
     ))
 }
 
@@ -330,19 +339,21 @@ mod tests {
     fn a_selection_names_what_was_asked_when_it_leaves_nothing() {
         let all = [trial("logon", "admin"), trial("logout", "admin, slow")];
         let none: [String; 0] = [];
-        assert!(something_selected(&all, &none, ONE, &args(&[])).is_ok());
-        assert!(something_selected(&all, &none, ONE, &args(&["logo"])).is_ok());
-        assert!(something_selected(&all, &none, ONE, &args(&["--exact", "d::logout"])).is_ok());
-        assert!(something_selected(&all, &["slow".to_string()], ONE, &args(&[])).is_ok());
+        assert!(something_selected(&all, 0, &none, ONE, &args(&[])).is_ok());
+        assert!(something_selected(&all, 0, &none, ONE, &args(&["logo"])).is_ok());
+        assert!(something_selected(&all, 0, &none, ONE, &args(&["--exact", "d::logout"])).is_ok());
+        assert!(something_selected(&all, 0, &["slow".to_string()], ONE, &args(&[])).is_ok());
         // One trial is skipped, the other still runs.
-        assert!(something_selected(&all, &none, ONE, &args(&["--skip", "logout"])).is_ok());
-        let why = something_selected(&all, &none, ONE, &args(&["--exact", "logout"])).unwrap_err();
+        assert!(something_selected(&all, 0, &none, ONE, &args(&["--skip", "logout"])).is_ok());
+        let why =
+            something_selected(&all, 0, &none, ONE, &args(&["--exact", "logout"])).unwrap_err();
         assert!(
             why.contains("--filter logout --exact") && why.contains("2 trials"),
             "{why}"
         );
         let why = something_selected(
             &all,
+            0,
             &["slow".to_string()],
             ONE,
             &args(&["--skip", "d::logout"]),
@@ -351,15 +362,16 @@ mod tests {
         assert!(why.contains("--tag slow --skip d::logout"), "{why}");
         let why = something_selected(
             &all,
+            0,
             &["admin".to_string(), "fast".to_string()],
             ONE,
             &args(&[]),
         )
         .unwrap_err();
         assert!(why.contains("--tag admin --tag fast"), "{why}");
-        assert!(something_selected(&all, &none, ONE, &args(&["--skip", "d::"])).is_err());
+        assert!(something_selected(&all, 0, &none, ONE, &args(&["--skip", "d::"])).is_err());
         assert_eq!(
-            something_selected(&[], &none, ONE, &args(&[])).unwrap_err(),
+            something_selected(&[], 0, &none, ONE, &args(&[])).unwrap_err(),
             "the suite has no scenarios"
         );
     }

@@ -68,62 +68,121 @@ impl LoadedScenario {
 
 /// Loads every scenario of the chosen dialects; reports every error, not just the first.
 pub fn load_suite(source: &SuiteSource) -> Result<Vec<LoadedScenario>, Vec<ConfigError>> {
+    load_selected(source, None).map(|s| s.loaded)
+}
+
+/// Which trials a run wants, by dialect and trial id (`DIALECT::NAME[...]`).
+pub type Wanted<'a> = &'a dyn Fn(&str, &str) -> bool;
+
+/// The trials of a suite a run selects, loaded, and the others, named only.
+#[derive(Debug, Default)]
+pub struct Selected {
+    /// The scenarios of every file with a selected trial (all their trials).
+    pub loaded: Vec<LoadedScenario>,
+    /// The trials of files not loaded: none of them is selected.
+    pub unloaded: Vec<Unloaded>,
+}
+
+/// A trial of a file a run did not load, because it selects none of its trials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unloaded {
+    /// Its dialect.
+    pub dialect: String,
+    /// `dialect::name[...]`.
+    pub id: String,
+}
+
+/// Loads the files of the chosen dialects that have a trial `wanted` selects
+/// (every file without `wanted`); a file with none is only named, so its
+/// mistakes are reported by `check` and by runs that select it, not here.
+/// Scenario names are one of a kind across every file either way.
+pub fn load_selected(
+    source: &SuiteSource,
+    wanted: Option<Wanted>,
+) -> Result<Selected, Vec<ConfigError>> {
     let dir = &source.scenarios_dir;
-    let available = dialect_dirs(dir).map_err(|e| vec![e])?;
-    let chosen: Vec<String> = if source.dialects.is_empty() {
-        available.clone()
-    } else {
-        for d in &source.dialects {
-            if !available.contains(d) {
-                return Err(vec![ConfigError::file(
-                    &dir.join(d),
-                    format!(
-                        "no such dialect directory; the suite has: {}",
-                        if available.is_empty() {
-                            "none".to_string()
-                        } else {
-                            available.join(", ")
-                        }
-                    ),
-                )]);
-            }
-        }
-        source.dialects.clone()
-    };
-    let mut loaded = Vec::new();
+    let chosen = chosen_dialects(source)?;
+    let mut selected = Selected::default();
     let mut errors = Vec::new();
     let golden = GoldenSource::new(&source.golden_dir, source.allow_missing_goldens);
     for dialect in chosen {
         let mut files = Vec::new();
         collect_yaml(&dir.join(&dialect), &mut files).map_err(|e| vec![e])?;
         files.sort();
-        let mut ids = BTreeMap::new();
+        let mut names = BTreeMap::new();
         for file in files {
-            let text = std::fs::read_to_string(&file)
-                .map_err(|e| ConfigError::file(&file, format!("cannot read scenario: {e}")));
-            let trials = text
-                .map_err(|e| vec![e])
-                .and_then(|text| trials_from(&file, &text, &dialect, &golden, &source.variables));
-            match trials {
-                Ok(trials) => {
-                    let name = trials.first().map(|t| t.scenario.name.clone());
-                    match name.and_then(|n| Some((ids.insert(n.clone(), file.clone())?, n))) {
-                        Some((other, name)) => errors.push(ConfigError::file(
-                            &file,
-                            format!("scenario name `{name}` is also used by {}", other.display()),
-                        )),
-                        None => loaded.extend(trials),
-                    }
+            let text = match std::fs::read_to_string(&file) {
+                Ok(text) => text,
+                Err(e) => {
+                    errors.push(ConfigError::file(
+                        &file,
+                        format!("cannot read scenario: {e}"),
+                    ));
+                    continue;
                 }
-                Err(mut e) => errors.append(&mut e),
+            };
+            let head = wanted.and_then(|w| Some((super::index::head(&file, &text, &dialect)?, w)));
+            let name = match head {
+                Some((head, w)) if !head.ids.iter().any(|id| w(&dialect, id)) => {
+                    selected
+                        .unloaded
+                        .extend(head.ids.into_iter().map(|id| Unloaded {
+                            dialect: dialect.clone(),
+                            id,
+                        }));
+                    Some(head.name)
+                }
+                _ => match trials_from(&file, &text, &dialect, &golden, &source.variables) {
+                    Ok(trials) => {
+                        let name = trials.first().map(|t| t.scenario.name.clone());
+                        selected.loaded.extend(trials);
+                        name
+                    }
+                    Err(mut e) => {
+                        errors.append(&mut e);
+                        continue;
+                    }
+                },
+            };
+            let Some(name) = name else { continue };
+            if let Some(other) = names.insert(name.clone(), file.clone()) {
+                errors.push(ConfigError::file(
+                    &file,
+                    format!("scenario name `{name}` is also used by {}", other.display()),
+                ));
             }
         }
     }
     if errors.is_empty() {
-        Ok(loaded)
+        Ok(selected)
     } else {
         Err(errors)
     }
+}
+
+/// The dialect directories to load: those asked for, each of which must exist, or all.
+fn chosen_dialects(source: &SuiteSource) -> Result<Vec<String>, Vec<ConfigError>> {
+    let dir = &source.scenarios_dir;
+    let available = dialect_dirs(dir).map_err(|e| vec![e])?;
+    if source.dialects.is_empty() {
+        return Ok(available);
+    }
+    for d in &source.dialects {
+        if !available.contains(d) {
+            return Err(vec![ConfigError::file(
+                &dir.join(d),
+                format!(
+                    "no such dialect directory; the suite has: {}",
+                    if available.is_empty() {
+                        "none".to_string()
+                    } else {
+                        available.join(", ")
+                    }
+                ),
+            )]);
+        }
+    }
+    Ok(source.dialects.clone())
 }
 
 fn dialect_dirs(dir: &Path) -> Result<Vec<String>, ConfigError> {
@@ -139,7 +198,7 @@ fn dialect_dirs(dir: &Path) -> Result<Vec<String>, ConfigError> {
     Ok(out)
 }
 
-fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ConfigError> {
+pub(super) fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ConfigError> {
     let entries = std::fs::read_dir(dir)
         .map_err(|e| ConfigError::file(dir, format!("cannot read directory: {e}")))?;
     for entry in entries.flatten() {
@@ -253,11 +312,7 @@ fn trials_from(
         trial.vars = super::matrix::variables(&combo);
         trial.vars.extend(scenario.vars.clone());
         trials.push(LoadedScenario {
-            id: format!(
-                "{dialect}::{}{}",
-                scenario.name,
-                super::matrix::label(&combo)
-            ),
+            id: super::matrix::trial_id(dialect, &scenario.name, &combo),
             dialect: dialect.to_string(),
             file: file.to_path_buf(),
             scenario: trial,

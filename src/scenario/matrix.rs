@@ -66,6 +66,11 @@ pub(super) fn label(combo: &Combination) -> String {
     format!("[{}]", parts.join(","))
 }
 
+/// A trial's id: `DIALECT::NAME`, then the combination's label.
+pub(super) fn trial_id(dialect: &str, name: &str, combo: &Combination) -> String {
+    format!("{dialect}::{name}{}", label(combo))
+}
+
 /// The scenario variables a combination sets, before the scenario's own.
 pub(super) fn variables(combo: &Combination) -> IndexMap<String, Template> {
     let mut vars = IndexMap::new();

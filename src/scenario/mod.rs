@@ -4,6 +4,7 @@ mod checker;
 pub mod covers;
 mod forms;
 mod fragment;
+mod index;
 pub mod load;
 mod matrix;
 pub(crate) mod model;
@@ -13,8 +14,8 @@ pub(crate) mod template;
 mod yaml;
 
 pub use load::{
-    load_scenario, load_scenario_source, load_suite, load_trials, load_trials_source, GoldenEntry,
-    LoadedScenario, SuiteSource,
+    load_scenario, load_scenario_source, load_selected, load_suite, load_trials,
+    load_trials_source, GoldenEntry, LoadedScenario, Selected, SuiteSource, Unloaded, Wanted,
 };
 pub use schema::{schema, SchemaKind};
 
