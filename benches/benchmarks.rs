@@ -785,7 +785,10 @@ mod load {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         for (dialect, id) in [
             (Dialect::VeeamEm, "veeam-em::list-sessions[format=xml]"),
-            (Dialect::Commvault, "commvault::sessions"),
+            (
+                Dialect::Commvault,
+                "commvault::sessions[account=administrator,format=xml]",
+            ),
         ] {
             let source = SuiteSource {
                 scenarios_dir: root.join("scenarios"),

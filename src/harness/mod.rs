@@ -209,7 +209,7 @@ pub fn execute(mut config: RunConfig, args: &Arguments) -> Result<Finished, RunE
         signals::stop_on_signals(interrupted.clone(), sessions);
     }
     let used = config.bless.then(|| scenarios.clone());
-    let args = &sized_for_io(args, &groups);
+    let args = &sized_for_io(args, &groups, &scenarios);
     let ran = trials::run_trials(scenarios, unloaded, &groups, args, config.verbose);
     let mut not_blessed = Vec::new();
     if !args.list {
@@ -273,16 +273,31 @@ fn unloaded_trials(targets: &[TargetSpec], unloaded: &[Unloaded]) -> Vec<String>
 /// Trials at once, unless `--jobs` (or libtest's `--test-threads`) says: a
 /// run waits on the network, not the CPU, so as many as the targets' session
 /// budgets allow, and as many again for trials that open no session.
-fn sized_for_io(args: &Arguments, groups: &[target::Group]) -> Arguments {
+fn sized_for_io(
+    args: &Arguments,
+    groups: &[target::Group],
+    scenarios: &[LoadedScenario],
+) -> Arguments {
+    let budgets: usize = groups
+        .iter()
+        .flat_map(|g| g.targets.values())
+        .map(|t| t.budget.size())
+        .sum();
+    let selected = trials::trial_counts(scenarios, groups, args)
+        .iter()
+        .map(|(_, n)| *n as usize)
+        .sum();
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+    threads_for(args, budgets + cores, selected)
+}
+
+/// `args` with `wanted` threads, but never more than the trials it runs (a
+/// lone trial runs on this thread, where the probe ran, and reuses its
+/// connection) nor more than 64; what the user asked for stays.
+fn threads_for(args: &Arguments, wanted: usize, trials: usize) -> Arguments {
     let mut args = args.clone();
     if args.test_threads.is_none() {
-        let budgets: usize = groups
-            .iter()
-            .flat_map(|g| g.targets.values())
-            .map(|t| t.budget.size())
-            .sum();
-        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
-        args.test_threads = Some((budgets + cores).clamp(1, 64));
+        args.test_threads = Some(wanted.min(64).min(trials).max(1));
     }
     args
 }
@@ -396,10 +411,22 @@ fn check_names(targets: &[TargetSpec]) -> Result<(), RunError> {
     Ok(())
 }
 
-/// Each target's probe, all targets at once (a slow server does not hold up the others).
+/// Each target's probe, all targets at once (a slow server does not hold up
+/// the others); one target's on this thread, whose connection the trials
+/// that run here then reuse.
 fn probe_all(groups: &mut [target::Group], data: &BTreeMap<String, crate::knowledge::Knowledge>) {
+    let mut targets: Vec<&mut Target> = groups
+        .iter_mut()
+        .flat_map(|g| g.targets.values_mut())
+        .collect();
+    if let [target] = &mut targets[..] {
+        if let Some(warning) = probe::learn(target, &data[&target.dialect]) {
+            eprintln!("{warning}");
+        }
+        return;
+    }
     std::thread::scope(|scope| {
-        for target in groups.iter_mut().flat_map(|g| g.targets.values_mut()) {
+        for target in targets {
             let data = &data[&target.dialect];
             scope.spawn(move || {
                 if let Some(warning) = probe::learn(target, data) {
@@ -780,4 +807,24 @@ pub fn run_against_quietly(
         info: target.info(&name),
         probe_warning,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Arguments {
+        Arguments::from_iter(std::iter::once("sessionconf").chain(list.iter().copied()))
+    }
+
+    #[test]
+    fn threads_follow_the_budget_but_never_outnumber_the_trials() {
+        assert_eq!(threads_for(&args(&[]), 10, 56).test_threads, Some(10));
+        assert_eq!(threads_for(&args(&[]), 10, 3).test_threads, Some(3));
+        assert_eq!(threads_for(&args(&[]), 10, 1).test_threads, Some(1));
+        assert_eq!(threads_for(&args(&[]), 10, 0).test_threads, Some(1));
+        assert_eq!(threads_for(&args(&[]), 500, 500).test_threads, Some(64));
+        let asked = args(&["--test-threads", "7"]);
+        assert_eq!(threads_for(&asked, 10, 1).test_threads, Some(7));
+    }
 }

@@ -185,7 +185,7 @@ fn say(progress: Option<&Progress>, outcome: &ScenarioOutcome, text: &str) {
 }
 
 /// How many trials each group will run, after libtest's filters.
-fn trial_counts(
+pub(crate) fn trial_counts(
     scenarios: &[LoadedScenario],
     groups: &[Group],
     args: &Arguments,

