@@ -25,9 +25,9 @@ pub(super) fn head(file: &Path, text: &str, dialect: &str) -> Option<Head> {
     // A matrix block that does not read alone (an alias of an anchor
     // elsewhere in the file) is read with the whole file.
     let quick = top_level(text).and_then(|quick| match quick.matrix {
-        Some(block) => parse_yaml::<MatrixOnly>(file, block)
-            .ok()
-            .map(|m| (quick.name.to_string(), m.matrix)),
+        Some(block) => plain_matrix(block)
+            .or_else(|| Some(parse_yaml::<MatrixOnly>(file, block).ok()?.matrix))
+            .map(|m| (quick.name.to_string(), m)),
         None => Some((quick.name.to_string(), Matrix::default())),
     });
     let (name, matrix) = match quick {
@@ -108,6 +108,61 @@ fn top_level(text: &str) -> Option<Quick<'_>> {
         name: name?,
         matrix,
     })
+}
+
+/// A matrix block written as `VAR: [value, ...]` lines of plain values (the
+/// form nearly every scenario uses), read without a YAML parser; any other
+/// form is `None` and read as YAML.
+fn plain_matrix(block: &str) -> Option<Matrix> {
+    let mut lines = block.lines().map(|l| l.trim_end_matches('\r'));
+    let first = lines.next()?;
+    if !matches!(without_comment(first).trim_end(), "matrix:") {
+        return None;
+    }
+    let mut matrix = Matrix::default();
+    for line in lines {
+        let content = without_comment(line).trim();
+        if content.is_empty() {
+            continue;
+        }
+        if !line.starts_with(' ') {
+            return None;
+        }
+        let (name, values) = content.split_once(": ")?;
+        let simple = |c: char| c.is_ascii_alphanumeric() || c == '_';
+        if name.is_empty() || !name.chars().all(simple) || name == "exclude" {
+            return None;
+        }
+        let list = values.trim().strip_prefix('[')?.strip_suffix(']')?;
+        let values = list
+            .split(',')
+            .map(|v| {
+                Some(super::model::MatrixValue {
+                    label: plain_name(v)?.to_string(),
+                    vars: Default::default(),
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        if matrix.dimensions.insert(name.to_string(), values).is_some() {
+            return None;
+        }
+    }
+    Some(matrix)
+}
+
+/// A line less a comment (` #` or `#` at its start), for lines with no quotes.
+fn without_comment(line: &str) -> &str {
+    if line.contains(['"', '\'']) {
+        return line;
+    }
+    let trimmed = line.trim_start();
+    if trimmed.starts_with('#') {
+        return "";
+    }
+    match line.find(" #") {
+        Some(i) => &line[..i],
+        None => line,
+    }
 }
 
 /// `key: value` at column 0 with a key of letters, digits, `_` and `-`.
@@ -330,5 +385,40 @@ mod tests {
             }
         }
         assert!(seen >= 17, "{seen}");
+    }
+
+    #[test]
+    fn a_plain_matrix_reads_as_yaml_reads_it_and_anything_else_is_left_to_yaml() {
+        let labels = |m: &Matrix| -> Vec<String> {
+            super::super::matrix::combinations(m)
+                .iter()
+                .map(|c| super::super::matrix::label(c))
+                .collect()
+        };
+        for block in [
+            "matrix:\n  format: [xml, json]\n",
+            "matrix: # why\n  # formats\n  api: [latest, v1_5] # two\n\n  format: [xml]\r\n",
+        ] {
+            let quick = plain_matrix(block).unwrap_or_else(|| panic!("{block:?}"));
+            let yaml = parse_yaml::<MatrixOnly>(Path::new("m"), block)
+                .unwrap()
+                .matrix;
+            assert_eq!(labels(&quick), labels(&yaml), "{block:?}");
+        }
+        for block in [
+            "matrix: { format: [xml] }\n",
+            "matrix:\n  format: [1, 2]\n",
+            "matrix:\n  format: [\"xml\"]\n",
+            "matrix:\n  format: [xml, null]\n",
+            "matrix:\n  format: []\n",
+            "matrix:\n  format:\n    - xml\n",
+            "matrix:\n  account:\n    - { name: a, user: u }\n",
+            "matrix:\n  format: [xml]\n  exclude: [{ format: xml }]\n",
+            "matrix:\n  format: [xml]\n  format: [json]\n",
+            "matrix:\n  format: &f [xml]\n",
+            "matrix:\nformat: [xml]\n",
+        ] {
+            assert!(plain_matrix(block).is_none(), "{block:?}");
+        }
     }
 }
