@@ -203,6 +203,9 @@ fn plain_name(value: &str) -> Option<&str> {
 /// as in `it's`, is text); ` #` outside quotes starts a comment.
 fn line_is_closed(line: &str) -> bool {
     let b = line.as_bytes();
+    if !b.iter().any(|c| matches!(c, b'"' | b'\'' | b'[' | b'{')) {
+        return true;
+    }
     let mut depth = 0usize;
     let mut at_start = true;
     let mut i = 0;

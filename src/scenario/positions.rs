@@ -35,10 +35,14 @@ struct Node {
     value: Span,
 }
 
-/// The position of every node of one document.
+/// The position of every node of one document, as a tree: each node is
+/// found from its parent by its segment, so recording a node copies one key,
+/// not the whole path to it.
 pub(crate) struct Positions<'s> {
     source: &'s str,
-    nodes: HashMap<NodePath, Node>,
+    /// Node 0 is the document's root.
+    nodes: Vec<Node>,
+    children: HashMap<(usize, Seg), usize>,
 }
 
 enum Frame {
@@ -59,9 +63,11 @@ impl<'s> Positions<'s> {
     pub(crate) fn of(source: &'s str) -> Positions<'s> {
         let mut positions = Positions {
             source,
-            nodes: HashMap::new(),
+            nodes: Vec::new(),
+            children: HashMap::new(),
         };
-        let mut path: NodePath = Vec::new();
+        // The nodes on the path to where the parser is, the root first.
+        let mut path: Vec<usize> = Vec::new();
         let mut stack: Vec<Frame> = Vec::new();
         for event in Parser::new_from_str(source) {
             let Ok((event, span)) = event else { break };
@@ -102,50 +108,81 @@ impl<'s> Positions<'s> {
         positions
     }
 
-    /// A value starts at `span` in the innermost container: record it under its
-    /// path. Returns whether a segment was added to `path` (not for the root).
-    fn enter(&mut self, stack: &mut [Frame], path: &mut NodePath, span: Span) -> bool {
-        let (key, pushed) = match stack.last_mut() {
+    /// A value starts at `span` in the innermost container: record it as a
+    /// child of the node `path` ends at. Returns whether it was added to
+    /// `path` (not for the root, nor for a key that is itself a collection,
+    /// which stands for its mapping).
+    fn enter(&mut self, stack: &mut [Frame], path: &mut Vec<usize>, span: Span) -> bool {
+        let (seg, key) = match stack.last_mut() {
             Some(Frame::Mapping { key, .. }) => match key.take() {
-                Some((name, key_span)) => {
-                    path.push(Seg::Key(name));
-                    (Some(key_span), true)
-                }
-                None => (None, false),
+                Some((name, key_span)) => (Some(Seg::Key(name)), Some(key_span)),
+                None => (None, None),
             },
             Some(Frame::Sequence { next, .. }) => {
-                path.push(Seg::Index(*next));
                 *next += 1;
-                (None, true)
+                (Some(Seg::Index(*next - 1)), None)
             }
-            None => (None, false),
+            None => (None, None),
         };
-        self.nodes.insert(path.clone(), Node { key, value: span });
-        pushed
+        let node = Node { key, value: span };
+        match (seg, path.last().copied()) {
+            (Some(seg), Some(parent)) => {
+                let id = self.nodes.len();
+                self.nodes.push(node);
+                self.children.insert((parent, seg), id);
+                path.push(id);
+                true
+            }
+            (_, Some(top)) => {
+                self.nodes[top] = node;
+                false
+            }
+            (_, None) => {
+                self.nodes.push(node);
+                path.push(self.nodes.len() - 1);
+                false
+            }
+        }
+    }
+
+    /// The node at the end of the longest part of `path` the document has,
+    /// and how much of `path` that is.
+    fn deepest(&self, path: &[Seg]) -> Option<(&Node, usize)> {
+        let mut id = 0;
+        let mut node = self.nodes.first()?;
+        for (depth, seg) in path.iter().enumerate() {
+            match self.children.get(&(id, seg.clone())) {
+                Some(&child) => {
+                    id = child;
+                    node = &self.nodes[child];
+                }
+                None => return Some((node, depth)),
+            }
+        }
+        Some((node, path.len()))
     }
 
     /// Line and column (1-based) of the node at `path`: its key when it has one,
     /// else its value; the nearest ancestor when the node is not there.
     pub(crate) fn at(&self, path: &[Seg]) -> (u32, u32) {
-        let node = (0..=path.len())
-            .rev()
-            .find_map(|n| self.nodes.get(&path[..n]));
-        match node {
-            Some(n) => line_col(n.key.unwrap_or(n.value)),
+        match self.deepest(path) {
+            Some((n, _)) => line_col(n.key.unwrap_or(n.value)),
             None => (1, 1),
         }
     }
 
     /// Whether the document has a node at `path` (a key that was written).
     pub(crate) fn has(&self, path: &[Seg]) -> bool {
-        self.nodes.contains_key(path)
+        self.deepest(path)
+            .is_some_and(|(_, depth)| depth == path.len())
     }
 
     /// Where `needle` stands inside the value at `path` (a `${var}` reference in
     /// a template), or the value itself when it is not found there.
     pub(crate) fn within(&self, path: &[Seg], needle: &str) -> (u32, u32) {
-        let Some(node) = self.nodes.get(path) else {
-            return self.at(path);
+        let node = match self.deepest(path) {
+            Some((node, depth)) if depth == path.len() => node,
+            _ => return self.at(path),
         };
         let start = byte_offset(self.source, node.value.start.index());
         let end = byte_offset(self.source, node.value.end.index()).max(start);
