@@ -209,7 +209,7 @@ fn start(loaded: &LoadedScenario, options: &Arc<RunOptions>) -> Result<ScenarioS
     for (name, value) in &options.variables {
         vars.set(name, Value::One(value.clone()), false);
     }
-    for (name, template) in &scenario.vars {
+    for (name, template) in &loaded.vars {
         if options.variables.contains_key(name) {
             continue;
         }

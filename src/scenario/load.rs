@@ -46,7 +46,9 @@ pub struct LoadedScenario {
     pub dialect: String,
     /// The scenario file.
     pub file: PathBuf,
-    pub(crate) scenario: Scenario,
+    pub(crate) scenario: Arc<Scenario>,
+    /// Its variables: the matrix combination's, then the scenario's own.
+    pub(crate) vars: indexmap::IndexMap<String, Template>,
     /// What this trial needs of the server and the run.
     pub(crate) needs: Needs,
     /// Keyed by the path as the scenario writes it.
@@ -306,16 +308,25 @@ fn trials_from(
     };
     let goldens = checker.check(&mut scenario, golden)?;
     let mut trials = Vec::new();
-    for combo in super::matrix::combinations(&scenario.matrix) {
-        let needs = checker.needs(&scenario.requires, &combo);
-        let mut trial = scenario.clone();
-        trial.vars = super::matrix::variables(&combo);
-        trial.vars.extend(scenario.vars.clone());
+    let combinations = super::matrix::combinations(&scenario.matrix);
+    let made: Vec<_> = combinations
+        .iter()
+        .map(|combo| {
+            let mut vars = super::matrix::variables(combo);
+            vars.extend(scenario.vars.clone());
+            let id = super::matrix::trial_id(dialect, &scenario.name, combo);
+            (id, checker.needs(&scenario.requires, combo), vars)
+        })
+        .collect();
+    // The trials share one scenario; each has its own variables.
+    let scenario = Arc::new(scenario);
+    for (id, needs, vars) in made {
         trials.push(LoadedScenario {
-            id: super::matrix::trial_id(dialect, &scenario.name, &combo),
+            id,
             dialect: dialect.to_string(),
             file: file.to_path_buf(),
-            scenario: trial,
+            scenario: scenario.clone(),
+            vars,
             needs,
             goldens: goldens.clone(),
         });
