@@ -6,8 +6,8 @@ use super::BuiltIn;
 
 pub(super) const BUILT_IN: BuiltIn = BuiltIn {
     dialect: "commvault",
-    knowledge: include_str!("commvault/knowledge.yaml"),
+    knowledge_json: include_str!("commvault/knowledge.json"),
     probe: include_str!("commvault/probe.yaml"),
-    requirements: include_str!("commvault/requirements.yaml"),
+    requirements_json: include_str!("commvault/requirements.json"),
     goldens: &[],
 };

@@ -28,12 +28,13 @@ pub use sessions::SessionRules;
 pub(crate) struct BuiltIn {
     /// The dialect (the scenarios directory's name).
     pub dialect: &'static str,
-    /// Facts, session rules, deviations, volatile values (the `versions.yaml` form).
-    pub knowledge: &'static str,
+    /// Facts, session rules, deviations, volatile values (the `versions.yaml`
+    /// form), as the JSON twin of its `knowledge.yaml`.
+    pub knowledge_json: &'static str,
     /// The probe scenario.
     pub probe: &'static str,
-    /// The documented requirements (`requirements.yaml`).
-    pub requirements: &'static str,
+    /// The documented requirements, as the JSON twin of its `requirements.yaml`.
+    pub requirements_json: &'static str,
     /// The goldens its known deviations name, by file name.
     pub goldens: &'static [(&'static str, &'static str)],
 }
@@ -105,7 +106,10 @@ pub fn load(
     let built_in = BUILT_IN.iter().find(|b| b.dialect == dialect);
     let own = suite_dir(scenarios_dir, dialect);
     let mut raw = match built_in {
-        Some(b) => parse(&built_in_path(dialect, "knowledge.yaml"), b.knowledge)?,
+        Some(b) => checked(
+            &built_in_path(dialect, "knowledge.yaml"),
+            read_json(&built_in_path(dialect, "knowledge.yaml"), b.knowledge_json)?,
+        )?,
         None => RawKnowledge::default(),
     };
     for d in &mut raw.deviations {
@@ -158,7 +162,8 @@ fn load_requirements(
 ) -> Result<Vec<Requirement>, Vec<ConfigError>> {
     let base = match built_in {
         Some(b) => {
-            requirements::parse(&built_in_path(dialect, "requirements.yaml"), b.requirements)?
+            let file = built_in_path(dialect, "requirements.yaml");
+            requirements::parse_built_in(&file, b.requirements_json)?
         }
         None => Vec::new(),
     };
@@ -181,13 +186,36 @@ fn built_in_path(dialect: &str, file: &str) -> PathBuf {
 
 /// One knowledge file, read and checked.
 fn parse(file: &Path, text: &str) -> Result<RawKnowledge, Vec<ConfigError>> {
-    let raw: RawKnowledge = serde_yaml::from_str(text).map_err(|e| {
+    checked(file, read_yaml(file, text)?)
+}
+
+/// A YAML file of knowledge read into `T`; an error says where.
+fn read_yaml<T: serde::de::DeserializeOwned>(
+    file: &Path,
+    text: &str,
+) -> Result<T, Vec<ConfigError>> {
+    serde_yaml::from_str(text).map_err(|e| {
         let at = e.location().map(|l| (l.line() as u32, l.column() as u32));
         vec![match at {
             Some((line, col)) => ConfigError::at(file, line, col, e.to_string()),
             None => ConfigError::file(file, e.to_string()),
         }]
-    })?;
+    })
+}
+
+/// The JSON twin of a built-in YAML file read into `T`. The tool's own
+/// knowledge is written in YAML and shipped as the same document in JSON,
+/// which reads about twenty times faster at every start; a test keeps the
+/// two the same document.
+fn read_json<T: serde::de::DeserializeOwned>(
+    file: &Path,
+    json: &str,
+) -> Result<T, Vec<ConfigError>> {
+    serde_json::from_str(json)
+        .map_err(|e| vec![ConfigError::file(file, format!("its JSON twin: {e}"))])
+}
+
+fn checked(file: &Path, raw: RawKnowledge) -> Result<RawKnowledge, Vec<ConfigError>> {
     let volatile = raw.volatile.iter().enumerate().filter_map(|(i, v)| {
         v.problem()
             .map(|p| format!("volatile value {}: {p}", i + 1))
@@ -505,6 +533,54 @@ mod tests {
         assert!(
             said.contains("versions.yaml") && said.contains("`x`"),
             "{said}"
+        );
+    }
+}
+
+#[cfg(test)]
+mod twins {
+    use super::*;
+
+    /// Each built-in YAML file's JSON twin is the same document: after an
+    /// edit of the YAML, `SESSIONCONF_REGENERATE=1 cargo test --lib twins`
+    /// writes the twin anew.
+    #[test]
+    fn each_built_in_json_twin_is_its_yaml() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/knowledge");
+        let mut stale = Vec::new();
+        for b in BUILT_IN {
+            let dir = root.join(b.dialect.replace('-', "_"));
+            for (name, json) in [
+                ("knowledge", b.knowledge_json),
+                ("requirements", b.requirements_json),
+            ] {
+                let yaml = std::fs::read_to_string(dir.join(format!("{name}.yaml"))).unwrap();
+                let from_yaml: serde_json::Value = serde_yaml::from_str(&yaml).unwrap();
+                let twin: serde_json::Value = serde_json::from_str(json).unwrap();
+                if twin != from_yaml {
+                    let path = dir.join(format!("{name}.json"));
+                    if std::env::var_os("SESSIONCONF_REGENERATE").is_some() {
+                        let text = serde_json::to_string_pretty(&from_yaml).unwrap() + "\n";
+                        std::fs::write(&path, text).unwrap();
+                    }
+                    stale.push(path.display().to_string());
+                }
+            }
+        }
+        assert!(
+            stale.is_empty(),
+            "out of date (SESSIONCONF_REGENERATE=1 cargo test --lib twins rewrites them): {stale:?}"
+        );
+    }
+
+    #[test]
+    fn a_twin_that_does_not_read_is_an_error_naming_the_file() {
+        let file = built_in_path("veeam-em", "requirements.yaml");
+        let errors = requirements::parse_built_in(&file, "{ not json").unwrap_err();
+        let text = errors[0].to_string();
+        assert!(
+            text.contains("<built-in>/veeam-em/requirements.yaml") && text.contains("JSON twin"),
+            "{text}"
         );
     }
 }

@@ -72,13 +72,18 @@ pub fn is_id(id: &str) -> bool {
 
 /// One catalogue file, read and checked: ids well formed and one of a kind.
 pub(super) fn parse(file: &Path, text: &str) -> Result<Vec<Requirement>, Vec<ConfigError>> {
-    let raw: RawCatalogue = serde_yaml::from_str(text).map_err(|e| {
-        let at = e.location().map(|l| (l.line() as u32, l.column() as u32));
-        vec![match at {
-            Some((line, col)) => ConfigError::at(file, line, col, e.to_string()),
-            None => ConfigError::file(file, e.to_string()),
-        }]
-    })?;
+    checked(file, super::read_yaml(file, text)?)
+}
+
+/// The tool's own catalogue, from its JSON twin (see `super::built_in_json`).
+pub(super) fn parse_built_in(
+    file: &Path,
+    json: &str,
+) -> Result<Vec<Requirement>, Vec<ConfigError>> {
+    checked(file, super::read_json(file, json)?)
+}
+
+fn checked(file: &Path, raw: RawCatalogue) -> Result<Vec<Requirement>, Vec<ConfigError>> {
     let mut errors = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     for r in &raw.requirements {

@@ -6,9 +6,9 @@ use super::BuiltIn;
 
 pub(super) const BUILT_IN: BuiltIn = BuiltIn {
     dialect: "veeam-em",
-    knowledge: include_str!("veeam_em/knowledge.yaml"),
+    knowledge_json: include_str!("veeam_em/knowledge.json"),
     probe: include_str!("veeam_em/probe.yaml"),
-    requirements: include_str!("veeam_em/requirements.yaml"),
+    requirements_json: include_str!("veeam_em/requirements.json"),
     goldens: &[
         ("error-500.xml", include_str!("veeam_em/error-500.xml")),
         ("error-500.json", include_str!("veeam_em/error-500.json")),
