@@ -241,18 +241,23 @@ pub fn execute(mut config: RunConfig, args: &Arguments) -> Result<Finished, RunE
 /// The suite as the run's filters need it: a filter (nextest gives one per
 /// process) loads only the files with a trial it selects on some target.
 fn load_for(config: &RunConfig, args: &Arguments) -> Result<Selected, RunError> {
-    if args.filter.is_none() && args.skip.is_empty() {
-        return load_selected(&config.source, None).map_err(RunError::Config);
-    }
-    let several = config.targets.len() > 1;
-    let wanted = |dialect: &str, id: &str| {
-        config
-            .targets
-            .iter()
-            .filter(|t| t.runs(dialect))
-            .any(|t| trials::selects(args, &crate::outcome::trial_name(&t.name, id, several)))
-    };
-    load_selected(&config.source, Some(&wanted)).map_err(RunError::Config)
+    let wanted = |dialect: &str, id: &str| selected_on(&config.targets, args, dialect, id);
+    let wanted: Option<crate::scenario::Wanted> = names_filtered(args).then_some(&wanted);
+    load_selected(&config.source, wanted).map_err(RunError::Config)
+}
+
+/// Whether libtest's arguments select trials by name (a filter or `--skip`).
+fn names_filtered(args: &Arguments) -> bool {
+    args.filter.is_some() || !args.skip.is_empty()
+}
+
+/// Whether the trial `id` of `dialect` is selected on some target that runs it.
+fn selected_on(targets: &[TargetSpec], args: &Arguments, dialect: &str, id: &str) -> bool {
+    let several = targets.len() > 1;
+    targets
+        .iter()
+        .filter(|t| t.runs(dialect))
+        .any(|t| trials::selects(args, &crate::outcome::trial_name(&t.name, id, several)))
 }
 
 /// The names of the trials of files not loaded, on each target that runs
@@ -815,6 +820,41 @@ mod tests {
 
     fn args(list: &[&str]) -> Arguments {
         Arguments::from_iter(std::iter::once("sessionconf").chain(list.iter().copied()))
+    }
+
+    fn target(name: &str, dialect: Option<&str>) -> TargetSpec {
+        let mut spec = TargetSpec::unnamed(None, Vec::new(), ClientOptions::default());
+        spec.name = name.to_string();
+        spec.dialect = dialect.map(str::to_string);
+        spec
+    }
+
+    #[test]
+    fn a_trial_is_selected_by_its_name_on_a_target_that_runs_its_dialect() {
+        let one = [target("embedded", None)];
+        let exact = args(&["--exact", "d::x[f=a]"]);
+        assert!(selected_on(&one, &exact, "d", "d::x[f=a]"));
+        assert!(!selected_on(&one, &exact, "d", "d::x[f=b]"));
+        // With several targets a trial's name starts with its target's.
+        let two = [target("a", None), target("b", Some("other"))];
+        assert!(!selected_on(&two, &exact, "d", "d::x[f=a]"));
+        assert!(selected_on(
+            &two,
+            &args(&["--exact", "a/d::x[f=a]"]),
+            "d",
+            "d::x[f=a]"
+        ));
+        assert!(!selected_on(
+            &two,
+            &args(&["--exact", "b/d::x[f=a]"]),
+            "d",
+            "d::x[f=a]"
+        ));
+        assert!(selected_on(&two, &args(&["b/"]), "other", "other::y"));
+        assert!(!selected_on(&two, &args(&["--skip", "a/"]), "d", "d::x"));
+        assert!(names_filtered(&args(&["x"])));
+        assert!(names_filtered(&args(&["--skip", "x"])));
+        assert!(!names_filtered(&args(&["--exact"])));
     }
 
     #[test]
