@@ -858,6 +858,27 @@ mod tests {
     }
 
     #[test]
+    fn unloaded_trials_are_named_on_each_target_that_runs_their_dialect() {
+        let unloaded = [
+            Unloaded {
+                dialect: "d".into(),
+                id: "d::x".into(),
+            },
+            Unloaded {
+                dialect: "other".into(),
+                id: "other::y".into(),
+            },
+        ];
+        let one = [target("embedded", None)];
+        assert_eq!(unloaded_trials(&one, &unloaded), ["d::x", "other::y"]);
+        let two = [target("a", Some("d")), target("b", None)];
+        assert_eq!(
+            unloaded_trials(&two, &unloaded),
+            ["a/d::x", "b/d::x", "b/other::y"]
+        );
+    }
+
+    #[test]
     fn threads_follow_the_budget_but_never_outnumber_the_trials() {
         assert_eq!(threads_for(&args(&[]), 10, 56).test_threads, Some(10));
         assert_eq!(threads_for(&args(&[]), 10, 3).test_threads, Some(3));
