@@ -293,16 +293,17 @@ fn sized_for_io(
         .map(|(_, n)| *n as usize)
         .sum();
     let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
-    threads_for(args, budgets + cores, selected)
+    threads_for(args, (budgets, cores), selected)
 }
 
-/// `args` with `wanted` threads, but never more than the trials it runs (a
-/// lone trial runs on this thread, where the probe ran, and reuses its
-/// connection) nor more than 64; what the user asked for stays.
-fn threads_for(args: &Arguments, wanted: usize, trials: usize) -> Arguments {
+/// `args` with a thread for each session the budgets allow and one per core,
+/// but never more than the trials it runs (a lone trial runs on this thread,
+/// where the probe ran, and reuses its connection) nor more than 64; what
+/// the user asked for stays.
+fn threads_for(args: &Arguments, (budgets, cores): (usize, usize), trials: usize) -> Arguments {
     let mut args = args.clone();
     if args.test_threads.is_none() {
-        args.test_threads = Some(wanted.min(64).min(trials).max(1));
+        args.test_threads = Some((budgets + cores).min(64).min(trials).max(1));
     }
     args
 }
@@ -880,12 +881,15 @@ mod tests {
 
     #[test]
     fn threads_follow_the_budget_but_never_outnumber_the_trials() {
-        assert_eq!(threads_for(&args(&[]), 10, 56).test_threads, Some(10));
-        assert_eq!(threads_for(&args(&[]), 10, 3).test_threads, Some(3));
-        assert_eq!(threads_for(&args(&[]), 10, 1).test_threads, Some(1));
-        assert_eq!(threads_for(&args(&[]), 10, 0).test_threads, Some(1));
-        assert_eq!(threads_for(&args(&[]), 500, 500).test_threads, Some(64));
+        assert_eq!(threads_for(&args(&[]), (8, 2), 56).test_threads, Some(10));
+        assert_eq!(threads_for(&args(&[]), (8, 2), 3).test_threads, Some(3));
+        assert_eq!(threads_for(&args(&[]), (8, 2), 1).test_threads, Some(1));
+        assert_eq!(threads_for(&args(&[]), (8, 2), 0).test_threads, Some(1));
+        assert_eq!(
+            threads_for(&args(&[]), (400, 100), 500).test_threads,
+            Some(64)
+        );
         let asked = args(&["--test-threads", "7"]);
-        assert_eq!(threads_for(&asked, 10, 1).test_threads, Some(7));
+        assert_eq!(threads_for(&asked, (8, 2), 1).test_threads, Some(7));
     }
 }
