@@ -374,5 +374,13 @@ mod tests {
             something_selected(&[], 0, &none, ONE, &args(&[])).unwrap_err(),
             "the suite has no scenarios"
         );
+        // Trials of files a filter left unloaded are the suite's all the same.
+        let why = something_selected(&[], 3, &none, ONE, &args(&["zzz"])).unwrap_err();
+        assert!(
+            why.contains("no trial matches --filter zzz") && why.contains("has 3 trials"),
+            "{why}"
+        );
+        let why = something_selected(&all, 3, &none, ONE, &args(&["zzz"])).unwrap_err();
+        assert!(why.contains("has 5 trials"), "{why}");
     }
 }
