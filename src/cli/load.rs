@@ -113,10 +113,7 @@ pub(crate) fn load_one(args: &LoadArgs) -> Result<crate::scenario::LoadedScenari
         allow_missing_goldens: false,
         variables: Vec::new(),
     };
-    let named = |_: &str, id: &str| {
-        id.strip_prefix(args.scenario.as_str())
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('['))
-    };
+    let named = |_: &str, id: &str| is_trial_of(&args.scenario, id);
     let loaded = load_selected(&source, Some(&named))
         .map_err(|errors| config_errors(&errors))?
         .loaded;
@@ -144,6 +141,12 @@ pub(crate) fn load_one(args: &LoadArgs) -> Result<crate::scenario::LoadedScenari
         })
 }
 
+/// Whether `id` is the trial `scenario` names, or one of its matrix's.
+fn is_trial_of(scenario: &str, id: &str) -> bool {
+    id.strip_prefix(scenario)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('['))
+}
+
 /// Where `load` sends its flows: the endpoint with the user's credentials, or an
 /// embedded reference server with its own.
 pub(crate) fn load_target(
@@ -167,4 +170,19 @@ pub(crate) fn load_target(
     options.credentials = credentials;
     options.interrupted = interrupted.clone();
     Ok((Arc::new(options), None))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scenario_names_itself_and_its_matrix_trials_only() {
+        assert!(is_trial_of("d::list", "d::list"));
+        assert!(is_trial_of("d::list", "d::list[format=xml]"));
+        assert!(is_trial_of("d::list[format=xml]", "d::list[format=xml]"));
+        assert!(!is_trial_of("d::list", "d::list-sessions"));
+        assert!(!is_trial_of("d::list", "d::lis"));
+        assert!(!is_trial_of("d::list[format=xml]", "d::list[format=json]"));
+    }
 }
