@@ -70,12 +70,10 @@ struct Quick<'t> {
 /// Reads the top-level keys of a block mapping: lines at column 0 are keys,
 /// comments or `- ` entries, as long as no line leaves a quoted scalar or a
 /// flow collection open (then a later line at column 0 might be inside it).
-/// Anything else (tabs, documents, anchors, quoted keys, a name that is not
-/// plain) is `None`, and the file is read as YAML instead.
+/// Anything else (documents, anchors, quoted keys or keys after a tab or a
+/// byte-order mark, a name that is not plain) is `None`, and the file is read
+/// as YAML instead.
 fn top_level(text: &str) -> Option<Quick<'_>> {
-    if text.contains('\t') || text.starts_with('\u{feff}') {
-        return None;
-    }
     let mut name = None;
     let mut matrix: Option<(usize, Option<usize>)> = None;
     let mut offset = 0;
@@ -418,6 +416,9 @@ mod tests {
             "matrix:\n  account:\n    - { name: a, user: u }\n",
             "matrix:\n  format: [xml]\n  exclude: [{ format: xml }]\n",
             "matrix:\n  format: [xml]\n  format: [json]\n",
+            "matrix:\n  : [xml]\n",
+            "matrix:\n  format: [xml]\n  exclude: [xml]\n",
+            "matrix:\n  for-mat: [xml]\n",
             "matrix:\n  format: &f [xml]\n",
             "matrix:\nformat: [xml]\n",
         ] {
