@@ -253,26 +253,29 @@ fn names_filtered(args: &Arguments) -> bool {
 
 /// Whether the trial `id` of `dialect` is selected on some target that runs it.
 fn selected_on(targets: &[TargetSpec], args: &Arguments, dialect: &str, id: &str) -> bool {
-    let several = targets.len() > 1;
-    targets
-        .iter()
-        .filter(|t| t.runs(dialect))
-        .any(|t| trials::selects(args, &crate::outcome::trial_name(&t.name, id, several)))
+    names_on(targets, dialect, id).any(|name| trials::selects(args, &name))
 }
 
 /// The names of the trials of files not loaded, on each target that runs
 /// their dialect: libtest counts them as filtered out, as they are.
 fn unloaded_trials(targets: &[TargetSpec], unloaded: &[Unloaded]) -> Vec<String> {
-    let several = targets.len() > 1;
     unloaded
         .iter()
-        .flat_map(|u| {
-            targets
-                .iter()
-                .filter(|t| t.runs(&u.dialect))
-                .map(|t| crate::outcome::trial_name(&t.name, &u.id, several))
-        })
+        .flat_map(|u| names_on(targets, &u.dialect, &u.id))
         .collect()
+}
+
+/// The trial `id` of `dialect` by name on each target that runs the dialect.
+fn names_on<'a>(
+    targets: &'a [TargetSpec],
+    dialect: &'a str,
+    id: &'a str,
+) -> impl Iterator<Item = String> + 'a {
+    let several = targets.len() > 1;
+    targets
+        .iter()
+        .filter(move |t| t.runs(dialect))
+        .map(move |t| crate::outcome::trial_name(&t.name, id, several))
 }
 
 /// Trials at once, unless `--jobs` (or libtest's `--test-threads`) says: a

@@ -106,10 +106,10 @@ pub fn load(
     let built_in = BUILT_IN.iter().find(|b| b.dialect == dialect);
     let own = suite_dir(scenarios_dir, dialect);
     let mut raw = match built_in {
-        Some(b) => checked(
-            &built_in_path(dialect, "knowledge.yaml"),
-            read_json(&built_in_path(dialect, "knowledge.yaml"), b.knowledge_json)?,
-        )?,
+        Some(b) => {
+            let file = built_in_path(dialect, "knowledge.yaml");
+            checked(&file, read_json(&file, b.knowledge_json)?)?
+        }
         None => RawKnowledge::default(),
     };
     for d in &mut raw.deviations {
