@@ -649,6 +649,60 @@ mod flows {
         started.elapsed()
     }
 
+    /// The same three requests, checking nothing, with the async client driven
+    /// on the calling thread (as a run drives it): the floor of sessionconf's
+    /// own client, where the blocking client above hands each request to a
+    /// thread of its own.
+    fn bare_async(base: &str, credentials: &Credentials, n: usize) -> Duration {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let started = Instant::now();
+            for _ in 0..n {
+                let r = http
+                    .post(format!("{base}sessionMngr/?v=latest"))
+                    .basic_auth(&credentials.user, Some(&credentials.password))
+                    .send()
+                    .await
+                    .unwrap();
+                let token = r.headers()["X-RestSvcSessionId"]
+                    .to_str()
+                    .unwrap()
+                    .to_string();
+                let body = r.text().await.unwrap();
+                let id = body
+                    .split("<SessionId>")
+                    .nth(1)
+                    .and_then(|t| t.split('<').next())
+                    .unwrap()
+                    .to_string();
+                http.get(format!("{base}logonSessions"))
+                    .header("X-RestSvcSessionId", &token)
+                    .send()
+                    .await
+                    .unwrap()
+                    .bytes()
+                    .await
+                    .unwrap();
+                http.delete(format!("{base}logonSessions/{id}"))
+                    .header("X-RestSvcSessionId", &token)
+                    .send()
+                    .await
+                    .unwrap()
+                    .bytes()
+                    .await
+                    .unwrap();
+            }
+            started.elapsed()
+        })
+    }
+
     fn tavern(base: &str, credentials: &Credentials, n: usize) -> Option<Duration> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/tavern");
         let python = root.join("venv/bin/python");
@@ -732,8 +786,9 @@ mod flows {
             assert!(run_scenario(&scenario, &options).passed());
         }
         bare(&base, &credentials, 20);
-        // Interleave the two, so a noisy neighbour hurts both alike.
-        let (mut ours, mut theirs) = (Duration::ZERO, Duration::ZERO);
+        bare_async(&base, &credentials, 20);
+        // Interleave them, so a noisy neighbour hurts all alike.
+        let (mut ours, mut theirs, mut floor) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
         for _ in 0..4 {
             let started = Instant::now();
             for _ in 0..FLOWS / 4 {
@@ -742,6 +797,7 @@ mod flows {
             }
             ours += started.elapsed();
             theirs += bare(&base, &credentials, FLOWS / 4);
+            floor += bare_async(&base, &credentials, FLOWS / 4);
         }
         println!("## The logon, list, logout flow ({FLOWS} times, against the embedded Enterprise Manager server)\n");
         println!("| client | per flow | ratio to the bare loop |");
@@ -749,6 +805,11 @@ mod flows {
         println!(
             "| bare reqwest loop, no checks | {:.3} ms | 1.00 |",
             per_flow_ms(theirs, FLOWS)
+        );
+        println!(
+            "| bare reqwest loop, no checks, async on the calling thread | {:.3} ms | {:.2} |",
+            per_flow_ms(floor, FLOWS),
+            floor.as_secs_f64() / theirs.as_secs_f64()
         );
         println!(
             "| sessionconf (status, headers, captures, golden of 47 links, link following) | {:.3} ms | {:.2} |",
