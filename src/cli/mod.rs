@@ -18,7 +18,7 @@ mod test_main;
 
 use std::process::ExitCode;
 
-use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use clap::{Args, FromArgMatches, Parser, Subcommand};
 
 pub use args::*;
 pub use review::ReviewArgs;
@@ -132,6 +132,7 @@ pub(crate) fn usage(message: impl std::fmt::Display) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::CommandFactory;
 
     fn argv(line: &str) -> Vec<std::ffi::OsString> {
         line.split_whitespace().map(Into::into).collect()
