@@ -515,6 +515,50 @@ fn a_second_interrupt_stops_at_once_and_names_the_open_sessions() {
     assert!(!out.stderr.contains(support::TOKEN), "{}", out.stderr);
 }
 
+#[test]
+fn an_interrupt_during_the_probe_logs_its_session_out() {
+    use sessionconf::server::{start, Dialect, ServerOptions};
+    // Each answer 300 ms late: the probe's session is open for over half a second.
+    let mut options = ServerOptions::new(Dialect::VeeamEm);
+    options.delay = Some(Duration::from_millis(300));
+    let server = start(Dialect::VeeamEm, options, ([127, 0, 0, 1], 0).into()).unwrap();
+    let base = server.base_url();
+    let child = command(
+        &[
+            "run",
+            "--endpoint",
+            &base,
+            "--dialect",
+            "veeam-em",
+            "--",
+            "--exact",
+            "veeam-em::list-sessions[format=xml]",
+        ],
+        &[
+            ("SESSIONCONF_USER", "Administrator"),
+            ("SESSIONCONF_PASSWORD", "Adm1n-Secret"),
+        ],
+    )
+    .spawn()
+    .unwrap();
+    // The first session the server sees open is the probe's: trials start after it.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while server.open_sessions() == 0 {
+        assert!(Instant::now() < deadline, "the probe never logged on");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    kill("-INT", &child);
+    let out = wait(child, Duration::from_secs(30));
+    assert_eq!(out.code, 130, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("interrupted"), "{}", out.stderr);
+    assert_eq!(server.open_sessions(), 0, "the probe logged out");
+    assert_eq!(
+        server.peak_sessions(),
+        1,
+        "no trial started after the interrupt"
+    );
+}
+
 fn kill(signal: &str, child: &std::process::Child) {
     Command::new("kill")
         .args([signal, &child.id().to_string()])

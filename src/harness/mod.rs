@@ -198,16 +198,8 @@ pub fn execute(mut config: RunConfig, args: &Arguments) -> Result<Finished, RunE
             .map_err(RunError::Usage)?;
     }
     let unloaded = unloaded_trials(&config.targets, &unloaded);
-    let Prepared {
-        groups,
-        interrupted,
-        sessions,
-        book,
-    } = prepare(&config, &all, args.list)?;
+    let Prepared { groups, book } = prepare(&config, &all, args.list)?;
     let scenarios = filter_tags(all, &config.tags);
-    if config.watch_signals && !args.list {
-        signals::stop_on_signals(interrupted.clone(), sessions);
-    }
     let used = config.bless.then(|| scenarios.clone());
     let args = &sized_for_io(args, &groups, &scenarios);
     let ran = trials::run_trials(scenarios, unloaded, &groups, args, config.verbose);
@@ -314,13 +306,12 @@ fn threads_for(args: &Arguments, (budgets, cores): (usize, usize), trials: usize
 /// The targets of a run, found, reached and probed, and what they share.
 struct Prepared {
     groups: Vec<target::Group>,
-    interrupted: Arc<AtomicBool>,
-    sessions: crate::run::open_sessions::OpenSessions,
     book: Arc<crate::golden::book::BlessBook>,
 }
 
 /// Checks the options, loads each dialect's version data, starts or finds
-/// each target's servers, and (unless only listing) reaches and probes them.
+/// each target's servers, and (unless only listing) reaches them, watches for
+/// Ctrl-C (the probe logs on) and probes them.
 fn prepare(
     config: &RunConfig,
     all: &[LoadedScenario],
@@ -378,14 +369,13 @@ fn prepare(
                 .map_err(|e| RunError::Usage(format!("target {}: {e}", group.name)))?;
             }
         }
+        // The probe logs on: from here an interrupt must log out, not end the process.
+        if config.watch_signals {
+            signals::stop_on_signals(interrupted.clone(), sessions.clone());
+        }
         probe_all(&mut groups, &data);
     }
-    Ok(Prepared {
-        groups,
-        interrupted,
-        sessions,
-        book,
-    })
+    Ok(Prepared { groups, book })
 }
 
 /// What every target of a run shares.
