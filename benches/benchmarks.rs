@@ -609,6 +609,20 @@ mod flows {
         d.as_secs_f64() * 1000.0 / n as f64
     }
 
+    /// The session token a logon answers with.
+    fn token_of(headers: &reqwest::header::HeaderMap) -> String {
+        headers["X-RestSvcSessionId"].to_str().unwrap().to_string()
+    }
+
+    /// The session id in a LogonSession, read without a parser.
+    fn session_id_of(body: &str) -> String {
+        body.split("<SessionId>")
+            .nth(1)
+            .and_then(|t| t.split('<').next())
+            .unwrap()
+            .to_string()
+    }
+
     /// The same three requests with no checking at all.
     fn bare(base: &str, credentials: &Credentials, n: usize) -> Duration {
         let http = reqwest::blocking::Client::builder()
@@ -622,17 +636,8 @@ mod flows {
                 .basic_auth(&credentials.user, Some(&credentials.password))
                 .send()
                 .unwrap();
-            let token = r.headers()["X-RestSvcSessionId"]
-                .to_str()
-                .unwrap()
-                .to_string();
-            let body = r.text().unwrap();
-            let id = body
-                .split("<SessionId>")
-                .nth(1)
-                .and_then(|t| t.split('<').next())
-                .unwrap()
-                .to_string();
+            let token = token_of(r.headers());
+            let id = session_id_of(&r.text().unwrap());
             http.get(format!("{base}logonSessions"))
                 .header("X-RestSvcSessionId", &token)
                 .send()
@@ -671,36 +676,19 @@ mod flows {
                     .send()
                     .await
                     .unwrap();
-                let token = r.headers()["X-RestSvcSessionId"]
-                    .to_str()
-                    .unwrap()
-                    .to_string();
-                let body = r.text().await.unwrap();
-                let id = body
-                    .split("<SessionId>")
-                    .nth(1)
-                    .and_then(|t| t.split('<').next())
-                    .unwrap()
-                    .to_string();
-                http.get(format!("{base}logonSessions"))
-                    .header("X-RestSvcSessionId", &token)
-                    .send()
-                    .await
-                    .unwrap()
-                    .bytes()
-                    .await
-                    .unwrap();
-                http.delete(format!("{base}logonSessions/{id}"))
-                    .header("X-RestSvcSessionId", &token)
-                    .send()
-                    .await
-                    .unwrap()
-                    .bytes()
-                    .await
-                    .unwrap();
+                let token = token_of(r.headers());
+                let id = session_id_of(&r.text().await.unwrap());
+                read_with(http.get(format!("{base}logonSessions")), &token).await;
+                read_with(http.delete(format!("{base}logonSessions/{id}")), &token).await;
             }
             started.elapsed()
         })
+    }
+
+    /// Sends `request` with the session's token and reads the whole answer.
+    async fn read_with(request: reqwest::RequestBuilder, token: &str) {
+        let answer = request.header("X-RestSvcSessionId", token).send().await;
+        answer.unwrap().bytes().await.unwrap();
     }
 
     fn tavern(base: &str, credentials: &Credentials, n: usize) -> Option<Duration> {
