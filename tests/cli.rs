@@ -559,6 +559,49 @@ fn an_interrupt_during_the_probe_logs_its_session_out() {
     );
 }
 
+#[test]
+fn the_probe_reads_only_what_the_selected_trials_need() {
+    use sessionconf::credentials as c;
+    use sessionconf::server::{start, Dialect, ServerOptions};
+    let run = |trial: &str| {
+        let options = ServerOptions::new(Dialect::VeeamEm);
+        let server = start(Dialect::VeeamEm, options, ([127, 0, 0, 1], 0).into()).unwrap();
+        let base = server.base_url();
+        let args = ["run", "--endpoint", &base, "--dialect", "veeam-em"];
+        let args = [&args[..], &["--", "--exact", trial]].concat();
+        let envs = [
+            ("SESSIONCONF_USER", c::DEFAULT_USER),
+            ("SESSIONCONF_PASSWORD", c::DEFAULT_PASSWORD),
+            ("SESSIONCONF_TENANT_USER", c::DEFAULT_TENANT_USER),
+            ("SESSIONCONF_TENANT_PASSWORD", c::DEFAULT_TENANT_PASSWORD),
+        ];
+        let out = wait(
+            command(&args, &envs).spawn().unwrap(),
+            Duration::from_secs(60),
+        );
+        assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+        assert_eq!(server.open_sessions(), 0);
+        (out.stderr, server.issued_tokens().len())
+    };
+    // No list-sessions trial needs a capability: the probe reads the version
+    // from the entry point, and the trial's is the only logon.
+    let (stderr, logons) = run("veeam-em::list-sessions[format=xml]");
+    assert!(
+        stderr.contains("API version v1_7, capabilities: none (cloud-connect not read)\n"),
+        "{stderr}"
+    );
+    assert_eq!(logons, 1, "{stderr}");
+    // A tenant's logon needs Cloud Connect: the probe logs on to read it.
+    let (stderr, logons) = run("veeam-em::tenant-logon[format=xml]");
+    assert!(
+        stderr.contains("API version v1_7, capabilities: cloud-connect\n"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("0 not applicable, 0 failed"), "{stderr}");
+    let (_, alone) = run("veeam-em::list-sessions[format=xml]");
+    assert!(logons > alone + 1, "the probe logged on too: {logons}");
+}
+
 fn kill(signal: &str, child: &std::process::Child) {
     Command::new("kill")
         .args([signal, &child.id().to_string()])

@@ -373,7 +373,7 @@ fn prepare(
         if config.watch_signals {
             signals::stop_on_signals(interrupted.clone(), sessions.clone());
         }
-        probe_all(&mut groups, &data);
+        probe_all(&mut groups, &data, all);
     }
     Ok(Prepared { groups, book })
 }
@@ -413,13 +413,18 @@ fn check_names(targets: &[TargetSpec]) -> Result<(), RunError> {
 /// Each target's probe, all targets at once (a slow server does not hold up
 /// the others); one target's on this thread, whose connection the trials
 /// that run here then reuse.
-fn probe_all(groups: &mut [target::Group], data: &BTreeMap<String, crate::knowledge::Knowledge>) {
+fn probe_all(
+    groups: &mut [target::Group],
+    data: &BTreeMap<String, crate::knowledge::Knowledge>,
+    all: &[LoadedScenario],
+) {
     let mut targets: Vec<&mut Target> = groups
         .iter_mut()
         .flat_map(|g| g.targets.values_mut())
         .collect();
     if let [target] = &mut targets[..] {
-        if let Some(warning) = probe::learn(target, &data[&target.dialect]) {
+        let needed = probe::needed_by(all, &target.dialect);
+        if let Some(warning) = probe::learn(target, &data[&target.dialect], Some(&needed)) {
             eprintln!("{warning}");
         }
         return;
@@ -427,8 +432,9 @@ fn probe_all(groups: &mut [target::Group], data: &BTreeMap<String, crate::knowle
     std::thread::scope(|scope| {
         for target in targets {
             let data = &data[&target.dialect];
+            let needed = probe::needed_by(all, &target.dialect);
             scope.spawn(move || {
-                if let Some(warning) = probe::learn(target, data) {
+                if let Some(warning) = probe::learn(target, data, Some(&needed)) {
                     eprintln!("{warning}");
                 }
             });
@@ -791,7 +797,8 @@ pub fn run_against_quietly(
         probe_sessions: Vec::new(),
         budget: Arc::new(budget::Budget::new(DEFAULT_MAX_SESSIONS)),
     };
-    let probe_warning = probe::learn(&mut target, &data);
+    let needed = probe::needed_by(scenarios, dialect);
+    let probe_warning = probe::learn(&mut target, &data, Some(&needed));
     let name = target.options.target.clone();
     let outcomes = scenarios
         .iter()

@@ -3,26 +3,47 @@
 //! the version and capabilities, and the vendor's knowledge says which known
 //! deviations apply.
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use super::target::Target;
 use crate::knowledge::Knowledge;
 use crate::run::vars::Value;
+use crate::scenario::model::Scenario;
+use crate::scenario::LoadedScenario;
 use crate::version::Version;
 
-/// Runs the probe against `target` and records what it found. A probe that
-/// fails leaves the facts unknown: every scenario then runs, none is skipped.
-/// Returns the warning a failed probe gives, for the caller to show.
-pub(crate) fn learn(target: &mut Target, data: &Knowledge) -> Option<String> {
+/// Runs the probe against `target` and records what it found: the version,
+/// and of the capabilities the vendor's knowledge names, those in `needed`
+/// (`None`: all). The probe stops after the last step that reads one of them,
+/// so a run no trial of which needs a capability sends what the version needs
+/// and no more (on a real server each exchange is 100-500 ms; Enterprise
+/// Manager's version needs no session at all). A capability not read is
+/// unknown, not absent. A probe that fails leaves the facts unknown: every
+/// scenario then runs, none is skipped. Returns the warning a failed probe
+/// gives, for the caller to show.
+pub(crate) fn learn(
+    target: &mut Target,
+    data: &Knowledge,
+    needed: Option<&BTreeSet<String>>,
+) -> Option<String> {
     let options = Arc::get_mut(&mut target.options).expect("the target is not shared yet");
     options.deviations = Arc::new(data.deviations.clone());
     options.volatile = Arc::new(data.volatile.clone());
     options.requirements = Arc::new(data.requirements.clone());
     options.session_rules = data.sessions.clone().map(Arc::new);
-    let Some(probe) = &data.probe else {
-        return None;
-    };
-    let (outcome, vars) = crate::run::scenario::run_scenario_with_vars(probe, &target.options);
+    target.facts.unread = data.facts.capabilities.keys().cloned().collect();
+    let probe = data.probe.as_ref()?;
+    let wanted: BTreeSet<&str> = data
+        .facts
+        .capabilities
+        .iter()
+        .filter(|(capability, _)| needed.is_none_or(|n| n.contains(*capability)))
+        .map(|(_, var)| var.as_str())
+        .chain(data.facts.version.as_deref())
+        .collect();
+    let probe = trimmed(probe, &wanted)?;
+    let (outcome, vars) = crate::run::scenario::run_scenario_with_vars(&probe, &target.options);
     target.probe_sessions = outcome.sessions.clone();
     // What the probe learned rests on its steps; a logout that failed after
     // them is said, and its session counted, but does not unlearn the facts.
@@ -48,6 +69,10 @@ pub(crate) fn learn(target: &mut Target, data: &Knowledge) -> Option<String> {
     }
     let facts = &mut target.facts;
     facts.probed = true;
+    let read = captured(&probe.scenario);
+    facts
+        .unread
+        .retain(|capability| !read.contains(data.facts.capabilities[capability].as_str()));
     let values = |name: &str| -> Vec<String> {
         match vars.get(name) {
             Some(Value::One(v)) => vec![v.clone()],
@@ -70,4 +95,137 @@ pub(crate) fn learn(target: &mut Target, data: &Knowledge) -> Option<String> {
     let options = Arc::get_mut(&mut target.options).expect("the target is not shared yet");
     options.version = target.facts.version.clone();
     warning
+}
+
+/// The capabilities `scenarios` of `dialect` may require: what its probe reads.
+pub(crate) fn needed_by(scenarios: &[LoadedScenario], dialect: &str) -> BTreeSet<String> {
+    scenarios
+        .iter()
+        .filter(|s| s.dialect == dialect)
+        .flat_map(|s| s.needs.capabilities.iter().cloned())
+        .collect()
+}
+
+/// The probe cut down to what reads `wanted` variables: its steps up to the
+/// last that captures one, and of its `finally` steps those that close a
+/// session a kept step opened (all of them when nothing was cut). `None` when
+/// no step captures one: the probe is then not sent at all.
+fn trimmed(probe: &LoadedScenario, wanted: &BTreeSet<&str>) -> Option<LoadedScenario> {
+    let scenario = &probe.scenario;
+    let last = scenario
+        .steps
+        .iter()
+        .rposition(|step| step.capture.keys().any(|v| wanted.contains(v.as_str())))?;
+    if last + 1 == scenario.steps.len() {
+        return Some(probe.clone());
+    }
+    let steps = scenario.steps[..=last].to_vec();
+    let opened: BTreeSet<&str> = steps
+        .iter()
+        .filter_map(|s| s.opens_session.as_deref())
+        .collect();
+    let finally = scenario
+        .finally
+        .iter()
+        .filter(|f| {
+            f.closes_session
+                .as_deref()
+                .is_some_and(|v| opened.contains(v))
+        })
+        .cloned()
+        .collect();
+    let cut = Scenario {
+        steps,
+        finally,
+        ..(**scenario).clone()
+    };
+    Some(LoadedScenario {
+        scenario: Arc::new(cut),
+        ..probe.clone()
+    })
+}
+
+/// The variables the steps of `scenario` capture.
+fn captured(scenario: &Scenario) -> BTreeSet<&str> {
+    scenario
+        .steps
+        .iter()
+        .flat_map(|s| s.capture.keys().map(String::as_str))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn knowledge(dialect: &str) -> Knowledge {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        crate::knowledge::load(
+            &root.join("scenarios"),
+            &root.join("golden"),
+            dialect,
+            false,
+        )
+        .unwrap()
+    }
+
+    /// The names of the steps and `finally` steps of the probe cut to `wanted`.
+    fn kept(dialect: &str, wanted: &[&str]) -> Option<(Vec<String>, Vec<String>)> {
+        let data = knowledge(dialect);
+        let cut = trimmed(
+            data.probe.as_ref().unwrap(),
+            &wanted.iter().copied().collect(),
+        )?;
+        let names = |steps: &[crate::scenario::model::Step]| {
+            steps.iter().map(|s| s.name.clone()).collect::<Vec<_>>()
+        };
+        Some((names(&cut.scenario.steps), names(&cut.scenario.finally)))
+    }
+
+    #[test]
+    fn the_probe_stops_after_the_last_step_that_reads_what_is_wanted() {
+        let v = |s: &[&str]| s.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        // The version alone needs no session: no logon, so no logout.
+        assert_eq!(
+            kept("veeam-em", &["versions"]),
+            Some((v(&["entry-point"]), v(&[])))
+        );
+        let all = Some((v(&["entry-point", "logon"]), v(&["logout"])));
+        assert_eq!(kept("veeam-em", &["versions", "cloud_connect"]), all);
+        assert_eq!(kept("veeam-em", &["cloud_connect"]), all);
+        // A cut that keeps a logon keeps the logout of its session.
+        assert_eq!(
+            kept("commvault", &["token"]),
+            Some((v(&["login"]), v(&["logout"])))
+        );
+        let all = Some((v(&["login", "sessions"]), v(&["logout"])));
+        assert_eq!(kept("commvault", &["last_accessed"]), all);
+        // Nothing wanted: nothing sent.
+        assert_eq!(kept("commvault", &[]), None);
+        assert_eq!(kept("veeam-em", &["no-such-variable"]), None);
+    }
+
+    #[test]
+    fn what_a_run_needs_is_what_its_trials_require() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let source = crate::scenario::SuiteSource {
+            scenarios_dir: root.join("scenarios"),
+            golden_dir: root.join("golden"),
+            dialects: Vec::new(),
+            allow_missing_goldens: false,
+            variables: Vec::new(),
+        };
+        let suite = crate::scenario::load_suite(&source).unwrap();
+        let cloud: BTreeSet<String> = ["cloud-connect".to_string()].into();
+        assert_eq!(needed_by(&suite, "veeam-em"), cloud);
+        let listing: Vec<LoadedScenario> = suite
+            .iter()
+            .filter(|s| s.id.starts_with("veeam-em::list-sessions"))
+            .cloned()
+            .collect();
+        assert_eq!(listing.len(), 2);
+        assert!(needed_by(&listing, "veeam-em").is_empty());
+        assert!(needed_by(&suite, "no-such-dialect").is_empty());
+    }
 }

@@ -44,7 +44,7 @@ pub fn probe_profiles(
                 probe_sessions: Vec::new(),
                 budget: Default::default(),
             };
-            if let Some(warning) = super::probe::learn(&mut target, &data) {
+            if let Some(warning) = super::probe::learn(&mut target, &data, None) {
                 eprintln!("{warning}");
             }
             found.push(ProfileFacts {

@@ -42,6 +42,7 @@ impl Target {
             profile: self.profile.clone(),
             version: self.facts.version.as_ref().map(|v| v.name().to_string()),
             capabilities: self.facts.capabilities.iter().cloned().collect(),
+            capabilities_unread: self.facts.unread.iter().cloned().collect(),
             deviations_unseen: self.options.deviations_unseen(),
             probe_sessions: self.probe_sessions.clone(),
             requirements: Vec::new(),
@@ -60,6 +61,9 @@ pub struct Facts {
     pub accounts: BTreeSet<Account>,
     /// Whether the probe ran (without it, capabilities are unknown, not absent).
     pub probed: bool,
+    /// The capabilities the vendor's knowledge names that the probe did not
+    /// read (no trial of the run needed them, or the probe failed): unknown.
+    pub unread: BTreeSet<String>,
     /// The API versions the server offers (`?v=` values), when the probe read them.
     pub offered: Option<BTreeSet<String>>,
 }
@@ -87,7 +91,7 @@ impl Facts {
             if let Some(c) = requires
                 .capabilities
                 .iter()
-                .find(|c| !self.capabilities.contains(*c))
+                .find(|c| !self.unread.contains(*c) && !self.capabilities.contains(*c))
             {
                 return Err(format!("the server does not show the capability `{c}`"));
             }
@@ -129,6 +133,7 @@ mod tests {
                 BTreeSet::new()
             },
             probed: true,
+            unread: BTreeSet::new(),
             offered: None,
         }
     }
@@ -149,6 +154,17 @@ mod tests {
         let no_tenant = facts(Some("v1_7"), &["cloud-connect"], false);
         let why = no_tenant.admits(&requires(&[], true, None)).unwrap_err();
         assert!(why.contains("SESSIONCONF_TENANT_USER"), "{why}");
+    }
+
+    #[test]
+    fn a_capability_not_read_is_unknown_and_the_scenario_runs() {
+        let mut f = facts(Some("v1_7"), &[], false);
+        let why = f.admits(&requires(&["cloud-connect"], false, None));
+        assert!(why.unwrap_err().contains("`cloud-connect`"));
+        f.unread.insert("cloud-connect".into());
+        assert!(f.admits(&requires(&["cloud-connect"], false, None)).is_ok());
+        // Another capability, read and not shown, still does not apply.
+        assert!(f.admits(&requires(&["nas"], false, None)).is_err());
     }
 
     #[test]

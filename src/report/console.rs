@@ -184,11 +184,7 @@ pub fn render_summary(summary: &super::RunSummary) -> String {
             .map(|p| format!(" (reference server {p})"))
             .unwrap_or_default();
         let version = t.version.as_deref().unwrap_or("unknown");
-        let capabilities = if t.capabilities.is_empty() {
-            "none".to_string()
-        } else {
-            t.capabilities.join(", ")
-        };
+        let capabilities = capabilities_line(t);
         let name = if several {
             format!("{}: ", t.name)
         } else {
@@ -225,6 +221,21 @@ pub fn render_summary(summary: &super::RunSummary) -> String {
         let _ = writeln!(out, "not run (interrupted): {}", summary.not_run.join(", "));
     }
     out
+}
+
+/// The capabilities a target showed, then those the run did not read: unknown,
+/// so said apart from absent ones.
+pub(crate) fn capabilities_line(t: &super::TargetInfo) -> String {
+    let shown = if t.capabilities.is_empty() {
+        "none".to_string()
+    } else {
+        t.capabilities.join(", ")
+    };
+    if t.capabilities_unread.is_empty() {
+        shown
+    } else {
+        format!("{shown} ({} not read)", t.capabilities_unread.join(", "))
+    }
 }
 
 /// Scenarios down, targets across, a word per cell.
@@ -357,13 +368,14 @@ mod tests {
 
     #[test]
     fn the_summary_names_targets_counts_and_what_did_not_run() {
-        let target = |caps: &[&str]| TargetInfo {
+        let target = |caps: &[&str], unread: &[&str]| TargetInfo {
             name: "embedded".into(),
             dialect: "veeam-em".into(),
             endpoint: "http://h/api/".into(),
             profile: Some("em-12".into()),
             version: Some("v1_7".into()),
             capabilities: caps.iter().map(|c| c.to_string()).collect(),
+            capabilities_unread: unread.iter().map(|c| c.to_string()).collect(),
             deviations_unseen: Vec::new(),
             probe_sessions: Vec::new(),
             requirements: Vec::new(),
@@ -393,7 +405,11 @@ mod tests {
             duration_ms: 1.0,
         };
         let summary = RunSummary {
-            targets: vec![target(&[]), target(&["cloud-connect", "nas"])],
+            targets: vec![
+                target(&[], &[]),
+                target(&["cloud-connect", "nas"], &[]),
+                target(&["nas"], &["cloud-connect", "tape"]),
+            ],
             scenarios: vec![leaking],
             not_run: vec!["veeam-em::a".into()],
             interrupted: true,
@@ -402,6 +418,11 @@ mod tests {
         assert!(text.contains("veeam-em: http://h/api/ (reference server em-12), API version v1_7, capabilities: none\n"), "{text}");
         assert!(
             text.contains("capabilities: cloud-connect, nas\n"),
+            "{text}"
+        );
+        // Not read is unknown: said apart from what the server did not show.
+        assert!(
+            text.contains("capabilities: nas (cloud-connect, tape not read)\n"),
             "{text}"
         );
         assert!(text.contains("1 trials: 0 passed, 0 known deviation, 0 not applicable, 1 failed; sessions left open: 1"), "{text}");

@@ -255,7 +255,7 @@ fn write_targets(out: &mut String, summary: &RunSummary) {
             esc(&t.endpoint),
             esc(t.profile.as_deref().unwrap_or("")),
             esc(t.version.as_deref().unwrap_or("unknown")),
-            esc(&t.capabilities.join(", ")),
+            esc(&super::console::capabilities_line(t)),
             esc(&t.deviations_unseen.join(", "))
         );
     }

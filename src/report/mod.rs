@@ -43,6 +43,10 @@ pub struct TargetInfo {
     pub version: Option<String>,
     /// Capabilities the server showed.
     pub capabilities: Vec<String>,
+    /// Capabilities the run did not read (no trial needed them, or the probe
+    /// failed): unknown, neither shown nor absent.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub capabilities_unread: Vec<String>,
     /// Known deviations of the server's version that no step showed (stale
     /// knowledge, or a server that answered as documented).
     #[serde(skip_serializing_if = "Vec::is_empty")]

@@ -276,6 +276,7 @@ fn facts_of(info: &crate::report::TargetInfo) -> harness::Facts {
             .as_deref()
             .and_then(crate::version::Version::parse),
         capabilities: info.capabilities.iter().cloned().collect(),
+        unread: info.capabilities_unread.iter().cloned().collect(),
         probed: true,
         ..harness::Facts::default()
     }
