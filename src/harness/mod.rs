@@ -797,8 +797,8 @@ pub fn run_against_quietly(
         probe_sessions: Vec::new(),
         budget: Arc::new(budget::Budget::new(DEFAULT_MAX_SESSIONS)),
     };
-    let needed = probe::needed_by(scenarios, dialect);
-    let probe_warning = probe::learn(&mut target, &data, Some(&needed));
+    // The caller is given the facts (`Ran::info`), whatever its scenarios need.
+    let probe_warning = probe::learn(&mut target, &data, None);
     let name = target.options.target.clone();
     let outcomes = scenarios
         .iter()
