@@ -1189,7 +1189,7 @@ mod startup {
         let mut rows = vec![
             Row { label: "`sessionconf --version` (the floor: start and exit)".into(), make: sessionconf(&["--version"], &credentials), times: vec![] },
             Row { label: "`sessionconf run --list` (load and compile the suite, send nothing)".into(), make: sessionconf(&["run", "--list"], &credentials), times: vec![] },
-            Row { label: "one flow: `sessionconf run --endpoint http://...` (probe, then logon, list, logout)".into(), make: sessionconf(&refs(&http_flow), &credentials), times: vec![] },
+            Row { label: "one flow: `sessionconf run --endpoint http://...` (the probe reads the version, then logon, list, logout, session check)".into(), make: sessionconf(&refs(&http_flow), &credentials), times: vec![] },
             Row { label: "one flow over HTTPS with `--cacert` (TLS configuration built once)".into(), make: sessionconf(&refs(&tls_flow), &credentials), times: vec![] },
             Row { label: "100 flows in one process: `sessionconf load --iterations 100 --concurrency 1`".into(), make: sessionconf(&load, &credentials), times: vec![] },
         ];
