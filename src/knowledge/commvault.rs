@@ -7,7 +7,7 @@ use super::BuiltIn;
 pub(super) const BUILT_IN: BuiltIn = BuiltIn {
     dialect: "commvault",
     knowledge_json: include_str!("commvault/knowledge.json"),
-    probe: include_str!("commvault/probe.yaml"),
+    probe_json: include_str!("commvault/probe.json"),
     requirements_json: include_str!("commvault/requirements.json"),
     goldens: &[],
 };

@@ -31,8 +31,8 @@ pub(crate) struct BuiltIn {
     /// Facts, session rules, deviations, volatile values (the `versions.yaml`
     /// form), as the JSON twin of its `knowledge.yaml`.
     pub knowledge_json: &'static str,
-    /// The probe scenario.
-    pub probe: &'static str,
+    /// The probe scenario, as the JSON twin of its `probe.yaml`.
+    pub probe_json: &'static str,
     /// The documented requirements, as the JSON twin of its `requirements.yaml`.
     pub requirements_json: &'static str,
     /// The goldens its known deviations name, by file name.
@@ -132,7 +132,7 @@ pub fn load(
         built_in
             .map(|b| {
                 let file = built_in_path(dialect, "probe.yaml");
-                load_scenario_source(&file, b.probe, dialect, golden_dir, false)
+                crate::scenario::load_built_in_json(&file, b.probe_json, dialect, golden_dir)
             })
             .transpose()?
     };
@@ -553,6 +553,7 @@ mod twins {
             for (name, json) in [
                 ("knowledge", b.knowledge_json),
                 ("requirements", b.requirements_json),
+                ("probe", b.probe_json),
             ] {
                 let yaml = std::fs::read_to_string(dir.join(format!("{name}.yaml"))).unwrap();
                 let from_yaml: serde_json::Value = serde_yaml::from_str(&yaml).unwrap();
@@ -571,6 +572,38 @@ mod twins {
             stale.is_empty(),
             "out of date (SESSIONCONF_REGENERATE=1 cargo test --lib twins rewrites them): {stale:?}"
         );
+    }
+
+    #[test]
+    fn each_built_in_probe_loads_from_its_twin_as_from_its_yaml() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for b in BUILT_IN {
+            let file = built_in_path(b.dialect, "probe.yaml");
+            let dir = root.join("src/knowledge").join(b.dialect.replace('-', "_"));
+            let yaml = std::fs::read_to_string(dir.join("probe.yaml")).unwrap();
+            let golden = root.join("golden");
+            let from_yaml = load_scenario_source(&file, &yaml, b.dialect, &golden, false).unwrap();
+            let from_json =
+                crate::scenario::load_built_in_json(&file, b.probe_json, b.dialect, &golden)
+                    .unwrap();
+            assert_eq!(
+                format!("{from_json:?}"),
+                format!("{from_yaml:?}"),
+                "{}",
+                b.dialect
+            );
+        }
+        let broken =
+            crate::scenario::load_built_in_json(&file_of("probe"), "{", "veeam-em", Path::new("g"));
+        let text = format!("{:?}", broken.unwrap_err());
+        assert!(
+            text.contains("probe.yaml") && text.contains("JSON twin"),
+            "{text}"
+        );
+    }
+
+    fn file_of(name: &str) -> std::path::PathBuf {
+        built_in_path("veeam-em", &format!("{name}.yaml"))
     }
 
     #[test]

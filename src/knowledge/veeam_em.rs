@@ -7,7 +7,7 @@ use super::BuiltIn;
 pub(super) const BUILT_IN: BuiltIn = BuiltIn {
     dialect: "veeam-em",
     knowledge_json: include_str!("veeam_em/knowledge.json"),
-    probe: include_str!("veeam_em/probe.yaml"),
+    probe_json: include_str!("veeam_em/probe.json"),
     requirements_json: include_str!("veeam_em/requirements.json"),
     goldens: &[
         ("error-500.xml", include_str!("veeam_em/error-500.xml")),

@@ -288,6 +288,27 @@ pub fn load_trials_source(
     trials_from(file, source, dialect, &golden, &[])
 }
 
+/// A scenario the tool ships, from the JSON twin of its YAML: read without a
+/// YAML parser and with no positions (a test keeps the twin the same document
+/// as the YAML, which `check` reads with them), so a run's start pays for
+/// neither.
+pub(crate) fn load_built_in_json(
+    file: &Path,
+    json: &str,
+    dialect: &str,
+    golden_dir: &Path,
+) -> Result<LoadedScenario, Vec<ConfigError>> {
+    let scenario: Scenario = serde_json::from_str(json).map_err(|e| {
+        vec![ConfigError::file(
+            file,
+            format!("its JSON twin does not read: {e}"),
+        )]
+    })?;
+    let golden = GoldenSource::new(golden_dir, false);
+    let trials = trials_of(file, scenario, Positions::of(""), dialect, &golden, &[])?;
+    one_trial(file, trials)
+}
+
 /// A scenario's trials, given the run's own variables.
 fn trials_from(
     file: &Path,
@@ -296,12 +317,31 @@ fn trials_from(
     golden: &GoldenSource,
     variables: &[String],
 ) -> Result<Vec<LoadedScenario>, Vec<ConfigError>> {
-    let mut scenario: Scenario = parse_yaml(file, source).map_err(|e| vec![e])?;
+    let scenario: Scenario = parse_yaml(file, source).map_err(|e| vec![e])?;
+    trials_of(
+        file,
+        scenario,
+        Positions::of(source),
+        dialect,
+        golden,
+        variables,
+    )
+}
+
+/// The trials of a scenario read from `file`, checked with `positions`.
+fn trials_of(
+    file: &Path,
+    mut scenario: Scenario,
+    positions: Positions<'_>,
+    dialect: &str,
+    golden: &GoldenSource,
+    variables: &[String],
+) -> Result<Vec<LoadedScenario>, Vec<ConfigError>> {
     let mut globals: BTreeSet<String> = BUILTIN_VARIABLES.iter().map(|s| s.to_string()).collect();
     globals.extend(variables.iter().cloned());
     let mut checker = Checker {
         file,
-        positions: Positions::of(source),
+        positions,
         errors: Vec::new(),
         fragments_dir: Some(fragments_dir(file, dialect)),
         globals,

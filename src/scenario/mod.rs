@@ -13,6 +13,7 @@ mod schema;
 pub(crate) mod template;
 mod yaml;
 
+pub(crate) use load::load_built_in_json;
 pub use load::{
     load_scenario, load_scenario_source, load_selected, load_suite, load_trials,
     load_trials_source, GoldenEntry, LoadedScenario, Selected, SuiteSource, Unloaded, Wanted,
