@@ -206,6 +206,63 @@ mod tests {
         assert_eq!(kept("veeam-em", &["no-such-variable"]), None);
     }
 
+    /// What the probe learns of a reference server, reading `needed`; the
+    /// warning, the facts and how many logons the server saw.
+    fn learned(needed: Option<&[&str]>, password: &str) -> (Option<String>, Target, usize) {
+        use crate::server::{start, Dialect, ServerOptions};
+        let mut served = ServerOptions::new(Dialect::VeeamEm);
+        served.credentials = crate::credentials::Credentials::embedded();
+        let server = start(Dialect::VeeamEm, served, ([127, 0, 0, 1], 0).into()).unwrap();
+        let mut options = crate::run::RunOptions::new(server.base_url().parse().unwrap());
+        options.credentials = crate::credentials::Credentials::embedded();
+        options.credentials.password = password.into();
+        let mut target = Target {
+            dialect: "veeam-em".into(),
+            options: Arc::new(options),
+            facts: Default::default(),
+            profile: None,
+            probe_sessions: Vec::new(),
+            budget: Default::default(),
+        };
+        let needed: Option<BTreeSet<String>> =
+            needed.map(|n| n.iter().map(|c| c.to_string()).collect());
+        let warning = learn(&mut target, &knowledge("veeam-em"), needed.as_ref());
+        assert_eq!(server.open_sessions(), 0, "the probe logs out");
+        (warning, target, server.issued_tokens().len())
+    }
+
+    #[test]
+    fn the_probe_logs_on_only_to_read_a_capability_a_trial_needs() {
+        let good = crate::credentials::DEFAULT_PASSWORD;
+        let (warning, target, logons) = learned(Some(&[]), good);
+        assert_eq!(warning, None);
+        assert_eq!(logons, 0);
+        let facts = &target.facts;
+        assert_eq!(
+            facts.version.as_ref().map(|v| v.name().to_string()),
+            Some("v1_7".into())
+        );
+        assert!(facts.probed && facts.capabilities.is_empty());
+        assert_eq!(facts.unread, ["cloud-connect".to_string()].into());
+        for needed in [Some(&["cloud-connect"][..]), None] {
+            let (warning, target, logons) = learned(needed, good);
+            assert_eq!(warning, None);
+            assert_eq!(logons, 1);
+            assert_eq!(
+                target.facts.capabilities,
+                ["cloud-connect".to_string()].into()
+            );
+            assert!(target.facts.unread.is_empty());
+        }
+        // A logon the probe needs and cannot make: said, and the facts stay unknown.
+        let (warning, target, _) = learned(None, "wrong");
+        assert!(warning.unwrap().contains("probe failed"));
+        assert!(!target.facts.probed && target.facts.version.is_none());
+        assert_eq!(target.facts.unread, ["cloud-connect".to_string()].into());
+        // The same credentials do not matter when no logon is needed.
+        assert_eq!(learned(Some(&[]), "wrong").0, None);
+    }
+
     #[test]
     fn what_a_run_needs_is_what_its_trials_require() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
