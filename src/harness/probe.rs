@@ -206,6 +206,38 @@ mod tests {
         assert_eq!(kept("veeam-em", &["no-such-variable"]), None);
     }
 
+    #[test]
+    fn a_cut_keeps_only_the_finally_steps_of_sessions_it_opened() {
+        let text = r#"name: probe
+steps:
+  - name: first
+    request: { path: a }
+    capture: { x: { header: X } }
+  - name: second
+    request: { path: b }
+    capture: { y: { header: Y } }
+finally:
+  - name: cleanup
+    request: { path: c }
+"#;
+        let file = Path::new("probe.yaml");
+        let probe =
+            crate::scenario::load_scenario_source(file, text, "veeam-em", Path::new("g"), true)
+                .unwrap();
+        let finally = |wanted: &[&str]| -> Vec<String> {
+            let cut = trimmed(&probe, &wanted.iter().copied().collect()).unwrap();
+            cut.scenario
+                .finally
+                .iter()
+                .map(|s| s.name.clone())
+                .collect()
+        };
+        // Nothing cut: every `finally` step stays, one that closes nothing too.
+        assert_eq!(finally(&["y"]), ["cleanup"]);
+        // A cut drops a `finally` step that closes no session a kept step opened.
+        assert_eq!(finally(&["x"]), Vec::<String>::new());
+    }
+
     /// What the probe learns of a reference server, reading `needed`; the
     /// warning, the facts and how many logons the server saw.
     fn learned(needed: Option<&[&str]>, password: &str) -> (Option<String>, Target, usize) {
