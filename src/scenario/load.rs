@@ -289,9 +289,9 @@ pub fn load_trials_source(
 }
 
 /// A scenario the tool ships, from the JSON twin of its YAML: read without a
-/// YAML parser and with no positions (a test keeps the twin the same document
-/// as the YAML, which `check` reads with them), so a run's start pays for
-/// neither.
+/// YAML parser and with no positions, so a run's start pays for neither. A
+/// mistake in it would be found by the tests, which keep the twin the same
+/// document as the YAML and load the YAML with positions.
 pub(crate) fn load_built_in_json(
     file: &Path,
     json: &str,
