@@ -27,6 +27,10 @@ pub struct Observation {
     pub bindings: Bindings,
     /// The run's secrets when it was seen: a message about it never shows them.
     pub secrets: Vec<String>,
+    /// What the vendor fixes and what varies: the recording is written as that contract.
+    pub contract: Arc<super::contract::Contract>,
+    /// In a fragment's step, the names its golden may use; empty otherwise.
+    pub scope: Vec<String>,
 }
 
 #[derive(Debug, Default)]
@@ -54,6 +58,8 @@ pub struct Settled {
     pub not_written: Vec<(PathBuf, String)>,
     /// New and changed goldens were written as pending files beside them.
     pub pending: bool,
+    /// What bless decided for each golden it wrote, a line each.
+    pub decided: Vec<(PathBuf, Vec<String>)>,
 }
 
 impl BlessBook {
@@ -94,8 +100,16 @@ impl BlessBook {
                 path.clone()
             };
             match settle_one(&path, &to, entry) {
-                Ok(()) if existed => settled.changed.push(path),
-                Ok(()) => settled.new.push(path),
+                Ok(notes) => {
+                    if !notes.is_empty() {
+                        settled.decided.push((path.clone(), notes));
+                    }
+                    if existed {
+                        settled.changed.push(path);
+                    } else {
+                        settled.new.push(path);
+                    }
+                }
                 Err(why) => {
                     let line = format!("{}: not written: {why}", path.display());
                     settled.not_written.push((path, line));
@@ -106,23 +120,44 @@ impl BlessBook {
     }
 }
 
-/// Merges the uses' goldens, holds the result against every use, and writes
-/// it to `to` (the golden's path, or its pending file).
-fn settle_one(path: &Path, to: &Path, entry: Entry) -> Result<(), String> {
+/// Writes each use's recording as the contract, merges them, holds the result
+/// against every use, and writes it to `to` (the golden's path, or its pending
+/// file). Returns what was decided, a line each.
+fn settle_one(path: &Path, to: &Path, entry: Entry) -> Result<Vec<String>, String> {
     let mut texts: Vec<(&str, String)> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
     if let Some(existing) = &entry.existing {
         if let Some(passed) = entry.observations.iter().find(|o| o.recorded.is_none()) {
             texts.push((&passed.by, existing.written()));
         }
     }
     for o in &entry.observations {
-        if let Some(text) = &o.recorded {
-            if !texts.iter().any(|(_, t)| t == text) {
-                texts.push((&o.by, text.clone()));
+        let Some(text) = &o.recorded else { continue };
+        let context = super::contract::Context {
+            bindings: &o.bindings,
+            scope: &o.scope,
+            secrets: &o.secrets,
+        };
+        let (text, said) = super::contract::apply(path, text, &o.contract, context)
+            .map_err(|e| format!("{}: {e}", o.by))?;
+        for line in said {
+            if !notes.contains(&line) {
+                notes.push(line);
             }
         }
+        if !texts.iter().any(|(_, t)| *t == text) {
+            texts.push((&o.by, text));
+        }
     }
-    let merged = super::merge(path, &texts)?;
+    let (merged, learned) = super::merge(path, &texts)?;
+    if texts.len() > 1 {
+        notes.push(format!(
+            "learned from {} recordings that differ (of {} uses):",
+            texts.len(),
+            entry.observations.len()
+        ));
+        notes.extend(learned.into_iter().map(|l| format!("  {l}")));
+    }
     let label = path.display().to_string();
     let golden = Golden::compile(path, &merged).map_err(|e| e.to_string())?;
     for o in &entry.observations {
@@ -143,7 +178,8 @@ fn settle_one(path: &Path, to: &Path, entry: Entry) -> Result<(), String> {
             ));
         }
     }
-    super::bless::write_text(to, &merged).map_err(|e| e.to_string())
+    super::bless::write_text(to, &merged).map_err(|e| e.to_string())?;
+    Ok(notes)
 }
 
 #[cfg(test)]
@@ -158,6 +194,8 @@ mod tests {
             encoding: crate::xml::Encoding::Utf8,
             bindings: Bindings::default(),
             secrets: vec!["s3cret".into()],
+            contract: Arc::default(),
+            scope: Vec::new(),
         }
     }
 
@@ -193,29 +231,39 @@ mod tests {
         assert_eq!(settled.changed, vec![path.clone()]);
         let written = std::fs::read_to_string(&path).unwrap();
         assert!(
-            written.contains(r#"A="{{any}}""#) && written.contains("<N>x</N>"),
+            written.contains(r#"A="{{int}}""#) && written.contains("<N>x</N>"),
             "{written}"
         );
     }
 
     #[test]
-    fn uses_of_different_shapes_leave_the_file_as_it_was_and_say_why() {
+    fn uses_of_different_shapes_are_generalized_and_the_golden_passes_each() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("list.xml");
         let book = BlessBook::default();
-        let two = "<L><S/><S/></L>";
-        let one = "<L><S/></L>";
+        let two = "<L><S a='1'/><S a='2'/></L>";
+        let one = "<L><S a='2'/></L>";
         book.observe(&path, None, use_of("first", Some(two), two));
         book.observe(&path, None, use_of("second", Some(one), one));
         let settled = book.settle();
-        assert!(!path.exists());
-        let (p, why) = &settled.not_written[0];
+        assert_eq!(settled.new, vec![path.clone()]);
+        let written = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            written.contains(r#"<S a="2"/>"#) && written.contains("extra=\"children\""),
+            "{written}"
+        );
+        let (p, decided) = &settled.decided[0];
         assert_eq!(p, &path);
         assert!(
-            why.contains("not written") && why.contains("first") && why.contains("second"),
-            "{why}"
+            decided[0].contains("learned from 2 recordings"),
+            "{decided:?}"
         );
-        assert!(settled.new.is_empty() && settled.changed.is_empty());
+        assert!(
+            decided
+                .iter()
+                .any(|d| d.contains("/L/S[1]: in some recordings only")),
+            "{decided:?}"
+        );
     }
 
     #[test]

@@ -125,64 +125,156 @@ fn scrubbed(value: &Json, member: Option<&str>, recording: Recording) -> Json {
 
 /// Several uses' goldens as one: what they share is kept; a string, number
 /// or boolean that differs becomes `"{{any}}"`, `"{{int}}"`/`"{{number}}"` or
-/// `"{{bool}}"`; uses that differ in shape (another member, another number of
-/// items, another type) are a conflict, said with the path.
-pub(super) fn merge(texts: &[(&str, String)]) -> Result<String, String> {
-    let (first_by, first) = texts.first().ok_or("no use recorded it")?;
+/// `"{{bool}}"`; a member or item only some have is allowed, not pinned;
+/// items met in another order match in any order. Nothing is refused: each
+/// generalization is said in a note.
+pub(super) fn merge(texts: &[(&str, String)]) -> Result<(String, Vec<String>), String> {
+    let (_, first) = texts.first().ok_or("no use recorded it")?;
     let mut merged = crate::json::parse(first).map_err(|e| e.to_string())?;
-    for (by, text) in &texts[1..] {
+    let mut notes = Vec::new();
+    for (_, text) in &texts[1..] {
         let next = crate::json::parse(text).map_err(|e| e.to_string())?;
-        merged = merged_value(&merged, &next, &mut String::from("$")).map_err(|at| {
-            format!("its uses disagree: {first_by} and {by} differ in shape at {at}; write this golden by hand (\"{{{{any}}}}\", \"sc:extra\" and \"sc:order\" say what may vary)")
-        })?;
+        merged = merged_value(&merged, &next, &mut String::from("$"), &mut notes);
     }
-    Ok(to_pretty(&merged))
+    Ok((to_pretty(&merged), notes))
 }
 
-fn merged_value(a: &Json, b: &Json, path: &mut String) -> Result<Json, String> {
-    let placeholder = |p: &str| Ok(Json::String(p.to_string()));
+fn is_marker(v: &Json) -> bool {
+    matches!(v, Json::Object(m) if !m.is_empty() && m.iter().all(|(n, _)| n.starts_with("sc:")))
+}
+
+fn merged_value(a: &Json, b: &Json, path: &mut String, notes: &mut Vec<String>) -> Json {
     match (a, b) {
-        _ if a == b => Ok(a.clone()),
-        (Json::Object(x), Json::Object(y)) => {
-            let names = |m: &[(String, Json)]| {
-                m.iter()
-                    .map(|(n, _)| n.clone())
-                    .collect::<std::collections::BTreeSet<_>>()
+        _ if a == b => a.clone(),
+        (Json::Object(x), Json::Object(y)) => Json::Object(merged_members(x, y, path, notes)),
+        (Json::Array(x), Json::Array(y)) => Json::Array(merged_items(x, y, path, notes)),
+        _ => {
+            let p = match (a, b) {
+                (Json::Number(x), Json::Number(y)) if x.is_integer() && y.is_integer() => "{{int}}",
+                (Json::Number(_), Json::Number(_)) => "{{number}}",
+                (Json::Bool(_), Json::Bool(_)) => "{{bool}}",
+                _ => "{{any}}",
             };
-            if names(x) != names(y) {
-                return Err(path.clone());
+            let literal = |v: &Json| !matches!(v, Json::String(s) if s.contains("{{"));
+            let why = if literal(a) && literal(b) {
+                "and no variable holds either: pin it by hand if it should not vary"
+            } else {
+                "in different recordings"
+            };
+            notes.push(format!(
+                "{path}: `{}` in one recording, `{}` in another, {why}: written {p}",
+                a.to_compact(),
+                b.to_compact()
+            ));
+            Json::String(p.to_string())
+        }
+    }
+}
+
+fn merged_members(
+    x: &[(String, Json)],
+    y: &[(String, Json)],
+    path: &mut String,
+    notes: &mut Vec<String>,
+) -> Vec<(String, Json)> {
+    let mut members = Vec::with_capacity(x.len());
+    let mut open = false;
+    for (name, xv) in x {
+        let Some((_, yv)) = y.iter().find(|(n, _)| n == name) else {
+            open |= !name.starts_with("sc:");
+            notes.push(format!(
+                "{path}.{name}: in some recordings only: allowed, not pinned"
+            ));
+            continue;
+        };
+        let len = path.len();
+        path.push('.');
+        path.push_str(name);
+        members.push((name.clone(), merged_value(xv, yv, path, notes)));
+        path.truncate(len);
+    }
+    for (name, _) in y.iter().filter(|(n, _)| !x.iter().any(|(m, _)| m == n)) {
+        open |= !name.starts_with("sc:");
+        notes.push(format!(
+            "{path}.{name}: in some recordings only: allowed, not pinned"
+        ));
+    }
+    if open && !members.iter().any(|(n, _)| n == "sc:extra") {
+        members.insert(0, ("sc:extra".into(), Json::String("members".into())));
+    }
+    members
+}
+
+/// Items paired with the most alike item of the other array; unpaired items
+/// allowed as extras, pairs met in another order matched in any order.
+fn merged_items(x: &[Json], y: &[Json], path: &mut String, notes: &mut Vec<String>) -> Vec<Json> {
+    let mut markers: Vec<(String, Json)> = Vec::new();
+    for m in x.iter().chain(y).filter(|v| is_marker(v)) {
+        if let Json::Object(members) = m {
+            for (n, v) in members {
+                if !markers.iter().any(|(k, _)| k == n) {
+                    markers.push((n.clone(), v.clone()));
+                }
             }
-            let mut members = Vec::with_capacity(x.len());
-            for (name, xv) in x {
-                let yv = b.member(name).expect("the same names");
-                let len = path.len();
-                path.push('.');
-                path.push_str(name);
-                members.push((name.clone(), merged_value(xv, yv, path)?));
-                path.truncate(len);
-            }
-            Ok(Json::Object(members))
         }
-        (Json::Array(x), Json::Array(y)) if x.len() == y.len() => {
-            let mut items = Vec::with_capacity(x.len());
-            for (i, (xi, yi)) in x.iter().zip(y).enumerate() {
-                let len = path.len();
-                path.push_str(&format!("[{i}]"));
-                items.push(merged_value(xi, yi, path)?);
-                path.truncate(len);
-            }
-            Ok(Json::Array(items))
+    }
+    let mut ys: Vec<Option<&Json>> = y.iter().filter(|v| !is_marker(v)).map(Some).collect();
+    let (mut items, mut extra, mut reordered, mut last) = (Vec::new(), false, false, None);
+    for (i, xi) in x.iter().filter(|v| !is_marker(v)).enumerate() {
+        let partner = (0..ys.len())
+            .filter(|j| ys[*j].is_some())
+            .max_by_key(|j| (alike(xi, ys[*j].expect("filtered")), std::cmp::Reverse(*j)));
+        let Some(j) = partner else {
+            extra = true;
+            notes.push(format!(
+                "{path}[{i}]: in some recordings only: allowed, not pinned"
+            ));
+            continue;
+        };
+        reordered |= last.is_some_and(|l| j < l);
+        last = Some(j);
+        let len = path.len();
+        path.push_str(&format!("[{i}]"));
+        items.push(merged_value(
+            xi,
+            ys[j].take().expect("unpaired"),
+            path,
+            notes,
+        ));
+        path.truncate(len);
+    }
+    if ys.iter().any(Option::is_some) {
+        extra = true;
+        notes.push(format!(
+            "{path}: more items in some recordings: allowed, not pinned"
+        ));
+    }
+    let mut set = |k: &str, v: &str| {
+        if !markers.iter().any(|(n, _)| n == k) {
+            markers.push((k.into(), Json::String(v.into())));
         }
-        (Json::String(x), Json::String(y)) if x.starts_with("sc:") || y.starts_with("sc:") => {
-            Err(path.clone())
-        }
-        (Json::String(_), Json::String(_)) => placeholder("{{any}}"),
-        (Json::Number(x), Json::Number(y)) if x.is_integer() && y.is_integer() => {
-            placeholder("{{int}}")
-        }
-        (Json::Number(_), Json::Number(_)) => placeholder("{{number}}"),
-        (Json::Bool(_), Json::Bool(_)) => placeholder("{{bool}}"),
-        _ => Err(path.clone()),
+    };
+    if reordered {
+        set("sc:order", "any");
+        notes.push(format!(
+            "{path}: items in another order in another recording: any order"
+        ));
+    }
+    if extra {
+        set("sc:extra", "items");
+    }
+    if !markers.is_empty() {
+        items.insert(0, Json::Object(markers));
+    }
+    items
+}
+
+/// How alike two items are: equal members (an object), or equal values.
+fn alike(a: &Json, b: &Json) -> usize {
+    match (a, b) {
+        (Json::Object(x), Json::Object(y)) => x.iter().filter(|m| y.contains(m)).count() + 1,
+        _ if std::mem::discriminant(a) == std::mem::discriminant(b) => usize::from(a == b) + 1,
+        _ => 0,
     }
 }
 
@@ -191,27 +283,44 @@ mod tests {
     use super::*;
 
     #[test]
-    fn uses_that_share_a_shape_merge_and_others_conflict() {
-        let m = |a: &str, b: &str| merge(&[("A", a.to_string()), ("B", b.to_string())]);
-        let merged = m(
+    fn uses_merge_values_into_typed_placeholders_and_shapes_into_allowances() {
+        let m = |a: &str, b: &str| merge(&[("A", a.to_string()), ("B", b.to_string())]).unwrap();
+        let (merged, notes) = m(
             r#"{"s": "x", "n": 1, "f": 1.5, "b": true, "same": "k", "l": [1, "a"]}"#,
             r#"{"n": 2, "s": "y", "f": 2, "b": false, "same": "k", "l": [1, "b"]}"#,
-        )
-        .unwrap();
+        );
         let doc = crate::json::parse(&merged).unwrap();
         assert_eq!(
             doc.to_compact(),
             r#"{"s":"{{any}}","n":"{{int}}","f":"{{number}}","b":"{{bool}}","same":"k","l":[1,"{{any}}"]}"#
         );
-        assert!(m(r#"{"a": 1}"#, r#"{"b": 1}"#)
-            .unwrap_err()
-            .contains("differ in shape at $"));
-        assert!(m(r#"{"l": [1]}"#, r#"{"l": [1, 2]}"#)
-            .unwrap_err()
-            .contains("at $.l"));
-        assert!(m(r#"{"a": {"b": 1}}"#, r#"{"a": {"b": "1"}}"#)
-            .unwrap_err()
-            .contains("at $.a.b"));
-        assert_eq!(m("[1]", "[1]").unwrap(), "[\n  1\n]\n");
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.starts_with("$.s: `\"x\"` in one") && n.contains("pin it")),
+            "{notes:?}"
+        );
+        let (open, notes) = m(r#"{"a": 1}"#, r#"{"b": 1}"#);
+        assert_eq!(
+            crate::json::parse(&open).unwrap().to_compact(),
+            r#"{"sc:extra":"members"}"#
+        );
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        let (longer, _) = m(r#"{"l": [1]}"#, r#"{"l": [1, 2]}"#);
+        assert_eq!(
+            crate::json::parse(&longer).unwrap().to_compact(),
+            r#"{"l":[{"sc:extra":"items"},1]}"#
+        );
+        let (turned, _) = m(
+            r#"{"l": [{"k": 1}, {"k": 2}]}"#,
+            r#"{"l": [{"k": 2}, {"k": 1}]}"#,
+        );
+        assert_eq!(
+            crate::json::parse(&turned).unwrap().to_compact(),
+            r#"{"l":[{"sc:order":"any"},{"k":1},{"k":2}]}"#
+        );
+        let (typed, _) = m(r#"{"a": {"b": 1}}"#, r#"{"a": {"b": "1"}}"#);
+        assert!(typed.contains(r#""b": "{{any}}""#), "{typed}");
+        assert_eq!(m("[1]", "[1]").0, "[\n  1\n]\n");
     }
 }

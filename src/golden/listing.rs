@@ -21,6 +21,8 @@ pub struct BlessListing {
     pub not_recorded: Vec<String>,
     /// New and changed goldens are pending files, waiting for review.
     pub pending: bool,
+    /// What bless decided in each golden it wrote (by the path shown), a line each.
+    pub decided: Vec<(String, Vec<String>)>,
 }
 
 impl BlessListing {
@@ -85,6 +87,9 @@ impl BlessListing {
             }
         };
         BlessListing {
+            decided: (settled.decided.iter())
+                .map(|(p, notes)| (written(p), notes.clone()))
+                .collect(),
             new: settled.new.iter().map(written).collect(),
             changed: settled.changed.iter().map(written).collect(),
             pending: settled.pending,
@@ -119,6 +124,10 @@ impl BlessListing {
         ] {
             for item in list {
                 out.push_str(&format!("  {label}: {item}\n"));
+                let notes = self.decided.iter().find(|(p, _)| p == item);
+                for note in notes.into_iter().flat_map(|(_, n)| n) {
+                    out.push_str(&format!("    {note}\n"));
+                }
             }
         }
         out

@@ -6,6 +6,7 @@
 pub mod between;
 pub mod bless;
 pub mod book;
+pub mod contract;
 mod json;
 pub mod listing;
 pub mod review;
@@ -247,9 +248,9 @@ pub fn record(body: &Body, bindings: &Bindings, recording: Recording) -> String 
 }
 
 /// One golden from what several uses recorded (`(who, text)`, at least one):
-/// what they share is kept, values that differ become `{{any}}`; uses whose
-/// shapes differ are a conflict, said naming both.
-pub fn merge(path: &Path, texts: &[(&str, String)]) -> Result<String, String> {
+/// what they share is kept, what differs is generalized (see
+/// [`crate::xml::merge`]), with a line for each thing generalized.
+pub fn merge(path: &Path, texts: &[(&str, String)]) -> Result<(String, Vec<String>), String> {
     match path.extension().and_then(|e| e.to_str()) {
         Some("xml") => xml::merge(path, texts),
         Some("json") => json::merge(texts),

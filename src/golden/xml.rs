@@ -201,20 +201,22 @@ fn written(mut element: Element, recording: Recording) -> String {
 }
 
 /// Several uses' goldens as one (see [`super::merge`]).
-pub(super) fn merge(path: &Path, texts: &[(&str, String)]) -> Result<String, String> {
+pub(super) fn merge(
+    path: &Path,
+    texts: &[(&str, String)],
+) -> Result<(String, Vec<String>), String> {
     let compiled = texts
         .iter()
         .map(|(by, text)| compile(path, text, crate::xml::Encoding::Utf8).map(|(c, _)| (*by, c)))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| e.to_string())?;
-    let mut all = compiled
-        .iter()
-        .map(|(by, c)| (*by, Element::from_expected(c)));
-    let (first_by, mut merged) = all.next().ok_or("no use recorded it")?;
-    for (by, next) in all {
-        merged = crate::xml::merge::merge(merged, next).map_err(|at| {
-            format!("its uses disagree: {first_by} and {by} differ in shape at {at}; write this golden by hand (sc:extra and sc:order say what may vary)")
-        })?;
+    let mut all = compiled.iter().map(|(_, c)| Element::from_expected(c));
+    let mut merged = all.next().ok_or("no use recorded it")?;
+    let mut notes = Vec::new();
+    for next in all {
+        let (m, said) = crate::xml::merge::merge(merged, next);
+        merged = m;
+        notes.extend(said);
     }
-    Ok(to_pretty_string(&merged, GoldenMarkers::Keep))
+    Ok((to_pretty_string(&merged, GoldenMarkers::Keep), notes))
 }

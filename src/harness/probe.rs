@@ -30,6 +30,7 @@ pub(crate) fn learn(
     let options = Arc::get_mut(&mut target.options).expect("the target is not shared yet");
     options.deviations = Arc::new(data.deviations.clone());
     options.volatile = Arc::new(data.volatile.clone());
+    options.contract = Arc::new(data.contract.clone());
     options.requirements = Arc::new(data.requirements.clone());
     options.session_rules = data.sessions.clone().map(Arc::new);
     target.facts.unread = data.facts.capabilities.keys().cloned().collect();

@@ -58,6 +58,8 @@ pub struct Knowledge {
     pub deviations: Vec<Deviation>,
     /// Values the vendor documents as changing per request: bless writes placeholders.
     pub volatile: Vec<crate::golden::volatile::Volatile>,
+    /// What a golden keeps and what it leaves open: bless writes goldens by it.
+    pub contract: crate::golden::contract::Contract,
     /// The documented requirements steps may cite.
     pub requirements: Vec<Requirement>,
 }
@@ -86,6 +88,8 @@ struct RawKnowledge {
     deviations: Vec<Deviation>,
     #[serde(default)]
     volatile: Vec<crate::golden::volatile::Volatile>,
+    #[serde(default)]
+    contract: crate::golden::contract::Contract,
 }
 
 /// Where a suite keeps its own knowledge of `dialect`.
@@ -149,6 +153,7 @@ pub fn load(
         sessions: raw.sessions,
         deviations,
         volatile: raw.volatile,
+        contract: raw.contract,
         requirements: load_requirements(built_in, &own, dialect)?,
     })
 }
@@ -221,8 +226,10 @@ fn checked(file: &Path, raw: RawKnowledge) -> Result<RawKnowledge, Vec<ConfigErr
             .map(|p| format!("volatile value {}: {p}", i + 1))
     });
     let deviations = raw.deviations.iter().filter_map(Deviation::problem);
+    let contract = raw.contract.problems();
     let problems: Vec<ConfigError> = volatile
         .chain(deviations)
+        .chain(contract)
         .map(|p| ConfigError::file(file, p))
         .collect();
     if problems.is_empty() {
@@ -251,6 +258,7 @@ fn merge(base: RawKnowledge, own: RawKnowledge) -> RawKnowledge {
         sessions: own.sessions.or(base.sessions),
         deviations,
         volatile,
+        contract: base.contract.extended(own.contract),
     }
 }
 
@@ -457,7 +465,8 @@ mod tests {
             .facts
             .capabilities
             .contains_key("session-last-accessed-time"));
-        assert_eq!(cv.volatile.len(), 3);
+        assert_eq!(cv.volatile.len(), 10);
+        assert_eq!(cv.contract.sets[0].items, ["sessions"]);
         let names: Vec<String> = cv
             .sessions
             .unwrap()
@@ -491,7 +500,7 @@ mod tests {
             .iter()
             .map(|v| v.for_attribute("loginTime"))
             .collect();
-        assert_eq!(em_volatile, [Some("{{any}}")]);
+        assert_eq!(em_volatile, [None, Some("{{any}}")]);
         // What the suite leaves out stays the tool's.
         assert!(k.sessions.is_some());
         assert_eq!(k.probe.as_ref().unwrap().scenario.name, "probe");
@@ -512,7 +521,7 @@ mod tests {
         let rule = "volatile:\n  - attribute: loginTime\n    placeholder: \"{{any}}\"\n    source: mine\n  - element: Stamp\n    placeholder: \"{{any}}\"\n    source: mine\n";
         std::fs::write(own.join("versions.yaml"), rule).unwrap();
         let k = load(dir.path(), dir.path(), "commvault", false).unwrap();
-        assert_eq!(k.volatile.len(), 4);
+        assert_eq!(k.volatile.len(), 11);
         let login: Vec<&str> = k
             .volatile
             .iter()

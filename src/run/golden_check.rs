@@ -87,7 +87,7 @@ pub(crate) fn check_golden(
         let recorded = crate::golden::record(body, &bindings, recording);
         note(
             state,
-            entry,
+            (entry, names),
             Some(recorded),
             (text, encoding, bindings),
             outcome,
@@ -111,7 +111,13 @@ pub(crate) fn check_golden(
     if may_bless {
         // A use that passes counts too: the golden written must still pass it.
         let recorded = verdict.recorded.filter(|_| !verdict.differences.is_empty());
-        note(state, entry, recorded, (text, encoding, bindings), outcome);
+        note(
+            state,
+            (entry, names),
+            recorded,
+            (text, encoding, bindings),
+            outcome,
+        );
         return Vec::new();
     }
     if verdict.is_match() {
@@ -165,7 +171,7 @@ fn with_endpoint_origin(state: &ScenarioState, mut bindings: Bindings) -> Bindin
 /// this use would write, `None` when it passed the golden as it is.
 fn note(
     state: &ScenarioState,
-    entry: &GoldenEntry,
+    (entry, names): (&GoldenEntry, &[GoldenName]),
     recorded: Option<String>,
     (body, encoding, bindings): (&str, crate::xml::Encoding, Bindings),
     outcome: &mut StepOutcome,
@@ -180,6 +186,8 @@ fn note(
         encoding,
         bindings,
         secrets: state.vars.redactor.secrets(),
+        contract: state.options.contract.clone(),
+        scope: names.iter().map(|n| n.name.clone()).collect(),
     };
     let book = &state.options.bless_book;
     book.observe(&entry.path, entry.expected.clone(), observation);

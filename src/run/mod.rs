@@ -68,6 +68,8 @@ pub struct RunOptions {
     pub transcript: Option<Arc<transcript::Transcript>>,
     /// Values the target's vendor documents as volatile: bless writes placeholders.
     pub volatile: Arc<Vec<crate::golden::volatile::Volatile>>,
+    /// What the target's vendor fixes and what varies: bless writes that contract.
+    pub contract: Arc<crate::golden::contract::Contract>,
     /// The documented requirements of the target's vendor: a failed step names
     /// those it covers.
     pub requirements: Arc<Vec<crate::knowledge::Requirement>>,
@@ -92,6 +94,7 @@ impl RunOptions {
             variables: std::collections::BTreeMap::new(),
             bless_book: Arc::default(),
             volatile: Arc::default(),
+            contract: Arc::default(),
             requirements: Arc::default(),
             transcript: None,
             open_sessions: Default::default(),
