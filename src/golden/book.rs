@@ -37,6 +37,8 @@ pub struct Observation {
 struct Entry {
     existing: Option<Arc<Golden>>,
     observations: Vec<Observation>,
+    /// Where its recordings came from, when not from the run's own servers.
+    provenance: Vec<String>,
 }
 
 /// Observations by golden path, shared by every scenario of a run.
@@ -82,6 +84,32 @@ impl BlessBook {
         entry.observations.push(observation);
     }
 
+    /// Whether some use of the golden at `path` was noted.
+    pub fn observed(&self, path: &Path) -> bool {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries
+            .get(path)
+            .is_some_and(|e| !e.observations.is_empty())
+    }
+
+    /// Takes the uses of the golden at `path` that `other` noted, saying where
+    /// they came from (`provenance`); whether there were any.
+    pub fn adopt(&self, other: &BlessBook, path: &Path, provenance: &str) -> bool {
+        let taken = {
+            let mut theirs = other.entries.lock().unwrap_or_else(|e| e.into_inner());
+            theirs.remove(path)
+        };
+        let Some(taken) = taken.filter(|t| t.observations.iter().any(|o| o.recorded.is_some()))
+        else {
+            return false;
+        };
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = entries.entry(path.to_path_buf()).or_default();
+        entry.observations.extend(taken.observations);
+        entry.provenance.push(provenance.to_string());
+        true
+    }
+
     /// Writes every golden some use recorded, each from all of its uses.
     pub fn settle(&self) -> Settled {
         let entries = std::mem::take(&mut *self.entries.lock().unwrap_or_else(|e| e.into_inner()));
@@ -125,7 +153,7 @@ impl BlessBook {
 /// file). Returns what was decided, a line each.
 fn settle_one(path: &Path, to: &Path, entry: Entry) -> Result<Vec<String>, String> {
     let mut texts: Vec<(&str, String)> = Vec::new();
-    let mut notes: Vec<String> = Vec::new();
+    let mut notes: Vec<String> = entry.provenance.clone();
     if let Some(existing) = &entry.existing {
         if let Some(passed) = entry.observations.iter().find(|o| o.recorded.is_none()) {
             texts.push((&passed.by, existing.written()));

@@ -53,11 +53,15 @@ impl Volatile {
     }
 }
 
-/// `value` as bless writes it: a literal becomes `placeholder`; a value the
-/// golden already wrote with a placeholder keeps it.
+/// `value` as bless writes it: `placeholder`, unless the golden already
+/// wrote it as one placeholder (`{{any}}`, `{{int}}`). A value that only holds
+/// one among its text (a message naming a session's `{{uuid}}`) is still
+/// the volatile value, and is replaced whole.
 pub fn written(value: &mut String, placeholder: Option<&str>) {
     if let Some(p) = placeholder {
-        if !value.contains("{{") {
+        let one =
+            value.starts_with("{{") && value.ends_with("}}") && value.matches("{{").count() == 1;
+        if !one {
             *value = p.to_string();
         }
     }
@@ -104,6 +108,9 @@ mod tests {
         let mut kept = "{{any}}".to_string();
         written(&mut kept, Some("{{int}}"));
         assert_eq!(kept, "{{any}}");
+        let mut message = "Logon session '{{uuid}}' was not found.".to_string();
+        written(&mut message, Some("{{any}}"));
+        assert_eq!(message, "{{any}}");
         let mut other = "17".to_string();
         written(&mut other, None);
         assert_eq!(other, "17");

@@ -7,6 +7,7 @@
 mod budget;
 pub mod compare_servers;
 mod embedded;
+mod other_versions;
 mod probe;
 mod profiles;
 pub mod signals;
@@ -207,6 +208,9 @@ pub fn execute(mut config: RunConfig, args: &Arguments) -> Result<Finished, RunE
     if !args.list {
         eprint!("{}", crate::report::console::render_summary(&ran.summary));
         if let Some(used) = used {
+            if !ran.summary.interrupted {
+                other_versions::record_missing(&config.source, &used, &book, &played(&groups));
+            }
             not_blessed = settle_bless(&book, &used, &ran.summary);
         }
     }
@@ -456,6 +460,19 @@ fn settle_bless(
         .into_iter()
         .map(|(_, why)| why)
         .collect()
+}
+
+/// The versions the run's embedded reference servers played, by dialect.
+fn played(groups: &[target::Group]) -> BTreeMap<String, BTreeSet<Profile>> {
+    let mut out: BTreeMap<String, BTreeSet<Profile>> = BTreeMap::new();
+    for servers in groups.iter().filter_map(|g| g.embedded.as_ref()) {
+        for (server, profile) in &servers.servers {
+            out.entry(server.dialect.name().to_string())
+                .or_default()
+                .insert(*profile);
+        }
+    }
+    out
 }
 
 /// Sessions the embedded servers saw left open, named by target when there are several.
