@@ -312,6 +312,24 @@ fn a_suites_golden_of_the_same_path_comes_before_the_tools() {
         "{}",
         render(&outcomes)
     );
+    // `check --unreferenced` counts it as used, by the tool's fragment.
+    let valid = harness::validate(&suite.source()).unwrap();
+    let unused = sessionconf::golden::unreferenced::unreferenced(
+        &suite.golden_dir(),
+        &valid.dialects,
+        &valid.goldens,
+    )
+    .unwrap();
+    assert!(unused.is_empty(), "{unused:?}");
+    suite.write("golden/commvault/stale.xml", "<a/>");
+    let valid = harness::validate(&suite.source()).unwrap();
+    let unused = sessionconf::golden::unreferenced::unreferenced(
+        &suite.golden_dir(),
+        &valid.dialects,
+        &valid.goldens,
+    )
+    .unwrap();
+    assert_eq!(unused, [suite.golden_dir().join("commvault/stale.xml")]);
     // A placeholder it names that the tool's fragment lacks is located in the
     // golden, naming the fragment as the tool's.
     suite.write(
@@ -367,4 +385,30 @@ fn the_readme_shows_the_commvault_scenario_this_test_runs() {
         readme.contains(&block),
         "README.md no longer shows tests/fixtures/readme-commvault-session.yaml as it is"
     );
+}
+
+/// The shipped suite keeps `golden/veeam-em/logon-session.*` because
+/// `admin-logon` reads its session back against it; being in the golden
+/// directory, it is what the tool's `logon` is judged by in that suite, so it
+/// must stay the tool's contract.
+#[test]
+fn the_shipped_suites_logon_session_golden_is_the_tools() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for ext in ["xml", "json"] {
+        let read = |rel: String| std::fs::read_to_string(root.join(rel)).unwrap();
+        assert_eq!(
+            read(format!("golden/veeam-em/logon-session.{ext}")),
+            read(format!("src/knowledge/veeam_em/logon-session.{ext}")),
+            "golden/veeam-em/logon-session.{ext} departs from the tool's"
+        );
+    }
+    // Nothing of the shipped suite's shadows the tool's logons: it runs them.
+    for shadow in [
+        "scenarios/veeam-em/fragments/logon.yaml",
+        "scenarios/commvault/fragments/login.yaml",
+        "golden/commvault/login.json",
+    ] {
+        assert!(!root.join(shadow).exists(), "{shadow}");
+    }
+    assert!(!root.join("golden/commvault/login.xml").exists());
 }

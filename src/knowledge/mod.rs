@@ -5,7 +5,8 @@
 //! departs from its documents, each with the versions it applies to and its
 //! source), and the values it documents as volatile. Every suite, a user's own
 //! included, gets it; a suite may add to it or override it in
-//! `SCENARIOS/DIALECT/knowledge/` (`versions.yaml`, `probe.yaml`).
+//! `SCENARIOS/DIALECT/knowledge/` (`versions.yaml`, `probe.yaml`). Each vendor's
+//! logon ships here too, as a fragment any suite may `use:` ([`fragments`]).
 
 mod commvault;
 pub mod deviation;
