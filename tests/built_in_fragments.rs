@@ -354,8 +354,10 @@ fn an_unknown_fragment_is_refused_at_its_use_naming_the_suites_and_the_tools() {
     let said = load_error(&suite);
     assert!(
         said.contains("mine.yaml:3:")
-            && said.contains("no fragment `logn`; did you mean `logon`?")
-            && said.contains("the suite's fragments: tenant; the tool's: logon"),
+            && said.contains("no fragment `logn`: the suite has no ")
+            && said.contains(
+                "the suite's fragments: tenant; the tool's: logon); did you mean `logon`?"
+            ),
         "{said}"
     );
     // Another dialect's fragment is not this one's.

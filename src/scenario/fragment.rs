@@ -159,7 +159,7 @@ impl Checker<'_> {
         self.error(
             &at(path, ["use".into()]),
             format!(
-                "no fragment `{name}`{hint}: the suite has no {} and the tool ships none of that name for {} (the suite's fragments: {}; the tool's: {})",
+                "no fragment `{name}`: the suite has no {} and the tool ships none of that name for {} (the suite's fragments: {}; the tool's: {}){hint}",
                 file.display(),
                 dirs.dialect,
                 list(suite.iter().map(String::as_str).collect()),
@@ -280,35 +280,24 @@ fn check_fragment(
 /// suite's golden of the same path may bring one), it is read again from its
 /// YAML, whose lines say where.
 fn read_found(found: &Found, goldens: &GoldenSource, globals: &BTreeSet<String>) -> Checked {
-    let source = match found {
+    match found {
         Found::BuiltIn(b) => {
-            let from_twin = read_fragment(
-                &b.file,
-                Source::Json(b.json),
-                goldens,
-                Some(b.dialect),
-                globals,
-            );
+            let read = |source| read_fragment(&b.file, source, goldens, Some(b.dialect), globals);
+            let from_twin = read(Source::Json(b.json));
             if from_twin.1.is_empty() {
-                return from_twin;
+                from_twin
+            } else {
+                read(Source::Yaml(b.yaml))
             }
-            return read_fragment(
-                &b.file,
-                Source::Yaml(b.yaml),
-                goldens,
-                Some(b.dialect),
-                globals,
-            );
         }
         Found::Suite(file) => match std::fs::read_to_string(file) {
-            Ok(s) => s,
+            Ok(text) => read_fragment(file, Source::Yaml(&text), goldens, None, globals),
             Err(e) => {
                 let error = ConfigError::file(file, format!("cannot read fragment: {e}"));
-                return (empty_fragment(), vec![error], BTreeMap::new());
+                (empty_fragment(), vec![error], BTreeMap::new())
             }
         },
-    };
-    read_fragment(found.file(), Source::Yaml(&source), goldens, None, globals)
+    }
 }
 
 /// A fragment's text: YAML as written, or a built-in one's JSON twin.
