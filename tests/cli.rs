@@ -1290,24 +1290,11 @@ fn run_variables_reach_every_scenario_and_override_its_own() {
 
 #[test]
 fn a_scenario_a_user_writes_with_use_and_a_matrix_runs_against_the_embedded_server() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();
     let scenarios = dir.path().join("scenarios/veeam-em");
-    let golden = dir.path().join("golden/veeam-em");
-    std::fs::create_dir_all(scenarios.join("fragments")).unwrap();
-    std::fs::create_dir_all(&golden).unwrap();
-    std::fs::copy(
-        root.join("scenarios/veeam-em/fragments/logon.yaml"),
-        scenarios.join("fragments/logon.yaml"),
-    )
-    .unwrap();
-    // Only the golden it uses: the probe and what is known of the vendor's
-    // versions ship with the tool.
-    std::fs::copy(
-        root.join("golden/veeam-em/logon-session.xml"),
-        golden.join("logon-session.xml"),
-    )
-    .unwrap();
+    // Only the scenario: the `logon` fragment and its golden, the probe and
+    // what is known of the vendor's versions ship with the tool.
+    std::fs::create_dir_all(&scenarios).unwrap();
     std::fs::write(
         scenarios.join("mine.yaml"),
         "name: mine\nmatrix:\n  api: [latest, v1_2, v1_7]\nrequires:\n  api_version: \"${api}\"\nsteps:\n  - use: logon\n    with: { version: \"${api}\" }\n  - use: logon\n    as: again\n  - name: list\n    request:\n      path: logonSessions\n      headers: { X-RestSvcSessionId: \"${again_token}\" }\n    expect:\n      body:\n        - select: \"/LogonSessions/LogonSession[SessionId='${session_id}']\"\n          count: 1\n",

@@ -113,16 +113,11 @@ fn a_commvault_401_is_judged_by_its_status_whatever_its_body() {
 }
 
 /// A scenario directory holding only a renamed copy of `unknown-session.yaml`
-/// and the fragment it uses.
+/// (the `logon` fragment it uses ships with the tool).
 fn renamed_lookup_suite(dir: &Path) -> SuiteSource {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let scenarios = dir.join("scenarios/veeam-em");
-    std::fs::create_dir_all(scenarios.join("fragments")).unwrap();
-    std::fs::copy(
-        root.join("scenarios/veeam-em/fragments/logon.yaml"),
-        scenarios.join("fragments/logon.yaml"),
-    )
-    .unwrap();
+    std::fs::create_dir_all(&scenarios).unwrap();
     let original = std::fs::read_to_string(root.join("scenarios/veeam-em/unknown-session.yaml"))
         .unwrap()
         .replace("name: unknown-session", "name: my-session-lookup")
@@ -366,12 +361,7 @@ fn a_session_logout_left_open_is_ended_by_the_vendors_other_way_and_checked() {
     let dir = tempfile::tempdir().unwrap();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let scenarios = dir.path().join("scenarios/commvault");
-    std::fs::create_dir_all(scenarios.join("fragments")).unwrap();
-    std::fs::copy(
-        root.join("scenarios/commvault/fragments/login.yaml"),
-        scenarios.join("fragments/login.yaml"),
-    )
-    .unwrap();
+    std::fs::create_dir_all(&scenarios).unwrap();
     std::fs::write(scenarios.join("remedy.yaml"), COMMVAULT_REMEDY).unwrap();
     let source = SuiteSource {
         scenarios_dir: dir.path().join("scenarios"),

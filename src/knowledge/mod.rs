@@ -5,10 +5,12 @@
 //! departs from its documents, each with the versions it applies to and its
 //! source), and the values it documents as volatile. Every suite, a user's own
 //! included, gets it; a suite may add to it or override it in
-//! `SCENARIOS/DIALECT/knowledge/` (`versions.yaml`, `probe.yaml`).
+//! `SCENARIOS/DIALECT/knowledge/` (`versions.yaml`, `probe.yaml`). Each vendor's
+//! logon ships here too, as a fragment any suite may `use:` ([`fragments`]).
 
 mod commvault;
 pub mod deviation;
+pub(crate) mod fragments;
 pub mod requirements;
 pub mod sessions;
 mod veeam_em;
@@ -37,6 +39,12 @@ pub(crate) struct BuiltIn {
     pub requirements_json: &'static str,
     /// The goldens its known deviations name, by file name.
     pub goldens: &'static [(&'static str, &'static str)],
+    /// The fragments a suite's `use:` finds when it has none of that name:
+    /// name, YAML, and the JSON twin read at start-up.
+    pub fragments: &'static [(&'static str, &'static str, &'static str)],
+    /// The goldens its fragments name, by file name (a fragment writes
+    /// `DIALECT/NAME`, a path in a golden directory).
+    pub fragment_goldens: &'static [(&'static str, &'static str)],
 }
 
 /// Every vendor the tool knows.
@@ -279,7 +287,12 @@ fn compile_built_in_goldens(d: &mut Deviation, built_in: &BuiltIn) -> Result<(),
         let path = built_in_path(built_in.dialect, &rel.display().to_string());
         let golden = crate::golden::Golden::compile(&path, text).map_err(|e| vec![e])?;
         let expected = Some(std::sync::Arc::new(golden));
-        d.goldens.insert(rel, GoldenEntry { path, expected });
+        let entry = GoldenEntry {
+            path,
+            expected,
+            built_in: true,
+        };
+        d.goldens.insert(rel, entry);
     }
     Ok(())
 }
@@ -304,7 +317,12 @@ fn compile_goldens(
             Err(e) => return Err(vec![e]),
         };
         if expected.is_some() || allow_missing {
-            d.goldens.insert(rel, GoldenEntry { path, expected });
+            let entry = GoldenEntry {
+                path,
+                expected,
+                built_in: false,
+            };
+            d.goldens.insert(rel, entry);
         }
     }
     if d.goldens.is_empty() && !allow_missing {
@@ -559,11 +577,16 @@ mod twins {
         let mut stale = Vec::new();
         for b in BUILT_IN {
             let dir = root.join(b.dialect.replace('-', "_"));
-            for (name, json) in [
-                ("knowledge", b.knowledge_json),
-                ("requirements", b.requirements_json),
-                ("probe", b.probe_json),
-            ] {
+            let fragments = b
+                .fragments
+                .iter()
+                .map(|(n, _, j)| (format!("fragments/{n}"), *j));
+            let files = [
+                ("knowledge".to_string(), b.knowledge_json),
+                ("requirements".to_string(), b.requirements_json),
+                ("probe".to_string(), b.probe_json),
+            ];
+            for (name, json) in files.into_iter().chain(fragments) {
                 let yaml = std::fs::read_to_string(dir.join(format!("{name}.yaml"))).unwrap();
                 let from_yaml: serde_json::Value = serde_yaml::from_str(&yaml).unwrap();
                 let twin: serde_json::Value = serde_json::from_str(json).unwrap();

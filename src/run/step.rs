@@ -362,8 +362,9 @@ fn check_response(
     };
     if let Some(body) = body {
         // A golden is recorded only from a response whose other checks passed:
-        // a failed logon must not become the logon's golden.
-        let may_bless = bless && failures.is_empty();
+        // a failed logon must not become the logon's golden. One that ships
+        // with the tool is its contract, never rewritten by a server's answer.
+        let may_bless = bless && failures.is_empty() && !entry.built_in;
         let judged = golden_check::Judged {
             rel,
             entry,

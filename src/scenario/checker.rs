@@ -45,6 +45,32 @@ impl GoldenSource<'_> {
             .insert(path.to_path_buf(), golden.clone());
         Ok(golden)
     }
+
+    /// A golden that ships with the tool, compiled once per load like the others.
+    pub(super) fn load_built_in(
+        &self,
+        path: &Path,
+        text: &str,
+    ) -> Result<Arc<crate::golden::Golden>, ConfigError> {
+        if let Some(golden) = self.compiled.borrow().get(path) {
+            return Ok(golden.clone());
+        }
+        let golden = Arc::new(crate::golden::Golden::compile(path, text)?);
+        self.compiled
+            .borrow_mut()
+            .insert(path.to_path_buf(), golden.clone());
+        Ok(golden)
+    }
+}
+
+/// Where a scenario's `use` finds fragments: the suite's directory first, then
+/// the tool's fragments of the dialect.
+#[derive(Clone)]
+pub(super) struct FragmentDirs {
+    /// `scenarios/DIALECT/fragments`.
+    pub dir: PathBuf,
+    /// Whose built-in fragments stand in for those the suite lacks.
+    pub dialect: String,
 }
 
 /// Checks what the YAML types alone cannot, and says where each mistake is.
@@ -53,7 +79,10 @@ pub(super) struct Checker<'a> {
     pub positions: Positions<'a>,
     pub errors: Vec<ConfigError>,
     /// Where `use` finds fragments; `None` inside a fragment, which uses none.
-    pub fragments_dir: Option<PathBuf>,
+    pub fragments: Option<FragmentDirs>,
+    /// Inside a fragment the tool ships: its dialect, whose built-in goldens
+    /// stand in for those the suite's golden directory lacks.
+    pub built_in_goldens: Option<&'static str>,
     /// Variables every scenario and fragment has: the built-in ones and the run's.
     pub globals: BTreeSet<String>,
 }

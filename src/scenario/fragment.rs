@@ -1,19 +1,22 @@
 //! Fragments: steps to reuse, in `scenarios/DIALECT/fragments/NAME.yaml`, with
-//! parameters and `finally` steps. A scenario's `use: NAME` step stands for
-//! them; the loader checks the fragment in its own file (so an error names the
-//! fragment's line and the scenario that used it) and then puts its steps in
-//! the scenario, parameters filled in and, with `as:`, names prefixed.
+//! parameters and `finally` steps, or, when the suite has no file of that
+//! name, the tool's fragment of the dialect (`src/knowledge/*/fragments/`).
+//! A scenario's `use: NAME` step stands for them; the loader checks the
+//! fragment in its own file (so an error names the fragment's line and the
+//! scenario that used it) and then puts its steps in the scenario, parameters
+//! filled in and, with `as:`, names prefixed.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
 
-use super::checker::{at, Checked, Checker, GoldenSource};
+use super::checker::{at, Checked, Checker, FragmentDirs, GoldenSource};
 use super::model::{Fragment, GoldenName, Step};
 use super::positions::{NodePath, Positions};
 use super::template::Template;
 use crate::error::ConfigError;
+use crate::knowledge::fragments::BuiltInFragment;
 use crate::scenario::GoldenEntry;
 
 /// A fragment's steps as they stand in one scenario.
@@ -55,7 +58,7 @@ impl Checker<'_> {
         goldens: &GoldenSource,
     ) -> Option<Placed> {
         let name = step.uses.clone().unwrap_or_default();
-        let Some(dir) = self.fragments_dir.clone() else {
+        let Some(dirs) = self.fragments.clone() else {
             self.error(
                 &at(path, ["use".into()]),
                 "a fragment cannot use another fragment".into(),
@@ -63,11 +66,11 @@ impl Checker<'_> {
             return None;
         };
         self.check_use_step(step, path)?;
-        let file = self.find_fragment(&dir, &name, path)?;
+        let found = self.find_fragment(&dirs, &name, path)?;
         let (line, _) = self.positions.at(&at(path, ["use".into()]));
         let used_by = format!("used by {}:{line}", self.file.display());
         let (mut fragment, errors, compiled) =
-            check_fragment(&file, goldens, &used_by, &self.globals);
+            check_fragment(&found, goldens, &used_by, &self.globals);
         let parsed = !fragment.steps.is_empty() || !fragment.finally.is_empty();
         if !errors.is_empty() {
             self.errors.extend(errors);
@@ -135,23 +138,32 @@ impl Checker<'_> {
         (self.errors.len() == before).then_some(())
     }
 
-    fn find_fragment(&mut self, dir: &Path, name: &str, path: &NodePath) -> Option<PathBuf> {
-        let file = dir.join(format!("{name}.yaml"));
+    /// The suite's fragment `name`, else the tool's; an error at the `use`
+    /// naming both sets of fragments when neither has it.
+    fn find_fragment(&mut self, dirs: &FragmentDirs, name: &str, path: &NodePath) -> Option<Found> {
+        let file = dirs.dir.join(format!("{name}.yaml"));
         if file.is_file() {
-            return Some(file);
+            return Some(Found::Suite(file));
         }
-        let available = fragment_names(dir);
-        let hint = crate::suggest::did_you_mean(name, available.iter().map(String::as_str));
+        if let Some(built_in) = crate::knowledge::fragments::fragment(&dirs.dialect, name) {
+            return Some(Found::BuiltIn(built_in));
+        }
+        let suite = fragment_names(&dirs.dir);
+        let tool = crate::knowledge::fragments::names(&dirs.dialect);
+        let candidates = suite.iter().map(String::as_str).chain(tool.iter().copied());
+        let hint = crate::suggest::did_you_mean(name, candidates);
+        let list = |names: Vec<&str>| match names.is_empty() {
+            true => "none".to_string(),
+            false => names.join(", "),
+        };
         self.error(
             &at(path, ["use".into()]),
             format!(
-                "no fragment `{name}`: {} does not exist{hint} (fragments here: {})",
+                "no fragment `{name}`: the suite has no {} and the tool ships none of that name for {} (the suite's fragments: {}; the tool's: {}){hint}",
                 file.display(),
-                if available.is_empty() {
-                    "none".to_string()
-                } else {
-                    available.join(", ")
-                }
+                dirs.dialect,
+                list(suite.iter().map(String::as_str).collect()),
+                list(tool),
             ),
         );
         None
@@ -217,18 +229,35 @@ fn fragment_names(dir: &Path) -> Vec<String> {
     names
 }
 
+/// A fragment a `use` names: the suite's file, or one the tool ships.
+pub(super) enum Found {
+    Suite(PathBuf),
+    BuiltIn(BuiltInFragment),
+}
+
+impl Found {
+    /// The file errors name, and the fragment's key in the load's cache.
+    fn file(&self) -> &Path {
+        match self {
+            Found::Suite(file) => file,
+            Found::BuiltIn(built_in) => &built_in.file,
+        }
+    }
+}
+
 /// Reads and checks a fragment in its own file, as if it were a scenario whose
-/// variables are the built-in ones and its parameters: `file` checked once per load, however many uses name it; each use's errors
+/// variables are the built-in ones and its parameters: checked once per load, however many uses name it; each use's errors
 /// say which use it was.
 fn check_fragment(
-    file: &Path,
+    found: &Found,
     goldens: &GoldenSource,
     used_by: &str,
     globals: &BTreeSet<String>,
 ) -> Checked {
+    let file = found.file();
     let cached = goldens.fragments.borrow().get(file).cloned();
     let checked = cached.unwrap_or_else(|| {
-        let checked = std::rc::Rc::new(read_fragment(file, goldens, globals));
+        let checked = std::rc::Rc::new(read_found(found, goldens, globals));
         goldens
             .fragments
             .borrow_mut()
@@ -246,29 +275,73 @@ fn check_fragment(
     (fragment, errors, compiled)
 }
 
-fn read_fragment(file: &Path, goldens: &GoldenSource, globals: &BTreeSet<String>) -> Checked {
-    let empty = Fragment {
+/// The fragment, read and checked. A built-in one is read from its JSON twin,
+/// which costs no YAML parser at start-up; were it to have a mistake (a
+/// suite's golden of the same path may bring one), it is read again from its
+/// YAML, whose lines say where.
+fn read_found(found: &Found, goldens: &GoldenSource, globals: &BTreeSet<String>) -> Checked {
+    match found {
+        Found::BuiltIn(b) => {
+            let read = |source| read_fragment(&b.file, source, goldens, Some(b.dialect), globals);
+            let from_twin = read(Source::Json(b.json));
+            if from_twin.1.is_empty() {
+                from_twin
+            } else {
+                read(Source::Yaml(b.yaml))
+            }
+        }
+        Found::Suite(file) => match std::fs::read_to_string(file) {
+            Ok(text) => read_fragment(file, Source::Yaml(&text), goldens, None, globals),
+            Err(e) => {
+                let error = ConfigError::file(file, format!("cannot read fragment: {e}"));
+                (empty_fragment(), vec![error], BTreeMap::new())
+            }
+        },
+    }
+}
+
+/// A fragment's text: YAML as written, or a built-in one's JSON twin.
+enum Source<'s> {
+    Yaml(&'s str),
+    Json(&'s str),
+}
+
+fn empty_fragment() -> Fragment {
+    Fragment {
         description: String::new(),
         params: IndexMap::new(),
         steps: Vec::new(),
         finally: Vec::new(),
-    };
-    let source = match std::fs::read_to_string(file) {
-        Ok(s) => s,
-        Err(e) => {
-            let error = ConfigError::file(file, format!("cannot read fragment: {e}"));
-            return (empty, vec![error], BTreeMap::new());
+    }
+}
+
+/// Reads and checks a fragment's text; `built_in` is the dialect of one the
+/// tool ships, whose goldens stand in for those the suite lacks.
+fn read_fragment(
+    file: &Path,
+    source: Source,
+    goldens: &GoldenSource,
+    built_in: Option<&'static str>,
+    globals: &BTreeSet<String>,
+) -> Checked {
+    let (parsed, yaml) = match source {
+        Source::Yaml(text) => (super::yaml::parse_yaml(file, text), text),
+        Source::Json(text) => {
+            let parsed = serde_json::from_str(text)
+                .map_err(|e| ConfigError::file(file, format!("its JSON twin does not read: {e}")));
+            (parsed, "")
         }
     };
-    let mut fragment: Fragment = match super::yaml::parse_yaml(file, &source) {
+    let mut fragment: Fragment = match parsed {
         Ok(f) => f,
-        Err(e) => return (empty, vec![e], BTreeMap::new()),
+        Err(e) => return (empty_fragment(), vec![e], BTreeMap::new()),
     };
     let mut checker = Checker {
         file,
-        positions: Positions::of(&source),
+        positions: Positions::of(yaml),
         errors: Vec::new(),
-        fragments_dir: None,
+        fragments: None,
+        built_in_goldens: built_in,
         globals: globals.clone(),
     };
     let compiled = checker.check_fragment(&mut fragment, goldens);
@@ -384,5 +457,86 @@ fn rename(step: &mut Step, naming: &Naming) {
     }
     if let Some(link) = &mut step.request.link {
         link.step = naming.step(&link.step);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn globals() -> BTreeSet<String> {
+        crate::scenario::BUILTIN_VARIABLES
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    }
+
+    /// Each fragment the tool ships reads from its JSON twin as from its YAML
+    /// (but for the lines of its `covers`, which only the YAML has), without
+    /// a mistake, its goldens the tool's own.
+    #[test]
+    fn each_built_in_fragment_reads_from_its_twin_as_from_its_yaml() {
+        let empty = tempfile::tempdir().unwrap();
+        for (dialect, name) in [("veeam-em", "logon"), ("commvault", "login")] {
+            let b = crate::knowledge::fragments::fragment(dialect, name).unwrap();
+            let read = |source| {
+                let goldens = GoldenSource::new(empty.path(), false);
+                let (mut fragment, errors, compiled) =
+                    read_fragment(&b.file, source, &goldens, Some(b.dialect), &globals());
+                assert!(errors.is_empty(), "{dialect}/{name}: {errors:?}");
+                for step in fragment.steps.iter_mut().chain(&mut fragment.finally) {
+                    step.covers_at.clear();
+                }
+                format!("{fragment:?} {compiled:?}")
+            };
+            let from_twin = read(Source::Json(b.json));
+            assert_eq!(from_twin, read(Source::Yaml(b.yaml)), "{dialect}/{name}");
+            assert!(
+                from_twin.contains(&format!("<built-in>/{dialect}/"))
+                    && from_twin.contains("built_in: true"),
+                "{from_twin}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_mistake_in_a_built_in_fragment_names_its_file_and_line() {
+        // A capture named like a parameter, on line 6 of the YAML.
+        let yaml = "params:\n  token: x\nsteps:\n  - name: a\n    request: { path: p }\n    capture: { token: { header: T } }\n";
+        let json = r#"{"params": {"token": "x"}, "steps": [{"name": "a", "request": {"path": "p"}, "capture": {"token": {"header": "T"}}}]}"#;
+        let found = Found::BuiltIn(BuiltInFragment {
+            file: PathBuf::from("<built-in>/veeam-em/fragments/x.yaml"),
+            dialect: "veeam-em",
+            json,
+            yaml,
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let goldens = GoldenSource::new(dir.path(), false);
+        let (_, errors, _) = check_fragment(&found, &goldens, "used by s.yaml:3", &globals());
+        let said: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(said.len(), 1, "{said:?}");
+        assert!(
+            said[0].starts_with("<built-in>/veeam-em/fragments/x.yaml:6:")
+                && said[0].contains("`token` is a parameter")
+                && said[0].ends_with("(fragment used by s.yaml:3)"),
+            "{said:?}"
+        );
+        // A twin that does not read is said as the twin's mistake.
+        let broken = Found::BuiltIn(BuiltInFragment {
+            json: "{",
+            yaml: "{",
+            ..match found {
+                Found::BuiltIn(b) => b,
+                Found::Suite(_) => unreachable!(),
+            }
+        });
+        let goldens = GoldenSource::new(dir.path(), false);
+        let (_, errors, _) = check_fragment(&broken, &goldens, "used by s.yaml:3", &globals());
+        assert!(
+            errors[0]
+                .to_string()
+                .contains("<built-in>/veeam-em/fragments/x.yaml"),
+            "{errors:?}"
+        );
     }
 }

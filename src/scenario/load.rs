@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::checker::{at, Checker, GoldenSource, StepScope};
+use super::checker::{at, Checker, FragmentDirs, GoldenSource, StepScope};
 use super::model::{Needs, Scenario, Step};
 use super::positions::{NodePath, Positions, Seg};
 use super::template::Template;
@@ -35,6 +35,8 @@ pub struct GoldenEntry {
     pub path: PathBuf,
     /// The compiled golden; `None` only when it is missing and bless will write it.
     pub expected: Option<Arc<crate::golden::Golden>>,
+    /// It ships with the tool (`path` is `<built-in>/...`): bless never writes it.
+    pub built_in: bool,
 }
 
 /// A scenario read and checked, with its goldens compiled.
@@ -343,7 +345,11 @@ fn trials_of(
         file,
         positions,
         errors: Vec::new(),
-        fragments_dir: Some(fragments_dir(file, dialect)),
+        fragments: Some(FragmentDirs {
+            dir: fragments_dir(file, dialect),
+            dialect: dialect.to_string(),
+        }),
+        built_in_goldens: None,
         globals,
     };
     let goldens = checker.check(&mut scenario, golden)?;
@@ -394,6 +400,13 @@ fn fragments_dir(file: &Path, dialect: &str) -> PathBuf {
         .find(|d| d.file_name().is_some_and(|n| n == dialect))
         .unwrap_or(parent);
     dialect_dir.join("fragments")
+}
+
+/// `./a.xml` and `a.xml` are one file, compiled once.
+fn normal_golden_path(rel: &Path) -> PathBuf {
+    rel.components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect()
 }
 
 /// Why a `golden:` path would leave the golden directory, if it would.
@@ -728,7 +741,9 @@ impl Checker<'_> {
         let mut compiled = Vec::new();
         let mut found = false;
         for file in &files {
-            let exists = goldens.dir.join(file).exists();
+            let normal = normal_golden_path(file);
+            let exists = goldens.dir.join(&normal).exists()
+                || self.built_in_golden(goldens, &normal).is_some();
             found |= exists;
             // A missing one is compiled as missing, for bless to record.
             if exists || goldens.allow_missing {
@@ -761,49 +776,91 @@ impl Checker<'_> {
         rel: &Path,
     ) -> Option<(PathBuf, GoldenEntry)> {
         let name = &step.name;
-        // `./a.xml` and `a.xml` are one file, compiled once.
-        let normal: PathBuf = rel
-            .components()
-            .filter(|c| !matches!(c, std::path::Component::CurDir))
-            .collect();
-        let path = goldens.dir.join(normal);
-        let mut known = scope.known.clone();
-        known.extend(step.capture.keys().cloned());
-        match goldens.load(&path) {
+        let normal = normal_golden_path(rel);
+        let built_in = self.built_in_golden(goldens, &normal);
+        let from_tool = built_in.is_some();
+        let (path, loaded) = match built_in {
+            Some((path, text)) => {
+                let loaded = goldens.load_built_in(&path, text);
+                (path, loaded)
+            }
+            None => {
+                let path = goldens.dir.join(&normal);
+                let loaded = goldens.load(&path);
+                (path, loaded)
+            }
+        };
+        let built_in = from_tool;
+        match loaded {
             Ok(expected) => {
-                for (var, line, col) in expected.variables() {
-                    if !known.contains(&var) {
-                        self.errors.push(ConfigError::at(
-                            &path,
-                            line,
-                            col,
-                            format!(
-                                "placeholder `{{{{{var}}}}}` names no variable of step `{name}` in {}{}; known: {}",
-                                self.file.display(),
-                                crate::suggest::did_you_mean(&var, known.iter().map(String::as_str)),
-                                known.iter().cloned().collect::<Vec<_>>().join(", ")
-                            ),
-                        ));
-                    }
-                }
+                self.check_placeholders(step, scope, &path, &expected);
                 let expected = Some(expected);
-                Some((rel.to_path_buf(), GoldenEntry { path, expected }))
+                let entry = GoldenEntry {
+                    path,
+                    expected,
+                    built_in,
+                };
+                Some((rel.to_path_buf(), entry))
             }
             Err(_) if goldens.allow_missing && !path.exists() => Some((
                 rel.to_path_buf(),
                 GoldenEntry {
                     path,
                     expected: None,
+                    built_in,
                 },
             )),
             Err(e) => {
-                let why = if path.exists() {
+                let why = if built_in || path.exists() {
                     format!("step `{name}`: golden {e}")
                 } else {
                     format!("step `{name}`: golden {} does not exist; `sessionconf bless` records it from the server", path.display())
                 };
                 self.error(&at(&scope.path, ["expect".into(), "golden".into()]), why);
                 None
+            }
+        }
+    }
+
+    /// In a fragment the tool ships, the tool's golden for `rel` when the
+    /// suite's golden directory has none: the suite's own comes first, as its
+    /// knowledge does.
+    fn built_in_golden(
+        &self,
+        goldens: &GoldenSource,
+        rel: &Path,
+    ) -> Option<(PathBuf, &'static str)> {
+        let dialect = self.built_in_goldens?;
+        if goldens.dir.join(rel).exists() {
+            return None;
+        }
+        crate::knowledge::fragments::golden(dialect, rel)
+    }
+
+    /// Every placeholder of a golden names a variable the step knows.
+    fn check_placeholders(
+        &mut self,
+        step: &Step,
+        scope: &StepScope,
+        path: &Path,
+        expected: &crate::golden::Golden,
+    ) {
+        let name = &step.name;
+        let mut known = scope.known.clone();
+        known.extend(step.capture.keys().cloned());
+        for (var, line, col) in expected.variables() {
+            if !known.contains(&var) {
+                self.errors.push(ConfigError::at(
+                    path,
+                    line,
+                    col,
+                    format!(
+                        "placeholder `{{{{{var}}}}}` names no variable of step `{name}` in {}{}; known: {}",
+                        self.file.display(),
+                        crate::suggest::did_you_mean(&var, known.iter().map(String::as_str)),
+                        known.iter().cloned().collect::<Vec<_>>().join(", ")
+                    ),
+                ));
             }
         }
     }
