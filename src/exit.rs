@@ -9,7 +9,8 @@ pub enum Exit {
     Failed = 1,
     /// A usage, configuration, scenario, golden or report error.
     Usage = 2,
-    /// The run left a session open on the server (a real server caps sessions).
+    /// The run left a session open on the server (a real server caps
+    /// sessions), or ended another client's session on an embedded server.
     SessionsLeftOpen = 3,
     /// Ctrl-C or SIGTERM.
     Interrupted = 130,

@@ -105,6 +105,15 @@ fn unknown_variable_is_located() {
 }
 
 #[test]
+fn a_capture_selector_may_name_only_variables_known_by_then() {
+    let (line, _, msg) = one(&format!(
+        "{HEAD}      path: x\n    capture:\n      v: {{ select: \"//s[u/@n='${{whom}}']/@id\" }}\n"
+    ));
+    assert_eq!(line, 7, "the capture's line: {msg}");
+    assert!(msg.contains("unknown variable `whom`"), "{msg}");
+}
+
+#[test]
 fn a_variable_captured_later_is_unknown_earlier() {
     let yaml = format!(
         "{HEAD}      path: '${{id}}'\n  - name: second\n    request:\n      path: x\n    capture:\n      id: {{ header: X }}\n"

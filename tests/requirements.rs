@@ -148,6 +148,15 @@ fn the_shipped_suite_catches_every_fault_and_raises_no_false_alarm() {
         .map(|v| v["name"].as_str().unwrap())
         .collect();
     assert!(names.len() >= 8, "{names:?}");
+    // Other clients' sessions, open from the start or coming and going, on both vendors.
+    for name in ["others-open", "churn"] {
+        let ran: Vec<&str> = variants
+            .iter()
+            .filter(|v| v["name"] == name)
+            .map(|v| v["dialect"].as_str().unwrap())
+            .collect();
+        assert_eq!(ran, ["commvault", "veeam-em"], "{name}");
+    }
     for f in faults {
         assert_eq!(f["caught"], true, "{f}");
         assert_eq!(f["requirement_covered"], true, "{f}");

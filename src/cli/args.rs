@@ -46,6 +46,34 @@ pub struct LoadArgs {
     pub max_error_rate: Option<f64>,
 }
 
+/// The other clients a reference server has while a suite runs.
+#[derive(Args, Clone, Default)]
+pub struct CompanyArgs {
+    /// The reference server holds other clients' sessions from the start, as a
+    /// real server does: another administrator's, the tenant account's, and a
+    /// second one of the suite's administrator account. A suite must list past
+    /// them and end none of them.
+    #[arg(long)]
+    pub others: bool,
+    /// The reference server also plays another client that logs on and off
+    /// every MS milliseconds, as an account the suite does not use.
+    #[arg(long, value_name = "MS")]
+    pub churn: Option<u64>,
+}
+
+impl CompanyArgs {
+    /// The company the options ask for.
+    pub fn company(&self) -> Result<crate::server::Company, String> {
+        if self.churn == Some(0) {
+            return Err("--churn 0: the other client needs at least a millisecond".into());
+        }
+        Ok(crate::server::Company {
+            others: self.others,
+            churn: self.churn.map(std::time::Duration::from_millis),
+        })
+    }
+}
+
 #[derive(Args)]
 pub struct ServeArgs {
     /// veeam-em or commvault (or leave it to --profile).
@@ -69,6 +97,8 @@ pub struct ServeArgs {
     /// Answer every request this many milliseconds late, as a real server across a network does.
     #[arg(long, value_name = "MS")]
     pub delay_ms: Option<u64>,
+    #[command(flatten)]
+    pub company: CompanyArgs,
     /// Write XML with this namespace prefix instead of a default namespace.
     #[arg(long)]
     pub prefix: Option<String>,
@@ -123,6 +153,8 @@ pub struct StrengthArgs {
     /// Runs at once (default: the number of cores).
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub company: CompanyArgs,
     /// Also write the result as JSON to this file.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
@@ -176,6 +208,8 @@ pub struct RunArgs {
     /// default: the newest), e.g. em-12, em-9.5, cv-11.28.
     #[arg(long = "profile", value_name = "NAME")]
     pub profiles: Vec<String>,
+    #[command(flatten)]
+    pub company: CompanyArgs,
     /// Run only scenarios whose name contains this text.
     #[arg(long, value_name = "TEXT")]
     pub filter: Option<String>,

@@ -157,7 +157,7 @@ pub(crate) fn load_target(
 ) -> Result<(Arc<RunOptions>, Option<harness::Embedded>), String> {
     let Some(endpoint) = &args.endpoint else {
         let dialects = std::iter::once(dialect.to_string()).collect();
-        let servers = harness::Embedded::start(&dialects, &[])?;
+        let servers = harness::Embedded::start(&dialects, &[], &Default::default())?;
         let url = servers.servers[0].0.base_url();
         let url = reqwest::Url::parse(&url).map_err(|e| e.to_string())?;
         return Ok((options(url, client, false, interrupted), Some(servers)));

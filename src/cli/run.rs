@@ -73,7 +73,8 @@ pub(crate) fn run_config(
                 .into(),
         );
     }
-    let targets = target_specs(args, settled.targets, profiles)?;
+    let mut targets = target_specs(args, settled.targets, profiles)?;
+    with_company(&mut targets, args)?;
     Ok(RunConfig {
         source: SuiteSource {
             scenarios_dir: args.suite.scenarios.clone().unwrap_or_default(),
@@ -97,6 +98,31 @@ pub(crate) fn run_config(
             .max_sessions
             .unwrap_or(crate::harness::DEFAULT_MAX_SESSIONS),
     })
+}
+
+/// The embedded servers' company (`--others`, `--churn`) given to each
+/// target; refused for a target with an endpoint, whose server it cannot configure.
+fn with_company(targets: &mut [TargetSpec], args: &RunArgs) -> Result<(), String> {
+    let company = args.company.company()?;
+    if company.is_empty() {
+        return Ok(());
+    }
+    const REFUSED: &str = "--others and --churn configure the embedded reference server";
+    if let Some(endpoint) = &args.endpoint {
+        return Err(format!(
+            "{REFUSED}; they have no meaning with --endpoint {endpoint}"
+        ));
+    }
+    for target in targets.iter_mut() {
+        if let Some(endpoint) = &target.endpoint {
+            return Err(format!(
+                "{REFUSED}; target {} is the endpoint {endpoint}",
+                target.name
+            ));
+        }
+        target.company = company.clone();
+    }
+    Ok(())
 }
 
 /// `compare`: two targets, each scenario against both, responses compared.
@@ -202,6 +228,7 @@ pub(crate) fn target_specs(
                 name: t.name,
                 endpoint: t.endpoint,
                 profiles: t.profile.into_iter().collect(),
+                company: Default::default(),
                 dialect: Some(t.dialect),
                 client,
                 credential_vars: t.credential_vars,

@@ -51,6 +51,10 @@ pub(crate) fn serve(args: ServeArgs) -> u8 {
     let mut options = ServerOptions::new(dialect);
     options.profile = profile;
     options.delay = args.delay_ms.map(Duration::from_millis);
+    options.company = match args.company.company() {
+        Ok(c) => c,
+        Err(e) => return usage(e),
+    };
     if let Some(secs) = args.idle_timeout {
         options.idle_timeout = Duration::from_secs(secs);
     }

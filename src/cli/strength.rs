@@ -27,9 +27,14 @@ pub(crate) fn strength(args: StrengthArgs) -> u8 {
     if args.jobs == Some(0) {
         return usage("--jobs 0: at least one run at a time");
     }
+    let company = match args.company.company() {
+        Ok(c) => c,
+        Err(e) => return usage(e),
+    };
     let config = StrengthConfig {
         source,
         profile,
+        company,
         jobs: args.jobs.unwrap_or_else(|| {
             std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
         }),

@@ -13,7 +13,7 @@ use super::args::RunArgs;
 
 /// What each environment variable sets, as the option of `sessionconf run`
 /// it stands for (a list splits on commas where the option repeats).
-const SETTINGS: [(&str, &str, Kind); 16] = [
+const SETTINGS: [(&str, &str, Kind); 18] = [
     ("SESSIONCONF_ENDPOINT", "--endpoint", Kind::Value),
     ("SESSIONCONF_DIALECT", "--dialect", Kind::List),
     ("SESSIONCONF_TARGET", "--target", Kind::List),
@@ -21,6 +21,8 @@ const SETTINGS: [(&str, &str, Kind); 16] = [
     ("SESSIONCONF_TAG", "--tag", Kind::List),
     ("SESSIONCONF_TIMEOUT", "--timeout", Kind::Value),
     ("SESSIONCONF_MAX_SESSIONS", "--max-sessions", Kind::Value),
+    ("SESSIONCONF_OTHERS", "--others", Kind::Switch),
+    ("SESSIONCONF_CHURN", "--churn", Kind::Value),
     (
         "SESSIONCONF_SCENARIO_TIMEOUT",
         "--scenario-timeout",

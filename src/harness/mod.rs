@@ -80,6 +80,8 @@ pub struct TargetSpec {
     pub endpoint: Option<String>,
     /// The versions the embedded servers play (one per dialect at most).
     pub profiles: Vec<Profile>,
+    /// The other clients the embedded servers have (no meaning with an endpoint).
+    pub company: crate::server::Company,
     /// The one dialect it runs; every dialect of the suite when `None`.
     pub dialect: Option<String>,
     /// HTTP client settings.
@@ -115,6 +117,7 @@ impl TargetSpec {
             },
             endpoint,
             profiles,
+            company: Default::default(),
             dialect: None,
             client,
             credential_vars: Default::default(),
@@ -635,7 +638,7 @@ fn find_group(
             .collect();
         return Ok(group(targets, None));
     }
-    let servers = Embedded::start(&dialects, &spec.profiles).map_err(named)?;
+    let servers = Embedded::start(&dialects, &spec.profiles, &spec.company).map_err(named)?;
     let mut targets = BTreeMap::new();
     for (server, profile) in &servers.servers {
         let whose = if shared.several {

@@ -49,16 +49,27 @@ fn is_secret_capture(state: &ScenarioState, name: &str, value: &Value) -> bool {
 
 /// The values a capture's source gives, before `regex`, `exclude` and `all`.
 fn source_values(
+    state: &ScenarioState,
     source: &CaptureSource,
     exchange: &Exchange,
     doc: crate::select::Parsed,
 ) -> Result<(Vec<String>, String), String> {
     Ok(match source {
         CaptureSource::Select(forms) => {
-            let sel = forms.pick(doc.representation).ok_or_else(|| {
+            let form = forms.pick(doc.representation).ok_or_else(|| {
                 format!("`{forms}` has no form for {} responses", doc.representation)
             })?;
-            (sel.values(doc)?, format!("`{sel}`"))
+            // Named as written: an expanded selector may hold a secret variable's value.
+            let named = format!("`{form}`");
+            let sel = match &form.fixed {
+                Some(sel) => sel.clone(),
+                None => state
+                    .vars
+                    .expand(&form.template)
+                    .and_then(|text| crate::select::Selector::parse(&text))
+                    .map_err(|e| format!("selector {named}: {e}"))?,
+            };
+            (sel.values(doc)?, named)
         }
         CaptureSource::Header(h) => (
             exchange
@@ -80,7 +91,7 @@ fn capture_value(
     exchange: &Exchange,
     doc: crate::select::Parsed,
 ) -> Result<Value, String> {
-    let (mut values, from) = source_values(&capture.source, exchange, doc)?;
+    let (mut values, from) = source_values(state, &capture.source, exchange, doc)?;
     if let Some(re) = &capture.regex {
         values = values
             .iter()

@@ -433,7 +433,7 @@ fn formats(
     for c in step.capture.values() {
         if let CaptureSource::Select(forms) = &c.source {
             if let Some(s) = forms.pick(representation) {
-                note(s.is_json());
+                note(s.reads_json());
             }
         }
     }

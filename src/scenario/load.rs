@@ -656,10 +656,12 @@ impl Checker<'_> {
             );
         }
         self.read_body_file(&name, request, &request_path, base_dir);
-        let templates: Vec<(String, NodePath, Template)> = request
+        let templates: Vec<(String, NodePath, Template)> = step
+            .request
             .templates()
             .into_iter()
             .chain(step.expect.templates())
+            .chain(step.capture_templates())
             .map(|(field, path, t)| (field, at(&scope.path, path), t.clone()))
             .collect();
         for (field, path, template) in &templates {

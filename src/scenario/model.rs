@@ -618,7 +618,8 @@ impl TryFrom<RawAssertion> for Assertion {
 /// Where a captured value comes from.
 #[derive(Debug, Clone)]
 pub enum CaptureSource {
-    Select(Forms<Selector>),
+    /// May name variables (`${tenant_user}`), expanded when the step runs.
+    Select(Box<Forms<SelectorTemplate>>),
     Header(String),
     Cookie(String),
     Body,
@@ -644,7 +645,7 @@ pub struct Capture {
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawCapture {
-    select: Option<Forms<Selector>>,
+    select: Option<Forms<SelectorTemplate>>,
     header: Option<String>,
     cookie: Option<String>,
     regex: Option<Regex>,
@@ -662,7 +663,7 @@ impl TryFrom<RawCapture> for Capture {
     fn try_from(raw: RawCapture) -> Result<Self, String> {
         let mut sources = Vec::new();
         if let Some(s) = raw.select {
-            sources.push(CaptureSource::Select(s));
+            sources.push(CaptureSource::Select(Box::new(s)));
         }
         if let Some(h) = raw.header {
             sources.push(CaptureSource::Header(h));
@@ -803,6 +804,25 @@ impl Step {
                 out.push(t);
             }
         }
+        for c in self.capture.values_mut() {
+            if let CaptureSource::Select(forms) = &mut c.source {
+                out.extend(forms.all_mut().into_iter().map(|f| &mut f.template));
+            }
+        }
+        out
+    }
+
+    /// The templates of the step's capture selectors, with where each is.
+    pub(crate) fn capture_templates(&self) -> Vec<LocatedTemplate<'_>> {
+        let mut out = Vec::new();
+        for (var, c) in &self.capture {
+            if let CaptureSource::Select(forms) = &c.source {
+                let path = segs(&["capture", var, "select"]);
+                for form in forms.all() {
+                    out.push((format!("selector {form}"), path.clone(), &form.template));
+                }
+            }
+        }
         out
     }
 }
@@ -859,7 +879,7 @@ mod schemas {
             "Selector".into()
         }
         fn json_schema(_: &mut SchemaGenerator) -> Schema {
-            text("A selector: `/A/B`, `//B`, `*`, predicates `[2]`, `[@Rel='Delete']`, `[Name='x']`, a last step `@Href` or `text()`.")
+            text("A selector: `/A/B`, `//B`, `*`, predicates `[2]`, `[@Rel='Delete']`, `[Name='x']`, `[user/@userName='x']`, a last step `@Href` or `text()`.")
         }
     }
 

@@ -17,9 +17,10 @@ use axum::Router;
 use base64::Engine;
 use serde_json::{json, Value};
 
+use super::company::{Door, Member, CHURN_ACCOUNT, OTHER_ADMINISTRATOR};
 use super::representation::{to_xml, Node};
 use super::sessions::{constant_time_eq, random_hex, random_uuid, Activity, Lookup, StoredSession};
-use super::vendor::{wants_json, SessionsView};
+use super::vendor::{wants_json, Host};
 use super::{Fault, ServerOptions};
 
 type Shared = super::vendor::Shared<Session>;
@@ -40,6 +41,8 @@ struct Session {
     admin: bool,
     login_time: u64,
     last_accessed: u64,
+    /// Another client's (the server's company), not the suite's.
+    company: bool,
     activity: Activity,
 }
 
@@ -57,11 +60,49 @@ impl StoredSession for Session {
         self.activity.touch();
         self.last_accessed = now();
     }
+    fn company(&self) -> bool {
+        self.company
+    }
+}
+
+/// The user ids of the company's accounts: the suite's administrator is 1
+/// and its second account 2, as [`open_session`] gives them.
+const OTHER_ADMINISTRATOR_ID: u32 = 3;
+const CHURN_ID: u32 = 4;
+
+impl Door for Shared {
+    fn seat(&self, member: Member) -> Option<String> {
+        let creds = &self.options.credentials;
+        let (user_name, user_id, admin) = match member {
+            Member::OtherAdministrator => (OTHER_ADMINISTRATOR, OTHER_ADMINISTRATOR_ID, true),
+            Member::OwnAdministrator => (creds.user.as_str(), 1, true),
+            Member::Tenant => (creds.tenant_user.as_str(), 2, false),
+            Member::Churn => (CHURN_ACCOUNT, CHURN_ID, false),
+        };
+        let t = now();
+        let id = random_uuid().to_ascii_uppercase();
+        self.sessions.seat(Session {
+            id: id.clone(),
+            token: format!("QSDK {}", random_hex(96)),
+            user_name: user_name.to_string(),
+            user_id,
+            admin,
+            login_time: t,
+            last_accessed: t,
+            company: true,
+            activity: Activity::now(),
+        });
+        Some(id)
+    }
+
+    fn unseat(&self, id: &str) {
+        self.sessions.unseat(id);
+    }
 }
 
 type SharedState = State<Arc<Shared>>;
 
-pub fn router(options: ServerOptions) -> (Router, Arc<dyn SessionsView>) {
+pub fn router(options: ServerOptions) -> (Router, Arc<dyn Host>) {
     let shared: Arc<Shared> = Shared::new(options);
     let mut router = Router::new();
     for ws in WEB_SERVICES {
@@ -294,6 +335,7 @@ fn open_session(shared: &Shared, headers: &HeaderMap, user: String, is_admin: bo
         admin: is_admin,
         login_time: t,
         last_accessed: t,
+        company: false,
         activity: Activity::now(),
     };
     let guid = random_uuid();
@@ -373,6 +415,7 @@ fn anonymous() -> Session {
         admin: true,
         login_time: 0,
         last_accessed: 0,
+        company: false,
         activity: Activity::now(),
     }
 }

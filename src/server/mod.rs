@@ -3,6 +3,7 @@
 //! the suite and the server cannot agree by construction.
 
 pub(crate) mod commvault;
+pub mod company;
 pub mod fault;
 pub mod profile;
 pub(crate) mod representation;
@@ -17,6 +18,7 @@ use std::time::Duration;
 use axum::extract::DefaultBodyLimit;
 
 use crate::credentials::Credentials;
+pub use company::Company;
 pub use fault::Fault;
 pub use profile::Profile;
 pub use representation::Style;
@@ -133,6 +135,8 @@ pub struct ServerOptions {
     /// Answer every request this much later, as a real server across a network
     /// does (a logon takes 100 to 500 ms on real servers).
     pub delay: Option<Duration>,
+    /// The other clients it has while a suite runs (none by default).
+    pub company: Company,
 }
 
 impl ServerOptions {
@@ -150,6 +154,7 @@ impl ServerOptions {
             max_body_bytes: 64 * 1024,
             tls: None,
             delay: None,
+            company: Company::default(),
         }
     }
 }
@@ -162,7 +167,7 @@ pub struct RunningServer {
     /// The address it listens on.
     pub address: SocketAddr,
     tls: bool,
-    sessions: std::sync::Arc<dyn vendor::SessionsView>,
+    sessions: std::sync::Arc<dyn vendor::Host>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -179,14 +184,26 @@ impl RunningServer {
         self.sessions.issued_tokens()
     }
 
-    /// Sessions that are still open: after a suite run, this must be zero.
+    /// The suite's sessions that are still open (the company's are not
+    /// counted): after a suite run, this must be zero.
     pub fn open_sessions(&self) -> usize {
         self.sessions.open_sessions()
     }
 
-    /// The most sessions that were open at once since the server started.
+    /// The most of the suite's sessions that were open at once since the server started.
     pub fn peak_sessions(&self) -> usize {
         self.sessions.peak_sessions()
+    }
+
+    /// The company's sessions now open ([`ServerOptions::company`]).
+    pub fn company_sessions(&self) -> usize {
+        self.sessions.company_sessions()
+    }
+
+    /// Company sessions that a client other than their owner ended (a
+    /// DELETE of the session, a logoff naming it): a suite must leave these at zero.
+    pub fn company_sessions_ended(&self) -> usize {
+        self.sessions.company_ended()
     }
 }
 
@@ -228,10 +245,15 @@ pub fn start(
         Some(files) => Some(tls_config(files).map_err(std::io::Error::other)?),
         None => None,
     };
+    let crowd = options.company.clone();
     let (router, sessions) = match dialect {
         Dialect::VeeamEm => veeam_em::router(options),
         Dialect::Commvault => commvault::router(options),
     };
+    if crowd.others {
+        company::seat_others(sessions.as_ref());
+    }
+    let door: std::sync::Arc<dyn company::Door> = sessions.clone();
     let router = layered(router, limit, delay);
     let listener = std::net::TcpListener::bind(bind)?;
     listener.set_nonblocking(true)?;
@@ -255,6 +277,9 @@ pub fn start(
                     }
                 };
                 let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+                if let Some(every) = crowd.churn {
+                    tokio::spawn(company::churn(door, every, stop_rx.clone()));
+                }
                 let signal = async move {
                     let _ = rx.await;
                     let _ = stop_tx.send(true);

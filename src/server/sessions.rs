@@ -72,6 +72,8 @@ pub trait StoredSession: Clone {
     fn activity(&self) -> &Activity;
     /// Marks the session used now.
     fn touch(&mut self);
+    /// Whether the server's company holds it (another client's session, not the suite's).
+    fn company(&self) -> bool;
 }
 
 /// What a token names.
@@ -87,8 +89,11 @@ pub struct SessionStore<S> {
     sessions: std::sync::Mutex<std::collections::HashMap<String, S>>,
     issued: std::sync::Mutex<Vec<String>>,
     idle: Duration,
-    /// The most sessions open at once so far (what a run's session budget bounds).
+    /// The most of the suite's sessions open at once so far (what a run's
+    /// session budget bounds; the company's are not the run's to budget).
     peak: std::sync::atomic::AtomicUsize,
+    /// Company sessions a client other than their owner ended.
+    company_ended: std::sync::atomic::AtomicUsize,
 }
 
 impl<S: StoredSession> SessionStore<S> {
@@ -98,7 +103,14 @@ impl<S: StoredSession> SessionStore<S> {
             issued: std::sync::Mutex::default(),
             idle,
             peak: Default::default(),
+            company_ended: Default::default(),
         }
+    }
+
+    /// Whether `s` ended by being left unused. The company's sessions are
+    /// kept alive by their owners, wherever the idle limit is set.
+    fn lapsed(&self, s: &S) -> bool {
+        !s.company() && s.activity().expired(self.idle)
     }
 
     fn table(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, S>> {
@@ -112,8 +124,30 @@ impl<S: StoredSession> SessionStore<S> {
             .push(session.token().to_string());
         let mut table = self.table();
         table.insert(session.id().to_string(), session);
+        let suite = table.values().filter(|s| !s.company()).count();
         self.peak
-            .fetch_max(table.len(), std::sync::atomic::Ordering::SeqCst);
+            .fetch_max(suite, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Seats a company session: no client was issued its token, so it is not
+    /// among [`SessionStore::issued`].
+    pub fn seat(&self, session: S) {
+        self.table().insert(session.id().to_string(), session);
+    }
+
+    /// Ends a company session as its owner does (not counted as ended by another).
+    pub fn unseat(&self, id: &str) {
+        self.table().remove(id);
+    }
+
+    /// Company sessions a client other than their owner ended.
+    pub fn company_ended(&self) -> usize {
+        self.company_ended.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    fn count_ended(&self, ended: usize) {
+        self.company_ended
+            .fetch_add(ended, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// The most sessions that were open at once.
@@ -131,7 +165,7 @@ impl<S: StoredSession> SessionStore<S> {
         let Some(id) = found else {
             return Lookup::Unknown;
         };
-        if table[&id].activity().expired(self.idle) {
+        if self.lapsed(&table[&id]) {
             table.remove(&id);
             return Lookup::Expired;
         }
@@ -144,13 +178,22 @@ impl<S: StoredSession> SessionStore<S> {
         self.table().get(id).cloned()
     }
 
+    /// Ends a session at a client's request.
     pub fn remove(&self, id: &str) {
-        self.table().remove(id);
+        let removed = self.table().remove(id);
+        self.count_ended(usize::from(removed.is_some_and(|s| s.company())));
     }
 
-    /// Runs `f` on the whole table at once (a logoff of several sessions is one step).
+    /// Runs `f` on the whole table at once (a logoff of several sessions is
+    /// one step) at a client's request: company sessions it ends are counted.
     pub fn with<R>(&self, f: impl FnOnce(&mut std::collections::HashMap<String, S>) -> R) -> R {
-        f(&mut self.table())
+        let mut table = self.table();
+        let company =
+            |t: &std::collections::HashMap<String, S>| t.values().filter(|s| s.company()).count();
+        let before = company(&table);
+        let result = f(&mut table);
+        self.count_ended(before.saturating_sub(company(&table)));
+        result
     }
 
     /// Sessions not yet expired, oldest first.
@@ -158,18 +201,24 @@ impl<S: StoredSession> SessionStore<S> {
         let mut open: Vec<S> = self
             .table()
             .values()
-            .filter(|s| !s.activity().expired(self.idle))
+            .filter(|s| !self.lapsed(s))
             .cloned()
             .collect();
         open.sort_by_key(|s| s.activity().created);
         open
     }
 
+    /// The suite's sessions still open (the company's are not the suite's to end).
     pub fn open_count(&self) -> usize {
         self.table()
             .values()
-            .filter(|s| !s.activity().expired(self.idle))
+            .filter(|s| !s.company() && !self.lapsed(s))
             .count()
+    }
+
+    /// The company's sessions now open.
+    pub fn company_count(&self) -> usize {
+        self.table().values().filter(|s| s.company()).count()
     }
 
     pub fn issued(&self) -> Vec<String> {

@@ -1,6 +1,7 @@
 //! Ways the vendors' servers really differ in how they write the same answer
 //! (prefixes, indentation, attribute, link and member order, newer versions'
-//! additions): a suite must pass on each, or it raises false alarms on real
+//! additions) and in what else goes on while a suite runs (other clients'
+//! sessions): a suite must pass on each, or it raises false alarms on real
 //! servers (`serve --variant`, `sessionconf strength`).
 
 use super::{Dialect, ServerOptions};
@@ -28,7 +29,15 @@ pub enum Variant {
     JsonIndented,
     /// JSON object members in reverse order.
     JsonMemberOrder,
+    /// Other clients' sessions open from the start (`--others`).
+    OthersOpen,
+    /// Another client logs on and off every 20 ms (`--churn 20`).
+    Churn,
 }
+
+/// How often the churn variant's client logs on or off: far busier than a
+/// real client, so its sessions come and go within a trial.
+const CHURN_EVERY: std::time::Duration = std::time::Duration::from_millis(20);
 
 impl Variant {
     /// Every variant.
@@ -43,6 +52,8 @@ impl Variant {
         Variant::ListOrder,
         Variant::JsonIndented,
         Variant::JsonMemberOrder,
+        Variant::OthersOpen,
+        Variant::Churn,
     ];
 
     /// Its name, as `--variant` takes it.
@@ -58,6 +69,8 @@ impl Variant {
             Variant::ListOrder => "list-order",
             Variant::JsonIndented => "json-indented",
             Variant::JsonMemberOrder => "json-member-order",
+            Variant::OthersOpen => "others-open",
+            Variant::Churn => "churn",
         }
     }
 
@@ -79,9 +92,16 @@ impl Variant {
         }
     }
 
-    /// Makes `options` write this way.
+    /// Makes `options` write (or behave) this way.
     pub fn apply(self, options: &mut ServerOptions) {
-        let style = &mut options.style;
+        match self {
+            Variant::OthersOpen => options.company.others = true,
+            Variant::Churn => options.company.churn = Some(CHURN_EVERY),
+            written => written.restyle(&mut options.style),
+        }
+    }
+
+    fn restyle(self, style: &mut super::Style) {
         match self {
             Variant::XmlPrefixed => style.prefix = Some("v".into()),
             Variant::XmlIndented => style.indent = true,
@@ -93,6 +113,7 @@ impl Variant {
             Variant::ListOrder => style.reverse_lists = true,
             Variant::JsonIndented => style.json_indent = true,
             Variant::JsonMemberOrder => style.json_reverse_members = true,
+            Variant::OthersOpen | Variant::Churn => {}
         }
     }
 }
@@ -102,14 +123,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn each_variant_changes_the_style_and_parses_back() {
+    fn each_variant_changes_the_style_or_the_company_and_parses_back() {
         for v in Variant::ALL {
             assert_eq!(Variant::parse(v.name()), Some(*v));
             let mut options = ServerOptions::new(Dialect::VeeamEm);
-            let before = options.style.clone();
+            let before = (options.style.clone(), options.company.clone());
             v.apply(&mut options);
-            assert_ne!(options.style, before, "{}", v.name());
+            let after = (options.style.clone(), options.company.clone());
+            assert_ne!(after, before, "{}", v.name());
         }
+        assert!(Variant::OthersOpen.applies_to(Dialect::Commvault));
+        assert!(Variant::Churn.applies_to(Dialect::VeeamEm));
         assert_eq!(Variant::parse("nope"), None);
         assert!(!Variant::XmlPrefixed.applies_to(Dialect::Commvault));
         assert!(Variant::SchemaNamespaces.applies_to(Dialect::Commvault));

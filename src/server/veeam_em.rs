@@ -15,11 +15,12 @@ use axum::routing::{get, post};
 use axum::Router;
 use base64::Engine;
 
+use super::company::{Door, Member, CHURN_ACCOUNT, OTHER_ADMINISTRATOR};
 use super::representation::{to_xml, Node};
 use super::sessions::{
     constant_time_eq, random_bytes, random_uuid, Activity, Lookup, StoredSession,
 };
-use super::vendor::{wants_json, SessionsView};
+use super::vendor::{wants_json, Host};
 use super::{Fault, ServerOptions};
 
 type Shared = super::vendor::Shared<Session>;
@@ -267,6 +268,8 @@ struct Session {
     token: String,
     user_name: String,
     tenant: bool,
+    /// Another client's (the server's company), not the suite's.
+    company: bool,
     activity: Activity,
 }
 
@@ -282,6 +285,50 @@ impl StoredSession for Session {
     }
     fn touch(&mut self) {
         self.activity.touch();
+    }
+    fn company(&self) -> bool {
+        self.company
+    }
+}
+
+impl Door for Shared {
+    fn seat(&self, member: Member) -> Option<String> {
+        let domain = self.options.profile.em_domain();
+        let creds = &self.options.credentials;
+        let own = creds.user.rsplit('\\').next().unwrap_or(&creds.user);
+        let (user_name, tenant) = match member {
+            Member::OtherAdministrator => (format!("{domain}\\{OTHER_ADMINISTRATOR}"), false),
+            Member::OwnAdministrator => (format!("{domain}\\{own}"), false),
+            Member::Churn => (format!("{domain}\\{CHURN_ACCOUNT}"), false),
+            // Tenants exist only where Cloud Connect is set up.
+            Member::Tenant if self.options.profile.em_cloud_connect() => {
+                (creds.tenant_user.clone(), true)
+            }
+            Member::Tenant => return None,
+        };
+        let id = random_uuid();
+        self.sessions.seat(Session {
+            token: new_token(self, &id),
+            id: id.clone(),
+            user_name,
+            tenant,
+            company: true,
+            activity: Activity::now(),
+        });
+        Some(id)
+    }
+
+    fn unseat(&self, id: &str) {
+        self.sessions.unseat(id);
+    }
+}
+
+/// A session's token, as the profile's version makes them.
+fn new_token(shared: &Shared, id: &str) -> String {
+    if shared.options.profile.em_opaque_tokens() {
+        base64::engine::general_purpose::STANDARD.encode(random_bytes::<16>())
+    } else {
+        base64::engine::general_purpose::STANDARD.encode(id.as_bytes())
     }
 }
 
@@ -306,7 +353,7 @@ impl Shared {
     }
 }
 
-pub fn router(options: ServerOptions) -> (Router, Arc<dyn SessionsView>) {
+pub fn router(options: ServerOptions) -> (Router, Arc<dyn Host>) {
     let shared: Arc<Shared> = Shared::new(options);
     let router = Router::new()
         .route("/api", get(entry_point))
@@ -771,16 +818,13 @@ fn logon_account(
 /// A new session: 201, the LogonSession, and its token as header and cookie.
 fn open_session(shared: &Shared, headers: &HeaderMap, user_name: String, tenant: bool) -> Response {
     let id = random_uuid();
-    let token = if shared.options.profile.em_opaque_tokens() {
-        base64::engine::general_purpose::STANDARD.encode(random_bytes::<16>())
-    } else {
-        base64::engine::general_purpose::STANDARD.encode(id.as_bytes())
-    };
+    let token = new_token(shared, &id);
     let session = Session {
         id: id.clone(),
         token: token.clone(),
         user_name,
         tenant,
+        company: false,
         activity: Activity::now(),
     };
     let node = session_node(shared, &origin(shared, headers), &session);
@@ -852,6 +896,7 @@ fn anonymous_admin() -> Session {
         token: String::new(),
         user_name: "EM01\\anonymous".to_string(),
         tenant: false,
+        company: false,
         activity: Activity::now(),
     }
 }

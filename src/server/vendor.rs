@@ -49,11 +49,22 @@ impl<S: StoredSession> Shared<S> {
 pub trait SessionsView: Send + Sync {
     /// Every token the server has issued.
     fn issued_tokens(&self) -> Vec<String>;
-    /// Sessions that have not ended or expired: after a suite, this must be zero.
+    /// The suite's sessions that have not ended or expired (the company's
+    /// are not counted): after a suite, this must be zero.
     fn open_sessions(&self) -> usize;
-    /// The most sessions that were open at once.
+    /// The most of the suite's sessions that were open at once.
     fn peak_sessions(&self) -> usize;
+    /// Company sessions a client other than their owner ended.
+    fn company_ended(&self) -> usize;
+    /// Company sessions now open.
+    fn company_sessions(&self) -> usize;
 }
+
+/// A vendor's server as the running server holds it: what it tells of its
+/// sessions, and the door its company comes in by.
+pub(crate) trait Host: SessionsView + super::company::Door {}
+
+impl<T: SessionsView + super::company::Door> Host for T {}
 
 impl<S: StoredSession + Send + Sync> SessionsView for Shared<S> {
     fn issued_tokens(&self) -> Vec<String> {
@@ -66,6 +77,14 @@ impl<S: StoredSession + Send + Sync> SessionsView for Shared<S> {
 
     fn peak_sessions(&self) -> usize {
         self.sessions.peak()
+    }
+
+    fn company_ended(&self) -> usize {
+        self.sessions.company_ended()
+    }
+
+    fn company_sessions(&self) -> usize {
+        self.sessions.company_count()
     }
 }
 

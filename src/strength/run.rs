@@ -9,7 +9,7 @@ use super::{Baseline, Failed, FaultResult, Strength, VariantResult};
 use crate::harness::{self, RunError};
 use crate::outcome::{ScenarioOutcome, SessionState, Status};
 use crate::scenario::{LoadedScenario, SuiteSource};
-use crate::server::{start, Dialect, Fault, Profile, ServerOptions, Variant};
+use crate::server::{start, Company, Dialect, Fault, Profile, ServerOptions, Variant};
 
 /// What a strength measure is told.
 pub struct StrengthConfig {
@@ -18,6 +18,8 @@ pub struct StrengthConfig {
     /// The version faults and variants run on, for its dialect (each other
     /// dialect: its newest).
     pub profile: Option<Profile>,
+    /// The other clients every server has (`--others`, `--churn`).
+    pub company: Company,
     /// Runs at once.
     pub jobs: usize,
     /// Draw a progress bar.
@@ -182,7 +184,7 @@ fn run_all(jobs: &[Job], scenarios: &[LoadedScenario], config: &StrengthConfig) 
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::SeqCst);
                 let Some(job) = jobs.get(i) else { break };
-                let ran = run_job(job, scenarios, &config.source);
+                let ran = run_job(job, scenarios, config);
                 let good = matches!(job.change, Change::Fault(_)) != ran.failed.is_empty();
                 progress.done(
                     "strength",
@@ -213,9 +215,11 @@ struct Ran {
 
 /// The suite's trials of the job's dialect against a server changed as the
 /// job says.
-fn run_job(job: &Job, scenarios: &[LoadedScenario], source: &SuiteSource) -> Ran {
+fn run_job(job: &Job, scenarios: &[LoadedScenario], config: &StrengthConfig) -> Ran {
+    let source = &config.source;
     let mut options = ServerOptions::new(job.dialect);
     options.profile = job.profile;
+    options.company = config.company.clone();
     match job.change {
         Change::Fault(f) => options.faults.push(f),
         Change::Variant(v) => v.apply(&mut options),
@@ -252,6 +256,19 @@ fn run_job(job: &Job, scenarios: &[LoadedScenario], source: &SuiteSource) -> Ran
             step: None,
             breaks: Vec::new(),
             sessions_left_open: open,
+        });
+    }
+    // Ending another client's session is as wrong as leaving one's own open.
+    let intruded = server.company_sessions_ended();
+    if intruded > 0 {
+        failed.push(Failed {
+            trial: format!(
+                "{}: {intruded} session(s) of other clients ended",
+                job.dialect.name()
+            ),
+            step: None,
+            breaks: Vec::new(),
+            sessions_left_open: 0,
         });
     }
     let checked = ran

@@ -3,7 +3,8 @@
 //!
 //! - `/A/B` children, `//B` descendants at any depth, `*` any element
 //! - predicates: `[2]` position among the matches under one parent,
-//!   `[@Rel]`, `[@Rel='Delete']`, `[Name='x']` (a child's text)
+//!   `[@Rel]`, `[@Rel='Delete']`, `[Name='x']` (a child's text),
+//!   `[user/@userName='x']` (a child's attribute)
 //! - a last step `@Href` selects an attribute, `text()` an element's text
 
 use std::fmt;
@@ -36,6 +37,7 @@ enum Predicate {
     HasAttr(String),
     AttrEquals(String, String),
     ChildEquals(String, String),
+    ChildAttrEquals(String, String, String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -187,12 +189,21 @@ impl Parser<'_> {
             Predicate::Position(n)
         } else {
             let name = self.name()?;
+            let attribute = if self.eat("/@") {
+                Some(self.name()?)
+            } else {
+                None
+            };
             self.skip_spaces();
             if !self.eat("=") {
                 return Err(self.error("expected `=` after a child name in a predicate"));
             }
             self.skip_spaces();
-            Predicate::ChildEquals(name, self.literal()?)
+            let value = self.literal()?;
+            match attribute {
+                Some(attribute) => Predicate::ChildAttrEquals(name, attribute, value),
+                None => Predicate::ChildEquals(name, value),
+            }
         };
         self.skip_spaces();
         if !self.eat("]") {
@@ -347,6 +358,15 @@ fn apply<'a, 'i>(predicate: &Predicate, nodes: Vec<Node<'a, 'i>>) -> Vec<Node<'a
                     .any(|c| c.local_name() == name && Selected::Element(c).value() == *value)
             })
             .collect(),
+        Predicate::ChildAttrEquals(name, attribute, value) => nodes
+            .into_iter()
+            .filter(|n| {
+                n.children().filter(|c| c.local_name() == name).any(|c| {
+                    c.attributes()
+                        .any(|a| plain(&a, attribute) && a.value() == value)
+                })
+            })
+            .collect(),
     }
 }
 
@@ -427,6 +447,20 @@ mod tests {
         assert_eq!(values("/LogonSession[UserName='A\\b']/@Href"), ["h"]);
         assert!(values("/Nope").is_empty());
         assert_eq!(values("//@Rel").len(), 4);
+    }
+
+    #[test]
+    fn a_predicate_on_a_childs_attribute_picks_the_elements_whose_child_has_it() {
+        let doc = r#"<L><sessions sessionId="1"><user userName="a"/></sessions>
+            <sessions sessionId="2"><user userName="b"/><user userName="c"/></sessions>
+            <sessions sessionId="3" userName="b"/><sessions sessionId="4"><other userName="b"/></sessions></L>"#;
+        let pick = |sel: &str| values_in(doc, sel);
+        assert_eq!(pick("//sessions[user/@userName='b']/@sessionId"), ["2"]);
+        assert_eq!(pick("//sessions[user/@userName='c']/@sessionId"), ["2"]);
+        assert_eq!(pick("//sessions[user/@userName = 'a']/@sessionId"), ["1"]);
+        assert!(pick("//sessions[user/@userName='z']/@sessionId").is_empty());
+        assert!(Selector::parse("//sessions[user/@userName]").is_err());
+        assert!(Selector::parse("//sessions[user/@='b']").is_err());
     }
 
     #[test]
