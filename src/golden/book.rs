@@ -129,6 +129,9 @@ impl BlessBook {
             };
             match settle_one(&path, &to, entry) {
                 Ok(notes) => {
+                    if self.pending {
+                        write_why(&to, &notes);
+                    }
                     if !notes.is_empty() {
                         settled.decided.push((path.clone(), notes));
                     }
@@ -145,6 +148,17 @@ impl BlessBook {
             }
         }
         settled
+    }
+}
+
+/// Beside a pending golden, what bless decided in it, for `review` to show;
+/// one left from an earlier bless of the same golden is replaced or removed.
+fn write_why(pending: &Path, notes: &[String]) {
+    let why = super::review::why_path(pending);
+    if notes.is_empty() {
+        let _ = std::fs::remove_file(&why);
+    } else {
+        let _ = crate::atomic_file::write(&why, &(notes.join("\n") + "\n"));
     }
 }
 
@@ -292,6 +306,25 @@ mod tests {
                 .any(|d| d.contains("/L/S[1]: in some recordings only")),
             "{decided:?}"
         );
+    }
+
+    #[test]
+    fn a_pending_bless_writes_what_it_decided_beside_the_pending_golden() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("e.xml");
+        let book = BlessBook::pending();
+        let (a, b) = ("<E A=\"x\"/>", "<E A=\"y\"/>");
+        book.observe(&path, None, use_of("one", Some(a), a));
+        book.observe(&path, None, use_of("two", Some(b), b));
+        let settled = book.settle();
+        assert!(!path.exists(), "pending, not written over");
+        let pending = super::super::review::pending_path(&path);
+        let why = std::fs::read_to_string(super::super::review::why_path(&pending)).unwrap();
+        assert!(
+            why.contains("/E/@A: `x` in one recording, `y` in another"),
+            "{why}"
+        );
+        assert_eq!(settled.decided[0].1.join("\n") + "\n", why);
     }
 
     #[test]

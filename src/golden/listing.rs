@@ -36,7 +36,8 @@ impl BlessListing {
         let existing: BTreeSet<PathBuf> = scenarios
             .iter()
             .flat_map(|s| s.goldens.values())
-            .filter(|g| g.expected.is_some())
+            // The tool's own goldens are not the suite's to bless or to list.
+            .filter(|g| g.expected.is_some() && !g.built_in)
             .map(|g| g.path.clone())
             .collect();
         let show = |p: &PathBuf| p.display().to_string();

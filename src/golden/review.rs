@@ -22,6 +22,17 @@ pub struct Pending {
     pub golden: PathBuf,
 }
 
+/// What a pending file's name adds for the file beside it that says what
+/// bless decided in it (what it generalized and why), one line each.
+pub const WHY: &str = ".why";
+
+/// The file saying what bless decided in the pending file `pending`.
+pub fn why_path(pending: &Path) -> PathBuf {
+    let mut name = pending.as_os_str().to_owned();
+    name.push(WHY);
+    PathBuf::from(name)
+}
+
 /// The pending file of the golden at `golden`.
 pub fn pending_path(golden: &Path) -> PathBuf {
     let mut name = golden.as_os_str().to_owned();
@@ -95,17 +106,36 @@ pub fn diff(p: &Pending) -> Result<String, String> {
     };
     let old_label = p.golden.display().to_string();
     let new_label = p.pending.display().to_string();
-    Ok(similar::TextDiff::from_lines(&old, &new)
+    let diff = similar::TextDiff::from_lines(&old, &new)
         .unified_diff()
         .context_radius(3)
         .header(&old_label, &new_label)
-        .to_string())
+        .to_string();
+    Ok(format!("{}{diff}", decided(p)))
+}
+
+/// What bless decided in the pending golden, as lines to read before its diff.
+fn decided(p: &Pending) -> String {
+    let Ok(text) = std::fs::read_to_string(why_path(&p.pending)) else {
+        return String::new();
+    };
+    let mut out = format!("bless decided in {}:\n", p.golden.display());
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        out.push_str(&format!("  {line}\n"));
+    }
+    out
+}
+
+/// The file of what bless decided goes with its pending golden.
+fn forget_why(p: &Pending) {
+    let _ = std::fs::remove_file(why_path(&p.pending));
 }
 
 /// The pending golden replaces the golden, in one rename (a golden is always
 /// old or new); one that does not compile is refused and left for a look.
 pub fn accept(p: &Pending) -> Result<(), String> {
     compile(p)?;
+    forget_why(p);
     std::fs::rename(&p.pending, &p.golden).map_err(|e| {
         format!(
             "{}: cannot move over {}: {e}",
@@ -117,6 +147,7 @@ pub fn accept(p: &Pending) -> Result<(), String> {
 
 /// The pending golden is removed; the golden stays as it was.
 pub fn reject(p: &Pending) -> Result<(), String> {
+    forget_why(p);
     std::fs::remove_file(&p.pending)
         .map_err(|e| format!("{}: cannot remove: {e}", p.pending.display()))
 }
@@ -195,6 +226,32 @@ mod tests {
         reject(&new).unwrap();
         assert!(!new.pending.exists() && !new.golden.exists());
         assert!(reject(&new).unwrap_err().contains("cannot remove"));
+    }
+
+    #[test]
+    fn what_bless_decided_is_shown_before_the_diff_and_goes_with_the_pending_file() {
+        let (_dir, changed, new) = lab();
+        let why = why_path(&changed.pending);
+        std::fs::write(&why, "/A/C: kept 1 of 3 <C>\n").unwrap();
+        let d = diff(&changed).unwrap();
+        assert!(
+            d.starts_with(&format!(
+                "bless decided in {}:\n  /A/C: kept 1 of 3 <C>\n--- ",
+                changed.golden.display()
+            )),
+            "{d}"
+        );
+        assert!(!diff(&new).unwrap().contains("bless decided"));
+        accept(&changed).unwrap();
+        assert!(!why.exists(), "accepted with its golden");
+        let why_new = why_path(&new.pending);
+        std::fs::write(&why_new, "x\n").unwrap();
+        reject(&new).unwrap();
+        assert!(!why_new.exists(), "rejected with its golden");
+        assert_eq!(
+            why_path(Path::new("a.xml.pending")),
+            Path::new("a.xml.pending.why")
+        );
     }
 
     #[test]
