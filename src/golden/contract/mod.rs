@@ -246,7 +246,8 @@ fn set_note(at: &str, item: &str, kept: usize, total: usize, rule: &SetRule) -> 
         "those every documented version serves"
     };
     format!(
-        "{at}: kept {kept} of {total} <{item}> ({why}); any others allowed, in any order (source: {})",
+        "{at}: kept {kept} of {total} <{item}> ({why}); {} allowed as extras, and any others, in any order (source: {})",
+        total - kept,
         rule.source
     )
 }

@@ -142,3 +142,24 @@ fn a_contract_that_cannot_be_used_says_why() {
     let both = contract().extended(bad);
     assert_eq!(both.sets.len(), 4);
 }
+
+#[test]
+fn the_readme_example_of_a_suites_rules_reads_and_can_be_used() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme
+        .find("```yaml\ncontract:\n")
+        .expect("README shows a contract")
+        + 8;
+    let text = &readme[start..];
+    let text = &text[..text.find("```").unwrap()];
+    #[derive(serde::Deserialize)]
+    struct Suite {
+        contract: Contract,
+        #[allow(dead_code)]
+        volatile: Vec<crate::golden::volatile::Volatile>,
+    }
+    let suite: Suite = serde_yaml::from_str(text).unwrap();
+    assert!(suite.contract.problems().is_empty());
+    assert_eq!(suite.contract.sets[0].arrays, ["Jobs"]);
+}
