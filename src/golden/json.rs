@@ -7,7 +7,7 @@ use super::{Recording, Verdict};
 use crate::error::ConfigError;
 use crate::json::compare;
 use crate::json::expected::{Expected, Variable};
-use crate::json::pretty::{to_pretty, written};
+use crate::json::pretty::{to_golden, to_pretty, written};
 use crate::json::Json;
 use crate::placeholder::Bindings;
 
@@ -136,7 +136,7 @@ pub(super) fn merge(texts: &[(&str, String)]) -> Result<(String, Vec<String>), S
         let next = crate::json::parse(text).map_err(|e| e.to_string())?;
         merged = merged_value(&merged, &next, &mut String::from("$"), &mut notes);
     }
-    Ok((to_pretty(&merged), notes))
+    Ok((to_golden(&merged), notes))
 }
 
 fn is_marker(v: &Json) -> bool {
@@ -321,6 +321,6 @@ mod tests {
         );
         let (typed, _) = m(r#"{"a": {"b": 1}}"#, r#"{"a": {"b": "1"}}"#);
         assert!(typed.contains(r#""b": "{{any}}""#), "{typed}");
-        assert_eq!(m("[1]", "[1]").0, "[\n  1\n]\n");
+        assert_eq!(m("[1]", "[1]").0, "[1]\n");
     }
 }

@@ -69,7 +69,7 @@ fn shape(
             for (n, m) in members.iter_mut().filter(|(n, _)| !n.starts_with("sc:")) {
                 let at = format!("{path}.{n}");
                 if let (Json::Array(items), Some(rule)) = (&mut *m, contract.set_of_array(n)) {
-                    set(items, n, rule, names, &at, notes);
+                    set(items, rule, names, &at, notes);
                 }
                 shape(m, n, contract, names, &at, notes);
             }
@@ -130,18 +130,11 @@ fn scalar(v: &Json) -> Option<String> {
     }
 }
 
-fn set(
-    items: &mut Vec<Json>,
-    name: &str,
-    rule: &SetRule,
-    names: &Names,
-    path: &str,
-    notes: &mut Vec<String>,
-) {
+fn set(items: &mut Vec<Json>, rule: &SetRule, names: &Names, path: &str, notes: &mut Vec<String>) {
     let real: Vec<usize> = (0..items.len())
         .filter(|i| !is_marker(&items[*i]))
         .collect();
-    let kept = chosen(items, &real, rule, names);
+    let (kept, by_account) = chosen(items, &real, rule, names);
     let total = real.len();
     let mut index = 0;
     items.retain(|item| {
@@ -163,7 +156,12 @@ fn set(
             ]),
         ),
     }
-    notes.push(set_note(path, name, kept.len(), total, rule));
+    notes.push(set_note(
+        path,
+        "items",
+        (kept.len(), total, by_account),
+        rule,
+    ));
 }
 
 fn member<'j>(v: &'j Json, name: &str) -> Option<&'j Json> {
@@ -173,7 +171,7 @@ fn member<'j>(v: &'j Json, name: &str) -> Option<&'j Json> {
     }
 }
 
-fn chosen(items: &[Json], real: &[usize], rule: &SetRule, names: &Names) -> Vec<usize> {
+fn chosen(items: &[Json], real: &[usize], rule: &SetRule, names: &Names) -> (Vec<usize>, bool) {
     if rule.own {
         let score = |i: &usize| {
             let mut found = Vec::new();
@@ -181,12 +179,8 @@ fn chosen(items: &[Json], real: &[usize], rule: &SetRule, names: &Names) -> Vec<
             ownership(&found, names.context.bindings)
         };
         let best = real.iter().map(score).max().unwrap_or(0);
-        return real
-            .iter()
-            .find(|i| best > 0 && score(i) == best)
-            .copied()
-            .into_iter()
-            .collect();
+        let own = real.iter().find(|i| best > 0 && score(i) == best);
+        return (own.copied().into_iter().collect(), best == 1);
     }
     let mut kept = Vec::new();
     for wanted in &rule.keep {
@@ -199,7 +193,7 @@ fn chosen(items: &[Json], real: &[usize], rule: &SetRule, names: &Names) -> Vec<
             kept.push(*i);
         }
     }
-    kept
+    (kept, false)
 }
 
 fn placeholders(v: &Json, out: &mut Vec<String>) {

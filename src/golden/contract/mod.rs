@@ -236,9 +236,22 @@ fn optional_note(at: &str, member: &str, removed: bool, source: &str) -> String 
     }
 }
 
-/// The line a note gives: which items of a set were kept and why.
-fn set_note(at: &str, item: &str, kept: usize, total: usize, rule: &SetRule) -> String {
-    let why = if rule.own {
+/// The line a note gives: which items of a set were kept and why. `item` is
+/// an XML element's name (`<Link>`) or `items` for a JSON array.
+fn set_note(
+    at: &str,
+    item: &str,
+    (kept, total, by_account): (usize, usize, bool),
+    rule: &SetRule,
+) -> String {
+    let item = if item == "items" {
+        "items".to_string()
+    } else {
+        format!("<{item}>")
+    };
+    let why = if rule.own && by_account {
+        "the caller's own, known by its account only: another session of the same account meets it too; capture the session's id to pin it"
+    } else if rule.own {
         "the caller's own"
     } else if rule.keep.is_empty() {
         "none is the same on every version"
@@ -246,7 +259,7 @@ fn set_note(at: &str, item: &str, kept: usize, total: usize, rule: &SetRule) -> 
         "those every documented version serves"
     };
     format!(
-        "{at}: kept {kept} of {total} <{item}> ({why}); {} allowed as extras, and any others, in any order (source: {})",
+        "{at}: kept {kept} of {total} {item} ({why}); {} allowed as extras, and any others, in any order (source: {})",
         total - kept,
         rule.source
     )

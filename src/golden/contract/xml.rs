@@ -160,7 +160,7 @@ fn sets(e: &mut Element, contract: &Contract, names: &Names, path: &str, notes: 
         let of_item: Vec<usize> = (0..e.children.len())
             .filter(|i| e.children[*i].name.local() == item)
             .collect();
-        let kept = chosen(&e.children, &of_item, rule, names);
+        let (kept, by_account) = chosen(&e.children, &of_item, rule, names);
         let total = of_item.len();
         let mut index = 0;
         e.children.retain(|c| {
@@ -170,7 +170,7 @@ fn sets(e: &mut Element, contract: &Contract, names: &Names, path: &str, notes: 
         });
         e.directives.any_order = true;
         e.directives.extra_children = true;
-        notes.push(set_note(path, &item, kept.len(), total, rule));
+        notes.push(set_note(path, &item, (kept.len(), total, by_account), rule));
     }
 }
 
@@ -180,7 +180,7 @@ fn chosen(
     of_item: &[usize],
     rule: &super::SetRule,
     names: &Names,
-) -> Vec<usize> {
+) -> (Vec<usize>, bool) {
     if rule.own {
         let score = |i: &usize| {
             let mut found = Vec::new();
@@ -189,7 +189,7 @@ fn chosen(
         };
         let best = of_item.iter().map(score).max().unwrap_or(0);
         let own = of_item.iter().find(|i| best > 0 && score(i) == best);
-        return own.copied().into_iter().collect();
+        return (own.copied().into_iter().collect(), best == 1);
     }
     let mut kept = Vec::new();
     for wanted in &rule.keep {
@@ -202,7 +202,7 @@ fn chosen(
             kept.push(*i);
         }
     }
-    kept
+    (kept, false)
 }
 
 fn placeholders(e: &Element, out: &mut Vec<String>) {
