@@ -202,6 +202,14 @@ fn settle_one(path: &Path, to: &Path, entry: Entry) -> Result<Vec<String>, Strin
     }
     let label = path.display().to_string();
     let golden = Golden::compile(path, &merged).map_err(|e| e.to_string())?;
+    if golden.pins_nothing() && texts.len() > 1 {
+        // Generalizing recordings that share nothing would leave a golden
+        // every response matches: a check that cannot fail.
+        return Err(format!(
+            "its uses disagree: {} and {} share nothing, and a golden of what they share would check nothing; give them goldens of their own",
+            texts[0].0, texts[1].0
+        ));
+    }
     for o in &entry.observations {
         let verdict = golden.judge_text(&label, &o.body, o.encoding, &o.bindings)?;
         if let Some(first) = verdict.differences.first() {
@@ -306,6 +314,33 @@ mod tests {
                 .any(|d| d.contains("/L/S[1]: in some recordings only")),
             "{decided:?}"
         );
+    }
+
+    #[test]
+    fn uses_that_share_nothing_are_not_merged_into_a_golden_that_checks_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shared.xml");
+        let book = BlessBook::default();
+        let (a, b) = ("<A x=\"1\"><B/></A>", "<C>t</C>");
+        book.observe(&path, None, use_of("one", Some(a), a));
+        book.observe(&path, None, use_of("two", Some(b), b));
+        let settled = book.settle();
+        assert!(!path.exists());
+        let why = &settled.not_written[0].1;
+        assert!(why.contains("one and two share nothing"), "{why}");
+        let json = dir.path().join("shared.json");
+        book.observe(
+            &json,
+            None,
+            use_of("one", Some(r#"{"a": 1}"#), r#"{"a": 1}"#),
+        );
+        book.observe(
+            &json,
+            None,
+            use_of("two", Some(r#"{"b": 1}"#), r#"{"b": 1}"#),
+        );
+        assert!(book.settle().not_written[0].1.contains("share nothing"));
+        assert!(!json.exists());
     }
 
     #[test]

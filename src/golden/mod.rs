@@ -174,6 +174,26 @@ impl Golden {
         }
     }
 
+    /// Whether the golden pins nothing at all: a root of any name, with
+    /// nothing in it but allowances. A response always matches it.
+    pub fn pins_nothing(&self) -> bool {
+        match self {
+            Golden::Xml(e, _) => {
+                e.directives.any_name
+                    && e.attrs.is_empty()
+                    && e.text.as_ref().is_none_or(|t| t.raw() == "{{any}}")
+                    && e.children.is_empty()
+            }
+            Golden::Json(crate::json::expected::Expected::Object(o), _) => {
+                o.members.is_empty() && o.extra
+            }
+            Golden::Json(crate::json::expected::Expected::Array(a), _) => {
+                a.items.is_empty() && a.extra
+            }
+            Golden::Json(..) => false,
+        }
+    }
+
     /// The variables its `{{NAME}}` placeholders name, with line and column.
     pub fn variables(&self) -> Vec<(String, u32, u32)> {
         match self {

@@ -462,7 +462,12 @@ pub struct SelectorTemplate {
 
 impl fmt::Display for SelectorTemplate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.template.raw())
+        // A fragment's placed template writes a literal `$` as `$$`; the
+        // selector itself is what the user wrote.
+        match &self.fixed {
+            Some(selector) => write!(f, "{selector}"),
+            None => f.write_str(self.template.raw()),
+        }
     }
 }
 
