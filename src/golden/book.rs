@@ -151,6 +151,30 @@ impl BlessBook {
     }
 }
 
+/// A note on a value bless could not decide, with the golden's line that
+/// holds it, for the person who will pin it.
+fn with_line(note: String, golden: &str) -> String {
+    if !note.ends_with("should not vary") {
+        return note;
+    }
+    let at = note.split(':').next().unwrap_or_default();
+    let last = at.rsplit(['/', '.']).next().unwrap_or_default();
+    let name = last.trim_start_matches('@');
+    let name = name.split('[').next().unwrap_or_default();
+    let wanted = if name == "text()" {
+        let element = at.rsplit('/').nth(1).unwrap_or_default();
+        format!("<{}>", element.split('[').next().unwrap_or_default())
+    } else if last.starts_with('@') {
+        format!("{name}=\"")
+    } else {
+        format!("\"{name}\": ")
+    };
+    match golden.lines().position(|l| l.contains(&wanted)) {
+        Some(i) => format!("{note} (line {})", i + 1),
+        None => note,
+    }
+}
+
 /// Beside a pending golden, what bless decided in it, for `review` to show;
 /// one left from an earlier bless of the same golden is replaced or removed.
 fn write_why(pending: &Path, notes: &[String]) {
@@ -198,7 +222,11 @@ fn settle_one(path: &Path, to: &Path, entry: Entry) -> Result<Vec<String>, Strin
             texts.len(),
             entry.observations.len()
         ));
-        notes.extend(learned.into_iter().map(|l| format!("  {l}")));
+        notes.extend(
+            learned
+                .into_iter()
+                .map(|l| format!("  {}", with_line(l, &merged))),
+        );
     }
     let label = path.display().to_string();
     let golden = Golden::compile(path, &merged).map_err(|e| e.to_string())?;
@@ -341,6 +369,18 @@ mod tests {
         );
         assert!(book.settle().not_written[0].1.contains("share nothing"));
         assert!(!json.exists());
+    }
+
+    #[test]
+    fn an_undecided_value_is_said_with_its_line_in_either_format() {
+        let xml = "<E>\n  <N a=\"{{any}}\"/>\n  <T>{{any}}</T>\n</E>\n";
+        let pin = "; pin it by hand if it should not vary";
+        let note = |at: &str| format!("{at}: `1` in one recording, `2` in another{pin}");
+        assert!(with_line(note("/E/N[1]/@a"), xml).ends_with("(line 2)"));
+        assert!(with_line(note("/E/T[1]/text()"), xml).ends_with("(line 3)"));
+        let json = "{\n  \"s\": {\n    \"n\": \"{{any}}\"\n  }\n}\n";
+        assert!(with_line(note("$.s.n"), json).ends_with("(line 3)"));
+        assert_eq!(with_line("other".into(), json), "other");
     }
 
     #[test]

@@ -156,16 +156,13 @@ fn merged_value(a: &Json, b: &Json, path: &mut String, notes: &mut Vec<String>) 
                 _ => "{{any}}",
             };
             let literal = |v: &Json| !matches!(v, Json::String(s) if s.contains("{{"));
-            let why = if literal(a) && literal(b) {
-                "and no variable holds either: pin it by hand if it should not vary"
+            let undecided = literal(a) && literal(b);
+            let (a, b) = (a.to_compact(), b.to_compact());
+            notes.push(if undecided {
+                format!("{path}: `{a}` in one recording, `{b}` in another, and no variable holds either: written {p}; pin it by hand if it should not vary")
             } else {
-                "in different recordings"
-            };
-            notes.push(format!(
-                "{path}: `{}` in one recording, `{}` in another, {why}: written {p}",
-                a.to_compact(),
-                b.to_compact()
-            ));
+                format!("{path}: `{a}` and `{b}` in different recordings: written {p}")
+            });
             Json::String(p.to_string())
         }
     }
