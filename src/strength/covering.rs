@@ -242,3 +242,50 @@ fn fared(
     };
     (ran, step.note.clone())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn covering(ran: StepRan) -> Covering {
+        Covering {
+            trial: "d::s".into(),
+            step: "a".into(),
+            cites: "step".into(),
+            checks: Checks::default(),
+            ran,
+            note: None,
+        }
+    }
+
+    #[test]
+    fn a_miss_is_unchecked_once_one_covering_step_ran() {
+        assert_eq!(Miss::of(&[]), Miss::Uncovered);
+        let idle = [
+            StepRan::Skipped,
+            StepRan::NotApplicable,
+            StepRan::NotReached,
+        ];
+        let not_run: Vec<Covering> = idle.into_iter().map(covering).collect();
+        assert_eq!(Miss::of(&not_run), Miss::NotRun);
+        for ran in [StepRan::Passed, StepRan::KnownDeviation] {
+            let mut some = not_run.clone();
+            some.push(covering(ran));
+            assert_eq!(Miss::of(&some), Miss::Unchecked, "{ran:?}");
+        }
+    }
+
+    #[test]
+    fn checks_say_status_only_unless_something_reads_the_response() {
+        let mut checks = Checks {
+            captures: vec!["token".into()],
+            ..Checks::default()
+        };
+        assert_eq!(checks.describe(), "any 2xx status only");
+        checks.status = vec![200, 204];
+        assert_eq!(checks.describe(), "status 200 or 204 only");
+        checks.headers = vec!["Set-Cookie".into()];
+        assert!(!checks.status_only());
+        assert_eq!(checks.describe(), "status 200 or 204, header Set-Cookie");
+    }
+}

@@ -137,7 +137,9 @@ fn write_variant(out: &mut String, v: &VariantResult) {
         "  {verdict:<7} {} ({}, {})",
         v.name, v.dialect, v.profile
     );
-    match v.alarms.first() {
+    // A trial with a failed step says more than a session count.
+    let shown = v.alarms.iter().find(|a| !a.differed.is_empty());
+    match shown.or(v.alarms.first()) {
         Some(a) => {
             let _ = writeln!(out, ": {a}{}", and_more(v.alarms.len() - 1));
             write_differed(out, a);
@@ -310,13 +312,24 @@ mod tests {
             dialect: "veeam-em".into(),
             profile: "em-13".into(),
             false_alarm: true,
-            alarms: vec![alarm("veeam-em::pinned"), alarm("veeam-em::other")],
+            // A probe's session left open has no step: the trial that failed one is shown.
+            alarms: vec![
+                Failed {
+                    trial: "veeam-em::probe".into(),
+                    step: None,
+                    breaks: vec![],
+                    sessions_left_open: 1,
+                    differed: vec![],
+                },
+                alarm("veeam-em::pinned"),
+                alarm("veeam-em::other"),
+            ],
         };
         let mut out = String::new();
         write_variant(&mut out, &variant);
         assert_eq!(
             out,
-            "  ALARM   others-open (veeam-em, em-13): veeam-em::pinned step `list` and 1 more
+            "  ALARM   others-open (veeam-em, em-13): veeam-em::pinned step `list` and 2 more
     response differs from golden veeam-em/logon-sessions.xml in 5 places:
       /LogonSessions/LogonSession[0]: unexpected element \"<LogonSession>\"
       /LogonSessions/LogonSession[1]: unexpected element \"<LogonSession>\"
@@ -353,7 +366,7 @@ mod tests {
             variants: vec![variant],
         }))
         .unwrap();
-        let listed = &json["variants"][0]["alarms"][0]["differed"];
+        let listed = &json["variants"][0]["alarms"][1]["differed"];
         assert_eq!(listed.as_array().unwrap().len(), 6, "{listed}");
         assert_eq!(listed[1]["kind"], "difference");
     }
