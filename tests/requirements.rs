@@ -536,3 +536,152 @@ fn strength_runs_one_at_a_time_when_asked_and_refuses_none() {
     assert_eq!(run.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&run.stderr).contains("--jobs 0"));
 }
+
+/// A user's suite of one scenario: it logs on, checking only the status (and
+/// citing the session cookie for it), and reads the session list against a
+/// golden that pins it to exactly the caller's session.
+fn pinned_suite(dir: &Path) -> (PathBuf, PathBuf) {
+    let (scenarios, golden) = (dir.join("scenarios"), dir.join("golden"));
+    std::fs::create_dir_all(scenarios.join("veeam-em")).unwrap();
+    std::fs::create_dir_all(golden.join("veeam-em")).unwrap();
+    std::fs::write(
+        scenarios.join("veeam-em/pinned.yaml"),
+        r#"name: pinned
+description: Logs on and reads the session list, pinned to the caller's session.
+steps:
+  - name: logon
+    covers:
+      - em.logon.status-201: status
+      - em.logon.session-cookie: status
+    opens_session: token
+    request:
+      method: POST
+      path: sessionMngr/?v=latest
+      auth: { basic: { user: "${user}", password: "${password}" } }
+    expect:
+      status: 201
+    capture:
+      token: { header: X-RestSvcSessionId }
+      session_id: { select: /LogonSession/SessionId }
+  - name: list
+    covers: [em.sessions.list-own]
+    request:
+      path: logonSessions
+      headers: { X-RestSvcSessionId: "${token}" }
+    expect:
+      status: 200
+      golden: veeam-em/pinned-sessions
+finally:
+  - name: logout
+    covers: [em.logout.delete-204]
+    closes_session: token
+    request:
+      method: DELETE
+      path: logonSessions/${session_id}
+      headers: { X-RestSvcSessionId: "${token}" }
+    expect:
+      status: 204
+"#,
+    )
+    .unwrap();
+    // The shipped golden lets other sessions be listed; this one does not.
+    let shipped =
+        std::fs::read_to_string(Path::new(ROOT).join("golden/veeam-em/logon-sessions.xml"))
+            .unwrap();
+    let (root, rest) = shipped.split_once('\n').unwrap();
+    let pinned = root.replace(r#" sc:order="any" sc:extra="children""#, "");
+    assert_ne!(pinned, root, "the shipped golden's root changed: {root}");
+    std::fs::write(
+        golden.join("veeam-em/pinned-sessions.xml"),
+        format!("{pinned}\n{rest}"),
+    )
+    .unwrap();
+    (scenarios, golden)
+}
+
+#[test]
+fn strength_tells_a_user_what_alarmed_and_why_each_fault_was_missed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (scenarios, golden) = pinned_suite(dir.path());
+    let out = dir.path().join("s.json");
+    let run = sessionconf(&[
+        "strength",
+        "--dialect",
+        "veeam-em",
+        "--scenarios",
+        scenarios.to_str().unwrap(),
+        "--golden-dir",
+        golden.to_str().unwrap(),
+        "--json",
+        out.to_str().unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(run.status.code(), Some(1), "{text}");
+    let doc = json(&out);
+    assert!(
+        doc["baseline"][0]["failed"].as_array().unwrap().is_empty(),
+        "{text}"
+    );
+
+    // Other clients' sessions are listed too: the pinned golden alarms, and says where.
+    let alarm = text
+        .find("ALARM   others-open (veeam-em, em-13): veeam-em::pinned step `list`")
+        .expect(&text);
+    let under: Vec<&str> = text[alarm..].lines().skip(1).take(5).collect();
+    assert!(
+        under[0].starts_with("    response differs from golden veeam-em/pinned-sessions.xml in "),
+        "{under:?}"
+    );
+    assert!(under[1].starts_with("      /LogonSessions/"), "{under:?}");
+    assert!(
+        under
+            .iter()
+            .any(|l| l.starts_with("      and ") && l.ends_with(" more")),
+        "cut to a few lines: {under:?}"
+    );
+    let variant = doc["variants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == "others-open")
+        .unwrap();
+    let differed = variant["alarms"][0]["differed"].as_array().unwrap();
+    assert_eq!(differed[0]["kind"], "golden", "{differed:?}");
+    assert_eq!(differed[0]["path"], "veeam-em/pinned-sessions.xml");
+    assert!(
+        differed[1..].iter().all(|d| d["kind"] == "difference"
+            && d["path"].as_str().unwrap().starts_with("/LogonSessions/")),
+        "{differed:?}"
+    );
+
+    let fault = |name: &str| {
+        doc["faults"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == name)
+            .cloned()
+            .unwrap()
+    };
+    // The cookie is cited by a step that checks only the status: it ran, and could not see it.
+    assert!(text.contains("MISSED  no-session-cookie (veeam-em, em-13) breaks em.logon.session-cookie: a step that covers it ran but does not check it\n    veeam-em::pinned step `logon`: ran and passed; checks status 201 only; cites it for `status`\n    hint: they check only the status"), "{text}");
+    let cookie = fault("no-session-cookie");
+    assert_eq!(cookie["missed"], "unchecked", "{cookie}");
+    assert_eq!(cookie["covering"][0]["step"], "logon");
+    assert_eq!(cookie["covering"][0]["ran"], "passed");
+    assert_eq!(
+        cookie["covering"][0]["checks"]["status"],
+        serde_json::json!([201])
+    );
+    assert_eq!(cookie["covering"][0]["checks"].get("golden"), None);
+    // No step cites the bad-credentials requirement.
+    assert!(text.contains("MISSED  accept-any-password (veeam-em, em-13) breaks em.logon.bad-credentials: no step covers that requirement\n    hint: cite it (`covers: [em.logon.bad-credentials]`)"), "{text}");
+    let password = fault("accept-any-password");
+    assert_eq!(password["missed"], "uncovered", "{password}");
+    assert_eq!(password.get("covering"), None);
+    // A caught fault says neither.
+    let status = fault("logon-answers-200");
+    assert_eq!(status["caught"], true, "{status}");
+    assert_eq!(status.get("missed"), None);
+    assert_eq!(status["caught_by"][0].get("differed"), None);
+}

@@ -51,7 +51,8 @@ pub enum Command {
     /// Each documented requirement, the steps that check it, and on which versions it holds.
     Coverage(CoverageArgs),
     /// Run the suite against the reference server broken on purpose (each fault must
-    /// fail it) and written in benign variants (each must pass it).
+    /// fail it) and written in benign variants (each must pass it). A false alarm
+    /// shows what differed; a missed fault says why and what to add.
     Strength(StrengthArgs),
     /// Accept or reject the pending goldens `bless --pending` wrote, showing each change.
     Review(ReviewArgs),

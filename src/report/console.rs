@@ -5,7 +5,7 @@ use std::fmt::Write;
 use std::io::IsTerminal;
 
 use super::{FailureKind, Phase, ScenarioOutcome, Status};
-use crate::outcome::Message;
+use crate::outcome::{Failure, Message};
 
 /// Whether to colour output written to stdout or stderr.
 pub fn use_color(is_terminal: bool) -> bool {
@@ -80,14 +80,8 @@ pub fn render_with(outcome: &ScenarioOutcome, color: bool, verbose: bool) -> Str
         if let Some(path) = &step.blessed {
             let _ = writeln!(out, "    blessed {path}");
         }
-        for failure in &step.failures {
-            // A golden's differences are listed under its summary line.
-            let indent = if failure.kind == FailureKind::Difference {
-                "      "
-            } else {
-                "    "
-            };
-            let _ = writeln!(out, "{indent}{}", paint(&failure.message, RED, color));
+        for line in failure_lines(&step.failures, usize::MAX, color) {
+            let _ = writeln!(out, "{line}");
         }
         for broken in &step.breaks {
             let _ = writeln!(out, "    breaks {}: {}", broken.id, broken.text);
@@ -105,6 +99,30 @@ pub fn render_with(outcome: &ScenarioOutcome, color: bool, verbose: bool) -> Str
         }
     }
     out
+}
+
+/// A step's failures as the run prints them under the step, one line each:
+/// the first `limit`, then how many more (`strength` shows a few of them
+/// under a false alarm, in the same words).
+pub fn failure_lines(failures: &[Failure], limit: usize, color: bool) -> Vec<String> {
+    // A golden's differences are listed under its summary line.
+    let indent = |f: &Failure| {
+        if f.kind == FailureKind::Difference {
+            "      "
+        } else {
+            "    "
+        }
+    };
+    let mut lines: Vec<String> = failures
+        .iter()
+        .take(limit)
+        .map(|f| format!("{}{}", indent(f), paint(&f.message, RED, color)))
+        .collect();
+    if let Some(next) = failures.get(limit) {
+        let more = failures.len() - limit;
+        lines.push(format!("{}and {more} more", indent(next)));
+    }
+    lines
 }
 
 /// A request or response: start line, headers, and the body's first part.

@@ -4,11 +4,15 @@
 //! and each other version the vendor documents). A strong suite fails on every
 //! fault and passes on every variant. `sessionconf strength` renders it.
 
+mod covering;
 pub mod render;
 mod run;
 
 use serde::Serialize;
 
+use crate::outcome::Failure;
+
+pub use covering::{Checks, Covering, Miss, StepRan};
 pub use run::{measure, StrengthConfig};
 
 /// A trial that failed (or left a session open) in a run.
@@ -25,6 +29,11 @@ pub struct Failed {
     /// Sessions the server still serves after the trial.
     #[serde(skip_serializing_if = "is_zero")]
     pub sessions_left_open: usize,
+    /// What the failed step found, as the run reports it (a golden's summary,
+    /// then its differences): kept for a false alarm and a failing baseline,
+    /// where it is what the user has to fix; a caught fault's is expected.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub differed: Vec<Failure>,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -68,6 +77,13 @@ pub struct FaultResult {
     pub caught: bool,
     /// The trials that caught it.
     pub caught_by: Vec<Failed>,
+    /// Why a fault that applies went uncaught.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missed: Option<Miss>,
+    /// For a missed fault: each step that cites its requirement, what it
+    /// checks and whether it ran against the broken server.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub covering: Vec<Covering>,
 }
 
 /// What one benign variant did to the suite.
@@ -154,6 +170,7 @@ mod tests {
                         step: None,
                         breaks: vec![],
                         sessions_left_open: 1,
+                        differed: vec![],
                     }]
                 } else {
                     vec![]
@@ -171,6 +188,8 @@ mod tests {
                     applies: true,
                     caught: *c,
                     caught_by: vec![],
+                    missed: None,
+                    covering: vec![],
                 })
                 .collect(),
             variants: alarms
@@ -206,6 +225,7 @@ mod tests {
             step: Some("logon".into()),
             breaks: vec!["d.r".into()],
             sessions_left_open: 0,
+            differed: vec![],
         };
         assert_eq!(f.to_string(), "d::s step `logon`");
         let json = serde_json::to_value(&f).unwrap();

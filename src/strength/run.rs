@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use super::{Baseline, Failed, FaultResult, Strength, VariantResult};
+use super::{covering, Baseline, Failed, FaultResult, Miss, Strength, VariantResult};
 use crate::harness::{self, RunError};
 use crate::outcome::{ScenarioOutcome, SessionState, Status};
 use crate::scenario::{LoadedScenario, SuiteSource};
@@ -107,22 +107,43 @@ fn record(
     match job.change {
         Change::Fault(f) => {
             let requirement = f.breaks(job.dialect).unwrap_or_default().to_string();
+            let caught = !ran.failed.is_empty();
             let documented = catalogues
                 .get(job.dialect.name())
                 .and_then(|c| c.iter().find(|r| r.id == requirement));
             // A requirement the version does not have (tenants without Cloud
             // Connect) cannot be broken there.
             let applies = documented.is_none_or(|r| ran.facts.admits(&r.needs()).is_ok());
+            let requirement_covered = coverage.covers(&requirement);
+            let missed = (applies && !caught).then(|| match requirement_covered {
+                false => Miss::Uncovered,
+                true => Miss::of(&ran.covering),
+            });
+            // A caught fault's differences are what it was made to cause.
+            let caught_by = ran
+                .failed
+                .into_iter()
+                .map(|f| Failed {
+                    differed: Vec::new(),
+                    ..f
+                })
+                .collect();
             strength.faults.push(FaultResult {
                 name: f.name().to_string(),
-                requirement_covered: coverage.covers(&requirement),
+                requirement_covered,
                 requirement_checked: ran.checked.contains(&requirement),
                 requirement,
                 dialect,
                 profile,
                 applies,
-                caught: !ran.failed.is_empty(),
-                caught_by: ran.failed,
+                caught,
+                caught_by,
+                covering: if missed.is_some() {
+                    ran.covering
+                } else {
+                    Vec::new()
+                },
+                missed,
             });
         }
         Change::Variant(_) | Change::Version => strength.variants.push(VariantResult {
@@ -211,6 +232,8 @@ struct Ran {
     checked: std::collections::BTreeSet<String>,
     /// What the probe found of the server.
     facts: harness::Facts,
+    /// For a fault: the steps that cite its requirement, as they ran.
+    covering: Vec<covering::Covering>,
 }
 
 /// The suite's trials of the job's dialect against a server changed as the
@@ -232,6 +255,7 @@ fn run_job(job: &Job, scenarios: &[LoadedScenario], config: &StrengthConfig) -> 
             step: None,
             breaks: Vec::new(),
             sessions_left_open: 0,
+            differed: Vec::new(),
         }],
         ..Ran::default()
     };
@@ -256,6 +280,7 @@ fn run_job(job: &Job, scenarios: &[LoadedScenario], config: &StrengthConfig) -> 
             step: None,
             breaks: Vec::new(),
             sessions_left_open: open,
+            differed: Vec::new(),
         });
     }
     // Ending another client's session is as wrong as leaving one's own open.
@@ -269,6 +294,7 @@ fn run_job(job: &Job, scenarios: &[LoadedScenario], config: &StrengthConfig) -> 
             step: None,
             breaks: Vec::new(),
             sessions_left_open: 0,
+            differed: Vec::new(),
         });
     }
     let checked = ran
@@ -278,10 +304,17 @@ fn run_job(job: &Job, scenarios: &[LoadedScenario], config: &StrengthConfig) -> 
         .filter(|s| s.status != Status::Skipped)
         .flat_map(|s| s.covers.iter().cloned())
         .collect();
+    let covering = match job.change {
+        Change::Fault(f) => f.breaks(job.dialect).map_or_else(Vec::new, |r| {
+            covering::covering(r, job.dialect.name(), scenarios, &ran.outcomes)
+        }),
+        _ => Vec::new(),
+    };
     Ran {
         failed,
         checked,
         facts: facts_of(&ran.info),
+        covering,
     }
 }
 
@@ -320,5 +353,6 @@ fn what_failed(outcome: &ScenarioOutcome) -> Option<Failed> {
             .map(|s| s.breaks.iter().map(|b| b.id.clone()).collect())
             .unwrap_or_default(),
         sessions_left_open: open,
+        differed: step.map(|s| s.failures.clone()).unwrap_or_default(),
     })
 }
