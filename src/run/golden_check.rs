@@ -85,13 +85,8 @@ pub(crate) fn check_golden(
         // A golden that does not exist yet: bless records the response as it is.
         let bindings = with_endpoint_origin(state, bindings);
         let recorded = crate::golden::record(body, &bindings, recording);
-        note(
-            state,
-            (entry, names),
-            Some(recorded),
-            (text, encoding, bindings),
-            outcome,
-        );
+        let seen = (entry, names, text, encoding);
+        note(state, seen, Some(recorded), bindings, outcome);
         return Vec::new();
     };
     let label = rel.display().to_string();
@@ -111,13 +106,8 @@ pub(crate) fn check_golden(
     if may_bless {
         // A use that passes counts too: the golden written must still pass it.
         let recorded = verdict.recorded.filter(|_| !verdict.differences.is_empty());
-        note(
-            state,
-            (entry, names),
-            recorded,
-            (text, encoding, bindings),
-            outcome,
-        );
+        let seen = (entry, names, text, encoding);
+        note(state, seen, recorded, bindings, outcome);
         return Vec::new();
     }
     if verdict.is_match() {
@@ -171,9 +161,9 @@ fn with_endpoint_origin(state: &ScenarioState, mut bindings: Bindings) -> Bindin
 /// this use would write, `None` when it passed the golden as it is.
 fn note(
     state: &ScenarioState,
-    (entry, names): (&GoldenEntry, &[GoldenName]),
+    (entry, names, body, encoding): (&GoldenEntry, &[GoldenName], &str, crate::xml::Encoding),
     recorded: Option<String>,
-    (body, encoding, bindings): (&str, crate::xml::Encoding, Bindings),
+    bindings: Bindings,
     outcome: &mut StepOutcome,
 ) {
     if recorded.is_some() {

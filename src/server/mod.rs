@@ -268,48 +268,8 @@ pub fn start(
     let thread = std::thread::Builder::new()
         .name(format!("sessionconf-serve-{}", dialect.name()))
         .spawn(move || {
-            runtime.block_on(async move {
-                let listener = match tokio::net::TcpListener::from_std(listener) {
-                    Ok(l) => l,
-                    Err(e) => {
-                        eprintln!("reference server: {e}");
-                        return;
-                    }
-                };
-                let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-                if let Some(every) = crowd.churn {
-                    tokio::spawn(company::churn(door, every, stop_rx.clone()));
-                }
-                let signal = async move {
-                    let _ = rx.await;
-                    let _ = stop_tx.send(true);
-                };
-                let mut stop = stop_rx.clone();
-                if let Some(config) = tls {
-                    serve_tls(listener, router, config, signal).await;
-                    return;
-                }
-                // Small responses go out at once: without TCP_NODELAY a response
-                // written in two pieces waits on the client's delayed ACK.
-                use axum::serve::ListenerExt;
-                let listener = listener.tap_io(|tcp| {
-                    let _ = tcp.set_nodelay(true);
-                });
-                let server = axum::serve(listener, router).with_graceful_shutdown(signal);
-                // Graceful shutdown waits for open connections; give them a bounded time.
-                let deadline = async move {
-                    let _ = stop.wait_for(|v| *v).await;
-                    tokio::time::sleep(Duration::from_secs(2)).await;
-                };
-                tokio::select! {
-                    result = server => {
-                        if let Err(e) = result {
-                            eprintln!("reference server: {e}");
-                        }
-                    }
-                    _ = deadline => {}
-                }
-            });
+            let churn = crowd.churn.map(|every| (door, every));
+            runtime.block_on(serve(listener, router, tls, rx, churn));
             runtime.shutdown_timeout(Duration::from_secs(1));
         })?;
     Ok(RunningServer {
@@ -320,6 +280,57 @@ pub fn start(
         shutdown: Some(tx),
         thread: Some(thread),
     })
+}
+
+/// Serves on `listener` (HTTPS with `tls`) until `rx` fires, with the company's
+/// churning client, when there is one, beside it.
+async fn serve(
+    listener: std::net::TcpListener,
+    router: axum::Router,
+    tls: Option<rustls::ServerConfig>,
+    rx: tokio::sync::oneshot::Receiver<()>,
+    churn: Option<(std::sync::Arc<dyn company::Door>, Duration)>,
+) {
+    let listener = match tokio::net::TcpListener::from_std(listener) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("reference server: {e}");
+            return;
+        }
+    };
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    if let Some((door, every)) = churn {
+        tokio::spawn(company::churn(door, every, stop_rx.clone()));
+    }
+    let signal = async move {
+        let _ = rx.await;
+        let _ = stop_tx.send(true);
+    };
+    let mut stop = stop_rx.clone();
+    if let Some(config) = tls {
+        serve_tls(listener, router, config, signal).await;
+        return;
+    }
+    // Small responses go out at once: without TCP_NODELAY a response
+    // written in two pieces waits on the client's delayed ACK.
+    use axum::serve::ListenerExt;
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    let server = axum::serve(listener, router).with_graceful_shutdown(signal);
+    // Graceful shutdown waits for open connections; give them a bounded time.
+    let deadline = async move {
+        let _ = stop.wait_for(|v| *v).await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    };
+    tokio::select! {
+        result = server => {
+            if let Err(e) = result {
+                eprintln!("reference server: {e}");
+            }
+        }
+        _ = deadline => {}
+    }
 }
 
 /// HTTPS: each accepted connection is a TLS handshake (bounded in time), then
