@@ -151,6 +151,10 @@ impl BlessBook {
     }
 }
 
+/// How many of the generalizations learned from recordings are said, per
+/// golden: enough to read, not one per item of a long list.
+const MOST_LEARNED: usize = 40;
+
 /// A note on a value bless could not decide, with the golden's line that
 /// holds it, for the person who will pin it.
 fn with_line(note: String, golden: &str) -> String {
@@ -222,11 +226,12 @@ fn settle_one(path: &Path, to: &Path, entry: Entry) -> Result<Vec<String>, Strin
             texts.len(),
             entry.observations.len()
         ));
-        notes.extend(
-            learned
-                .into_iter()
-                .map(|l| format!("  {}", with_line(l, &merged))),
-        );
+        let more = learned.len().saturating_sub(MOST_LEARNED);
+        let said = learned.into_iter().take(MOST_LEARNED);
+        notes.extend(said.map(|l| format!("  {}", with_line(l, &merged))));
+        if more > 0 {
+            notes.push(format!("  and {more} more"));
+        }
     }
     let label = path.display().to_string();
     let golden = Golden::compile(path, &merged).map_err(|e| e.to_string())?;
@@ -369,6 +374,32 @@ mod tests {
         );
         assert!(book.settle().not_written[0].1.contains("share nothing"));
         assert!(!json.exists());
+    }
+
+    #[test]
+    fn a_long_list_that_differs_everywhere_is_merged_by_position_and_said_in_brief() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("long.json");
+        let list = |tag: &str| {
+            let items: Vec<String> = (0..200)
+                .map(|i| format!(r#"{{"n": "{tag}{i}"}}"#))
+                .collect();
+            format!(r#"{{"l": [{}]}}"#, items.join(","))
+        };
+        let book = BlessBook::default();
+        let (a, b) = (list("a"), list("b"));
+        book.observe(&path, None, use_of("one", Some(&a), &a));
+        book.observe(&path, None, use_of("two", Some(&b), &b));
+        let settled = book.settle();
+        let notes = &settled.decided[0].1;
+        assert_eq!(notes.len(), 1 + MOST_LEARNED + 1, "{notes:?}");
+        assert_eq!(notes.last().unwrap(), "  and 160 more");
+        let written = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            written.matches(r#""n": "{{any}}""#).count(),
+            200,
+            "paired by position"
+        );
     }
 
     #[test]

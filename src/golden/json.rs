@@ -215,13 +215,12 @@ fn merged_items(x: &[Json], y: &[Json], path: &mut String, notes: &mut Vec<Strin
             }
         }
     }
+    let xs: Vec<&Json> = x.iter().filter(|v| !is_marker(v)).collect();
     let mut ys: Vec<Option<&Json>> = y.iter().filter(|v| !is_marker(v)).map(Some).collect();
+    let partners = partners(&xs, &ys);
     let (mut items, mut extra, mut reordered, mut last) = (Vec::new(), false, false, None);
-    for (i, xi) in x.iter().filter(|v| !is_marker(v)).enumerate() {
-        let partner = (0..ys.len())
-            .filter(|j| ys[*j].is_some())
-            .max_by_key(|j| (alike(xi, ys[*j].expect("filtered")), std::cmp::Reverse(*j)));
-        let Some(j) = partner else {
+    for (i, xi) in xs.into_iter().enumerate() {
+        let Some(j) = partners[i] else {
             extra = true;
             notes.push(format!(
                 "{path}[{i}]: in some recordings only: allowed, not pinned"
@@ -264,6 +263,36 @@ fn merged_items(x: &[Json], y: &[Json], path: &mut String, notes: &mut Vec<Strin
         items.insert(0, Json::Object(markers));
     }
     items
+}
+
+/// Up to this many items, partners are chosen the most alike pair first
+/// (quadratic); beyond it, by position (linear), so a large recording cannot
+/// make bless slow.
+const PAIRED_BY_LIKENESS: usize = 64;
+
+/// For each item of `xs`, the index of its partner in `ys`, if any.
+fn partners(xs: &[&Json], ys: &[Option<&Json>]) -> Vec<Option<usize>> {
+    if xs.len().max(ys.len()) > PAIRED_BY_LIKENESS {
+        return (0..xs.len()).map(|i| (i < ys.len()).then_some(i)).collect();
+    }
+    let mut pairs: Vec<(usize, usize, usize)> = Vec::new();
+    for (i, x) in xs.iter().enumerate() {
+        for (j, y) in ys.iter().enumerate() {
+            let score = alike(x, y.expect("all unpaired"));
+            if score > 0 {
+                pairs.push((score, i, j));
+            }
+        }
+    }
+    pairs.sort_by_key(|(score, i, j)| (std::cmp::Reverse(*score), *i, *j));
+    let (mut of_x, mut taken) = (vec![None; xs.len()], vec![false; ys.len()]);
+    for (_, i, j) in pairs {
+        if of_x[i].is_none() && !taken[j] {
+            of_x[i] = Some(j);
+            taken[j] = true;
+        }
+    }
+    of_x
 }
 
 /// How alike two items are: equal members (an object), or equal values.
