@@ -2,7 +2,7 @@
 //! member that holds it (an array's items by the array's member), the root `/`.
 
 use super::names::Names;
-use super::{ownership, placeholders_in, set_note, Contract, SetRule};
+use super::{placeholders_in, set_note, Contract, SetRule};
 use crate::json::pretty::to_pretty;
 use crate::json::Json;
 
@@ -172,28 +172,19 @@ fn member<'j>(v: &'j Json, name: &str) -> Option<&'j Json> {
 }
 
 fn chosen(items: &[Json], real: &[usize], rule: &SetRule, names: &Names) -> (Vec<usize>, bool) {
-    if rule.own {
-        let score = |i: &usize| {
-            let mut found = Vec::new();
-            placeholders(&items[*i], &mut found);
-            ownership(&found, names.context.bindings)
-        };
-        let best = real.iter().map(score).max().unwrap_or(0);
-        let own = real.iter().find(|i| best > 0 && score(i) == best);
-        return (own.copied().into_iter().collect(), best == 1);
-    }
-    let mut kept = Vec::new();
-    for wanted in &rule.keep {
-        let hit = real.iter().find(|i| {
-            wanted.iter().all(|(k, v)| {
-                member(&items[**i], k).and_then(scalar).as_deref() == Some(v.as_str())
-            })
-        });
-        if let Some(i) = hit.filter(|i| !kept.contains(*i)) {
-            kept.push(*i);
-        }
-    }
-    (kept, false)
+    let placeholders_of = |i: usize| {
+        let mut found = Vec::new();
+        placeholders(&items[i], &mut found);
+        found
+    };
+    let value_of = |i: usize, k: &str| member(&items[i], k).and_then(scalar);
+    super::choose(
+        real,
+        rule,
+        names.context.bindings,
+        placeholders_of,
+        value_of,
+    )
 }
 
 fn placeholders(v: &Json, out: &mut Vec<String>) {

@@ -198,6 +198,36 @@ pub fn apply(
     }
 }
 
+/// The items of a set a rule keeps, among `candidates`: the caller's own
+/// (and whether it is known by its account only), or those with the values
+/// `keep` names. `placeholders_of` and `value_of` read an item in its format.
+fn choose(
+    candidates: &[usize],
+    rule: &SetRule,
+    bindings: &Bindings,
+    placeholders_of: impl Fn(usize) -> Vec<String>,
+    value_of: impl Fn(usize, &str) -> Option<String>,
+) -> (Vec<usize>, bool) {
+    if rule.own {
+        let score = |i: &usize| ownership(&placeholders_of(*i), bindings);
+        let best = candidates.iter().map(score).max().unwrap_or(0);
+        let own = candidates.iter().find(|i| best > 0 && score(i) == best);
+        return (own.copied().into_iter().collect(), best == 1);
+    }
+    let mut kept = Vec::new();
+    for wanted in &rule.keep {
+        let hit = candidates.iter().find(|i| {
+            wanted
+                .iter()
+                .all(|(k, v)| value_of(**i, k).as_deref() == Some(v.as_str()))
+        });
+        if let Some(i) = hit.filter(|i| !kept.contains(*i)) {
+            kept.push(*i);
+        }
+    }
+    (kept, false)
+}
+
 /// Which kept item of a set is the caller's own: 2 names a captured value,
 /// 1 a variable, 0 neither.
 fn ownership(placeholders: &[String], bindings: &Bindings) -> u8 {

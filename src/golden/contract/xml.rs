@@ -1,7 +1,7 @@
 //! The contract applied to a recorded XML golden.
 
 use super::names::Names;
-use super::{ownership, placeholders_in, set_note, Contract};
+use super::{placeholders_in, set_note, Contract};
 use crate::xml::canonical::Element;
 use crate::xml::expected::ExpectedElement;
 use crate::xml::pretty::{to_pretty_string, GoldenMarkers};
@@ -181,28 +181,19 @@ fn chosen(
     rule: &super::SetRule,
     names: &Names,
 ) -> (Vec<usize>, bool) {
-    if rule.own {
-        let score = |i: &usize| {
-            let mut found = Vec::new();
-            placeholders(&children[*i], &mut found);
-            ownership(&found, names.context.bindings)
-        };
-        let best = of_item.iter().map(score).max().unwrap_or(0);
-        let own = of_item.iter().find(|i| best > 0 && score(i) == best);
-        return (own.copied().into_iter().collect(), best == 1);
-    }
-    let mut kept = Vec::new();
-    for wanted in &rule.keep {
-        let hit = of_item.iter().find(|i| {
-            wanted
-                .iter()
-                .all(|(k, v)| attr(&children[**i], k) == Some(v.as_str()))
-        });
-        if let Some(i) = hit.filter(|i| !kept.contains(*i)) {
-            kept.push(*i);
-        }
-    }
-    (kept, false)
+    let placeholders_of = |i: usize| {
+        let mut found = Vec::new();
+        placeholders(&children[i], &mut found);
+        found
+    };
+    let value_of = |i: usize, k: &str| attr(&children[i], k).map(str::to_string);
+    super::choose(
+        of_item,
+        rule,
+        names.context.bindings,
+        placeholders_of,
+        value_of,
+    )
 }
 
 fn placeholders(e: &Element, out: &mut Vec<String>) {
