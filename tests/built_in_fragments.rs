@@ -3,7 +3,7 @@
 //! `use: login` (Commvault) against every version the reference server plays;
 //! a suite's fragment or golden of the same name comes first; an unknown name
 //! is refused at its `use`; bless never writes the tool's goldens; and the
-//! README's Commvault scenario is the one run here. Servers on 127.0.0.1 only.
+//! book's Commvault scenario (docs/book/src/fragments.md) is the one run here. Servers on 127.0.0.1 only.
 
 mod support;
 
@@ -17,7 +17,7 @@ use sessionconf::run::RunOptions;
 use sessionconf::scenario::{load_suite, SuiteSource};
 use sessionconf::server::{start, Dialect, Fault, Profile, RunningServer, ServerOptions};
 
-/// The README's complete Commvault scenario, word for word.
+/// The book's complete Commvault scenario (docs/book/src/fragments.md), word for word.
 const README_COMMVAULT: &str = include_str!("fixtures/readme-commvault-session.yaml");
 
 /// An Enterprise Manager scenario of a user's own: the tool's logon in both
@@ -177,7 +177,7 @@ fn the_tools_golden_and_the_readme_scenarios_checks_catch_a_broken_server() {
             "{said}"
         );
     }
-    // The README's scenario fails where its own checks do.
+    // The book's scenario fails where its own checks do.
     let suite = OwnSuite::new("commvault", README_COMMVAULT);
     for (fault, step) in [
         (Fault::ListOmitsCaller, "my-session-is-listed"),
@@ -379,13 +379,13 @@ fn an_unknown_fragment_is_refused_at_its_use_naming_the_suites_and_the_tools() {
 }
 
 #[test]
-fn the_readme_shows_the_commvault_scenario_this_test_runs() {
-    let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+fn the_book_shows_the_commvault_scenario_this_test_runs() {
+    let chapter = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/book/src/fragments.md");
+    let chapter = std::fs::read_to_string(chapter).unwrap();
     let block = format!("```yaml\n{README_COMMVAULT}```\n");
     assert!(
-        readme.contains(&block),
-        "README.md no longer shows tests/fixtures/readme-commvault-session.yaml as it is"
+        chapter.contains(&block),
+        "docs/book/src/fragments.md no longer shows tests/fixtures/readme-commvault-session.yaml as it is"
     );
 }
 

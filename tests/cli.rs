@@ -1,5 +1,5 @@
 //! The `sessionconf` binary: exit codes, reports, bless in CI, serve, secrets in
-//! every output, and the README's example. Every child process is bounded in time.
+//! every output, and the book's example scenario. Every child process is bounded in time.
 
 mod support;
 
@@ -459,15 +459,15 @@ fn no_secret_reaches_stdout_stderr_or_reports() {
 }
 
 #[test]
-fn the_readme_example_scenario_loads() {
-    let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    let example = readme
+fn the_books_example_scenario_loads() {
+    let chapter = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/book/src/scenarios.md");
+    let chapter = std::fs::read_to_string(chapter).unwrap();
+    let example = chapter
         .split("```yaml\n")
         .skip(1)
-        .find(|block| block.starts_with("name:"))
+        .find(|block| block.starts_with("# scenarios/veeam-em/admin-logon.yaml\nname:"))
         .and_then(|rest| rest.split("```").next())
-        .expect("README has a scenario example");
+        .expect("the book's scenarios chapter has a scenario example");
     let suite = support::Suite::new();
     let path = suite.write("scenarios/test/example.yaml", example);
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("golden");

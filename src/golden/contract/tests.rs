@@ -144,14 +144,18 @@ fn a_contract_that_cannot_be_used_says_why() {
 }
 
 #[test]
-fn the_readme_example_of_a_suites_rules_reads_and_can_be_used() {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let start = readme
-        .find("```yaml\ncontract:\n")
-        .expect("README shows a contract")
+fn the_books_example_of_a_suites_rules_reads_and_can_be_used() {
+    let chapter = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/book/src/bless.md"
+    ))
+    .unwrap();
+    let opening = "```yaml\n# scenarios/veeam-em/knowledge/versions.yaml\ncontract:\n";
+    let start = chapter
+        .find(opening)
+        .expect("the book's bless chapter shows a contract")
         + 8;
-    let text = &readme[start..];
+    let text = &chapter[start..];
     let text = &text[..text.find("```").unwrap()];
     #[derive(serde::Deserialize)]
     struct Suite {
