@@ -60,6 +60,12 @@ pub fn render_with(outcome: &ScenarioOutcome, color: bool, verbose: bool) -> Str
             Phase::Steps => "step",
             Phase::Finally => "finally",
         };
+        if step.status == Status::NotRun {
+            // Never sent: one line, and why.
+            let why = step.note.as_deref().unwrap_or("an earlier step failed");
+            let _ = writeln!(out, "  {phase} `{}`: not run ({why})", step.name);
+            continue;
+        }
         let status = match step.status {
             Status::Passed => paint("ok", GREEN, color),
             other => verdict(other, color),
