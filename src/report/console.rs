@@ -460,4 +460,20 @@ mod tests {
         };
         assert!(!render_summary(&quiet).contains("not run"));
     }
+
+    #[test]
+    fn steps_not_run_are_a_line_each_with_why() {
+        let mut failed = StepOutcome::new("logon", Phase::Steps);
+        failed.fail(Failure::new(FailureKind::Status, "status 500"));
+        let outcome = scenario(vec![
+            failed,
+            StepOutcome::not_run("list", Phase::Steps, "an earlier step failed"),
+            StepOutcome::not_run("end", Phase::Finally, "the scenario could not start"),
+        ]);
+        let text = render(&outcome, false);
+        assert!(
+            text.ends_with("  step `list`: not run (an earlier step failed)\n  finally `end`: not run (the scenario could not start)\n"),
+            "{text}"
+        );
+    }
 }

@@ -688,4 +688,115 @@ mod tests {
         );
         assert_ne!(anchor("a-b", "c"), anchor("a", "b-c"));
     }
+
+    /// The response of the failed step, with `body`.
+    fn with_body(body: &str, omitted_bytes: usize) -> String {
+        let mut summary = summary();
+        let step = &mut summary.scenarios[1].steps[0];
+        let received = step.received.as_mut().unwrap();
+        received.body = Some(body.into());
+        received.omitted_bytes = omitted_bytes;
+        let html = Html.render(&summary);
+        let start = html.find("<details class=\"response\" open>").unwrap();
+        let end = start + html[start..].find("</pre>").unwrap();
+        html[start..end].to_string()
+    }
+
+    #[test]
+    fn bodies_are_pretty_printed_when_they_parse_and_shown_as_they_came_when_not() {
+        let xml = with_body(
+            "<S xmlns=\"urn:x\"><Links><Link Rel=\"Up\"/></Links><Id><redacted></Id></S>",
+            0,
+        );
+        assert!(
+            xml.ends_with("\n\n&lt;S xmlns=&quot;urn:x&quot;&gt;\n  &lt;Links&gt;\n    &lt;Link Rel=&quot;Up&quot;/&gt;\n  &lt;/Links&gt;\n  &lt;Id&gt;&lt;redacted&gt;&lt;/Id&gt;\n&lt;/S&gt;"),
+            "{xml}"
+        );
+        let json = with_body("{\"a\":[1,{\"b\":\"<redacted>\"}]}", 0);
+        assert!(
+            json.ends_with("\n\n{\n  &quot;a&quot;: [\n    1,\n    {\n      &quot;b&quot;: &quot;&lt;redacted&gt;&quot;\n    }\n  ]\n}"),
+            "{json}"
+        );
+        // Not XML that parses, not JSON, or only the first part of a body: as it came.
+        for body in ["<A><B></A>", "plain text", "{\"a\": "] {
+            assert!(
+                with_body(body, 0).ends_with(&format!("\n\n{}", esc(body))),
+                "{body}"
+            );
+        }
+        let cut = with_body("<A><B/></A>", 10);
+        assert!(
+            cut.ends_with("\n\n&lt;A&gt;&lt;B/&gt;&lt;/A&gt;\n... 10 more bytes"),
+            "{cut}"
+        );
+    }
+
+    #[test]
+    fn requirements_no_step_cites_are_folded_and_the_table_left_out_when_none_is() {
+        let mut summary = summary();
+        for t in &mut summary.targets {
+            t.requirements
+                .push(crate::report::requirements::RequirementVerdict {
+                    id: "em.uncited".into(),
+                    text: "Nobody checks this".into(),
+                    source: "EM docs".into(),
+                    verdict: "not run",
+                    steps: Vec::new(),
+                });
+        }
+        let html = Html.render(&summary);
+        let table = &html[html.find("<table id=\"requirements\">").unwrap()..];
+        let table = &table[..table.find("</table>").unwrap()];
+        assert!(
+            table.contains("em.logon.delete-link") && !table.contains("em.uncited"),
+            "{table}"
+        );
+        assert!(html.contains("<details id=\"requirements-unchecked\"><summary>1 requirement(s) no step of this suite cites</summary>\n<table id=\"requirements-uncited\">"), "{html}");
+        assert!(
+            html.contains("<tr data-requirement=\"em.uncited\">"),
+            "{html}"
+        );
+        // A suite without `covers:`: one line, no table of rows that each say `not run`.
+        for t in &mut summary.targets {
+            t.requirements.retain(|r| r.id == "em.uncited");
+        }
+        let html = Html.render(&summary);
+        assert!(html.contains("<p id=\"requirements-none\">No step of this suite cites a documented requirement (<code>covers:</code>): 1 requirement(s) not checked.</p>"), "{html}");
+        assert!(!html.contains("<table id=\"requirements"), "{html}");
+        assert!(!html.contains("data-requirement="), "{html}");
+    }
+
+    #[test]
+    fn empty_sections_are_left_out() {
+        let mut summary = summary();
+        let html = Html.render(&summary);
+        assert!(
+            !html.contains("known deviations no step showed"),
+            "no target has one"
+        );
+        summary.targets.clear();
+        summary.scenarios.clear();
+        let html = Html.render(&summary);
+        for section in [
+            "id=\"matrix\"",
+            "id=\"conformance\"",
+            "id=\"targets\"",
+            "<h2>Requirements",
+        ] {
+            assert!(!html.contains(section), "{section}: {html}");
+        }
+        assert!(html.contains("<p id=\"totals\">0 passed"), "{html}");
+    }
+
+    #[test]
+    fn a_step_not_run_is_a_row_that_says_why() {
+        let mut summary = summary();
+        summary.scenarios[1].steps.push(StepOutcome::not_run(
+            "list",
+            Phase::Steps,
+            "an earlier step failed",
+        ));
+        let html = Html.render(&summary);
+        assert!(html.contains("<div class=\"step not_run\" data-step=\"list\"><div class=\"line\">step <code>list</code>: <span class=\"verdict not_run\">not run</span> <span class=\"why\">(an earlier step failed)</span></div></div>"), "{html}");
+    }
 }

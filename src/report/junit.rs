@@ -310,4 +310,106 @@ mod tests {
         );
         assert!(xml.contains("name=\"sessionconf.area.logon\" value=\"0 passed, 1 failed, 0 known deviation, 0 not applicable\""), "{xml}");
     }
+
+    /// A step whose golden differs in `n` places, breaking `em.logon.delete-link`.
+    fn golden_failure(n: usize) -> ScenarioOutcome {
+        use crate::outcome::Broken;
+        let mut failed = scenario("d::logon", Status::Failed, None);
+        failed.steps.push(StepOutcome::new("entry", Phase::Steps));
+        let mut step = StepOutcome::new("logon", Phase::Steps);
+        step.fail(Failure::new(
+            FailureKind::Golden,
+            format!("response differs from golden veeam-em/logon-session.xml in {n} place(s):"),
+        ));
+        for i in 0..n {
+            step.fail(
+                Failure::new(
+                    FailureKind::Difference,
+                    format!(
+                        "/LogonSession/Links/Link[@Rel='Delete'][{i}]: missing element \"<Link>\""
+                    ),
+                )
+                .at(format!("/LogonSession/Links/Link[{i}]")),
+            );
+        }
+        step.breaks = vec![Broken {
+            id: "em.logon.delete-link".into(),
+            text: "A Delete link".into(),
+        }];
+        failed.steps.push(step);
+        failed.steps.push(StepOutcome::not_run(
+            "list",
+            Phase::Steps,
+            "an earlier step failed",
+        ));
+        failed
+    }
+
+    #[test]
+    fn the_message_names_the_step_its_first_differences_and_what_it_breaks() {
+        assert_eq!(
+            failure_message(&golden_failure(1)),
+            "step `logon`: response differs from golden veeam-em/logon-session.xml in 1 place(s): /LogonSession/Links/Link[@Rel='Delete'][0]: missing element \"<Link>\" (breaks em.logon.delete-link)"
+        );
+        assert_eq!(
+            failure_message(&golden_failure(5)),
+            "step `logon`: response differs from golden veeam-em/logon-session.xml in 5 place(s): /LogonSession/Links/Link[@Rel='Delete'][0]: missing element \"<Link>\"; /LogonSession/Links/Link[@Rel='Delete'][1]: missing element \"<Link>\"; /LogonSession/Links/Link[@Rel='Delete'][2]: missing element \"<Link>\"; and 2 more (breaks em.logon.delete-link)"
+        );
+        // Failures that are not a golden's are joined the same way, a value's
+        // line breaks flattened.
+        let mut other = scenario("d::o", Status::Failed, None);
+        let mut step = StepOutcome::new("get", Phase::Steps);
+        step.fail(Failure::new(
+            FailureKind::Status,
+            "status 500, expected 200",
+        ));
+        step.fail(Failure::new(FailureKind::Header, "header `X`:\n  missing"));
+        other.steps.push(step);
+        assert_eq!(
+            failure_message(&other),
+            "step `get`: status 500, expected 200; header `X`: missing"
+        );
+    }
+
+    #[test]
+    fn the_message_is_one_escaped_attribute_of_bounded_length_and_the_text_lists_steps_not_run() {
+        let mut huge = golden_failure(2);
+        huge.steps[1].failures[1].message = format!("/a: expected \"{}\"", "x".repeat(5000));
+        let message = failure_message(&huge);
+        assert!(message.contains("xxx…; /LogonSession"), "{message}");
+        assert!(message.chars().count() < MESSAGE_ITEM + 250, "{message}");
+        // However long its parts, the message is bounded; what it breaks stays.
+        huge.steps[1].name = "s".repeat(3000);
+        let message = failure_message(&huge);
+        assert_eq!(message.chars().count(), MESSAGE_LIMIT, "{message}");
+        assert!(
+            message.ends_with("s… (breaks em.logon.delete-link)"),
+            "{message}"
+        );
+        let summary = RunSummary {
+            targets: Vec::new(),
+            scenarios: vec![golden_failure(1)],
+            not_run: Vec::new(),
+            interrupted: false,
+        };
+        let xml = Junit.render(&summary);
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        let failure = doc
+            .descendants()
+            .find(|n| n.has_tag_name("failure"))
+            .unwrap();
+        assert_eq!(
+            failure.attribute("message"),
+            Some(failure_message(&golden_failure(1)).as_str())
+        );
+        assert!(
+            xml.contains("missing element &quot;&lt;Link&gt;&quot;"),
+            "{xml}"
+        );
+        let text = failure.text().unwrap_or("");
+        assert!(
+            text.contains("  step `list`: not run (an earlier step failed)\n"),
+            "{text}"
+        );
+    }
 }
