@@ -709,13 +709,25 @@ fn interrupted_run(signals: &[&str]) {
     assert!(xml.contains("interrupted"), "{xml}");
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
-    let steps: Vec<&str> = report["scenarios"][0]["steps"]
+    let steps: Vec<(&str, &str)> = report["scenarios"][0]["steps"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| s["name"].as_str().unwrap())
+        .map(|s| (s["name"].as_str().unwrap(), s["status"].as_str().unwrap()))
         .collect();
-    assert_eq!(steps, ["logon", "slow", "logout"]);
+    assert_eq!(
+        steps,
+        [
+            ("logon", "passed"),
+            ("slow", "failed"),
+            ("never", "not_run"),
+            ("logout", "passed")
+        ]
+    );
+    assert_eq!(
+        report["scenarios"][0]["steps"][2]["note"],
+        "the run was interrupted"
+    );
     // What ran is not also listed as not run.
     let not_run = report["not_run"].as_array().unwrap();
     assert!(!not_run.iter().any(|id| id == "test::slow"), "{not_run:?}");

@@ -100,7 +100,13 @@ fn run_body(
         let failed = result.status == Status::Failed;
         outcome.steps.push(result);
         if failed {
-            stopped = Some((index + 1, EARLIER_FAILED));
+            // A step cut short by the interrupt failed because of it.
+            let why = if options.is_interrupted() {
+                INTERRUPTED
+            } else {
+                EARLIER_FAILED
+            };
+            stopped = Some((index + 1, why));
             break;
         }
         if options.is_interrupted() && index + 1 < steps.len() {
