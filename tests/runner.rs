@@ -108,8 +108,13 @@ fn finally_runs_after_a_failed_step() {
         [
             ("logon", Status::Passed),
             ("broken", Status::Failed),
+            ("never", Status::NotRun),
             ("logout", Status::Passed)
         ]
+    );
+    assert_eq!(
+        outcome.steps[2].note.as_deref(),
+        Some("an earlier step failed")
     );
     assert!(
         outcome.steps[1].failures[0].kind == report::FailureKind::Status
