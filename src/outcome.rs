@@ -32,6 +32,10 @@ pub enum Status {
     NotApplicable,
     /// A step was not sent (a `finally` step whose inputs are missing).
     Skipped,
+    /// A step of the scenario's body that was never reached: an earlier step
+    /// failed, the scenario's time ran out or the run was interrupted. Only a
+    /// step has it; reports list such steps so a reader sees what went unchecked.
+    NotRun,
     /// Something the scenario expects did not hold.
     Failed,
 }
@@ -49,6 +53,7 @@ impl Status {
             Status::KnownDeviation => "known deviation",
             Status::NotApplicable => "not applicable",
             Status::Skipped => "skipped",
+            Status::NotRun => "not run",
             Status::Failed => "FAILED",
         }
     }
@@ -261,6 +266,14 @@ impl StepOutcome {
         }
     }
 
+    /// A step that was never sent, and why (`an earlier step failed`).
+    pub fn not_run(name: &str, phase: Phase, why: &str) -> StepOutcome {
+        let mut step = StepOutcome::new(name, phase);
+        step.status = Status::NotRun;
+        step.note = Some(why.to_string());
+        step
+    }
+
     /// Records a failure and marks the step failed.
     pub fn fail(&mut self, failure: Failure) {
         self.failures.push(failure);
@@ -293,7 +306,8 @@ pub struct ScenarioOutcome {
     /// Why the scenario was not applicable, or which known deviations it met.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// Every step that ran or was skipped.
+    /// Every step that ran or was skipped, and those of its body it never
+    /// reached (`not_run`), in the scenario's order, then its `finally` steps.
     pub steps: Vec<StepOutcome>,
     /// Each session the scenario opened, as the server showed it at the end.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -340,7 +354,9 @@ impl ScenarioOutcome {
             .steps
             .iter()
             .map(|s| match s.status {
-                Status::Skipped | Status::NotApplicable => Status::Passed,
+                // A step not run is said, not judged: the step that stopped
+                // the scenario carries the verdict.
+                Status::Skipped | Status::NotApplicable | Status::NotRun => Status::Passed,
                 other => other,
             })
             .max()
@@ -370,6 +386,7 @@ mod tests {
             Status::KnownDeviation,
             Status::NotApplicable,
             Status::Skipped,
+            Status::NotRun,
             Status::Failed,
         ]
         .into_iter()
@@ -382,11 +399,43 @@ mod tests {
                 "known deviation",
                 "not applicable",
                 "skipped",
+                "not run",
                 "FAILED"
             ]
         );
         let failure = Failure::new(FailureKind::Status, "status 500, expected 404");
         assert_eq!(failure.to_string(), "status 500, expected 404");
         assert!(Status::Failed.is_failure() && !Status::KnownDeviation.is_failure());
+    }
+
+    #[test]
+    fn steps_not_run_are_said_but_do_not_decide_the_verdict() {
+        let step = StepOutcome::not_run("list", Phase::Steps, "an earlier step failed");
+        assert_eq!(step.status, Status::NotRun);
+        assert_eq!(step.note.as_deref(), Some("an earlier step failed"));
+        let json = serde_json::to_value(&step).unwrap();
+        assert_eq!(json["status"], "not_run");
+        let mut failed = StepOutcome::new("logon", Phase::Steps);
+        failed.fail(Failure::new(FailureKind::Status, "status 500"));
+        let mut outcome = ScenarioOutcome {
+            id: "d::s".into(),
+            target: "t".into(),
+            trial: "d::s".into(),
+            name: "s".into(),
+            dialect: "d".into(),
+            file: String::new(),
+            description: String::new(),
+            tags: Vec::new(),
+            status: Status::Passed,
+            note: None,
+            steps: vec![StepOutcome::new("a", Phase::Steps), step.clone()],
+            sessions: Vec::new(),
+            duration_ms: 0.0,
+        };
+        outcome.settle();
+        assert_eq!(outcome.status, Status::Passed);
+        outcome.steps.insert(1, failed);
+        outcome.settle();
+        assert_eq!(outcome.status, Status::Failed);
     }
 }

@@ -709,13 +709,25 @@ fn interrupted_run(signals: &[&str]) {
     assert!(xml.contains("interrupted"), "{xml}");
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
-    let steps: Vec<&str> = report["scenarios"][0]["steps"]
+    let steps: Vec<(&str, &str)> = report["scenarios"][0]["steps"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| s["name"].as_str().unwrap())
+        .map(|s| (s["name"].as_str().unwrap(), s["status"].as_str().unwrap()))
         .collect();
-    assert_eq!(steps, ["logon", "slow", "logout"]);
+    assert_eq!(
+        steps,
+        [
+            ("logon", "passed"),
+            ("slow", "failed"),
+            ("never", "not_run"),
+            ("logout", "passed")
+        ]
+    );
+    assert_eq!(
+        report["scenarios"][0]["steps"][2]["note"],
+        "the run was interrupted"
+    );
     // What ran is not also listed as not run.
     let not_run = report["not_run"].as_array().unwrap();
     assert!(!not_run.iter().any(|id| id == "test::slow"), "{not_run:?}");
@@ -1724,4 +1736,122 @@ fn a_filter_loads_only_the_files_it_selects_and_counts_the_rest_filtered_out() {
         "{}",
         out.stderr
     );
+}
+
+/// The `message` of the JUnit failure of the test case named `name`.
+fn junit_failure<'a>(doc: &'a roxmltree::Document, name: &str) -> roxmltree::Node<'a, 'a> {
+    doc.descendants()
+        .find(|n| n.has_tag_name("testcase") && n.attribute("name") == Some(name))
+        .and_then(|case| case.children().find(|n| n.has_tag_name("failure")))
+        .unwrap_or_else(|| panic!("no failure of {name}"))
+}
+
+#[test]
+fn the_junit_message_names_the_first_difference_and_the_requirement_broken() {
+    use sessionconf::server::{start, Dialect, Fault, ServerOptions};
+    let mut options = ServerOptions::new(Dialect::VeeamEm);
+    options.faults = vec![Fault::NoDeleteLink];
+    let server = start(Dialect::VeeamEm, options, ([127, 0, 0, 1], 0).into()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let junit = dir.path().join("j.xml");
+    let out = sessionconf(
+        &[
+            "run",
+            "--dialect",
+            "veeam-em",
+            "--endpoint",
+            &server.base_url(),
+            "--filter",
+            "admin-logon",
+            "--junit",
+            junit.to_str().unwrap(),
+        ],
+        &[
+            ("SESSIONCONF_USER", "Administrator"),
+            ("SESSIONCONF_PASSWORD", "Adm1n-Secret"),
+        ],
+    );
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let failure = junit_failure(&doc, "veeam-em::admin-logon[api=latest,format=xml]");
+    // What a CI page shows: the difference that matters, not only its count.
+    assert_eq!(
+        failure.attribute("message"),
+        Some("step `logon`: response differs from golden veeam-em/logon-session.xml in 1 place: /LogonSession/Links/Link[@Rel='Delete']: missing element \"<Link>\" (breaks em.logon.delete-link)")
+    );
+    assert!(!xml.contains("Adm1n-Secret"));
+}
+
+#[test]
+fn steps_after_a_failed_step_are_listed_as_not_run_in_every_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenarios = dir.path().join("scenarios/veeam-em");
+    std::fs::create_dir_all(&scenarios).unwrap();
+    // Four steps; the second fails, so the last two never run.
+    let list = "    request:\n      path: logonSessions\n      headers: { X-RestSvcSessionId: \"${token}\" }\n";
+    std::fs::write(
+        scenarios.join("stops.yaml"),
+        format!("name: stops\nsteps:\n  - use: logon\n  - name: wrong\n{list}    expect: {{ status: 418 }}\n  - name: list\n{list}  - name: again\n{list}"),
+    )
+    .unwrap();
+    let out = sessionconf_in(
+        dir.path(),
+        &[
+            "run",
+            "--dialect",
+            "veeam-em",
+            "--junit",
+            "r.xml",
+            "--json",
+            "r.json",
+            "--html",
+            "r.html",
+        ],
+        &[],
+    );
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
+    let console = format!("{}{}", out.stdout, out.stderr);
+    let not_run = [
+        "  step `list`: not run (an earlier step failed)\n",
+        "  step `again`: not run (an earlier step failed)\n",
+    ];
+    for line in not_run {
+        assert!(console.contains(line), "{line}{console}");
+    }
+    let report: serde_json::Value = serde_json::from_str(&read("r.json")).unwrap();
+    let steps: Vec<(&str, &str)> = report["scenarios"][0]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["name"].as_str().unwrap(), s["status"].as_str().unwrap()))
+        .collect();
+    // The `finally` steps still run after them.
+    assert_eq!(
+        &steps[..5],
+        [
+            ("logon", "passed"),
+            ("wrong", "failed"),
+            ("list", "not_run"),
+            ("again", "not_run"),
+            ("logout", "passed")
+        ],
+        "{steps:?}"
+    );
+    let xml = read("r.xml");
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let failure = junit_failure(&doc, "veeam-em::stops");
+    let message = failure.attribute("message").unwrap();
+    assert!(message.starts_with("step `wrong`: "), "{message}");
+    let text = failure.text().unwrap();
+    for line in not_run {
+        assert!(text.contains(line), "{line}{text}");
+    }
+    let html = read("r.html");
+    let rows: Vec<&str> = html
+        .match_indices("<div class=\"step not_run\" data-step=\"")
+        .map(|(i, m)| &html[i + m.len()..i + m.len() + html[i + m.len()..].find('"').unwrap()])
+        .collect();
+    assert_eq!(rows, ["list", "again"], "{html}");
 }

@@ -283,16 +283,22 @@ fn a_scenario_with_no_time_left_sends_nothing_more_and_still_runs_finally() {
     let suite = support::Suite::new();
     let path = suite.write(
         "scenarios/test/s.yaml",
-        "name: s\nsteps:\n  - name: first\n    request: { path: thing }\nfinally:\n  - name: cleanup\n    request: { path: thing }\n",
+        "name: s\nsteps:\n  - name: first\n    request: { path: thing }\n  - name: second\n    request: { path: thing }\nfinally:\n  - name: cleanup\n    request: { path: thing }\n",
     );
     let loaded = load_scenario(&path, "test", &suite.golden_dir(), false).unwrap();
     let mut options = RunOptions::new(base.parse().unwrap());
     options.scenario_timeout = Duration::from_nanos(1);
     let outcome = run_scenario(&loaded, &Arc::new(options));
     let text = report::console::render(&outcome, false);
-    assert_eq!(outcome.steps.len(), 2, "{text}");
+    assert_eq!(outcome.steps.len(), 3, "{text}");
     assert_eq!(outcome.steps[0].status, Status::Failed, "{text}");
     assert!(outcome.steps[0].request.is_none(), "not sent: {text}");
     assert!(text.contains("ran out before this step"), "{text}");
-    assert_eq!(outcome.steps[1].status, Status::Passed, "{text}");
+    // The step after it is listed, not run, saying why.
+    assert_eq!(outcome.steps[1].status, Status::NotRun, "{text}");
+    assert!(
+        text.contains("  step `second`: not run (the scenario's time limit ran out)\n"),
+        "{text}"
+    );
+    assert_eq!(outcome.steps[2].status, Status::Passed, "{text}");
 }

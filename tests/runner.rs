@@ -108,8 +108,13 @@ fn finally_runs_after_a_failed_step() {
         [
             ("logon", Status::Passed),
             ("broken", Status::Failed),
+            ("never", Status::NotRun),
             ("logout", Status::Passed)
         ]
+    );
+    assert_eq!(
+        outcome.steps[2].note.as_deref(),
+        Some("an earlier step failed")
     );
     assert!(
         outcome.steps[1].failures[0].kind == report::FailureKind::Status
@@ -739,4 +744,32 @@ fn an_interrupt_stops_a_long_comparison_and_says_so() {
         !text.contains("@@"),
         "no diff for a comparison that stopped: {text}"
     );
+}
+
+#[test]
+fn a_scenario_that_cannot_start_lists_every_step_as_not_run() {
+    let server = support::start();
+    let suite = Suite::new();
+    suite.write("golden/logon.xml", LOGON_GOLDEN);
+    suite.write("scenarios/test/flow.yaml", &flow(""));
+    // A CA file that is not there: no HTTP client, so the scenario cannot start.
+    let mut broken = RunOptions::new(server.base.parse().unwrap());
+    broken.client.cacert = Some(suite.root().join("absent-ca.pem"));
+    let outcome = run_scenario(&load(&suite, "flow.yaml", false), &Arc::new(broken));
+    let steps: Vec<_> = outcome
+        .steps
+        .iter()
+        .map(|s| (s.name.as_str(), s.phase, s.status, s.note.as_deref()))
+        .collect();
+    let never = Some("the scenario could not start");
+    assert_eq!(
+        steps,
+        [
+            ("setup", report::Phase::Steps, Status::Failed, None),
+            ("logon", report::Phase::Steps, Status::NotRun, never),
+            ("logout", report::Phase::Finally, Status::NotRun, never),
+        ]
+    );
+    assert_eq!(outcome.status, Status::Failed);
+    assert!(server.seen.lock().unwrap().deleted.is_empty());
 }

@@ -60,6 +60,12 @@ pub fn render_with(outcome: &ScenarioOutcome, color: bool, verbose: bool) -> Str
             Phase::Steps => "step",
             Phase::Finally => "finally",
         };
+        if step.status == Status::NotRun {
+            // Never sent: one line, and why.
+            let why = step.note.as_deref().unwrap_or("an earlier step failed");
+            let _ = writeln!(out, "  {phase} `{}`: not run ({why})", step.name);
+            continue;
+        }
         let status = match step.status {
             Status::Passed => paint("ok", GREEN, color),
             other => verdict(other, color),
@@ -453,5 +459,21 @@ mod tests {
             ..summary
         };
         assert!(!render_summary(&quiet).contains("not run"));
+    }
+
+    #[test]
+    fn steps_not_run_are_a_line_each_with_why() {
+        let mut failed = StepOutcome::new("logon", Phase::Steps);
+        failed.fail(Failure::new(FailureKind::Status, "status 500"));
+        let outcome = scenario(vec![
+            failed,
+            StepOutcome::not_run("list", Phase::Steps, "an earlier step failed"),
+            StepOutcome::not_run("end", Phase::Finally, "the scenario could not start"),
+        ]);
+        let text = render(&outcome, false);
+        assert!(
+            text.ends_with("  step `list`: not run (an earlier step failed)\n  finally `end`: not run (the scenario could not start)\n"),
+            "{text}"
+        );
     }
 }

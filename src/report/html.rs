@@ -8,8 +8,9 @@
 
 use std::fmt::Write;
 
+use super::requirements::RequirementVerdict;
 use super::tally::{self, Cell};
-use super::{Report, RunSummary, ScenarioOutcome, Status, StepOutcome};
+use super::{Report, RunSummary, ScenarioOutcome, Status, StepOutcome, TargetInfo};
 use crate::outcome::{Message, Phase};
 
 /// The HTML report.
@@ -72,7 +73,7 @@ details.scenario.failed { border-color: #d33; }
 summary { cursor: pointer; }
 .verdict { font-weight: bold; } .verdict.failed { color: #b00; } .verdict.passed { color: #080; }
 .verdict.known_deviation { color: #960; }
-.step { margin: .4em 0 .4em 1em; } .step.failed > .line { color: #b00; }
+.step { margin: .4em 0 .4em 1em; } .step.failed > .line { color: #b00; } .step.not_run > .line { color: #777; }
 .note { color: #555; margin-left: 1em; }
 ul.differences { margin: .2em 0; font-family: ui-monospace, monospace; }
 pre { background: #f8f8f8; padding: .4em; overflow-x: auto; }
@@ -149,6 +150,7 @@ fn class(status: Status) -> &'static str {
         Status::KnownDeviation => "known_deviation",
         Status::NotApplicable => "not_applicable",
         Status::Skipped => "skipped",
+        Status::NotRun => "not_run",
     }
 }
 
@@ -195,6 +197,9 @@ fn write_filters(out: &mut String, summary: &RunSummary) {
 
 fn write_matrix(out: &mut String, summary: &RunSummary) {
     let matrix = tally::matrix(summary);
+    if matrix.rows.is_empty() {
+        return;
+    }
     out.push_str("<h2>Matrix</h2>\n<table id=\"matrix\"><thead><tr><th>scenario</th>");
     for t in &matrix.targets {
         let _ = write!(out, "<th data-target=\"{}\">{}</th>", esc(t), esc(t));
@@ -227,8 +232,12 @@ fn write_matrix(out: &mut String, summary: &RunSummary) {
 }
 
 fn write_conformance(out: &mut String, summary: &RunSummary) {
+    let rows = tally::conformance(summary);
+    if rows.is_empty() {
+        return;
+    }
     out.push_str("<h2>By conformance area</h2>\n<table id=\"conformance\"><thead><tr><th>target</th><th>area</th><th>passed</th><th>failed</th><th>known deviation</th><th>not applicable</th></tr></thead><tbody>\n");
-    for row in tally::conformance(summary) {
+    for row in rows {
         let t = row.tally;
         let _ = writeln!(
             out,
@@ -245,27 +254,46 @@ fn write_conformance(out: &mut String, summary: &RunSummary) {
 }
 
 fn write_targets(out: &mut String, summary: &RunSummary) {
-    out.push_str("<h2>Targets</h2>\n<table id=\"targets\"><thead><tr><th>target</th><th>dialect</th><th>endpoint</th><th>reference server</th><th>API version</th><th>capabilities</th><th>known deviations no step showed</th></tr></thead><tbody>\n");
+    if summary.targets.is_empty() {
+        return;
+    }
+    // A column only when some target has something in it.
+    let unseen = summary
+        .targets
+        .iter()
+        .any(|t| !t.deviations_unseen.is_empty());
+    out.push_str("<h2>Targets</h2>\n<table id=\"targets\"><thead><tr><th>target</th><th>dialect</th><th>endpoint</th><th>reference server</th><th>API version</th><th>capabilities</th>");
+    if unseen {
+        out.push_str("<th>known deviations no step showed</th>");
+    }
+    out.push_str("</tr></thead><tbody>\n");
     for t in &summary.targets {
-        let _ = writeln!(
+        let _ = write!(
             out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
             esc(&t.name),
             esc(&t.dialect),
             esc(&t.endpoint),
             esc(t.profile.as_deref().unwrap_or("")),
             esc(t.version.as_deref().unwrap_or("unknown")),
             esc(&super::console::capabilities_line(t)),
-            esc(&t.deviations_unseen.join(", "))
         );
+        if unseen {
+            let _ = write!(out, "<td>{}</td>", esc(&t.deviations_unseen.join(", ")));
+        }
+        out.push_str("</tr>\n");
     }
     out.push_str("</tbody></table>\n");
 }
 
 /// Each documented requirement, what checks it and its verdict on each
 /// target of its dialect: the coverage table, with this run's verdicts.
+/// Requirements no step of this suite cites are folded away below it, and
+/// when none is cited the table is left out for a line that says so: a suite
+/// without `covers:` would otherwise open with a row per requirement, each
+/// `not run`.
 fn write_requirements(out: &mut String, summary: &RunSummary) {
-    let with: Vec<&crate::report::TargetInfo> = summary
+    let with: Vec<&TargetInfo> = summary
         .targets
         .iter()
         .filter(|t| !t.requirements.is_empty())
@@ -273,12 +301,7 @@ fn write_requirements(out: &mut String, summary: &RunSummary) {
     if with.is_empty() {
         return;
     }
-    out.push_str("<h2>Requirements</h2>\n<table id=\"requirements\"><thead><tr><th>requirement</th><th>dialect</th><th>requires</th><th>source</th><th>checked by</th>");
-    for t in &with {
-        let _ = write!(out, "<th>{} ({})</th>", esc(&t.name), esc(&t.dialect));
-    }
-    out.push_str("</tr></thead><tbody>\n");
-    let mut rows: Vec<(&str, &crate::report::requirements::RequirementVerdict)> = Vec::new();
+    let mut rows: Vec<(&str, &RequirementVerdict)> = Vec::new();
     for t in &with {
         for r in &t.requirements {
             if !rows
@@ -289,6 +312,47 @@ fn write_requirements(out: &mut String, summary: &RunSummary) {
             }
         }
     }
+    // Cited on some target of its dialect.
+    let cited = |(dialect, r): &(&str, &RequirementVerdict)| {
+        with.iter().any(|t| {
+            t.dialect == *dialect
+                && (t.requirements.iter()).any(|v| v.id == r.id && !v.steps.is_empty())
+        })
+    };
+    let (checked, unchecked): (Vec<_>, Vec<_>) = rows.into_iter().partition(cited);
+    out.push_str("<h2>Requirements</h2>\n");
+    if checked.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p id=\"requirements-none\">No step of this suite cites a documented requirement (<code>covers:</code>): {} requirement(s) not checked.</p>",
+            unchecked.len()
+        );
+        return;
+    }
+    requirements_table(out, "requirements", &with, &checked);
+    if !unchecked.is_empty() {
+        let _ = writeln!(
+            out,
+            "<details id=\"requirements-unchecked\"><summary>{} requirement(s) no step of this suite cites</summary>",
+            unchecked.len()
+        );
+        requirements_table(out, "requirements-uncited", &with, &unchecked);
+        out.push_str("</details>\n");
+    }
+}
+
+/// A table of requirements, a verdict column per target.
+fn requirements_table(
+    out: &mut String,
+    id: &str,
+    with: &[&TargetInfo],
+    rows: &[(&str, &RequirementVerdict)],
+) {
+    let _ = write!(out, "<table id=\"{id}\"><thead><tr><th>requirement</th><th>dialect</th><th>requires</th><th>source</th><th>checked by</th>");
+    for t in with {
+        let _ = write!(out, "<th>{} ({})</th>", esc(&t.name), esc(&t.dialect));
+    }
+    out.push_str("</tr></thead><tbody>\n");
     for (dialect, r) in rows {
         let _ = write!(
             out,
@@ -300,11 +364,11 @@ fn write_requirements(out: &mut String, summary: &RunSummary) {
             esc(&r.source),
             r.steps.len()
         );
-        for t in &with {
+        for t in with {
             let verdict = t
                 .requirements
                 .iter()
-                .find(|v| t.dialect == dialect && v.id == r.id)
+                .find(|v| t.dialect == *dialect && v.id == r.id)
                 .map_or("", |v| v.verdict);
             let _ = write!(
                 out,
@@ -348,6 +412,17 @@ fn write_step(out: &mut String, step: &StepOutcome) {
         Phase::Steps => "step",
         Phase::Finally => "finally",
     };
+    if step.status == Status::NotRun {
+        // Never sent: a row that says so, and why.
+        let _ = writeln!(
+            out,
+            "<div class=\"step {status}\" data-step=\"{}\"><div class=\"line\">{phase} <code>{}</code>: <span class=\"verdict {status}\">not run</span> <span class=\"why\">({})</span></div></div>",
+            esc(&step.name),
+            esc(&step.name),
+            esc(step.note.as_deref().unwrap_or("an earlier step failed"))
+        );
+        return;
+    }
     let response = step
         .response_status
         .map(|s| format!(" &rarr; {s}"))
@@ -432,7 +507,12 @@ fn write_message(out: &mut String, what: &str, message: Option<&Message>, open: 
         let _ = writeln!(out, "{}: {}", esc(name), esc(value));
     }
     if let Some(body) = &m.body {
-        let _ = write!(out, "\n{}", esc(body));
+        let shown = if m.omitted_bytes == 0 {
+            pretty(body)
+        } else {
+            None
+        };
+        let _ = write!(out, "\n{}", esc(shown.as_deref().unwrap_or(body)));
         if m.omitted_bytes > 0 {
             let _ = write!(out, "\n... {} more bytes", m.omitted_bytes);
         }
@@ -440,11 +520,35 @@ fn write_message(out: &mut String, what: &str, message: Option<&Message>, open: 
     out.push_str("</pre></details>\n");
 }
 
+/// Stands for [`REDACTED`] while a body is parsed: `<redacted>` in XML text
+/// would read as an element and the body would not parse.
+const REDACTED_MARK: &str = "\u{e000}redacted\u{e001}";
+
+/// A body pretty-printed as the diff prints it (XML canonical, two spaces of
+/// indentation; JSON one member per line), so a person can read a response
+/// that came as one long line. `None` when it is neither XML nor JSON that
+/// parses: the body is then shown as it came.
+fn pretty(body: &str) -> Option<String> {
+    use crate::run::redact::REDACTED;
+    let trimmed = body.trim_start_matches('\u{feff}').trim_start();
+    let text = if trimmed.starts_with('<') {
+        let marked = body.replace(REDACTED, REDACTED_MARK);
+        let doc = crate::xml::parse(&marked).ok()?;
+        let root = crate::xml::canonical::Element::from_node(doc.root_element());
+        crate::xml::pretty::to_pretty_string(&root, crate::xml::pretty::GoldenMarkers::Drop)
+            .replace(REDACTED_MARK, REDACTED)
+    } else if trimmed.starts_with(['{', '[']) {
+        crate::json::pretty::to_pretty(&crate::json::value::parse(body).ok()?)
+    } else {
+        return None;
+    };
+    Some(text.trim_end().to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::outcome::{Failure, FailureKind};
-    use crate::report::TargetInfo;
 
     fn summary() -> RunSummary {
         let mut failed_step = StepOutcome::new("logon", Phase::Steps);
@@ -583,5 +687,116 @@ mod tests {
             "t-a_20_b-d_3a__3a_x_5b_y_3d_1_5d_"
         );
         assert_ne!(anchor("a-b", "c"), anchor("a", "b-c"));
+    }
+
+    /// The response of the failed step, with `body`.
+    fn with_body(body: &str, omitted_bytes: usize) -> String {
+        let mut summary = summary();
+        let step = &mut summary.scenarios[1].steps[0];
+        let received = step.received.as_mut().unwrap();
+        received.body = Some(body.into());
+        received.omitted_bytes = omitted_bytes;
+        let html = Html.render(&summary);
+        let start = html.find("<details class=\"response\" open>").unwrap();
+        let end = start + html[start..].find("</pre>").unwrap();
+        html[start..end].to_string()
+    }
+
+    #[test]
+    fn bodies_are_pretty_printed_when_they_parse_and_shown_as_they_came_when_not() {
+        let xml = with_body(
+            "<S xmlns=\"urn:x\"><Links><Link Rel=\"Up\"/></Links><Id><redacted></Id></S>",
+            0,
+        );
+        assert!(
+            xml.ends_with("\n\n&lt;S xmlns=&quot;urn:x&quot;&gt;\n  &lt;Links&gt;\n    &lt;Link Rel=&quot;Up&quot;/&gt;\n  &lt;/Links&gt;\n  &lt;Id&gt;&lt;redacted&gt;&lt;/Id&gt;\n&lt;/S&gt;"),
+            "{xml}"
+        );
+        let json = with_body("{\"a\":[1,{\"b\":\"<redacted>\"}]}", 0);
+        assert!(
+            json.ends_with("\n\n{\n  &quot;a&quot;: [\n    1,\n    {\n      &quot;b&quot;: &quot;&lt;redacted&gt;&quot;\n    }\n  ]\n}"),
+            "{json}"
+        );
+        // Not XML that parses, not JSON, or only the first part of a body: as it came.
+        for body in ["<A><B></A>", "plain text", "{\"a\": "] {
+            assert!(
+                with_body(body, 0).ends_with(&format!("\n\n{}", esc(body))),
+                "{body}"
+            );
+        }
+        let cut = with_body("<A><B/></A>", 10);
+        assert!(
+            cut.ends_with("\n\n&lt;A&gt;&lt;B/&gt;&lt;/A&gt;\n... 10 more bytes"),
+            "{cut}"
+        );
+    }
+
+    #[test]
+    fn requirements_no_step_cites_are_folded_and_the_table_left_out_when_none_is() {
+        let mut summary = summary();
+        for t in &mut summary.targets {
+            t.requirements
+                .push(crate::report::requirements::RequirementVerdict {
+                    id: "em.uncited".into(),
+                    text: "Nobody checks this".into(),
+                    source: "EM docs".into(),
+                    verdict: "not run",
+                    steps: Vec::new(),
+                });
+        }
+        let html = Html.render(&summary);
+        let table = &html[html.find("<table id=\"requirements\">").unwrap()..];
+        let table = &table[..table.find("</table>").unwrap()];
+        assert!(
+            table.contains("em.logon.delete-link") && !table.contains("em.uncited"),
+            "{table}"
+        );
+        assert!(html.contains("<details id=\"requirements-unchecked\"><summary>1 requirement(s) no step of this suite cites</summary>\n<table id=\"requirements-uncited\">"), "{html}");
+        assert!(
+            html.contains("<tr data-requirement=\"em.uncited\">"),
+            "{html}"
+        );
+        // A suite without `covers:`: one line, no table of rows that each say `not run`.
+        for t in &mut summary.targets {
+            t.requirements.retain(|r| r.id == "em.uncited");
+        }
+        let html = Html.render(&summary);
+        assert!(html.contains("<p id=\"requirements-none\">No step of this suite cites a documented requirement (<code>covers:</code>): 1 requirement(s) not checked.</p>"), "{html}");
+        assert!(!html.contains("<table id=\"requirements"), "{html}");
+        assert!(!html.contains("data-requirement="), "{html}");
+    }
+
+    #[test]
+    fn empty_sections_are_left_out() {
+        let mut summary = summary();
+        let html = Html.render(&summary);
+        assert!(
+            !html.contains("known deviations no step showed"),
+            "no target has one"
+        );
+        summary.targets.clear();
+        summary.scenarios.clear();
+        let html = Html.render(&summary);
+        for section in [
+            "id=\"matrix\"",
+            "id=\"conformance\"",
+            "id=\"targets\"",
+            "<h2>Requirements",
+        ] {
+            assert!(!html.contains(section), "{section}: {html}");
+        }
+        assert!(html.contains("<p id=\"totals\">0 passed"), "{html}");
+    }
+
+    #[test]
+    fn a_step_not_run_is_a_row_that_says_why() {
+        let mut summary = summary();
+        summary.scenarios[1].steps.push(StepOutcome::not_run(
+            "list",
+            Phase::Steps,
+            "an earlier step failed",
+        ));
+        let html = Html.render(&summary);
+        assert!(html.contains("<div class=\"step not_run\" data-step=\"list\"><div class=\"line\">step <code>list</code>: <span class=\"verdict not_run\">not run</span> <span class=\"why\">(an earlier step failed)</span></div></div>"), "{html}");
     }
 }

@@ -74,16 +74,25 @@ fn case(outcome: &ScenarioOutcome, suite: &str) -> TestCase {
     let status = match outcome.status {
         Status::Failed => {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-            status.set_message(first_failure(outcome));
+            status.set_message(failure_message(outcome));
+            // The whole console text: every step, the steps not run among them.
             status.set_description(console::render(outcome, false));
             status
         }
-        Status::NotApplicable | Status::Skipped => {
+        Status::NotApplicable | Status::Skipped | Status::NotRun => {
             let mut status = TestCaseStatus::skipped();
-            status.set_message(format!(
-                "not applicable: {}",
-                outcome.note.as_deref().unwrap_or("")
-            ));
+            let word = match outcome.status {
+                Status::NotRun => "not run",
+                _ => "not applicable",
+            };
+            let note = outcome.note.as_deref().unwrap_or("");
+            // The runner's note may already start with the word.
+            let message = if note.starts_with(word) {
+                note.to_string()
+            } else {
+                format!("{word}: {note}")
+            };
+            status.set_message(message);
             status
         }
         Status::Passed | Status::KnownDeviation => TestCaseStatus::success(),
@@ -99,22 +108,63 @@ fn case(outcome: &ScenarioOutcome, suite: &str) -> TestCase {
     case
 }
 
-fn first_failure(outcome: &ScenarioOutcome) -> String {
-    outcome
-        .steps
+/// How many failures of a step the message names before `and N more`.
+const MESSAGE_FAILURES: usize = 3;
+/// The longest one of them gets in the message, in characters.
+const MESSAGE_ITEM: usize = 240;
+/// The longest the message gets, in characters: CI pages show it on one line.
+const MESSAGE_LIMIT: usize = 1000;
+
+/// The one line a CI page shows of a failed scenario (GitLab and Jenkins fold
+/// the failure text away): the first failed step, what failed with the first
+/// few differences, and the requirements it breaks.
+pub fn failure_message(outcome: &ScenarioOutcome) -> String {
+    let Some(step) = outcome.steps.iter().find(|s| !s.failures.is_empty()) else {
+        return "failed".into();
+    };
+    let items: Vec<String> = step
+        .failures
         .iter()
-        .find_map(|s| {
-            let breaks: Vec<&str> = s.breaks.iter().map(|b| b.id.as_str()).collect();
-            let breaks = if breaks.is_empty() {
-                String::new()
-            } else {
-                format!(" (breaks {})", breaks.join(", "))
-            };
-            s.failures
-                .first()
-                .map(|f| format!("step `{}`: {f}{breaks}", s.name))
-        })
-        .unwrap_or_else(|| "failed".into())
+        .take(MESSAGE_FAILURES + 1)
+        .map(|f| one_line(&f.message, MESSAGE_ITEM))
+        .collect();
+    let mut text = format!("step `{}`: {}", step.name, items[0]);
+    for (item, previous) in items[1..].iter().zip(&items).take(MESSAGE_FAILURES) {
+        // A golden's summary ends with a colon: its differences follow it.
+        text.push_str(if previous.ends_with(':') { " " } else { "; " });
+        text.push_str(item);
+    }
+    let more = step.failures.len().saturating_sub(MESSAGE_FAILURES + 1);
+    if more > 0 {
+        text.push_str(&format!("; and {more} more"));
+    }
+    let breaks: Vec<&str> = step.breaks.iter().map(|b| b.id.as_str()).collect();
+    let breaks = if breaks.is_empty() {
+        String::new()
+    } else {
+        let ids = one_line(&breaks.join(", "), MESSAGE_LIMIT / 4);
+        format!(" (breaks {ids})")
+    };
+    // What the step breaks is kept whole; the failures give way.
+    let room = MESSAGE_LIMIT.saturating_sub(breaks.chars().count());
+    format!("{}{breaks}", one_line(&text, room))
+}
+
+/// `text` on one line (a value with a line break would split the message) and
+/// at most `limit` characters, ending with `…` when cut.
+fn one_line(text: &str, limit: usize) -> String {
+    let flat: String = text
+        .split(|c: char| c.is_control())
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if flat.chars().count() <= limit {
+        return flat;
+    }
+    let mut cut: String = flat.chars().take(limit.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
 }
 
 #[cfg(test)]
@@ -259,5 +309,107 @@ mod tests {
             ]
         );
         assert!(xml.contains("name=\"sessionconf.area.logon\" value=\"0 passed, 1 failed, 0 known deviation, 0 not applicable\""), "{xml}");
+    }
+
+    /// A step whose golden differs in `n` places, breaking `em.logon.delete-link`.
+    fn golden_failure(n: usize) -> ScenarioOutcome {
+        use crate::outcome::Broken;
+        let mut failed = scenario("d::logon", Status::Failed, None);
+        failed.steps.push(StepOutcome::new("entry", Phase::Steps));
+        let mut step = StepOutcome::new("logon", Phase::Steps);
+        step.fail(Failure::new(
+            FailureKind::Golden,
+            format!("response differs from golden veeam-em/logon-session.xml in {n} place(s):"),
+        ));
+        for i in 0..n {
+            step.fail(
+                Failure::new(
+                    FailureKind::Difference,
+                    format!(
+                        "/LogonSession/Links/Link[@Rel='Delete'][{i}]: missing element \"<Link>\""
+                    ),
+                )
+                .at(format!("/LogonSession/Links/Link[{i}]")),
+            );
+        }
+        step.breaks = vec![Broken {
+            id: "em.logon.delete-link".into(),
+            text: "A Delete link".into(),
+        }];
+        failed.steps.push(step);
+        failed.steps.push(StepOutcome::not_run(
+            "list",
+            Phase::Steps,
+            "an earlier step failed",
+        ));
+        failed
+    }
+
+    #[test]
+    fn the_message_names_the_step_its_first_differences_and_what_it_breaks() {
+        assert_eq!(
+            failure_message(&golden_failure(1)),
+            "step `logon`: response differs from golden veeam-em/logon-session.xml in 1 place(s): /LogonSession/Links/Link[@Rel='Delete'][0]: missing element \"<Link>\" (breaks em.logon.delete-link)"
+        );
+        assert_eq!(
+            failure_message(&golden_failure(5)),
+            "step `logon`: response differs from golden veeam-em/logon-session.xml in 5 place(s): /LogonSession/Links/Link[@Rel='Delete'][0]: missing element \"<Link>\"; /LogonSession/Links/Link[@Rel='Delete'][1]: missing element \"<Link>\"; /LogonSession/Links/Link[@Rel='Delete'][2]: missing element \"<Link>\"; and 2 more (breaks em.logon.delete-link)"
+        );
+        // Failures that are not a golden's are joined the same way, a value's
+        // line breaks flattened.
+        let mut other = scenario("d::o", Status::Failed, None);
+        let mut step = StepOutcome::new("get", Phase::Steps);
+        step.fail(Failure::new(
+            FailureKind::Status,
+            "status 500, expected 200",
+        ));
+        step.fail(Failure::new(FailureKind::Header, "header `X`:\n  missing"));
+        other.steps.push(step);
+        assert_eq!(
+            failure_message(&other),
+            "step `get`: status 500, expected 200; header `X`: missing"
+        );
+    }
+
+    #[test]
+    fn the_message_is_one_escaped_attribute_of_bounded_length_and_the_text_lists_steps_not_run() {
+        let mut huge = golden_failure(2);
+        huge.steps[1].failures[1].message = format!("/a: expected \"{}\"", "x".repeat(5000));
+        let message = failure_message(&huge);
+        assert!(message.contains("xxx…; /LogonSession"), "{message}");
+        assert!(message.chars().count() < MESSAGE_ITEM + 250, "{message}");
+        // However long its parts, the message is bounded; what it breaks stays.
+        huge.steps[1].name = "s".repeat(3000);
+        let message = failure_message(&huge);
+        assert_eq!(message.chars().count(), MESSAGE_LIMIT, "{message}");
+        assert!(
+            message.ends_with("s… (breaks em.logon.delete-link)"),
+            "{message}"
+        );
+        let summary = RunSummary {
+            targets: Vec::new(),
+            scenarios: vec![golden_failure(1)],
+            not_run: Vec::new(),
+            interrupted: false,
+        };
+        let xml = Junit.render(&summary);
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        let failure = doc
+            .descendants()
+            .find(|n| n.has_tag_name("failure"))
+            .unwrap();
+        assert_eq!(
+            failure.attribute("message"),
+            Some(failure_message(&golden_failure(1)).as_str())
+        );
+        assert!(
+            xml.contains("missing element &quot;&lt;Link&gt;&quot;"),
+            "{xml}"
+        );
+        let text = failure.text().unwrap_or("");
+        assert!(
+            text.contains("  step `list`: not run (an earlier step failed)\n"),
+            "{text}"
+        );
     }
 }

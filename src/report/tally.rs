@@ -43,7 +43,9 @@ pub struct Tally {
 impl Tally {
     fn add(&mut self, status: Status) {
         match status {
-            Status::Passed | Status::Skipped => self.passed += 1,
+            // A scenario is never skipped or not run as a whole (those are a
+            // step's verdicts); were one, it failed nothing.
+            Status::Passed | Status::Skipped | Status::NotRun => self.passed += 1,
             Status::Failed => self.failed += 1,
             Status::KnownDeviation => self.known_deviation += 1,
             Status::NotApplicable => self.not_applicable += 1,
@@ -148,7 +150,7 @@ impl Cell {
             Cell::Verdict(Status::Failed) => "FAILED",
             Cell::Verdict(Status::KnownDeviation) => "known dev.",
             Cell::Verdict(Status::NotApplicable) => "n/a",
-            Cell::NotRun => "not run",
+            Cell::NotRun | Cell::Verdict(Status::NotRun) => "not run",
             Cell::OtherDialect => "-",
         }
     }

@@ -239,7 +239,8 @@ impl Tally {
     fn record(&self, outcome: &crate::outcome::ScenarioOutcome) {
         let mut lat = self.latencies.lock().unwrap_or_else(|e| e.into_inner());
         for (i, step) in outcome.steps.iter().enumerate() {
-            if step.status == Status::Skipped {
+            // Neither was sent: no latency to count.
+            if matches!(step.status, Status::Skipped | Status::NotRun) {
                 continue;
             }
             let label = match step.phase {

@@ -27,40 +27,24 @@ pub fn run_scenario_with_vars(
 ) -> (ScenarioOutcome, Variables) {
     let started = Instant::now();
     let mut outcome = empty_outcome(loaded, &options.target, options.several_targets);
+    let scenario = &loaded.scenario;
     let mut state = match start(loaded, options) {
         Ok(state) => state,
         Err(why) => {
             let mut step = StepOutcome::new("setup", Phase::Steps);
             step.fail(Failure::new(FailureKind::Setup, why));
             outcome.steps.push(step);
+            let never = (scenario.steps.iter().map(|s| (s, Phase::Steps)))
+                .chain(scenario.finally.iter().map(|s| (s, Phase::Finally)));
+            outcome
+                .steps
+                .extend(never.map(|(s, phase)| StepOutcome::not_run(&s.name, phase, NOT_STARTED)));
             outcome.settle();
             return (outcome, Variables::default());
         }
     };
-    let scenario = &loaded.scenario;
     state.deadline = Some(started + options.scenario_timeout);
-    for (index, step) in scenario.steps.iter().enumerate() {
-        if let Some(over) = out_of_time(&state, step, options) {
-            outcome.steps.push(over);
-            break;
-        }
-        let result = run_step(&mut state, step, Phase::Steps, &loaded.goldens);
-        let failed = result.status == Status::Failed;
-        outcome.steps.push(result);
-        if failed {
-            break;
-        }
-        if options.is_interrupted() && index + 1 < scenario.steps.len() {
-            // Stop here, but still log out below: a run must not leave sessions open.
-            if let Some(last) = outcome.steps.last_mut() {
-                last.fail(Failure::new(
-                    FailureKind::Interrupted,
-                    "interrupted: the remaining steps were not run",
-                ));
-            }
-            break;
-        }
-    }
+    run_body(&mut state, loaded, options, &mut outcome);
     // Always: a logon must be logged out, whatever happened before.
     state.deadline = None;
     for step in &scenario.finally {
@@ -87,6 +71,62 @@ pub fn run_scenario_with_vars(
     outcome.settle();
     outcome.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
     (outcome, state.vars)
+}
+
+// Why a step was not run, as reports say it.
+const EARLIER_FAILED: &str = "an earlier step failed";
+const TIME_RAN_OUT: &str = "the scenario's time limit ran out";
+const INTERRUPTED: &str = "the run was interrupted";
+const NOT_STARTED: &str = "the scenario could not start";
+
+/// The scenario's steps in order until one fails, its time runs out or the
+/// run is interrupted; the steps after that are listed as not run, so every
+/// report shows what the scenario left unchecked.
+fn run_body(
+    state: &mut ScenarioState,
+    loaded: &LoadedScenario,
+    options: &RunOptions,
+    outcome: &mut ScenarioOutcome,
+) {
+    let steps = &loaded.scenario.steps;
+    let mut stopped = None;
+    for (index, step) in steps.iter().enumerate() {
+        if let Some(over) = out_of_time(state, step, options) {
+            outcome.steps.push(over);
+            stopped = Some((index + 1, TIME_RAN_OUT));
+            break;
+        }
+        let result = run_step(state, step, Phase::Steps, &loaded.goldens);
+        let failed = result.status == Status::Failed;
+        outcome.steps.push(result);
+        if failed {
+            // A step cut short by the interrupt failed because of it.
+            let why = if options.is_interrupted() {
+                INTERRUPTED
+            } else {
+                EARLIER_FAILED
+            };
+            stopped = Some((index + 1, why));
+            break;
+        }
+        if options.is_interrupted() && index + 1 < steps.len() {
+            // Stop here, but still log out: a run must not leave sessions open.
+            if let Some(last) = outcome.steps.last_mut() {
+                last.fail(Failure::new(
+                    FailureKind::Interrupted,
+                    "interrupted: the remaining steps were not run",
+                ));
+            }
+            stopped = Some((index + 1, INTERRUPTED));
+            break;
+        }
+    }
+    if let Some((next, why)) = stopped {
+        let rest = steps[next..].iter();
+        outcome
+            .steps
+            .extend(rest.map(|s| StepOutcome::not_run(&s.name, Phase::Steps, why)));
+    }
 }
 
 /// A logout through a link that failed is sent once more to the step's

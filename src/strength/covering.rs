@@ -239,6 +239,7 @@ fn fared(
         Status::Failed => StepRan::Failed,
         Status::Skipped => StepRan::Skipped,
         Status::NotApplicable => StepRan::NotApplicable,
+        Status::NotRun => StepRan::NotReached,
     };
     (ran, step.note.clone())
 }
