@@ -7,8 +7,8 @@
 //! identity agrees is paired and then compared. The alignment is Myers'
 //! shortest edit script, O((N+M)·D) for D edits, with D capped (see
 //! [`edit_cap`]): a response that differs from its golden in more places than
-//! that is compared by position instead, which is linear, and the comparison
-//! says so. Inside a run of edits (a golden child replaced by another), the
+//! that is aligned by a linear walk that looks a few children ahead instead
+//! (see [`windowed`]), and the comparison says so. Inside a run of edits (a golden child replaced by another), the
 //! children are then paired by name and how many pinned values they share, by
 //! a small dynamic program whose size the cap bounds as well.
 
@@ -27,7 +27,7 @@ pub(crate) enum Step {
 pub(crate) struct Alignment {
     pub steps: Vec<Step>,
     /// The lists differed in more places than the cap allows: the middle was
-    /// paired by position.
+    /// aligned by [`windowed`], not by the shortest script.
     pub by_position: bool,
 }
 
@@ -72,15 +72,62 @@ pub(crate) fn align(n: usize, m: usize, mut same: impl FnMut(usize, usize) -> bo
             Step::Missing(i) => Step::Missing(head + i),
             Step::Unexpected(j) => Step::Unexpected(head + j),
         })),
-        None => {
-            let common = gn.min(gm);
-            steps.extend((0..common).map(|k| Step::Pair(head + k, head + k)));
-            steps.extend((common..gn).map(|i| Step::Missing(head + i)));
-            steps.extend((common..gm).map(|j| Step::Unexpected(head + j)));
-        }
+        None => steps.extend(
+            windowed(gn, gm, |i, j| same(head + i, head + j))
+                .into_iter()
+                .map(|s| match s {
+                    Step::Pair(i, j) => Step::Pair(head + i, head + j),
+                    Step::Missing(i) => Step::Missing(head + i),
+                    Step::Unexpected(j) => Step::Unexpected(head + j),
+                }),
+        ),
     }
     steps.extend((0..tail).map(|k| Step::Pair(n - tail + k, m - tail + k)));
     Alignment { steps, by_position }
+}
+
+/// How far [`windowed`] looks ahead for a child's counterpart.
+const WINDOW: usize = 32;
+
+/// The fallback past the cap: both lists walked together; where the
+/// children differ, the nearest counterpart within [`WINDOW`] children on
+/// either side is taken (what lies between is missing or unexpected), else
+/// the two are paired where they stand. Not the shortest script, but linear
+/// (O((N+M)·WINDOW)), and a list with a child missing every few children
+/// still aligns.
+fn windowed(n: usize, m: usize, mut same: impl FnMut(usize, usize) -> bool) -> Vec<Step> {
+    let mut steps = Vec::with_capacity(n.max(m));
+    let (mut i, mut j) = (0, 0);
+    while i < n && j < m {
+        if same(i, j) {
+            steps.push(Step::Pair(i, j));
+            (i, j) = (i + 1, j + 1);
+            continue;
+        }
+        let skip = (1..=WINDOW).find_map(|k| {
+            if j + k < m && same(i, j + k) {
+                Some((0, k))
+            } else if i + k < n && same(i + k, j) {
+                Some((k, 0))
+            } else {
+                None
+            }
+        });
+        match skip {
+            Some((di, dj)) => {
+                steps.extend((i..i + di).map(Step::Missing));
+                steps.extend((j..j + dj).map(Step::Unexpected));
+                (i, j) = (i + di, j + dj);
+            }
+            None => {
+                steps.push(Step::Pair(i, j));
+                (i, j) = (i + 1, j + 1);
+            }
+        }
+    }
+    steps.extend((i..n).map(Step::Missing));
+    steps.extend((j..m).map(Step::Unexpected));
+    steps
 }
 
 /// Myers' greedy shortest edit script, or `None` past `max_edits` edits.

@@ -203,7 +203,7 @@ impl<'s> Walker<'s> {
         if aligned.by_position {
             self.note(
                 |labels| parent.render(labels),
-                |at| format!("the children of {at} differ in too many places to align: compared by position"),
+                |at| format!("the children of {at} differ in too many places to align exactly: aligned by looking a few children ahead"),
             );
         }
         let steps = pair_runs(aligned.steps, |i, j| ids.score(i, j));
