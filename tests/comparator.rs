@@ -81,7 +81,7 @@ fn missing_and_extra_attributes_differ() {
     let d = differs(r#"<A x="1" y="2"/>"#, r#"<A x="1"/>"#);
     assert_eq!(d, ["/A/@y: missing attribute, expected \"2\""]);
     let d = differs(r#"<A x="1"/>"#, r#"<A x="1" z="3"/>"#);
-    assert_eq!(d, ["/A/@z: unexpected attribute \"z=\\\"3\\\"\""]);
+    assert_eq!(d, ["/A/@z: unexpected attribute, found \"3\""]);
 }
 
 #[test]
@@ -93,16 +93,19 @@ fn changed_text_differs_with_its_path() {
 #[test]
 fn missing_and_extra_children_differ() {
     let d = differs("<A><B/><C/></A>", "<A><B/></A>");
-    assert_eq!(d, ["/A/C: missing element \"<C>\""]);
+    assert_eq!(d, ["/A/C: missing element <C>"]);
     let d = differs("<A><B/></A>", "<A><B/><C/></A>");
-    assert_eq!(d, ["/A/C: unexpected element \"<C>\""]);
+    assert_eq!(d, ["/A/C: unexpected element <C>"]);
 }
 
 #[test]
 fn swapped_sequence_order_differs() {
     let d = differs("<A><B/><C/></A>", "<A><C/><B/></A>");
     assert_eq!(d.len(), 1, "{d:?}");
-    assert!(d[0].contains("out of order"), "{d:?}");
+    assert_eq!(
+        d,
+        ["/A/B: expected at position 1, found at position 2 (moved)"]
+    );
 }
 
 #[test]
@@ -642,4 +645,247 @@ fn a_comparison_gives_up_when_told_to_and_small_ones_are_never_told() {
         "{said:?}"
     );
     assert!(stop_with(5000, Stop::default()).is_empty());
+}
+
+/// A golden judged through the golden interface, as `sessionconf diff` does.
+fn verdict(golden: &str, actual: &str, bindings: &Bindings) -> sessionconf::golden::Verdict {
+    let g = sessionconf::golden::Golden::compile(std::path::Path::new("g.xml"), golden)
+        .expect("golden compiles");
+    g.judge_text("g.xml", actual, sessionconf::xml::Encoding::Utf8, bindings)
+        .expect("actual parses")
+}
+
+const SEVEN_LINKS: &str = r#"<EnterpriseManager xmlns="http://www.veeam.com/ent/v1.0" Href="{{origin}}/api/">
+  <Links>
+    <Link Rel="Down" Type="BackupServerReferenceList" Href="{{origin}}/api/backupServers"/>
+    <Link Rel="Down" Type="JobReferenceList" Href="{{origin}}/api/jobs"/>
+    <Link Rel="Down" Type="ReplicaReferenceList" Href="{{origin}}/api/replicas"/>
+    <Link Rel="Down" Type="CloudConnectService" Href="{{origin}}/api/cloud"/>
+    <Link Rel="Down" Type="RepositoryReferenceList" Href="{{origin}}/api/repositories"/>
+    <Link Rel="Down" Type="VAppReferenceList" Href="{{origin}}/api/vapps"/>
+    <Link Rel="Delete" Type="LogonSession" Href="{{origin}}/api/logonSessions/{{session_id}}"/>
+  </Links>
+</EnterpriseManager>"#;
+
+fn session_bindings() -> Bindings {
+    let mut b = Bindings::default();
+    b.bind_capture("session_id", "s1");
+    b.bind("user", "alice");
+    b
+}
+
+fn response_of(golden: &str) -> String {
+    golden
+        .replace("{{origin}}", "http://em01:9399")
+        .replace("{{session_id}}", "s1")
+}
+
+#[test]
+fn a_link_missing_from_the_middle_of_an_ordered_list_is_one_difference() {
+    let actual: String = response_of(SEVEN_LINKS)
+        .lines()
+        .filter(|l| !l.contains("CloudConnectService"))
+        .collect();
+    let v = verdict(SEVEN_LINKS, &actual, &session_bindings());
+    let said: Vec<String> = v.differences.iter().map(|d| d.to_string()).collect();
+    assert_eq!(
+        said,
+        ["/EnterpriseManager/Links/Link[@Type='CloudConnectService']: missing element <Link Rel='Down' Type='CloudConnectService'>"]
+    );
+    assert!(v.summary.ends_with("in 1 place:"), "{}", v.summary);
+    let changed: Vec<&str> = v
+        .diff
+        .lines()
+        .filter(|l| {
+            (l.starts_with('-') || l.starts_with('+'))
+                && !l.starts_with("---")
+                && !l.starts_with("+++")
+        })
+        .collect();
+    assert_eq!(
+        changed,
+        [r#"-    <Link Rel="Down" Type="CloudConnectService" Href="{{origin}}/api/cloud"/>"#],
+        "{}",
+        v.diff
+    );
+}
+
+#[test]
+fn a_changed_link_among_its_namesakes_is_compared_with_its_counterpart() {
+    let actual = response_of(SEVEN_LINKS).replace("api/jobs", "api/Jobs");
+    let d: Vec<String> = verdict(SEVEN_LINKS, &actual, &session_bindings())
+        .differences
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(
+        d,
+        ["/EnterpriseManager/Links/Link[@Type='JobReferenceList']/@Href: expected \"{{origin}}/api/jobs\", found \"http://em01:9399/api/Jobs\""]
+    );
+    // A link whose identity changed in place is that link, differing.
+    let actual = response_of(SEVEN_LINKS).replace("\"JobReferenceList", "\"JobList");
+    let d: Vec<String> = verdict(SEVEN_LINKS, &actual, &session_bindings())
+        .differences
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(
+        d,
+        ["/EnterpriseManager/Links/Link[@Type='JobReferenceList']/@Type: expected \"JobReferenceList\", found \"JobList\""]
+    );
+    // Two moved past each other: one difference, the one that moved.
+    let lines: Vec<String> = response_of(SEVEN_LINKS)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let mut swapped = lines.clone();
+    let moved = swapped.remove(3);
+    swapped.insert(7, moved);
+    let d: Vec<String> = verdict(SEVEN_LINKS, &swapped.join("\n"), &session_bindings())
+        .differences
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(
+        d,
+        ["/EnterpriseManager/Links/Link[@Type='JobReferenceList']: expected at position 2, found at position 6 (moved)"]
+    );
+}
+
+const SESSIONS: &str = r#"<LogonSessions xmlns="http://www.veeam.com/ent/v1.0">
+  <LogonSession Type="LogonSession" Href="{{origin}}/api/logonSessions/{{session_id}}">
+    <UserName>{{any}}\{{user}}</UserName>
+    <SessionId>{{session_id}}</SessionId>
+  </LogonSession>
+</LogonSessions>"#;
+
+const OTHER_SESSION: &str = r#"<LogonSession Type="LogonSession" Href="http://em01:9399/api/logonSessions/s0">
+    <UserName>D\bob</UserName>
+    <SessionId>s0</SessionId>
+  </LogonSession>"#;
+
+#[test]
+fn a_session_inserted_before_the_callers_is_one_unexpected_element() {
+    let actual = response_of(SESSIONS)
+        .replace("D\\", "")
+        .replace("{{any}}\\{{user}}", "D\\alice")
+        .replacen(
+            "<LogonSession ",
+            &format!("{OTHER_SESSION}\n  <LogonSession "),
+            1,
+        );
+    let v = verdict(SESSIONS, &actual, &session_bindings());
+    let d: Vec<String> = v.differences.iter().map(|d| d.to_string()).collect();
+    assert_eq!(
+        d,
+        ["/LogonSessions/LogonSession[@Href='http://em01:9399/api/logonSessions/s0']: unexpected element <LogonSession Type='LogonSession'>"]
+    );
+    assert_eq!(v.differences[0].kind, DifferenceKind::UnexpectedElement);
+    // The caller's session differing too: compared with the caller's, by its SessionId.
+    let actual = actual.replace("D\\alice", "D\\carol");
+    let d: Vec<String> = verdict(SESSIONS, &actual, &session_bindings())
+        .differences
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(d.len(), 2, "{d:?}");
+    assert!(d[0].contains("unexpected element"), "{d:?}");
+    assert_eq!(
+        d[1],
+        "/LogonSessions/LogonSession/UserName/text(): expected \"{{any}}\\\\{{user}}\", found \"D\\\\carol\""
+    );
+}
+
+#[test]
+fn a_wrong_root_namespace_still_compares_below_by_local_name_and_shows_a_normalized_diff() {
+    let actual: String = response_of(SEVEN_LINKS)
+        .replace("ent/v1.0", "ent/v1.1")
+        .lines()
+        .filter(|l| !l.contains("CloudConnectService"))
+        .collect::<Vec<_>>()
+        .join("\n")
+        // Attributes in another order than the golden's: not a difference, not in the diff.
+        .replace(
+            r#"Rel="Down" Type="JobReferenceList""#,
+            r#"Type="JobReferenceList" Rel="Down""#,
+        );
+    let v = verdict(SEVEN_LINKS, &actual, &session_bindings());
+    let d: Vec<String> = v.differences.iter().map(|d| d.to_string()).collect();
+    assert_eq!(d.len(), 2, "{d:?}");
+    assert_eq!(
+        d[0],
+        "/EnterpriseManager: expected element {http://www.veeam.com/ent/v1.0}EnterpriseManager, found {http://www.veeam.com/ent/v1.1}EnterpriseManager; comparison of namespaces stopped at /EnterpriseManager: below it, elements are compared by local name"
+    );
+    assert!(
+        d[1].ends_with("missing element <Link Rel='Down' Type='CloudConnectService'>"),
+        "{d:?}"
+    );
+    let changed: Vec<&str> = v
+        .diff
+        .lines()
+        .filter(|l| {
+            (l.starts_with('-') || l.starts_with('+'))
+                && !l.starts_with("---")
+                && !l.starts_with("+++")
+        })
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            r#"-<EnterpriseManager xmlns="http://www.veeam.com/ent/v1.0" Href="{{origin}}/api/">"#,
+            r#"+<EnterpriseManager xmlns="http://www.veeam.com/ent/v1.1" Href="{{origin}}/api/">"#,
+            r#"-    <Link Rel="Down" Type="CloudConnectService" Href="{{origin}}/api/cloud"/>"#,
+        ],
+        "{}",
+        v.diff
+    );
+}
+
+#[test]
+fn another_root_name_stops_the_comparison_there_and_says_so() {
+    let golden = r#"<LogonSession xmlns="urn:v" Type="LogonSession" Href="{{origin}}/s/{{session_id}}"><SessionId>{{session_id}}</SessionId></LogonSession>"#;
+    let actual = r#"<Error xmlns="urn:v" Href="http://h/s/s1" Code="4" Type="LogonSession"><Message>no</Message></Error>"#;
+    let v = verdict(golden, actual, &session_bindings());
+    let d: Vec<String> = v.differences.iter().map(|d| d.to_string()).collect();
+    assert_eq!(
+        d,
+        ["/LogonSession: expected element {urn:v}LogonSession, found {urn:v}Error; comparison stopped at /LogonSession: nothing below it is compared"]
+    );
+    // Normalized toward the golden all the same: its attributes in the
+    // golden's order, with its placeholders where they match.
+    assert!(
+        v.diff.contains(
+            r#"+<Error xmlns="urn:v" Type="LogonSession" Href="{{origin}}/s/{{session_id}}" Code="4">"#
+        ),
+        "{}",
+        v.diff
+    );
+}
+
+#[test]
+fn the_diff_says_what_the_golden_allowed_it_to_leave_out() {
+    let golden = format!(
+        r#"<LogonSessions xmlns="urn:v" {SC} sc:extra="children"><LogonSession {SC} sc:extra="attributes" Type="LogonSession"><SessionId>{{{{session_id}}}}</SessionId><UserName>alice</UserName></LogonSession></LogonSessions>"#
+    );
+    let actual = r#"<LogonSessions xmlns="urn:v"><LogonSession Type="LogonSession"><SessionId>x</SessionId></LogonSession><LogonSession Type="LogonSession" New="1"><SessionId>s1</SessionId><UserName>bob</UserName></LogonSession><LogonSession Type="LogonSession"><SessionId>y</SessionId></LogonSession></LogonSessions>"#;
+    let v = verdict(&golden, actual, &session_bindings());
+    let d: Vec<String> = v.differences.iter().map(|d| d.to_string()).collect();
+    assert_eq!(
+        d,
+        ["/LogonSessions/LogonSession/UserName/text(): expected \"alice\", found \"bob\""]
+    );
+    let notes: Vec<&str> = v
+        .diff
+        .lines()
+        .filter(|l| l.starts_with("allowed by"))
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "allowed by sc:extra=\"attributes\" at /LogonSessions/LogonSession: 1 other attribute left out of the diff",
+            "allowed by sc:extra=\"children\" at /LogonSessions: 2 other elements left out of the diff",
+        ],
+        "{}",
+        v.diff
+    );
 }

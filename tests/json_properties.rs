@@ -11,6 +11,7 @@ use sessionconf::json::pretty::to_pretty;
 use sessionconf::json::value::Number;
 use sessionconf::json::{parse, Json};
 use sessionconf::placeholder::Bindings;
+use sessionconf::xml::compare::DifferenceKind;
 
 /// Strings without braces (which a golden reads as placeholders) and member
 /// names that are not markers.
@@ -81,8 +82,69 @@ fn differences(golden: &str, actual: &Json) -> Vec<String> {
         .collect()
 }
 
+/// The arrays of a document, each as the path of indexes that leads to it.
+fn array_paths(value: &Json, at: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+    let children: Vec<&Json> = match value {
+        Json::Array(items) => {
+            out.push(at.clone());
+            items.iter().collect()
+        }
+        Json::Object(members) => members.iter().map(|(_, v)| v).collect(),
+        _ => Vec::new(),
+    };
+    for (i, child) in children.into_iter().enumerate() {
+        at.push(i);
+        array_paths(child, at, out);
+        at.pop();
+    }
+}
+
+fn array_at<'v>(value: &'v mut Json, path: &[usize]) -> &'v mut Vec<Json> {
+    match (value, path.split_first()) {
+        (Json::Array(items), None) => items,
+        (Json::Array(items), Some((i, rest))) => array_at(&mut items[*i], rest),
+        (Json::Object(members), Some((i, rest))) => array_at(&mut members[*i].1, rest),
+        _ => unreachable!("a path to an array"),
+    }
+}
+
+/// The kinds of the differences between a golden written from one document and another.
+fn kinds(golden: &Json, actual: &Json) -> Vec<DifferenceKind> {
+    let (expected, _) = compile(&to_pretty(golden)).unwrap();
+    compare(&expected, actual, &Bindings::default())
+        .differences
+        .into_iter()
+        .map(|d| d.kind)
+        .collect()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn one_item_removed_from_an_array_is_one_missing_item(doc in json(), at in any::<prop::sample::Index>(), pos in any::<prop::sample::Index>()) {
+        let mut paths = Vec::new();
+        array_paths(&doc, &mut Vec::new(), &mut paths);
+        paths.retain(|p| !array_at(&mut doc.clone(), p).is_empty());
+        prop_assume!(!paths.is_empty());
+        let mut actual = doc.clone();
+        let chosen: &Vec<usize> = at.get(&paths);
+        let items = array_at(&mut actual, chosen);
+        items.remove(pos.index(items.len()));
+        prop_assert_eq!(kinds(&doc, &actual), vec![DifferenceKind::MissingItem]);
+    }
+
+    #[test]
+    fn one_item_inserted_into_an_array_is_one_unexpected_item(doc in json(), at in any::<prop::sample::Index>(), pos in any::<prop::sample::Index>(), extra in json()) {
+        let mut paths = Vec::new();
+        array_paths(&doc, &mut Vec::new(), &mut paths);
+        prop_assume!(!paths.is_empty());
+        let mut actual = doc.clone();
+        let chosen: &Vec<usize> = at.get(&paths);
+        let items = array_at(&mut actual, chosen);
+        items.insert(pos.index(items.len() + 1), extra);
+        prop_assert_eq!(kinds(&doc, &actual), vec![DifferenceKind::UnexpectedItem]);
+    }
 
     #[test]
     fn a_document_matches_itself(doc in json()) {

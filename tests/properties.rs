@@ -4,7 +4,7 @@ use proptest::prelude::*;
 
 use sessionconf::placeholder::Bindings;
 use sessionconf::xml::canonical::Element;
-use sessionconf::xml::compare::{compare, record};
+use sessionconf::xml::compare::{compare, record, DifferenceKind};
 use sessionconf::xml::expected::ExpectedElement;
 use sessionconf::xml::pretty::{to_pretty_string, GoldenMarkers};
 
@@ -143,6 +143,32 @@ fn matches(golden: &str, actual: &str, bindings: &Bindings) -> Result<(), String
     }
 }
 
+/// The elements of a tree, each as the path of child indexes that leads to it.
+fn element_paths(tree: &Tree, at: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+    out.push(at.clone());
+    for (i, child) in tree.children.iter().enumerate() {
+        at.push(i);
+        element_paths(child, at, out);
+        at.pop();
+    }
+}
+
+fn element_at<'t>(tree: &'t mut Tree, path: &[usize]) -> &'t mut Tree {
+    match path.split_first() {
+        Some((i, rest)) => element_at(&mut tree.children[*i], rest),
+        None => tree,
+    }
+}
+
+/// The differences a golden written from one tree finds in a response written from another.
+fn differences(golden: &Tree, actual: &Tree) -> Vec<sessionconf::xml::compare::Difference> {
+    let golden = text(golden, None, false, 0);
+    let expected = ExpectedElement::compile(&golden).expect("golden compiles");
+    let actual = text(actual, Some("p"), true, 1);
+    let doc = sessionconf::xml::parse(&actual).expect("actual parses");
+    compare(&expected, doc.root_element(), &Bindings::default()).differences
+}
+
 /// A document as roxmltree reads it, in the form the tree parser's is compared in.
 fn roxmltree_element(node: roxmltree::Node) -> Element<'static> {
     let mut attrs: Vec<_> = node
@@ -243,6 +269,37 @@ proptest! {
         let end = (end..=doc.len()).find(|&e| doc.is_char_boundary(e)).unwrap_or(doc.len());
         let edited = format!("{}{edit}{}", &doc[..i], &doc[end..]);
         prop_assert_eq!(parsers_agree(&edited), Ok(()));
+    }
+
+    #[test]
+    fn one_removed_child_is_one_missing_element(t in tree(), at in any::<prop::sample::Index>(), pos in any::<prop::sample::Index>()) {
+        let mut paths = Vec::new();
+        element_paths(&t, &mut Vec::new(), &mut paths);
+        paths.retain(|p| !element_at(&mut t.clone(), p).children.is_empty());
+        prop_assume!(!paths.is_empty());
+        let mut actual = t.clone();
+        let chosen: &Vec<usize> = at.get(&paths);
+        let parent = element_at(&mut actual, chosen);
+        parent.children.remove(pos.index(parent.children.len()));
+        let found = differences(&t, &actual);
+        prop_assert_eq!(found.len(), 1, "{:#?}", found);
+        prop_assert_eq!(&found[0].kind, &DifferenceKind::MissingElement);
+    }
+
+    #[test]
+    fn one_inserted_child_is_one_unexpected_element(t in tree(), at in any::<prop::sample::Index>(), pos in any::<prop::sample::Index>(), extra in tree()) {
+        let mut paths = Vec::new();
+        element_paths(&t, &mut Vec::new(), &mut paths);
+        // Text beside a child would be mixed content, which is not generated.
+        paths.retain(|p| element_at(&mut t.clone(), p).text.is_none());
+        prop_assume!(!paths.is_empty());
+        let mut actual = t.clone();
+        let chosen: &Vec<usize> = at.get(&paths);
+        let parent = element_at(&mut actual, chosen);
+        parent.children.insert(pos.index(parent.children.len() + 1), extra);
+        let found = differences(&t, &actual);
+        prop_assert_eq!(found.len(), 1, "{:#?}", found);
+        prop_assert_eq!(&found[0].kind, &DifferenceKind::UnexpectedElement);
     }
 
     #[test]

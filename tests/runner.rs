@@ -252,13 +252,13 @@ fn a_golden_difference_is_reported_with_its_path_and_diff() {
         differences[0]["path"],
         "/LogonSession/Links/Link[@Rel='Upward']"
     );
-    assert_eq!(differences[0]["expected"], "<Link>");
+    assert_eq!(differences[0]["expected"], "<Link Rel='Upward'>");
     assert_eq!(differences[1]["difference"], "unexpected_element");
     assert_eq!(
         differences[1]["path"],
         "/LogonSession/Links/Link[@Rel='Up']"
     );
-    assert_eq!(differences[1]["actual"], "<Link>");
+    assert_eq!(differences[1]["actual"], "<Link Rel='Up'>");
     assert!(json["scenarios"][0]["steps"][0]["diff"]
         .as_str()
         .unwrap()

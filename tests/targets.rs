@@ -400,7 +400,7 @@ fn the_html_report_shows_a_person_the_matrix_a_failing_diff_and_no_token() {
         "{row}"
     );
     // The failing step, open, with its difference and the diff's missing line.
-    assert!(all.contains("missing element \"&lt;Link&gt;\""), "{all}");
+    assert!(all.contains("missing element &lt;Link Rel="), "{all}");
     let deleted: Vec<&str> = all
         .match_indices("<span class=\"del\">")
         .map(|(i, _)| &all[i..i + all[i..].find("</span>").unwrap()])

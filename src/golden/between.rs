@@ -243,8 +243,9 @@ mod tests {
         let d = compare_step(side("A", A, &ba), second, Likes::default(), &[]).unwrap();
         assert_eq!(d.lines[0], "status 201 on A, 200 on B");
         assert!(
-            d.lines
-                .contains(&"/S/Links/L[@Rel='Delete']: missing element \"<L>\"".to_string()),
+            d.lines.contains(
+                &"/S/Links/L[@Rel='Delete']: missing element <L Rel='Delete'>".to_string()
+            ),
             "{:?}",
             d.lines
         );

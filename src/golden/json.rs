@@ -30,7 +30,10 @@ pub(super) fn judge(
     }
     let golden_text = to_pretty(&compare::shown(expected));
     let actual_text = to_pretty(&comparison.normalized);
-    let diff = super::golden_diff(label, &golden_text, &actual_text);
+    let diff = super::with_notes(
+        super::golden_diff(label, &golden_text, &actual_text),
+        &comparison.notes,
+    );
     Verdict {
         summary: Verdict::summary(label, listed, n),
         differences: comparison.differences,

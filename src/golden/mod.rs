@@ -84,6 +84,17 @@ fn golden_diff(label: &str, golden_text: &str, actual_text: &str) -> String {
     cut_lines(text, DIFF_LINES)
 }
 
+/// A diff with what it leaves out said below it, a line each (`allowed by
+/// sc:extra="children" at /LogonSessions: 3 other elements left out of the
+/// diff`): what the golden allowed is not shown, but is not hidden either.
+fn with_notes(mut diff: String, notes: &[String]) -> String {
+    for note in notes {
+        diff.push_str(note);
+        diff.push('\n');
+    }
+    diff
+}
+
 /// How many lines of a diff a verdict keeps: enough to read, not a second copy
 /// of a document that differs everywhere.
 const DIFF_LINES: usize = 400;

@@ -54,7 +54,10 @@ pub(super) fn judge(
             let golden_text =
                 to_pretty_string_sized(&Element::golden(expected), GoldenMarkers::Drop, size);
             let actual_text = to_pretty_string_sized(&normalized, GoldenMarkers::Drop, size);
-            super::golden_diff(label, &golden_text, &actual_text)
+            super::with_notes(
+                super::golden_diff(label, &golden_text, &actual_text),
+                &comparison.notes,
+            )
         }
     };
     Verdict {

@@ -9,6 +9,8 @@
 
 use std::collections::HashMap;
 
+mod ordered;
+
 use super::expected::{Expected, ExpectedArray, ExpectedObject, Typed};
 use super::value::Json;
 use crate::placeholder::Bindings;
@@ -30,6 +32,9 @@ pub struct Comparison {
     pub normalized: Json,
     /// The bindings after the comparison (the origin, once seen).
     pub bindings: Bindings,
+    /// What the normalized response leaves out and why (`allowed by
+    /// "sc:extra": "members" at $: 2 other members left out of the diff`).
+    pub notes: Vec<String>,
 }
 
 /// Compares `actual` with `expected`. The normalized response is built only
@@ -43,6 +48,8 @@ pub fn compare(expected: &Expected, actual: &Json, bindings: &Bindings) -> Compa
             omitted: 0,
             build,
             record: false,
+            notes: Vec::new(),
+            notes_omitted: 0,
         };
         let normalized = walker.value(expected, actual, &mut String::from("$"));
         (walker, normalized)
@@ -51,11 +58,16 @@ pub fn compare(expected: &Expected, actual: &Json, bindings: &Bindings) -> Compa
     if !walker.differences.is_empty() {
         (walker, normalized) = walk(true);
     }
+    let mut notes = std::mem::take(&mut walker.notes);
+    if walker.notes_omitted > 0 {
+        notes.push(format!("... and {} more notes", walker.notes_omitted));
+    }
     Comparison {
         differences: walker.differences,
         omitted: walker.omitted,
         normalized,
         bindings: walker.bindings,
+        notes,
     }
 }
 
@@ -70,6 +82,8 @@ pub fn record(expected: &Expected, actual: &Json, bindings: &Bindings) -> Json {
         omitted: 0,
         build: true,
         record: true,
+        notes: Vec::new(),
+        notes_omitted: 0,
     };
     walker.value(expected, actual, &mut String::from("$"))
 }
@@ -151,6 +165,9 @@ struct Walker {
     /// Whether the normalized response is a golden to write: markers kept,
     /// what differs with placeholders for bound values.
     record: bool,
+    /// What the diff leaves out, the first few, and how many more.
+    notes: Vec<String>,
+    notes_omitted: usize,
 }
 
 impl Walker {
@@ -251,8 +268,13 @@ impl Walker {
             }
             path.truncate(len);
         }
+        let mut left_out = 0;
         for (i, (name, value)) in actual.iter().enumerate() {
-            if seen[i] || expected.extra {
+            if seen[i] {
+                continue;
+            }
+            if expected.extra {
+                left_out += 1;
                 continue;
             }
             let len = path.len();
@@ -268,36 +290,19 @@ impl Walker {
                 normalized.push((name.clone(), self.as_found(value)));
             }
         }
+        self.left_out(path, left_out, "members", "member");
         self.keep(|| Json::Object(normalized))
     }
 
     fn array(&mut self, expected: &ExpectedArray, actual: &[Json], path: &mut String) -> Json {
         let key = expected.key.as_deref();
         let label = |e: usize| expected.labels.get(e).and_then(|l| l.as_ref());
-        let (pairs, fitted) = if expected.any_order {
-            self.pair_unordered(expected, actual, key)
-        } else {
-            let pairs = (0..expected.items.len().max(actual.len()))
-                .map(|i| {
-                    (
-                        expected.items.get(i).map(|_| i),
-                        (i < actual.len()).then_some(i),
-                    )
-                })
-                .collect();
-            (pairs, Vec::new())
-        };
-        let mut normalized = Vec::with_capacity(if self.build { actual.len() + 1 } else { 0 });
-        if self.record && (expected.any_order || expected.extra) {
-            let mut markers = Vec::new();
-            if expected.any_order {
-                markers.push(Self::marker("sc:order", "any"));
-            }
-            if expected.extra {
-                markers.push(Self::marker("sc:extra", "items"));
-            }
-            normalized.push(Json::Object(markers));
+        if !expected.any_order {
+            return self.ordered_array(expected, actual, path);
         }
+        let (pairs, fitted) = self.pair_unordered(expected, actual, key);
+        let mut normalized = self.array_start(expected, actual.len());
+        let mut left_out = 0;
         for (e, a) in pairs {
             let len = path.len();
             match (e, a) {
@@ -332,11 +337,45 @@ impl Walker {
                         normalized.push(self.as_found(&actual[a]));
                     }
                 }
+                (None, Some(_)) => left_out += 1,
                 _ => {}
             }
             path.truncate(len);
         }
+        self.left_out(path, left_out, "items", "item");
         self.keep(|| Json::Array(normalized))
+    }
+
+    /// The normalized array to fill: with its markers when it is a golden to write.
+    fn array_start(&self, expected: &ExpectedArray, len: usize) -> Vec<Json> {
+        let mut normalized = Vec::with_capacity(if self.build { len + 1 } else { 0 });
+        if self.record && (expected.any_order || expected.extra) {
+            let mut markers = Vec::new();
+            if expected.any_order {
+                markers.push(Self::marker("sc:order", "any"));
+            }
+            if expected.extra {
+                markers.push(Self::marker("sc:extra", "items"));
+            }
+            normalized.push(Json::Object(markers));
+        }
+        normalized
+    }
+
+    /// Notes the `n` members or items the golden allows (`"sc:extra": "WHAT"`)
+    /// that the diff leaves out; said once, by the walk that builds the diff.
+    fn left_out(&mut self, path: &str, n: usize, what: &str, one: &str) {
+        if n == 0 || !self.build || self.record {
+            return;
+        }
+        if self.notes.len() >= crate::xml::compare::NOTES {
+            self.notes_omitted += 1;
+            return;
+        }
+        self.notes.push(format!(
+            "allowed by \"sc:extra\": \"{what}\" at {path}: {n} other {one}{} left out of the diff",
+            if n == 1 { "" } else { "s" }
+        ));
     }
 
     /// Pairs a set's golden items with the response's: each golden item takes
@@ -512,6 +551,8 @@ fn fits(expected: &Expected, actual: &Json, bindings: &mut Bindings) -> bool {
                     omitted: 0,
                     build: false,
                     record: false,
+                    notes: Vec::new(),
+                    notes_omitted: 0,
                 };
                 scratch.array(e, a, &mut String::new());
                 let fits = scratch.differences.is_empty() && scratch.omitted == 0;
@@ -675,7 +716,7 @@ mod tests {
                 g,
                 r#"{"Links": [{"Rel": "Delete", "x": 1}, {"Rel": "Down", "Type": "B"}, {"Rel": "Up", "Type": "A"}, {"Rel": "Down", "Type": "C"}]}"#
             ),
-            [r#"$.Links[?(@.Rel=='Delete')].x: unexpected member, 1"#],
+            [r#"$.Links[?(@.Rel=='Delete')].x: unexpected member, found 1"#],
             "an item with the golden's literals and a member more is its namesake"
         );
         // In order, an item is its place, whatever could name it.
@@ -684,7 +725,7 @@ mod tests {
                 r#"[{"Rel": "Up", "Type": "A"}, {"Rel": "Down", "Type": "A"}, {"Rel": "Down", "Type": "B"}]"#,
                 r#"[{"Rel": "Up", "Type": "A"}, {"Rel": "Down", "Type": "A"}, {"Rel": "Down", "Type": "B", "x": 1}]"#
             ),
-            ["$[2].x: unexpected member, 1"]
+            ["$[2].x: unexpected member, found 1"]
         );
         // Only the golden's own items are labelled: in order, by index.
         assert_eq!(
@@ -719,14 +760,14 @@ mod tests {
                 r#"{"sessions": [{"sessionId": "a", "user": "other"},
                     {"consoleType": 5, "user": "me"}]}"#
             ),
-            ["$.sessions[1].sessionId: missing member"]
+            ["$.sessions[1].sessionId: missing member, expected \"{{any}}\""]
         );
         // Two as like it: the first.
         assert_eq!(
             found(r#"{"sessions": [{"user": "me"}, {"user": "me"}]}"#),
             [
-                "$.sessions[0].sessionId: missing member",
-                "$.sessions[0].consoleType: missing member"
+                "$.sessions[0].sessionId: missing member, expected \"{{any}}\"",
+                "$.sessions[0].consoleType: missing member, expected \"{{int}}\""
             ]
         );
         // Nothing shares a member: the golden item is missing.
@@ -770,7 +811,10 @@ mod tests {
     #[test]
     fn null_absent_a_string_and_a_number_are_four_things() {
         let g = r#"{"Status": null, "n": 1}"#;
-        assert_eq!(lines(g, r#"{"n": 1}"#), ["$.Status: missing member"]);
+        assert_eq!(
+            lines(g, r#"{"n": 1}"#),
+            ["$.Status: missing member, expected null"]
+        );
         assert_eq!(
             lines(g, r#"{"Status": "null", "n": 1}"#),
             ["$.Status: expected null, found \"null\""]
@@ -781,7 +825,7 @@ mod tests {
         );
         assert_eq!(
             lines(g, r#"{"Status": null, "n": 1, "x": 0}"#),
-            ["$.x: unexpected member, 0"]
+            ["$.x: unexpected member, found 0"]
         );
         assert!(lines(r#"{"sc:extra": "members", "n": 1}"#, r#"{"n": 1, "x": 0}"#).is_empty());
     }
@@ -858,9 +902,12 @@ mod tests {
             more
         )
         .is_empty());
-        // In document order, another order is a difference at each place.
+        // In document order, another order is one difference: the item that moved.
         let ordered = LINKS.replace("{\"sc:order\": \"any\"},", "");
-        assert_eq!(lines(&ordered, swapped).len(), 4);
+        assert_eq!(
+            lines(&ordered, swapped),
+            ["$.Links[?(@.Rel=='Up')]: expected at position 1, found at position 2 (moved)"]
+        );
     }
 
     #[test]
@@ -920,7 +967,39 @@ mod tests {
     fn ordered_arrays_pair_items_by_place() {
         assert_eq!(lines("[1, 2, 3]", "[1, 2]"), ["$[2]: missing item 3"]);
         assert_eq!(lines("[1, 2]", "[1, 2, 3]"), ["$[2]: unexpected item 3"]);
-        assert_eq!(lines("[1, 2]", "[2, 1]").len(), 2);
+        assert_eq!(
+            lines("[1, 2]", "[2, 1]"),
+            ["$[0]: expected at position 1, found at position 2 (moved)"]
+        );
+        // One item missing from the middle, or one more: one difference, and
+        // the items after it are compared with their own counterparts.
+        let links = r#"[{"Rel": "Down", "Type": "A"}, {"Rel": "Down", "Type": "B"}, {"Rel": "Down", "Type": "C"}, {"Rel": "Up", "Type": "D"}]"#;
+        assert_eq!(
+            lines(
+                links,
+                r#"[{"Rel": "Down", "Type": "A"}, {"Rel": "Down", "Type": "C"}, {"Rel": "Up", "Type": "D"}]"#
+            ),
+            [r#"$[?(@.Type=='B')]: missing item {"Rel":"Down","Type":"B"}"#]
+        );
+        assert_eq!(
+            lines(
+                links,
+                r#"[{"Rel": "Down", "Type": "A"}, {"Rel": "Down", "Type": "X"}, {"Rel": "Down", "Type": "B"}, {"Rel": "Down", "Type": "C"}, {"Rel": "Up", "Type": "D"}]"#
+            ),
+            [r#"$[?(@.Type=='X')]: unexpected item {"Rel":"Down","Type":"X"}"#]
+        );
+        // An item whose pinned value changed in place is that item, differing.
+        assert_eq!(
+            lines(
+                links,
+                r#"[{"Rel": "Down", "Type": "A"}, {"Rel": "Down", "Type": "X"}, {"Rel": "Down", "Type": "C"}, {"Rel": "Up", "Type": "D"}]"#
+            ),
+            [r#"$[?(@.Type=='X')].Type: expected "B", found "X""#]
+        );
+        // Extras may follow the golden's items, not come between them.
+        let open = r#"[{"sc:extra": "items"}, 1, 2]"#;
+        assert!(lines(open, "[1, 2, 3, 4]").is_empty());
+        assert_eq!(lines(open, "[1, 3, 2]"), ["$[1]: unexpected item 3"]);
         assert!(lines(r#"[{"sc:extra": "items"}, 1]"#, "[1, 2]").is_empty());
     }
 

@@ -160,6 +160,25 @@ impl Pattern {
         }
     }
 
+    /// The one value the pattern can match under `bindings`: its literal, or
+    /// its literal text with bound variables (and a bound origin) filled in.
+    /// `None` when a placeholder leaves it open (`{{any}}`, an unbound origin).
+    pub fn resolved(&self, bindings: &Bindings) -> Option<std::borrow::Cow<'_, str>> {
+        if let Some(literal) = self.as_literal() {
+            return Some(std::borrow::Cow::Borrowed(literal));
+        }
+        let mut out = String::new();
+        for segment in self.segments() {
+            match segment {
+                Segment::Literal(l) => out.push_str(l),
+                Segment::Var(name) => out.push_str(bindings.vars.get(name)?),
+                Segment::Origin => out.push_str(bindings.origin.as_deref()?),
+                Segment::Any | Segment::Uuid | Segment::Int => return None,
+            }
+        }
+        Some(std::borrow::Cow::Owned(out))
+    }
+
     fn segments(&self) -> &[Segment] {
         match &self.0.kind {
             Kind::Template(segments) => segments,

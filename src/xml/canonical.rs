@@ -101,6 +101,28 @@ impl<'e> Element<'e> {
         }
     }
 
+    /// The element with every golden subtree it refers to copied in: it then
+    /// outlives the golden (a golden made for one comparison, such as one
+    /// moved to the response's namespace).
+    pub fn detached<'x>(self) -> Element<'x> {
+        let element = match self.golden {
+            Some(golden) => Element::from_expected(golden),
+            None => self,
+        };
+        Element {
+            name: element.name,
+            attrs: element.attrs,
+            text: element.text,
+            children: element
+                .children
+                .into_iter()
+                .map(Element::detached)
+                .collect(),
+            directives: element.directives,
+            golden: None,
+        }
+    }
+
     /// Calls `f` on this element and every descendant built from a response.
     /// Golden subtrees are not visited: they hold only what the golden wrote.
     pub fn walk_mut(&mut self, f: &mut dyn FnMut(&mut Element<'e>)) {

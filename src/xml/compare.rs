@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+mod ordered;
+
 use super::tree::Node;
 
 use super::canonical::Element;
@@ -65,63 +67,63 @@ pub struct Difference {
     pub actual: Option<String>,
 }
 
+/// Every difference says the same way what it found: `expected X, found Y`,
+/// or `missing ...` / `unexpected ...` for what one side has and the other
+/// has not.
 impl fmt::Display for Difference {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let show = |v: &Option<String>| v.as_deref().map(quote).unwrap_or_default();
+        let path = &self.path;
+        let raw = |v: &Option<String>| v.clone().unwrap_or_else(|| "?".into());
+        let text = |v: &Option<String>| v.as_deref().map_or("no text".into(), quote);
         match self.kind {
-            DifferenceKind::ElementName => write!(
-                f,
-                "{}: element is {}, expected {}",
-                self.path,
-                show(&self.actual),
-                show(&self.expected)
-            ),
-            DifferenceKind::MissingAttribute => write!(
-                f,
-                "{}: missing attribute, expected {}",
-                self.path,
-                show(&self.expected)
-            ),
-            DifferenceKind::UnexpectedAttribute => write!(
-                f,
-                "{}: unexpected attribute {}",
-                self.path,
-                show(&self.actual)
-            ),
+            DifferenceKind::ElementName => {
+                let (expected, actual) = (raw(&self.expected), raw(&self.actual));
+                write!(f, "{path}: expected element {expected}, found {actual}; ")?;
+                if local_of(&expected) == local_of(&actual) {
+                    write!(f, "comparison of namespaces stopped at {path}: below it, elements are compared by local name")
+                } else {
+                    write!(
+                        f,
+                        "comparison stopped at {path}: nothing below it is compared"
+                    )
+                }
+            }
+            DifferenceKind::MissingAttribute => {
+                write!(
+                    f,
+                    "{path}: missing attribute, expected {}",
+                    text(&self.expected)
+                )
+            }
+            DifferenceKind::UnexpectedAttribute => {
+                write!(
+                    f,
+                    "{path}: unexpected attribute, found {}",
+                    text(&self.actual)
+                )
+            }
             DifferenceKind::AttributeValue | DifferenceKind::Text => write!(
                 f,
-                "{}: expected {}, found {}",
-                self.path,
-                match &self.expected {
-                    Some(e) => quote(e),
-                    None => "no text".into(),
-                },
-                match &self.actual {
-                    Some(a) => quote(a),
-                    None => "no text".into(),
-                }
+                "{path}: expected {}, found {}",
+                text(&self.expected),
+                text(&self.actual)
             ),
             DifferenceKind::MissingElement => {
-                write!(f, "{}: missing element {}", self.path, show(&self.expected))
+                write!(f, "{path}: missing element {}", raw(&self.expected))
             }
-            DifferenceKind::UnexpectedElement => write!(
-                f,
-                "{}: unexpected element {}",
-                self.path,
-                show(&self.actual)
-            ),
+            DifferenceKind::UnexpectedElement => {
+                write!(f, "{path}: unexpected element {}", raw(&self.actual))
+            }
             DifferenceKind::Stopped => write!(
                 f,
-                "{}: comparison stopped here, {}",
-                self.path,
+                "{path}: comparison stopped here, {}",
                 self.actual.as_deref().unwrap_or("?")
             ),
             DifferenceKind::Order => write!(
                 f,
-                "{}: out of order: expected as child {}, found as child {}",
-                self.path,
-                self.expected.as_deref().unwrap_or("?"),
-                self.actual.as_deref().unwrap_or("?")
+                "{path}: expected at position {}, found at position {} (moved)",
+                raw(&self.expected),
+                raw(&self.actual)
             ),
             DifferenceKind::MissingMember
             | DifferenceKind::UnexpectedMember
@@ -130,6 +132,11 @@ impl fmt::Display for Difference {
             | DifferenceKind::UnexpectedItem => self.fmt_json(f),
         }
     }
+}
+
+/// The local part of a name as [`QName`] displays it (`{urn:v}Link`).
+fn local_of(name: &str) -> &str {
+    name.rsplit_once('}').map_or(name, |(_, local)| local)
 }
 
 impl Difference {
@@ -141,13 +148,62 @@ impl Difference {
             self.actual.as_deref().unwrap_or("?"),
         );
         match self.kind {
-            DifferenceKind::MissingMember => write!(f, "{path}: missing member"),
-            DifferenceKind::UnexpectedMember => write!(f, "{path}: unexpected member, {actual}"),
+            DifferenceKind::MissingMember => {
+                write!(f, "{path}: missing member, expected {expected}")
+            }
+            DifferenceKind::UnexpectedMember => {
+                write!(f, "{path}: unexpected member, found {actual}")
+            }
             DifferenceKind::MissingItem => write!(f, "{path}: missing item {expected}"),
             DifferenceKind::UnexpectedItem => write!(f, "{path}: unexpected item {actual}"),
             _ => write!(f, "{path}: expected {expected}, found {actual}"),
         }
     }
+}
+
+/// A golden element as a difference names it: its name and the attributes
+/// it pins to a literal value (`<Link Rel='Delete' Type='LogonSession'>`).
+fn described_golden(e: &ExpectedElement) -> String {
+    let pinned = e
+        .attrs
+        .iter()
+        .filter_map(|a| Some((a.name.local(), a.value.as_literal()?)));
+    described(e.name.local(), pinned)
+}
+
+/// A response element as a difference names it: its name and its values of
+/// the attributes its golden namesakes pin (a link's `Rel` and `Type`).
+fn described_actual(parent: &ExpectedElement, node: Node) -> String {
+    let namesakes: Vec<&ExpectedElement> = parent
+        .children
+        .iter()
+        .filter(|e| e.name.is(node.namespace(), node.local_name()))
+        .take(64)
+        .collect();
+    let pinned = node.attributes().filter(|a| {
+        namesakes.iter().any(|e| {
+            e.attrs
+                .iter()
+                .any(|g| g.value.as_literal().is_some() && g.name.is(a.namespace(), a.name()))
+        })
+    });
+    described(node.local_name(), pinned.map(|a| (a.name(), a.value())))
+}
+
+/// `<Name a='1' b='2'>`, at most four attributes, long values cut.
+fn described<'v>(name: &str, attrs: impl Iterator<Item = (&'v str, &'v str)>) -> String {
+    let mut out = format!("<{name}");
+    for (attr, value) in attrs.take(4) {
+        let value: String = if value.chars().count() > 60 {
+            value.chars().take(60).chain("…".chars()).collect()
+        } else {
+            value.to_string()
+        };
+        let quote = if value.contains('\'') { '"' } else { '\'' };
+        out.push_str(&format!(" {attr}={quote}{value}{quote}"));
+    }
+    out.push('>');
+    out
 }
 
 fn quote(text: &str) -> String {
@@ -167,6 +223,10 @@ pub struct Comparison<'e> {
     pub normalized: Option<Element<'e>>,
     /// The bindings after the comparison: `{{origin}}` is bound once seen.
     pub bindings: Bindings,
+    /// What the normalized document leaves out and why (`allowed by
+    /// sc:extra="children" at /LogonSessions: 3 other elements left out of
+    /// the diff`), and how a list was compared when it was not aligned.
+    pub notes: Vec<String>,
 }
 
 impl Comparison<'_> {
@@ -202,6 +262,7 @@ pub fn compare_until<'e>(
             omitted: 0,
             normalized: None,
             bindings: walker.bindings,
+            notes: Vec::new(),
         };
     }
     if let Some(found) = with_another_origin(expected, actual, bindings, stop) {
@@ -209,11 +270,16 @@ pub fn compare_until<'e>(
     }
     walker.bindings = bindings.clone();
     let normalized = walker.walk_root(expected, actual);
+    let mut notes = std::mem::take(&mut walker.notes);
+    if walker.notes_omitted > 0 {
+        notes.push(format!("... and {} more notes", walker.notes_omitted));
+    }
     Comparison {
         differences: walker.differences,
         omitted: walker.omitted,
         normalized: Some(normalized),
         bindings: walker.bindings,
+        notes,
     }
 }
 
@@ -251,6 +317,7 @@ fn with_another_origin<'e>(
             omitted: 0,
             normalized: None,
             bindings: walker.bindings,
+            notes: Vec::new(),
         })
     })
 }
@@ -280,7 +347,15 @@ struct Walker<'s> {
     stopped: Option<&'static str>,
     stop_said: bool,
     labels: Labels,
+    /// What the diff leaves out and why, the first [`NOTES`] of them, and how many more.
+    notes: Vec<String>,
+    notes_omitted: usize,
+    /// Goldens made for this walk (moved to another namespace), kept as long as it runs.
+    kept: Vec<std::sync::Arc<ExpectedElement>>,
 }
+
+/// How many notes a comparison keeps.
+pub const NOTES: usize = 10;
 
 /// How many elements a walk visits between looks at its [`Stop`].
 const STOP_EVERY: u32 = 1024;
@@ -299,7 +374,42 @@ impl<'s> Walker<'s> {
             stopped: None,
             stop_said: false,
             labels: Labels::default(),
+            notes: Vec::new(),
+            notes_omitted: 0,
+            kept: Vec::new(),
         }
+    }
+
+    /// Notes something the diff does not show (what the golden allowed, or
+    /// how a list was compared); past [`NOTES`] only counts it.
+    fn note(
+        &mut self,
+        path: impl FnOnce(&mut Labels) -> String,
+        text: impl FnOnce(&str) -> String,
+    ) {
+        if self.notes.len() >= NOTES {
+            self.notes_omitted += 1;
+            return;
+        }
+        let at = path(&mut self.labels);
+        self.notes.push(text(if at.is_empty() { "/" } else { &at }));
+    }
+
+    /// Notes the `n` children or attributes of an element the golden allows
+    /// (`sc:extra="WHAT"`), which the diff leaves out.
+    fn left_out(&mut self, path: &Path, n: usize, what: &str, one: &str) {
+        if n == 0 {
+            return;
+        }
+        self.note(
+            |labels| path.render(labels),
+            |at| {
+                format!(
+                    "allowed by sc:extra=\"{what}\" at {at}: {n} other {one}{} left out of the diff",
+                    if n == 1 { "" } else { "s" }
+                )
+            },
+        );
     }
 
     /// Whether the walk must give up; looked up every [`STOP_EVERY`] elements,
@@ -446,13 +556,7 @@ impl<'s> Walker<'s> {
             return Element::golden(expected);
         }
         if !same_name(expected, actual) {
-            self.differ(
-                |labels| path.render(labels),
-                DifferenceKind::ElementName,
-                Some(expected.name.to_string()),
-                Some(QName::of_node(actual).to_string()),
-            );
-            return self.recorded(actual);
+            return self.renamed(expected, actual, path);
         }
         let attrs = self.walk_attributes(expected, actual, path);
         let actual_text = actual.text().map(str::to_string);
@@ -484,6 +588,38 @@ impl<'s> Walker<'s> {
             directives: expected.directives,
             golden: None,
         }
+    }
+
+    /// An element with another name than the golden's: one difference. In
+    /// another namespace with the same local name (another version of the
+    /// schema, or a server that forgot its namespace) what is below is still
+    /// compared, with the golden moved to that namespace, so that the diff
+    /// shows one changed line and a missing link is still listed. With
+    /// another local name nothing below is compared; the element is shown
+    /// with its attributes as the golden writes them where they match.
+    fn renamed<'e>(
+        &mut self,
+        expected: &'e ExpectedElement,
+        actual: Node,
+        path: &Path,
+    ) -> Element<'e> {
+        self.differ(
+            |labels| path.render(labels),
+            DifferenceKind::ElementName,
+            Some(expected.name.to_string()),
+            Some(QName::of_node(actual).to_string()),
+        );
+        if expected.name.local() == actual.local_name() {
+            let moved =
+                std::sync::Arc::new(expected.in_namespace(expected.name.ns(), actual.namespace()));
+            // Kept to the end of the walk: paths know sibling lists by address.
+            self.kept.push(moved.clone());
+            return self.walk(&moved, actual, path).detached();
+        }
+        let mut element = self.recorded(actual);
+        let mut scratch = Walker::new(&self.bindings, Stop::default());
+        element.attrs = scratch.walk_attributes(expected, actual, path);
+        element
     }
 
     /// The attributes of a same-named element: each difference recorded, and
@@ -520,12 +656,17 @@ impl<'s> Walker<'s> {
                 ),
             }
         }
+        let mut left_out = 0;
         for a in actual.attributes() {
             let mentioned = expected
                 .attrs
                 .iter()
                 .any(|e| e.name.is(a.namespace(), a.name()));
-            if mentioned || expected.directives.extra_attributes {
+            if mentioned {
+                continue;
+            }
+            if expected.directives.extra_attributes {
+                left_out += 1;
                 continue;
             }
             let name = QName::of_attr(&a);
@@ -533,11 +674,11 @@ impl<'s> Walker<'s> {
                 |labels| path.attribute(labels, &name),
                 DifferenceKind::UnexpectedAttribute,
                 None,
-                Some(format!("{}=\"{}\"", a.name(), a.value())),
+                Some(a.value().to_string()),
             );
             attrs.push((name, templatize(a.value(), &self.bindings)));
         }
-
+        self.left_out(path, left_out, "attributes", "attribute");
         attrs
     }
 
@@ -557,134 +698,33 @@ impl<'s> Walker<'s> {
         }
     }
 
-    fn missing(
-        &mut self,
-        expected: &ExpectedElement,
-        siblings: &[ExpectedElement],
-        index: usize,
-        parent: &Path,
-    ) {
+    fn missing(&mut self, siblings: &[ExpectedElement], index: usize, parent: &Path) {
         let path = Path::Child(parent, Label::Expected(siblings, index));
         self.differ(
             |labels| path.render(labels),
             DifferenceKind::MissingElement,
-            Some(format!("<{}>", expected.name.local())),
+            Some(described_golden(&siblings[index])),
             None,
         );
     }
 
-    fn unexpected<'e>(&mut self, children: &[Node], index: usize, parent: &Path) -> Element<'e> {
-        let path = Path::Child(parent, Label::Actual(children, index));
+    /// A response child with no golden counterpart: listed with the values
+    /// its golden siblings are told apart by, and recorded for the diff.
+    fn unexpected<'e>(
+        &mut self,
+        parent: &ExpectedElement,
+        children: &[Node],
+        index: usize,
+        at: &Path,
+    ) -> Element<'e> {
+        let path = Path::Child(at, Label::Actual(children, index));
         self.differ(
             |labels| path.render(labels),
             DifferenceKind::UnexpectedElement,
             None,
-            Some(format!("<{}>", children[index].local_name())),
+            Some(described_actual(parent, children[index])),
         );
         self.recorded(children[index])
-    }
-
-    /// Schema sequences: children align by name, in order.
-    fn walk_aligned<'e>(
-        &mut self,
-        expected: &'e ExpectedElement,
-        children: &[Node],
-        parent: &Path,
-    ) -> Vec<Element<'e>> {
-        let e_names: Vec<QName> = expected.children.iter().map(|e| e.name.clone()).collect();
-        let a_names: Vec<QName> = children.iter().map(|n| QName::of_node(*n)).collect();
-        let mut out = Vec::with_capacity(children.len());
-        if e_names == a_names {
-            for (i, (e, a)) in expected.children.iter().zip(children).enumerate() {
-                let path = Path::Child(parent, Label::Expected(&expected.children, i));
-                out.push(self.walk_child(e, *a, &path));
-            }
-            return out;
-        }
-        let mut missing = Vec::new();
-        let mut unexpected = Vec::new();
-        let mut pairs = Vec::new();
-        for op in similar::capture_diff_slices(similar::Algorithm::Myers, &e_names, &a_names) {
-            let (tag, old, new) = op.as_tag_tuple();
-            match tag {
-                similar::DiffTag::Equal => pairs.extend(old.zip(new)),
-                similar::DiffTag::Delete => missing.extend(old),
-                similar::DiffTag::Insert => unexpected.extend(new),
-                similar::DiffTag::Replace => {
-                    let common = old.len().min(new.len());
-                    pairs.extend(old.clone().zip(new.clone()).take(common));
-                    missing.extend(old.skip(common));
-                    unexpected.extend(new.skip(common));
-                }
-            }
-        }
-        // A child that is missing in one place and unexpected in another is out of order.
-        let mut moved = Vec::new();
-        missing.retain(|&i| {
-            let found = unexpected
-                .iter()
-                .position(|&j| self.probe(&expected.children[i], children[j]));
-            match found {
-                Some(k) => {
-                    moved.push((i, unexpected.remove(k)));
-                    false
-                }
-                None => true,
-            }
-        });
-        let mut placed: Vec<(usize, Element<'e>)> = Vec::new();
-        for (i, j) in pairs {
-            let path = Path::Child(parent, Label::Expected(&expected.children, i));
-            placed.push((
-                j,
-                self.walk_child(&expected.children[i], children[j], &path),
-            ));
-        }
-        for (i, j) in moved {
-            let path = Path::Child(parent, Label::Expected(&expected.children, i));
-            self.differ(
-                |labels| path.render(labels),
-                DifferenceKind::Order,
-                Some((i + 1).to_string()),
-                Some((j + 1).to_string()),
-            );
-            placed.push((j, self.walk(&expected.children[i], children[j], &path)));
-        }
-        for i in missing {
-            self.missing(&expected.children[i], &expected.children, i, parent);
-        }
-        for j in unexpected {
-            let element = self.unexpected(children, j, parent);
-            placed.push((j, element));
-        }
-        placed.sort_by_key(|(j, _)| *j);
-        out.extend(placed.into_iter().map(|(_, e)| e));
-        out
-    }
-
-    /// Ordered, with extras allowed: the golden's children must appear in this order among others.
-    fn walk_subsequence<'e>(
-        &mut self,
-        expected: &'e ExpectedElement,
-        children: &[Node],
-        parent: &Path,
-    ) -> Vec<Element<'e>> {
-        let mut out = Vec::new();
-        let mut next = 0;
-        for (i, e) in expected.children.iter().enumerate() {
-            let path = Path::Child(parent, Label::Expected(&expected.children, i));
-            let found = (next..children.len())
-                .find(|&j| self.probe(e, children[j]))
-                .or_else(|| (next..children.len()).find(|&j| same_name(e, children[j])));
-            match found {
-                Some(j) => {
-                    out.push(self.walk(e, children[j], &path));
-                    next = j + 1;
-                }
-                None => self.missing(e, &expected.children, i, parent),
-            }
-        }
-        out
     }
 
     /// Any order: each expected child to a distinct actual child.
@@ -717,14 +757,17 @@ impl<'s> Walker<'s> {
                 // Matched whole: normalized toward the golden, it is the golden.
                 Some(_) if assignment[i].is_some() => out.push(Element::golden(e)),
                 Some(j) => out.push(self.walk(e, children[j], &path)),
-                None => self.missing(e, &expected.children, i, parent),
+                None => self.missing(&expected.children, i, parent),
             }
         }
         if !expected.directives.extra_children {
             for j in (0..children.len()).filter(|&j| !taken[j]) {
-                let element = self.unexpected(children, j, parent);
+                let element = self.unexpected(expected, children, j, parent);
                 out.push(element);
             }
+        } else {
+            let left_out = taken.iter().filter(|t| !**t).count();
+            self.left_out(parent, left_out, "children", "element");
         }
         out
     }

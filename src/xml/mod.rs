@@ -1,5 +1,6 @@
 //! XML: the compiled golden tree, the comparator, selectors, and canonical pretty output.
 
+pub(crate) mod align;
 pub mod canonical;
 pub mod compare;
 mod compile;
