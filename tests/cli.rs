@@ -1778,7 +1778,7 @@ fn the_junit_message_names_the_first_difference_and_the_requirement_broken() {
     // What a CI page shows: the difference that matters, not only its count.
     assert_eq!(
         failure.attribute("message"),
-        Some("step `logon`: response differs from golden veeam-em/logon-session.xml in 1 place: /LogonSession/Links/Link[@Rel='Delete']: missing element \"<Link>\" (breaks em.logon.delete-link)")
+        Some("step `logon`: response differs from golden veeam-em/logon-session.xml in 1 place: /LogonSession/Links/Link[@Rel='Delete']: missing element <Link Rel='Delete'> (breaks em.logon.delete-link)")
     );
     assert!(!xml.contains("Adm1n-Secret"));
 }
