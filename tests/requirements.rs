@@ -290,6 +290,74 @@ fn check_refuses_an_unknown_requirement_at_its_line() {
     );
 }
 
+/// `check` on a copy of the shipped suite with `versions` and `requirements`
+/// written into its Enterprise Manager knowledge: its exit code and stderr.
+fn check_with_knowledge(files: &[(&str, &str)]) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let (scenarios, golden) = weakened(dir.path());
+    let own = scenarios.join("veeam-em/knowledge");
+    std::fs::create_dir_all(&own).unwrap();
+    for (name, text) in files {
+        std::fs::write(own.join(name), text).unwrap();
+    }
+    let run = sessionconf(&[
+        "check",
+        "--scenarios",
+        scenarios.to_str().unwrap(),
+        "--golden-dir",
+        golden.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&run.stderr).into_owned();
+    (run.status.code(), err)
+}
+
+#[test]
+fn one_refused_deviation_is_one_error_at_its_line() {
+    let loose = "deviations:\n  - id: mine\n    documented: a\n    observed: b\n    source: c\n    expect: {}\n";
+    let (code, err) = check_with_knowledge(&[("versions.yaml", loose)]);
+    assert_eq!(code, Some(2), "{err}");
+    // Not a cascade of "is no requirement of" for every id the steps cite.
+    assert_eq!(err.matches("error: ").count(), 1, "{err}");
+    assert!(
+        err.contains("knowledge/versions.yaml:2:5: known deviation `mine` names no `request`"),
+        "{err}"
+    );
+    assert!(err.ends_with("1 configuration error\n"), "{err}");
+}
+
+#[test]
+fn a_requirements_file_of_the_wrong_shape_is_one_error_in_the_users_terms() {
+    let bare_list = "- id: acme.logon.fast\n  text: t\n  source: s\n";
+    let (code, err) = check_with_knowledge(&[("requirements.yaml", bare_list)]);
+    assert_eq!(code, Some(2), "{err}");
+    assert_eq!(err.matches("error: ").count(), 1, "{err}");
+    assert!(
+        err.contains("knowledge/requirements.yaml:1:1: found a list, but `requirements.yaml` is a map whose `requirements:` is a list of requirements: `requirements: [{ id: "),
+        "{err}"
+    );
+    assert!(
+        !err.contains("RawCatalogue") && !err.contains("struct"),
+        "{err}"
+    );
+    // Both files wrong: each said once, the tool's own knowledge still standing.
+    let (code, err) = check_with_knowledge(&[
+        ("requirements.yaml", bare_list),
+        ("versions.yaml", "facts: [versions]\n"),
+    ]);
+    assert_eq!(code, Some(2), "{err}");
+    assert_eq!(err.matches("error: ").count(), 2, "{err}");
+    assert!(
+        err.contains(
+            "versions.yaml:1:8: facts: found a list, but `facts:` is a map: `{ version: versions"
+        ),
+        "{err}"
+    );
+    assert!(
+        !err.contains("FactRules") && !err.contains("is no requirement of"),
+        "{err}"
+    );
+}
+
 #[test]
 fn a_suite_adds_its_own_requirements_and_replaces_the_tools() {
     let dir = tempfile::tempdir().unwrap();

@@ -554,7 +554,15 @@ pub fn validate(source: &SuiteSource) -> Result<Validated, Vec<ConfigError>> {
                         .flat_map(|d| d.goldens.values().map(|g| g.path.clone())),
                 );
             }
-            Err(e) => errors.extend(e),
+            Err(e) => {
+                errors.extend(e);
+                // A mistake elsewhere in the suite's knowledge leaves the
+                // requirements readable: the ids steps cite are still checked
+                // against them, not all refused (one mistake, one error).
+                if let Ok(c) = crate::knowledge::catalogue(&source.scenarios_dir, dialect) {
+                    catalogues.insert(dialect.to_string(), c);
+                }
+            }
         }
     }
     errors.extend(crate::coverage::citations::check(&all, &catalogues));

@@ -72,7 +72,7 @@ pub fn is_id(id: &str) -> bool {
 
 /// One catalogue file, read and checked: ids well formed and one of a kind.
 pub(super) fn parse(file: &Path, text: &str) -> Result<Vec<Requirement>, Vec<ConfigError>> {
-    checked(file, super::read_yaml(file, text)?)
+    checked(file, Some(text), super::read_yaml(file, text)?)
 }
 
 /// The tool's own catalogue, from its JSON twin (see `super::built_in_json`).
@@ -80,32 +80,31 @@ pub(super) fn parse_built_in(
     file: &Path,
     json: &str,
 ) -> Result<Vec<Requirement>, Vec<ConfigError>> {
-    checked(file, super::read_json(file, json)?)
+    checked(file, None, super::read_json(file, json)?)
 }
 
-fn checked(file: &Path, raw: RawCatalogue) -> Result<Vec<Requirement>, Vec<ConfigError>> {
+fn checked(
+    file: &Path,
+    text: Option<&str>,
+    raw: RawCatalogue,
+) -> Result<Vec<Requirement>, Vec<ConfigError>> {
     let mut errors = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     for r in &raw.requirements {
+        let error = |message: String| super::about_id(file, text, &r.id, message);
         if !is_id(&r.id) {
-            errors.push(ConfigError::file(
-                file,
-                format!(
+            errors.push(error(format!(
                 "requirement `{}`: an id is lowercase words joined by dots (`em.logon.status-201`)",
                 r.id
-            ),
-            ));
+            )));
         } else if !seen.insert(r.id.as_str()) {
-            errors.push(ConfigError::file(
-                file,
-                format!("requirement `{}` is written twice", r.id),
-            ));
+            errors.push(error(format!("requirement `{}` is written twice", r.id)));
         }
         if r.text.trim().is_empty() || r.source.trim().is_empty() {
-            errors.push(ConfigError::file(
-                file,
-                format!("requirement `{}` needs a `text` and a `source`", r.id),
-            ));
+            errors.push(error(format!(
+                "requirement `{}` needs a `text` and a `source`",
+                r.id
+            )));
         }
     }
     if errors.is_empty() {
