@@ -63,6 +63,7 @@ mod tests {
             text: "t".into(),
             source: "s".into(),
             requires: Default::default(),
+            request: None,
         }
     }
 
