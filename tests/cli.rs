@@ -1725,3 +1725,66 @@ fn a_filter_loads_only_the_files_it_selects_and_counts_the_rest_filtered_out() {
         out.stderr
     );
 }
+
+#[test]
+fn serve_lists_each_fault_and_variant_with_what_it_does() {
+    let out = sessionconf(&["serve", "--dialect", "veeam-em", "--fault", "list"], &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.starts_with("faults of veeam-em:\n"),
+        "{}",
+        out.stdout
+    );
+    let no_up = out
+        .stdout
+        .lines()
+        .find(|l| l.contains("no-up-link"))
+        .unwrap();
+    assert!(
+        no_up.ends_with("LogonSession has no Up link. (breaks em.logon.up-link)"),
+        "{no_up}"
+    );
+    // Commvault's faults only, each with a sentence.
+    assert!(!out.stdout.contains("logoff-all"), "{}", out.stdout);
+    let out = sessionconf(&["serve", "--profile", "cv-2024", "--variant", "list"], &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains(
+            "  churn              Another client logs on and off every 20 ms (as `--churn 20`).\n"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("xml-prefixed"), "{}", out.stdout);
+    // An unknown name is refused with every name there is and what it does.
+    let out = sessionconf(
+        &["serve", "--dialect", "commvault", "--fault", "no-up-link"],
+        &[],
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with("error: --fault no-up-link: no such fault of commvault; the faults are:\n  accept-any-password "),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("Logout answers \"OK\", not \"User logged out\". (breaks cv.logout.answer)"),
+        "{}",
+        out.stderr
+    );
+    let out = sessionconf(
+        &["serve", "--dialect", "veeam-em", "--variant", "sideways"],
+        &[],
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("--variant sideways: no such variant of veeam-em; the variants are:\n")
+            && out
+                .stderr
+                .contains("  link-order         Links in reverse order.\n"),
+        "{}",
+        out.stderr
+    );
+}
