@@ -209,7 +209,8 @@ pub fn execute(mut config: RunConfig, args: &Arguments) -> Result<Finished, RunE
     let ran = trials::run_trials(scenarios, unloaded, &groups, args, config.verbose);
     let mut not_blessed = Vec::new();
     if !args.list {
-        eprint!("{}", crate::report::console::render_summary(&ran.summary));
+        let summary = crate::report::console::render_summary_with(&ran.summary, config.verbose);
+        eprint!("{summary}");
         if let Some(used) = used {
             if !ran.summary.interrupted {
                 other_versions::record_missing(&config.source, &used, &book, &played(&groups));
