@@ -1788,3 +1788,34 @@ fn serve_lists_each_fault_and_variant_with_what_it_does() {
         out.stderr
     );
 }
+
+#[test]
+fn check_counts_the_files_and_goldens_the_user_has() {
+    // One scenario file of two trials, using the tool's own logon fragment
+    // (whose goldens ship with it), and one golden of the suite's.
+    let dir = tempfile::tempdir().unwrap();
+    let scenarios = dir.path().join("scenarios/veeam-em");
+    std::fs::create_dir_all(&scenarios).unwrap();
+    std::fs::create_dir_all(dir.path().join("golden/veeam-em")).unwrap();
+    std::fs::copy(
+        "golden/veeam-em/logon-sessions.xml",
+        dir.path().join("golden/veeam-em/logon-sessions.xml"),
+    )
+    .unwrap();
+    let mine = "name: mine\nmatrix:\n  api: [latest, v1_7]\nsteps:\n  - use: logon\n    with: { version: \"${api}\" }\n  - name: list\n    request: { path: logonSessions, headers: { X-RestSvcSessionId: \"${token}\" } }\n    expect: { status: 200, golden: veeam-em/logon-sessions.xml }\n";
+    std::fs::write(scenarios.join("mine.yaml"), mine).unwrap();
+    let out = sessionconf_in(dir.path(), &["check", "--unreferenced"], &[]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.starts_with(
+            "1 scenario and 1 golden are valid, and each dialect's vendor knowledge\n"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("0 unreferenced goldens\n"),
+        "{}",
+        out.stdout
+    );
+}
