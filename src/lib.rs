@@ -28,6 +28,7 @@ pub mod stop;
 pub mod strength;
 pub(crate) mod suggest;
 pub(crate) mod version;
+pub(crate) mod words;
 pub mod xml;
 
 pub use cli::test_main;

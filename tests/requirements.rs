@@ -290,6 +290,113 @@ fn check_refuses_an_unknown_requirement_at_its_line() {
     );
 }
 
+/// `check` on a copy of the shipped suite with `versions` and `requirements`
+/// written into its Enterprise Manager knowledge: its exit code and stderr.
+fn check_with_knowledge(files: &[(&str, &str)]) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let (scenarios, golden) = weakened(dir.path());
+    let own = scenarios.join("veeam-em/knowledge");
+    std::fs::create_dir_all(&own).unwrap();
+    for (name, text) in files {
+        std::fs::write(own.join(name), text).unwrap();
+    }
+    let run = sessionconf(&[
+        "check",
+        "--scenarios",
+        scenarios.to_str().unwrap(),
+        "--golden-dir",
+        golden.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&run.stderr).into_owned();
+    (run.status.code(), err)
+}
+
+#[test]
+fn one_refused_deviation_is_one_error_at_its_line() {
+    let loose = "deviations:\n  - id: mine\n    documented: a\n    observed: b\n    source: c\n    expect: {}\n";
+    let (code, err) = check_with_knowledge(&[("versions.yaml", loose)]);
+    assert_eq!(code, Some(2), "{err}");
+    // Not a cascade of "is no requirement of" for every id the steps cite.
+    assert_eq!(err.matches("error: ").count(), 1, "{err}");
+    assert!(
+        err.contains("knowledge/versions.yaml:2:5: known deviation `mine` names no `request`"),
+        "{err}"
+    );
+    assert!(err.ends_with("1 configuration error\n"), "{err}");
+}
+
+#[test]
+fn a_requirements_file_of_the_wrong_shape_is_one_error_in_the_users_terms() {
+    let bare_list = "- id: acme.logon.fast\n  text: t\n  source: s\n";
+    let (code, err) = check_with_knowledge(&[("requirements.yaml", bare_list)]);
+    assert_eq!(code, Some(2), "{err}");
+    assert_eq!(err.matches("error: ").count(), 1, "{err}");
+    assert!(
+        err.contains("knowledge/requirements.yaml:1:1: found a list, but `requirements.yaml` is a map whose `requirements:` is a list of requirements: `requirements: [{ id: "),
+        "{err}"
+    );
+    assert!(
+        !err.contains("RawCatalogue") && !err.contains("struct"),
+        "{err}"
+    );
+    // Both files wrong: each said once, the tool's own knowledge still standing.
+    let (code, err) = check_with_knowledge(&[
+        ("requirements.yaml", bare_list),
+        ("versions.yaml", "facts: [versions]\n"),
+    ]);
+    assert_eq!(code, Some(2), "{err}");
+    assert_eq!(err.matches("error: ").count(), 2, "{err}");
+    assert!(
+        err.contains(
+            "versions.yaml:1:8: facts: found a list, but `facts:` is a map: `{ version: versions"
+        ),
+        "{err}"
+    );
+    assert!(
+        !err.contains("FactRules") && !err.contains("is no requirement of"),
+        "{err}"
+    );
+}
+
+#[test]
+fn coverage_of_a_suite_that_cites_nothing_says_so_and_proposes_what_to_cite() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenarios = dir.path().join("scenarios");
+    std::fs::create_dir_all(scenarios.join("veeam-em")).unwrap();
+    std::fs::create_dir_all(dir.path().join("golden")).unwrap();
+    let mine = "name: mine\nsteps:\n  - name: logon\n    opens_session: token\n    request:\n      method: POST\n      path: sessionMngr/?v=latest\n      auth: { basic: { user: \"${user}\", password: \"${password}\" } }\n    expect: { status: 201 }\n    capture:\n      token: { header: X-RestSvcSessionId }\n      session_href: { select: \"/LogonSession/@Href\" }\n  - name: list\n    request: { path: logonSessions, headers: { X-RestSvcSessionId: \"${token}\" } }\n    expect: { status: 200 }\nfinally:\n  - name: logout\n    closes_session: token\n    request: { method: DELETE, url: \"${session_href}\", headers: { X-RestSvcSessionId: \"${token}\" } }\n";
+    std::fs::write(scenarios.join("veeam-em/mine.yaml"), mine).unwrap();
+    let run = succeeds(&[
+        "coverage",
+        "--scenarios",
+        scenarios.to_str().unwrap(),
+        "--golden-dir",
+        dir.path().join("golden").to_str().unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&run.stdout);
+    assert!(text.contains("veeam-em: 26 requirements, 0 covered\n  no step cites a requirement: a requirement is covered only by a step that names it in `covers:`\n"), "{text}");
+    let file = scenarios.join("veeam-em/mine.yaml");
+    let logon = format!(
+        "    {} step `logon` (POST sessionMngr/?v=latest):\n      covers: [em.logon.status-201, em.logon.session-header, em.logon.session-cookie, em.logon.session-body, em.logon.up-link, em.logon.delete-link, em.tenant.logon]\n",
+        file.display()
+    );
+    assert!(text.contains(&logon), "{text}");
+    // Not the requirements of a refused token: the step expects 200.
+    assert!(
+        text.contains("step `list` (GET logonSessions):\n      covers: [em.sessions.list-own, em.logout.not-listed, em.tenant.sees-own-sessions]\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "send to a URL known only when they run (`url:`, `link:`), to cite by hand: "
+        ) && text.contains("mine.yaml step `logout`"),
+        "{text}"
+    );
+    // Each requirement listed once, in the list of what is not covered.
+    assert_eq!(text.matches("em.entry.anonymous").count(), 1, "{text}");
+    assert!(text.contains("not covered (26):"), "{text}");
+}
+
 #[test]
 fn a_suite_adds_its_own_requirements_and_replaces_the_tools() {
     let dir = tempfile::tempdir().unwrap();

@@ -218,6 +218,9 @@ fn a_known_deviation_no_step_showed_is_reported_not_an_error() {
             !unseen.is_empty(),
             "{said}"
         );
+        // A note a user of a suite cannot act on: for --verbose only.
+        let quiet = report::console::render_summary_with(&summary, false);
+        assert!(!quiet.contains("no step showed"), "{quiet}");
     }
 }
 

@@ -88,10 +88,12 @@ pub struct ServeArgs {
     /// Seconds a session may stay unused (default: the vendor's, 900 or 1800).
     #[arg(long, value_name = "SECONDS")]
     pub idle_timeout: Option<u64>,
-    /// Break the server on purpose (repeatable), to see the suite catch it.
+    /// Break the server on purpose (repeatable), to see the suite catch it;
+    /// `--fault list` lists the dialect's faults, each with what it breaks.
     #[arg(long = "fault", value_name = "NAME")]
     pub faults: Vec<String>,
-    /// Write the same answers in a benign variant (repeatable): a suite must pass.
+    /// Write the same answers in a benign variant (repeatable): a suite must
+    /// pass; `--variant list` lists them, each with what it changes.
     #[arg(long = "variant", value_name = "NAME")]
     pub variants: Vec<String>,
     /// Answer every request this many milliseconds late, as a real server across a network does.

@@ -26,11 +26,7 @@ pub(crate) fn check(check: CheckArgs) -> u8 {
     };
     match harness::validate(&source) {
         Ok(valid) => {
-            println!(
-                "{} scenarios and {} goldens are valid, and each dialect's vendor knowledge",
-                valid.scenarios.len(),
-                valid.goldens.len()
-            );
+            println!("{}", valid_line(&valid, &source.golden_dir));
             match check.unreferenced {
                 Some(mode) => list_unreferenced(&source.golden_dir, &valid, mode),
                 None => 0,
@@ -38,6 +34,24 @@ pub(crate) fn check(check: CheckArgs) -> u8 {
         }
         Err(errors) => config_errors(&errors),
     }
+}
+
+/// `3 scenarios and 8 goldens are valid, ...`, counting what the user
+/// sees: scenario files (not the trials a matrix makes of one) and the
+/// suite's goldens (not those shipped with the tool's fragments and knowledge).
+fn valid_line(valid: &harness::Validated, golden_dir: &std::path::Path) -> String {
+    let files: std::collections::BTreeSet<&std::path::Path> =
+        valid.scenarios.iter().map(|s| s.file.as_path()).collect();
+    let goldens = valid
+        .goldens
+        .iter()
+        .filter(|g| g.starts_with(golden_dir))
+        .count();
+    format!(
+        "{} and {} are valid, and each dialect's vendor knowledge",
+        crate::words::counted(files.len(), "scenario"),
+        crate::words::counted(goldens, "golden"),
+    )
 }
 
 /// `check --unreferenced`: golden files nothing uses, one per line.

@@ -22,42 +22,55 @@ pub(crate) fn run(mut args: RunArgs, bless_all: bool) -> u8 {
 /// A run; `libtest` holds the arguments a test binary was given (`cargo test
 /// NAME -- --list`), which then choose the trials instead of the options, and
 /// a filter meant for other tests may select none of these.
-pub(crate) fn run_as(mut args: RunArgs, libtest: Option<libtest_mimic::Arguments>) -> u8 {
-    let settled = match super::settings::settle_run(&mut args) {
-        Ok(s) => s,
-        Err(e) => return usage(e),
+pub(crate) fn run_as(args: RunArgs, libtest: Option<libtest_mimic::Arguments>) -> u8 {
+    match execute_as(args, libtest) {
+        Ok(result) => harness::conclude(result).code(),
+        Err(message) => usage(message),
+    }
+}
+
+/// The run `args` describe, or why it cannot start. Under `cargo test`
+/// (`libtest` given) the user set `SESSIONCONF_*` variables, not flags: an
+/// error names the knob they have.
+pub(crate) fn execute_as(
+    mut args: RunArgs,
+    libtest: Option<libtest_mimic::Arguments>,
+) -> Result<Result<harness::Finished, harness::RunError>, String> {
+    let in_test = libtest.is_some();
+    let terms = |e: String| {
+        if in_test {
+            super::test_main::in_env_terms(&e)
+        } else {
+            e
+        }
     };
+    let settled = super::settings::settle_run(&mut args).map_err(terms)?;
     let bless = args.bless;
     if args.pending && !bless {
-        return usage(
-            "--pending says how bless writes goldens: use it with `bless` or `run --bless`",
+        return Err(
+            "--pending says how bless writes goldens: use it with `bless` or `run --bless`".into(),
         );
     }
     if bless {
-        if let Err(e) = bless::allowed(args.force) {
-            return usage(e);
-        }
+        bless::allowed(args.force).map_err(|e| e.to_string())?;
     }
-    let mut config = match run_config(&args, settled) {
-        Ok(c) => c,
-        Err(e) => return usage(e),
-    };
-    let in_test = libtest.is_some();
-    let harness_args = match libtest.map_or_else(|| harness_arguments(&args), Ok) {
-        Ok(a) => a,
-        Err(e) => return usage(e),
-    };
-    config.reports = match report_files(&args) {
-        Ok(r) => r,
-        Err(e) => return usage(e),
-    };
+    let mut config = run_config(&args, settled).map_err(terms)?;
+    let harness_args = libtest
+        .map_or_else(|| harness_arguments(&args), Ok)
+        .map_err(terms)?;
+    config.reports = report_files(&args).map_err(terms)?;
     config.bless = bless;
     config.bless_pending = args.pending;
     // A test binary leaves Ctrl-C to the test runner.
     config.watch_signals = !in_test;
     config.allow_empty = args.allow_empty || in_test;
     config.verbose = args.verbose;
-    harness::conclude(harness::execute(config, &harness_args)).code()
+    Ok(
+        harness::execute(config, &harness_args).map_err(|e| match e {
+            harness::RunError::Usage(m) => harness::RunError::Usage(terms(m)),
+            other => other,
+        }),
+    )
 }
 
 /// The run the settled options describe: the suite, its targets, the

@@ -11,21 +11,24 @@ use super::args::*;
 use super::usage;
 
 /// The faults and variants `--fault` and `--variant` name, each checked to
-/// exist in `dialect`'s server.
+/// exist in `dialect`'s server. An unknown name is refused with every name
+/// there is and what each does, since a name alone says little.
 fn break_and_vary(
     args: &ServeArgs,
     dialect: crate::server::Dialect,
     options: &mut crate::server::ServerOptions,
 ) -> Result<(), String> {
     use crate::server::{Fault, Variant};
-    let expected = |names: Vec<&str>| format!("expected one of {}", names.join(", "));
     for name in &args.faults {
         match Fault::parse(name) {
             Some(f) if f.applies_to(dialect) => options.faults.push(f),
             _ => {
-                let names = Fault::ALL.iter().filter(|f| f.applies_to(dialect));
-                let names = expected(names.map(|f| f.name()).collect());
-                return Err(format!("--fault {name}: {names}"));
+                let listed = fault_list(dialect);
+                return Err(format!(
+                    "--fault {name}: no such fault of {}; the faults are:\n{}",
+                    dialect.name(),
+                    listed.trim_end()
+                ));
             }
         }
     }
@@ -33,13 +36,64 @@ fn break_and_vary(
         match Variant::parse(name) {
             Some(v) if v.applies_to(dialect) => v.apply(options),
             _ => {
-                let names = Variant::ALL.iter().filter(|v| v.applies_to(dialect));
-                let names = expected(names.map(|v| v.name()).collect());
-                return Err(format!("--variant {name}: {names}"));
+                let listed = variant_list(dialect);
+                return Err(format!(
+                    "--variant {name}: no such variant of {}; the variants are:\n{}",
+                    dialect.name(),
+                    listed.trim_end()
+                ));
             }
         }
     }
     Ok(())
+}
+
+/// `dialect`'s faults, a line each: the name, what it breaks, and the
+/// requirement it departs from.
+pub(crate) fn fault_list(dialect: crate::server::Dialect) -> String {
+    let faults = crate::server::Fault::ALL.iter().filter_map(|f| {
+        let id = f.breaks(dialect)?;
+        Some((f.name(), format!("{} (breaks {id})", f.describe())))
+    });
+    aligned(faults.collect())
+}
+
+/// `dialect`'s variants, a line each: the name and what it changes.
+pub(crate) fn variant_list(dialect: crate::server::Dialect) -> String {
+    let variants = crate::server::Variant::ALL
+        .iter()
+        .filter(|v| v.applies_to(dialect))
+        .map(|v| (v.name(), v.describe().to_string()));
+    aligned(variants.collect())
+}
+
+/// `  NAME  TEXT` lines, the texts in one column.
+fn aligned(rows: Vec<(&str, String)>) -> String {
+    let width = rows.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+    rows.iter()
+        .map(|(name, text)| format!("  {name:width$}  {text}\n"))
+        .collect()
+}
+
+/// `serve --fault list` or `--variant list`: what there is, on stdout.
+fn listing(args: &ServeArgs, dialect: crate::server::Dialect) -> Option<String> {
+    let asked = |names: &[String]| names.iter().any(|n| n == "list");
+    let mut out = String::new();
+    if asked(&args.faults) {
+        out.push_str(&format!(
+            "faults of {}:\n{}",
+            dialect.name(),
+            fault_list(dialect)
+        ));
+    }
+    if asked(&args.variants) {
+        out.push_str(&format!(
+            "variants of {}:\n{}",
+            dialect.name(),
+            variant_list(dialect)
+        ));
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 pub(crate) fn serve(args: ServeArgs) -> u8 {
@@ -48,6 +102,10 @@ pub(crate) fn serve(args: ServeArgs) -> u8 {
         Ok(p) => p,
         Err(e) => return usage(e),
     };
+    if let Some(list) = listing(&args, dialect) {
+        print!("{list}");
+        return 0;
+    }
     let mut options = ServerOptions::new(dialect);
     options.profile = profile;
     options.delay = args.delay_ms.map(Duration::from_millis);

@@ -105,6 +105,32 @@ fn options(dir: &Path, read: impl Fn(&str) -> Option<String>) -> Result<RunArgs,
         .map_err(|e| first_line(&e.to_string()))
 }
 
+/// `message` with each option of `sessionconf run` that a `SESSIONCONF_*`
+/// variable sets named as that variable: under `cargo test` the user has no
+/// command line, so "choose one with --dialect" would name a knob they lack.
+pub(crate) fn in_env_terms(message: &str) -> String {
+    let mut out = message.to_string();
+    for (var, option, _) in SETTINGS {
+        out = replace_option(&out, option, var);
+    }
+    out
+}
+
+/// `text` with the whole word `option` (not `--tag` in `--tags`) replaced.
+fn replace_option(text: &str, option: &str, by: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(option) {
+        let after = &rest[i + option.len()..];
+        let whole = !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-');
+        out.push_str(&rest[..i]);
+        out.push_str(if whole { by } else { option });
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The option and its values for one setting.
 fn given(option: &str, kind: Kind, value: &str) -> Result<Vec<String>, String> {
     Ok(match kind {
@@ -203,6 +229,40 @@ mod tests {
         let code = test_main(Path::new(env!("CARGO_MANIFEST_DIR")));
         std::env::remove_var("SESSIONCONF_SCENARIO_TIMEOUT");
         assert_eq!(code, ExitCode::from(2));
+    }
+
+    #[test]
+    fn an_error_names_the_variable_not_the_flag() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let read = |name: &str| {
+            (name == "SESSIONCONF_ENDPOINT").then(|| "http://127.0.0.1:9/api/".to_string())
+        };
+        let list = libtest_mimic::Arguments {
+            list: true,
+            ..Default::default()
+        };
+        let args = options(root, read).unwrap();
+        let Ok(Err(crate::harness::RunError::Usage(why))) =
+            super::super::run::execute_as(args, Some(list))
+        else {
+            panic!("the shipped suite has two dialects: one endpoint is refused");
+        };
+        assert_eq!(
+            why,
+            "SESSIONCONF_ENDPOINT is one server, but the suite has several dialects (commvault, veeam-em): choose one with SESSIONCONF_DIALECT"
+        );
+    }
+
+    #[test]
+    fn options_become_variables_as_whole_words_only() {
+        assert_eq!(
+            in_env_terms("choose one with --dialect, or --tag x (--tags, --endpoint-ish stay)"),
+            "choose one with SESSIONCONF_DIALECT, or SESSIONCONF_TAG x (--tags, --endpoint-ish stay)"
+        );
+        assert_eq!(
+            in_env_terms("--scenario-timeout and --timeout"),
+            "SESSIONCONF_SCENARIO_TIMEOUT and SESSIONCONF_TIMEOUT"
+        );
     }
 
     #[test]

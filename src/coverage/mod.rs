@@ -4,6 +4,7 @@
 //! it holds and is checked. `sessionconf coverage` renders it.
 
 pub mod citations;
+pub mod propose;
 pub mod render;
 
 use std::collections::BTreeMap;
@@ -19,6 +20,9 @@ use crate::scenario::LoadedScenario;
 pub struct Coverage {
     /// One row per requirement, dialect by dialect, in catalogue order.
     pub requirements: Vec<Row>,
+    /// The steps that cite nothing, and the requirements their requests
+    /// appear to check.
+    pub proposals: Vec<propose::Proposal>,
 }
 
 /// One requirement and what checks it.
@@ -137,7 +141,10 @@ pub fn compute(
             });
         }
     }
-    Coverage { requirements }
+    Coverage {
+        requirements,
+        proposals: propose::propose(scenarios, catalogues),
+    }
 }
 
 /// The names of the steps of `trial` that cite `id`.

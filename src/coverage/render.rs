@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use super::propose::Proposal;
 use super::{Coverage, Row};
 use crate::report::html::esc;
 
@@ -24,9 +25,16 @@ pub fn console(coverage: &Coverage) -> String {
         let covered = rows.iter().filter(|r| !r.covered_by.is_empty()).count();
         let _ = writeln!(
             out,
-            "{dialect}: {} requirements, {covered} covered",
-            rows.len()
+            "{dialect}: {}, {covered} covered",
+            crate::words::counted(rows.len(), "requirement")
         );
+        if covered == 0 {
+            // Every row would be a `-`, and the list of what is not covered
+            // below names each with its text: one list is enough.
+            out.push_str("  no step cites a requirement: a requirement is covered only by a step that names it in `covers:`\n");
+            write_proposals(&mut out, coverage, dialect);
+            continue;
+        }
         for r in rows {
             let mark = if r.covered_by.is_empty() { "-" } else { "+" };
             let steps: Vec<String> = r
@@ -39,6 +47,7 @@ pub fn console(coverage: &Coverage) -> String {
                 let _ = writeln!(out, "      covered by {}", steps.join(", "));
             }
         }
+        write_proposals(&mut out, coverage, dialect);
     }
     let uncovered: Vec<&Row> = coverage.uncovered().collect();
     if uncovered.is_empty() {
@@ -50,6 +59,57 @@ pub fn console(coverage: &Coverage) -> String {
         }
     }
     out
+}
+
+/// The steps of `dialect` that cite nothing: each with the ids its request
+/// appears to check, as a line to paste under it; then, in a suite that
+/// cites nothing yet, those whose URL is known only when they run. Where
+/// steps already cite, only what is still uncovered is offered: a suite that
+/// covers everything is not told to cite its clean-up steps.
+fn write_proposals(out: &mut String, coverage: &Coverage, dialect: &str) {
+    let uncovered: Vec<&str> = coverage
+        .uncovered()
+        .filter(|r| r.dialect == dialect)
+        .map(|r| r.id.as_str())
+        .collect();
+    let citing_nothing = coverage
+        .requirements
+        .iter()
+        .all(|r| r.dialect != dialect || r.covered_by.is_empty());
+    let (sent, at_run_time): (Vec<Proposal>, Vec<Proposal>) = coverage
+        .proposals
+        .iter()
+        .filter(|p| p.dialect == dialect)
+        .map(|p| Proposal {
+            covers: p
+                .covers
+                .iter()
+                .filter(|id| uncovered.contains(&id.as_str()))
+                .cloned()
+                .collect(),
+            ..p.clone()
+        })
+        .filter(|p| !p.covers.is_empty() || (p.sends.is_none() && citing_nothing))
+        .partition(|p| p.sends.is_some());
+    if !sent.is_empty() {
+        out.push_str("  steps that cite nothing, and the uncovered requirements their requests appear to check (paste under the step the ids its checks show):\n");
+    }
+    for p in sent {
+        let sends = p.sends.as_deref().unwrap_or_default();
+        let _ = writeln!(out, "    {} step `{}` ({sends}):", p.file, p.step);
+        let _ = writeln!(out, "      {}", p.to_paste());
+    }
+    if !at_run_time.is_empty() {
+        let steps: Vec<String> = at_run_time
+            .iter()
+            .map(|p| format!("{} step `{}`", p.file, p.step))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  steps that cite nothing and send to a URL known only when they run (`url:`, `link:`), to cite by hand: {}",
+            steps.join(", ")
+        );
+    }
 }
 
 /// `checked on A, B; not checked on C; not applicable on D`.
@@ -84,6 +144,7 @@ pub fn json(coverage: &Coverage) -> String {
         "covered": coverage.requirements.len() - uncovered.len(),
         "requirements": coverage.requirements,
         "uncovered": uncovered,
+        "proposals": coverage.proposals,
     });
     let mut text = serde_json::to_string_pretty(&value).expect("coverage serializes");
     text.push('\n');

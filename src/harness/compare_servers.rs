@@ -301,10 +301,10 @@ pub fn render(compared: &Compared, color: bool) -> String {
         .count();
     let _ = writeln!(
         out,
-        "{} against {}: {} scenarios, {} the same, {differ} differ, {skipped} not applicable on either",
+        "{} against {}: {}, {} the same, {differ} differ, {skipped} not applicable on either",
         compared.names[0],
         compared.names[1],
-        compared.scenarios.len(),
+        crate::words::counted(compared.scenarios.len(), "scenario"),
         compared.scenarios.len() - differ - skipped,
     );
     out

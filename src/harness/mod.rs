@@ -209,7 +209,8 @@ pub fn execute(mut config: RunConfig, args: &Arguments) -> Result<Finished, RunE
     let ran = trials::run_trials(scenarios, unloaded, &groups, args, config.verbose);
     let mut not_blessed = Vec::new();
     if !args.list {
-        eprint!("{}", crate::report::console::render_summary(&ran.summary));
+        let summary = crate::report::console::render_summary_with(&ran.summary, config.verbose);
+        eprint!("{summary}");
         if let Some(used) = used {
             if !ran.summary.interrupted {
                 other_versions::record_missing(&config.source, &used, &book, &played(&groups));
@@ -554,7 +555,15 @@ pub fn validate(source: &SuiteSource) -> Result<Validated, Vec<ConfigError>> {
                         .flat_map(|d| d.goldens.values().map(|g| g.path.clone())),
                 );
             }
-            Err(e) => errors.extend(e),
+            Err(e) => {
+                errors.extend(e);
+                // A mistake elsewhere in the suite's knowledge leaves the
+                // requirements readable: the ids steps cite are still checked
+                // against them, not all refused (one mistake, one error).
+                if let Ok(c) = crate::knowledge::catalogue(&source.scenarios_dir, dialect) {
+                    catalogues.insert(dialect.to_string(), c);
+                }
+            }
         }
     }
     errors.extend(crate::coverage::citations::check(&all, &catalogues));

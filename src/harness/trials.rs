@@ -292,9 +292,9 @@ pub(crate) fn something_selected(
         asked.push("--exact".into());
     }
     Err(format!(
-        "no trial matches {} (the suite has {} trials; `--list` shows them, `--allow-empty` makes this a pass)",
+        "no trial matches {} (the suite has {}; `--list` shows them, `--allow-empty` makes this a pass)",
         asked.join(" "),
-        (all.len() + unloaded) * targets.len().max(1)
+        crate::words::counted((all.len() + unloaded) * targets.len().max(1), "trial")
     ))
 }
 

@@ -13,6 +13,7 @@ pub mod deviation;
 pub(crate) mod fragments;
 pub mod requirements;
 pub mod sessions;
+mod terms;
 mod veeam_em;
 
 use std::collections::BTreeMap;
@@ -109,6 +110,8 @@ pub fn suite_dir(scenarios_dir: &Path, dialect: &str) -> PathBuf {
 /// `SCENARIOS/DIALECT/knowledge/`) over it. A dialect the tool does not know
 /// has only what the suite says. With `allow_missing` (bless), a known
 /// deviation's golden may not exist yet: a bless that sees the deviation records it.
+/// Each of the suite's files is read on its own, so one mistake is one
+/// error, and every file's mistakes are said at once.
 pub fn load(
     scenarios_dir: &Path,
     golden_dir: &Path,
@@ -117,10 +120,52 @@ pub fn load(
 ) -> Result<Knowledge, Vec<ConfigError>> {
     let built_in = BUILT_IN.iter().find(|b| b.dialect == dialect);
     let own = suite_dir(scenarios_dir, dialect);
+    let mut errors = Vec::new();
+    let raw = versions(built_in, &own, dialect).unwrap_or_else(|e| {
+        errors.extend(e);
+        RawKnowledge::default()
+    });
+    let probe = probe(built_in, &own, dialect, golden_dir).unwrap_or_else(|e| {
+        errors.extend(e);
+        None
+    });
+    let requirements = catalogue(scenarios_dir, dialect).unwrap_or_else(|e| {
+        errors.extend(e);
+        Vec::new()
+    });
+    let mut deviations = raw.deviations;
+    for d in &mut deviations {
+        let compiled = match built_in.filter(|_| d.built_in) {
+            Some(b) => compile_built_in_goldens(d, b),
+            None => compile_goldens(d, golden_dir, allow_missing),
+        };
+        errors.extend(compiled.err().into_iter().flatten());
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Knowledge {
+        probe,
+        facts: raw.facts.unwrap_or_default(),
+        sessions: raw.sessions,
+        deviations,
+        volatile: raw.volatile,
+        contract: raw.contract,
+        requirements,
+    })
+}
+
+/// The tool's facts, session rules, deviations, volatile values and
+/// contract of `dialect`, with the suite's `versions.yaml` over them.
+fn versions(
+    built_in: Option<&&BuiltIn>,
+    own: &Path,
+    dialect: &str,
+) -> Result<RawKnowledge, Vec<ConfigError>> {
     let mut raw = match built_in {
         Some(b) => {
             let file = built_in_path(dialect, "knowledge.yaml");
-            checked(&file, read_json(&file, b.knowledge_json)?)?
+            checked(&file, None, read_json(&file, b.knowledge_json)?)?
         }
         None => RawKnowledge::default(),
     };
@@ -133,46 +178,39 @@ pub fn load(
             .map_err(|e| vec![ConfigError::file(&own_file, format!("cannot read: {e}"))])?;
         raw = merge(raw, parse(&own_file, &text)?);
     }
-    let own_probe = own.join("probe.yaml");
-    let probe = if own_probe.exists() {
-        let text = std::fs::read_to_string(&own_probe)
-            .map_err(|e| vec![ConfigError::file(&own_probe, format!("cannot read: {e}"))])?;
-        Some(load_scenario_source(
-            &own_probe, &text, dialect, golden_dir, false,
-        )?)
-    } else {
-        built_in
-            .map(|b| {
-                let file = built_in_path(dialect, "probe.yaml");
-                crate::scenario::load_built_in_json(&file, b.probe_json, dialect, golden_dir)
-            })
-            .transpose()?
-    };
-    let mut deviations = raw.deviations;
-    for d in &mut deviations {
-        match built_in.filter(|_| d.built_in) {
-            Some(b) => compile_built_in_goldens(d, b)?,
-            None => compile_goldens(d, golden_dir, allow_missing)?,
-        }
-    }
-    Ok(Knowledge {
-        probe,
-        facts: raw.facts.unwrap_or_default(),
-        sessions: raw.sessions,
-        deviations,
-        volatile: raw.volatile,
-        contract: raw.contract,
-        requirements: load_requirements(built_in, &own, dialect)?,
-    })
+    Ok(raw)
 }
 
-/// The tool's requirements of `dialect` with the suite's own
-/// (`SCENARIOS/DIALECT/knowledge/requirements.yaml`) over them.
-fn load_requirements(
+/// The suite's probe (`probe.yaml`), else the tool's.
+fn probe(
     built_in: Option<&&BuiltIn>,
     own: &Path,
     dialect: &str,
+    golden_dir: &Path,
+) -> Result<Option<LoadedScenario>, Vec<ConfigError>> {
+    let own_probe = own.join("probe.yaml");
+    if own_probe.exists() {
+        let text = std::fs::read_to_string(&own_probe)
+            .map_err(|e| vec![ConfigError::file(&own_probe, format!("cannot read: {e}"))])?;
+        return load_scenario_source(&own_probe, &text, dialect, golden_dir, false).map(Some);
+    }
+    built_in
+        .map(|b| {
+            let file = built_in_path(dialect, "probe.yaml");
+            crate::scenario::load_built_in_json(&file, b.probe_json, dialect, golden_dir)
+        })
+        .transpose()
+}
+
+/// The tool's requirements of `dialect` with the suite's own
+/// (`SCENARIOS/DIALECT/knowledge/requirements.yaml`) over them. Read apart
+/// from the rest of the knowledge, so that a mistake elsewhere does not make
+/// every requirement a step cites look unknown.
+pub fn catalogue(
+    scenarios_dir: &Path,
+    dialect: &str,
 ) -> Result<Vec<Requirement>, Vec<ConfigError>> {
+    let built_in = BUILT_IN.iter().find(|b| b.dialect == dialect);
     let base = match built_in {
         Some(b) => {
             let file = built_in_path(dialect, "requirements.yaml");
@@ -180,7 +218,7 @@ fn load_requirements(
         }
         None => Vec::new(),
     };
-    let own_file = own.join("requirements.yaml");
+    let own_file = suite_dir(scenarios_dir, dialect).join("requirements.yaml");
     if !own_file.exists() {
         return Ok(base);
     }
@@ -199,21 +237,28 @@ fn built_in_path(dialect: &str, file: &str) -> PathBuf {
 
 /// One knowledge file, read and checked.
 fn parse(file: &Path, text: &str) -> Result<RawKnowledge, Vec<ConfigError>> {
-    checked(file, read_yaml(file, text)?)
+    checked(file, Some(text), read_yaml(file, text)?)
 }
 
-/// A YAML file of knowledge read into `T`; an error says where.
+/// A YAML file of knowledge read into `T`; an error says where, and what the
+/// key there expects in the user's terms (not the tool's type names).
 fn read_yaml<T: serde::de::DeserializeOwned>(
     file: &Path,
     text: &str,
 ) -> Result<T, Vec<ConfigError>> {
-    serde_yaml::from_str(text).map_err(|e| {
-        let at = e.location().map(|l| (l.line() as u32, l.column() as u32));
-        vec![match at {
-            Some((line, col)) => ConfigError::at(file, line, col, e.to_string()),
-            None => ConfigError::file(file, e.to_string()),
-        }]
+    crate::scenario::parse_yaml(file, text).map_err(|mut e| {
+        e.message = terms::in_user_terms(&e.message);
+        vec![e]
     })
+}
+
+/// An error about the entry `id` of `file`, at the line that names it when
+/// the text is at hand (a suite's file), else about the file.
+fn about_id(file: &Path, text: Option<&str>, id: &str, message: String) -> ConfigError {
+    match text.and_then(|t| terms::place_of_id(t, id)) {
+        Some((line, col)) => ConfigError::at(file, line, col, message),
+        None => ConfigError::file(file, message),
+    }
 }
 
 /// The JSON twin of a built-in YAML file read into `T`. The tool's own
@@ -228,17 +273,24 @@ fn read_json<T: serde::de::DeserializeOwned>(
         .map_err(|e| vec![ConfigError::file(file, format!("its JSON twin: {e}"))])
 }
 
-fn checked(file: &Path, raw: RawKnowledge) -> Result<RawKnowledge, Vec<ConfigError>> {
+fn checked(
+    file: &Path,
+    text: Option<&str>,
+    raw: RawKnowledge,
+) -> Result<RawKnowledge, Vec<ConfigError>> {
     let volatile = raw.volatile.iter().enumerate().filter_map(|(i, v)| {
         v.problem()
             .map(|p| format!("volatile value {}: {p}", i + 1))
     });
-    let deviations = raw.deviations.iter().filter_map(Deviation::problem);
     let contract = raw.contract.problems();
+    let deviations = raw
+        .deviations
+        .iter()
+        .filter_map(|d| Some(about_id(file, text, &d.id, d.problem()?)));
     let problems: Vec<ConfigError> = volatile
-        .chain(deviations)
         .chain(contract)
         .map(|p| ConfigError::file(file, p))
+        .chain(deviations)
         .collect();
     if problems.is_empty() {
         Ok(raw)

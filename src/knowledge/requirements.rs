@@ -9,7 +9,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::error::ConfigError;
-use crate::scenario::model::Needs;
+use crate::scenario::model::{Method, Needs, StatusSet};
 use crate::version::VersionRange;
 
 /// One documented requirement.
@@ -25,6 +25,53 @@ pub struct Requirement {
     /// Where it holds; everywhere when left out.
     #[serde(default)]
     pub requires: RequirementScope,
+    /// The request whose answer shows it, when one request does: `coverage`
+    /// proposes the requirement for a step that sends it and cites nothing.
+    pub request: Option<ShownBy>,
+}
+
+/// The request a requirement is about (method and path shape below the API
+/// base URL, as a known deviation names its exchange) and its documented answer.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ShownBy {
+    /// The methods; any when left out.
+    #[serde(default)]
+    pub methods: Vec<Method>,
+    /// The path, segment by segment; `{name}` stands for any one segment.
+    pub path: String,
+    /// The documented answer; any when left out.
+    pub status: Option<StatusSet>,
+}
+
+impl ShownBy {
+    /// Whether a step that sends `method` to `path` (as the scenario writes
+    /// it: a `${...}` segment may be anything) and expects `expected` (any
+    /// 2xx when it says nothing) sends this request and expects this answer.
+    pub fn is_sent_by(&self, method: &str, path: &str, expected: Option<&StatusSet>) -> bool {
+        let method = self.methods.is_empty()
+            || self
+                .methods
+                .iter()
+                .any(|m| m.0.eq_ignore_ascii_case(method));
+        let status = match (&self.status, expected) {
+            (None, _) => true,
+            (Some(documented), Some(wanted)) => documented.0.iter().any(|s| wanted.allows(*s)),
+            (Some(documented), None) => documented.0.iter().any(|s| (200..300).contains(s)),
+        };
+        method && status && super::deviation::path_matches(&self.path, path)
+    }
+
+    /// `POST sessionMngr/`.
+    pub fn describe(&self) -> String {
+        let methods: Vec<&str> = self.methods.iter().map(|m| m.0.as_str()).collect();
+        let methods = if methods.is_empty() {
+            "any method".to_string()
+        } else {
+            methods.join("|")
+        };
+        format!("{methods} {}", self.path)
+    }
 }
 
 /// The servers a requirement holds on.
@@ -71,8 +118,8 @@ pub fn is_id(id: &str) -> bool {
 }
 
 /// One catalogue file, read and checked: ids well formed and one of a kind.
-pub(super) fn parse(file: &Path, text: &str) -> Result<Vec<Requirement>, Vec<ConfigError>> {
-    checked(file, super::read_yaml(file, text)?)
+pub(crate) fn parse(file: &Path, text: &str) -> Result<Vec<Requirement>, Vec<ConfigError>> {
+    checked(file, Some(text), super::read_yaml(file, text)?)
 }
 
 /// The tool's own catalogue, from its JSON twin (see `super::built_in_json`).
@@ -80,32 +127,31 @@ pub(super) fn parse_built_in(
     file: &Path,
     json: &str,
 ) -> Result<Vec<Requirement>, Vec<ConfigError>> {
-    checked(file, super::read_json(file, json)?)
+    checked(file, None, super::read_json(file, json)?)
 }
 
-fn checked(file: &Path, raw: RawCatalogue) -> Result<Vec<Requirement>, Vec<ConfigError>> {
+fn checked(
+    file: &Path,
+    text: Option<&str>,
+    raw: RawCatalogue,
+) -> Result<Vec<Requirement>, Vec<ConfigError>> {
     let mut errors = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     for r in &raw.requirements {
+        let error = |message: String| super::about_id(file, text, &r.id, message);
         if !is_id(&r.id) {
-            errors.push(ConfigError::file(
-                file,
-                format!(
+            errors.push(error(format!(
                 "requirement `{}`: an id is lowercase words joined by dots (`em.logon.status-201`)",
                 r.id
-            ),
-            ));
+            )));
         } else if !seen.insert(r.id.as_str()) {
-            errors.push(ConfigError::file(
-                file,
-                format!("requirement `{}` is written twice", r.id),
-            ));
+            errors.push(error(format!("requirement `{}` is written twice", r.id)));
         }
         if r.text.trim().is_empty() || r.source.trim().is_empty() {
-            errors.push(ConfigError::file(
-                file,
-                format!("requirement `{}` needs a `text` and a `source`", r.id),
-            ));
+            errors.push(error(format!(
+                "requirement `{}` needs a `text` and a `source`",
+                r.id
+            )));
         }
     }
     if errors.is_empty() {
@@ -175,12 +221,36 @@ mod tests {
     }
 
     #[test]
+    fn a_requirement_is_shown_by_the_request_and_answer_it_names() {
+        let text = "requirements:\n  - id: a.b\n    text: t\n    source: s\n    request: { methods: [GET], path: \"logonSessions/{id}\", status: 404 }\n  - id: a.c\n    text: t\n    source: s\n    request: { methods: [GET], path: logonSessions }\n";
+        let parsed = parse(Path::new("r.yaml"), text).unwrap();
+        let (by_id, listing) = (
+            parsed[0].request.as_ref().unwrap(),
+            parsed[1].request.as_ref().unwrap(),
+        );
+        let s404 = StatusSet(vec![404]);
+        let s200 = StatusSet(vec![200]);
+        assert!(by_id.is_sent_by("GET", "logonSessions/0000-1", Some(&s404)));
+        // A segment the scenario fills from a variable may be the id.
+        assert!(by_id.is_sent_by("get", "logonSessions/${id}", Some(&s404)));
+        assert!(!by_id.is_sent_by("GET", "logonSessions/1", Some(&s200)));
+        assert!(!by_id.is_sent_by("GET", "logonSessions/1", None));
+        assert!(!by_id.is_sent_by("DELETE", "logonSessions/1", Some(&s404)));
+        assert!(!by_id.is_sent_by("GET", "logonSessions", Some(&s404)));
+        // No documented answer: any the step expects; the query is no part of the path.
+        assert!(listing.is_sent_by("GET", "logonSessions?x=1", None));
+        assert!(listing.is_sent_by("GET", "logonSessions", Some(&s404)));
+        assert_eq!(by_id.describe(), "GET logonSessions/{id}");
+    }
+
+    #[test]
     fn the_suite_replaces_by_id_and_adds() {
         let r = |id: &str, text: &str| Requirement {
             id: id.into(),
             text: text.into(),
             source: "s".into(),
             requires: RequirementScope::default(),
+            request: None,
         };
         let merged = merge(
             vec![r("a.b", "old"), r("a.c", "kept")],

@@ -197,7 +197,15 @@ pub fn render_mismatch(mismatch: &crate::golden::Verdict, color: bool) -> String
 /// The end of a run: each target with what the run learned of it, the matrix
 /// of scenarios against targets when there are several, the verdicts per
 /// target and area, then the count of each verdict and the sessions left open.
+/// Everything, as `--verbose` shows it: see [`render_summary_with`].
 pub fn render_summary(summary: &super::RunSummary) -> String {
+    render_summary_with(summary, true)
+}
+
+/// As [`render_summary`]; without `verbose`, the notes a user cannot act on
+/// are left out: what the probe did not learn (an unknown version,
+/// capabilities not read) and the known deviations no step showed.
+pub fn render_summary_with(summary: &super::RunSummary, verbose: bool) -> String {
     let mut out = String::new();
     let names = super::tally::target_names(summary);
     let several = names.len() > 1;
@@ -207,19 +215,14 @@ pub fn render_summary(summary: &super::RunSummary) -> String {
             .as_deref()
             .map(|p| format!(" (reference server {p})"))
             .unwrap_or_default();
-        let version = t.version.as_deref().unwrap_or("unknown");
-        let capabilities = capabilities_line(t);
         let name = if several {
             format!("{}: ", t.name)
         } else {
             String::new()
         };
-        let _ = writeln!(
-            out,
-            "{name}{}: {}{profile}, API version {version}, capabilities: {capabilities}",
-            t.dialect, t.endpoint
-        );
-        if !t.deviations_unseen.is_empty() {
+        let learned = learned(t, verbose);
+        let _ = writeln!(out, "{name}{}: {}{profile}{learned}", t.dialect, t.endpoint);
+        if verbose && !t.deviations_unseen.is_empty() {
             let _ = writeln!(
                 out,
                 "  known deviations of this version no step showed (stale knowledge, or the server answered as documented): {}",
@@ -234,8 +237,8 @@ pub fn render_summary(summary: &super::RunSummary) -> String {
     let left_open = summary.sessions_left_open_text();
     let _ = writeln!(
         out,
-        "{} trials: {} passed, {} known deviation, {} not applicable, {} failed; sessions left open: {left_open}",
-        summary.scenarios.len(),
+        "{}: {} passed, {} known deviation, {} not applicable, {} failed; sessions left open: {left_open}",
+        crate::words::counted(summary.scenarios.len(), "trial"),
         summary.count(Status::Passed),
         summary.count(Status::KnownDeviation),
         summary.count(Status::NotApplicable),
@@ -243,6 +246,24 @@ pub fn render_summary(summary: &super::RunSummary) -> String {
     );
     if !summary.not_run.is_empty() {
         let _ = writeln!(out, "not run (interrupted): {}", summary.not_run.join(", "));
+    }
+    out
+}
+
+/// `, API version V, capabilities: C` as far as the probe learned them. Quiet,
+/// what it did not learn is left out (an unknown version, capabilities not
+/// read: nothing a user can act on); verbose, it is said.
+fn learned(t: &super::TargetInfo, verbose: bool) -> String {
+    let mut out = String::new();
+    match t.version.as_deref() {
+        Some(v) => out.push_str(&format!(", API version {v}")),
+        None if verbose => out.push_str(", API version unknown"),
+        None => {}
+    }
+    if verbose || t.capabilities_unread.is_empty() {
+        out.push_str(&format!(", capabilities: {}", capabilities_line(t)));
+    } else if !t.capabilities.is_empty() {
+        out.push_str(&format!(", capabilities: {}", t.capabilities.join(", ")));
     }
     out
 }
@@ -449,7 +470,17 @@ mod tests {
             text.contains("capabilities: nas (cloud-connect, tape not read)\n"),
             "{text}"
         );
-        assert!(text.contains("1 trials: 0 passed, 0 known deviation, 0 not applicable, 1 failed; sessions left open: 1"), "{text}");
+        assert!(text.contains("1 trial: 0 passed, 0 known deviation, 0 not applicable, 1 failed; sessions left open: 1"), "{text}");
+        // Quiet, what the probe did not learn is left out, what it did is said.
+        let quiet = render_summary_with(&summary, false);
+        assert!(
+            quiet.contains("(reference server em-12), API version v1_7, capabilities: none\n"),
+            "{quiet}"
+        );
+        assert!(
+            quiet.contains("API version v1_7, capabilities: nas\n") && !quiet.contains("not read"),
+            "{quiet}"
+        );
         assert!(
             text.contains("not run (interrupted): veeam-em::a"),
             "{text}"

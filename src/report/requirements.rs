@@ -78,6 +78,7 @@ mod tests {
             text: format!("{id} text"),
             source: "s".into(),
             requires: Default::default(),
+            request: None,
         }
     }
 

@@ -19,6 +19,7 @@ pub use load::{
     load_trials_source, GoldenEntry, LoadedScenario, Selected, SuiteSource, Unloaded, Wanted,
 };
 pub use schema::{schema, SchemaKind};
+pub(crate) use yaml::parse_yaml;
 
 /// Variables every scenario has: the credentials and the endpoint.
 pub const BUILTIN_VARIABLES: [&str; 5] = [

@@ -8,7 +8,7 @@ use crate::error::ConfigError;
 
 /// Reads a YAML document into `T`; an error says where it is. Anchors work as
 /// YAML has them; merge keys (`<<: *name`) are applied first.
-pub(super) fn parse_yaml<T: serde::de::DeserializeOwned>(
+pub(crate) fn parse_yaml<T: serde::de::DeserializeOwned>(
     file: &Path,
     source: &str,
 ) -> Result<T, ConfigError> {

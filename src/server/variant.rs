@@ -74,6 +74,29 @@ impl Variant {
         }
     }
 
+    /// What the variant changes, in a sentence (`serve --variant list` and
+    /// an unknown name show it beside the name).
+    pub fn describe(self) -> &'static str {
+        match self {
+            Variant::XmlPrefixed => {
+                "Elements written with a namespace prefix (`<v:LogonSession xmlns:v=...>`)."
+            }
+            Variant::XmlIndented => "XML indented, one element per line.",
+            Variant::AttributeOrder => "Attributes in the other order than the version's own.",
+            Variant::SchemaNamespaces => "xsd and xsi namespace declarations on the root.",
+            Variant::XmlDeclaration => "An XML declaration before the root.",
+            Variant::ExtraLinks => {
+                "The links of newer versions, and one no documented version lists."
+            }
+            Variant::LinkOrder => "Links in reverse order.",
+            Variant::ListOrder => "Listed sessions in reverse order.",
+            Variant::JsonIndented => "JSON indented.",
+            Variant::JsonMemberOrder => "JSON object members in reverse order.",
+            Variant::OthersOpen => "Other clients' sessions open from the start (as `--others`).",
+            Variant::Churn => "Another client logs on and off every 20 ms (as `--churn 20`).",
+        }
+    }
+
     /// The variant called `name`.
     pub fn parse(name: &str) -> Option<Variant> {
         Variant::ALL.iter().copied().find(|v| v.name() == name)
