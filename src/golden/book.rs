@@ -235,13 +235,13 @@ fn settle_one(path: &Path, to: &Path, entry: Entry) -> Result<Vec<String>, Strin
     }
     let label = path.display().to_string();
     let golden = Golden::compile(path, &merged).map_err(|e| e.to_string())?;
-    if golden.pins_nothing() && texts.len() > 1 {
-        // Generalizing recordings that share nothing would leave a golden
-        // every response matches: a check that cannot fail.
-        return Err(format!(
-            "its uses disagree: {} and {} share nothing, and a golden of what they share would check nothing; give them goldens of their own",
-            texts[0].0, texts[1].0
-        ));
+    if golden.pins_nothing() {
+        // A golden every response matches is a check that cannot fail: from
+        // recordings that share nothing, or a list with nothing of the caller's.
+        return Err(match &texts[..] {
+            [(a, _), (b, _), ..] => format!("its uses disagree: {a} and {b} share nothing, and a golden of what they share would check nothing; give them goldens of their own"),
+            _ => "what the vendor fixes in it is nothing (a list with no entry of the caller's?), and a golden of that would check nothing; write it by hand".into(),
+        });
     }
     for o in &entry.observations {
         let verdict = golden.judge_text(&label, &o.body, o.encoding, &o.bindings)?;
@@ -399,6 +399,79 @@ mod tests {
             written.matches(r#""n": "{{any}}""#).count(),
             200,
             "paired by position"
+        );
+    }
+
+    #[test]
+    fn another_books_uses_are_adopted_with_where_they_came_from() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, other_path) = (dir.path().join("e.xml"), dir.path().join("o.xml"));
+        let (book, elsewhere) = (BlessBook::default(), BlessBook::default());
+        assert!(!book.observed(&path));
+        let e = "<E A=\"1\"/>";
+        elsewhere.observe(&path, None, use_of("there", Some(e), e));
+        elsewhere.observe(&other_path, None, use_of("passed", None, e));
+        assert!(elsewhere.observed(&path) && !book.observed(&path));
+        assert!(
+            !book.adopt(&elsewhere, &other_path, "x"),
+            "nothing recorded there"
+        );
+        assert!(book.adopt(&elsewhere, &path, "recorded from em-12"));
+        assert!(book.observed(&path) && !elsewhere.observed(&path));
+        assert!(!book.adopt(&elsewhere, &path, "again"), "taken once");
+        let settled = book.settle();
+        assert_eq!(settled.new, vec![path.clone()]);
+        assert_eq!(settled.decided[0].1, ["recorded from em-12"]);
+    }
+
+    #[test]
+    fn what_the_contract_decides_is_said_once_and_one_recording_learns_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("l.xml");
+        let contract: super::super::contract::Contract =
+            serde_yaml::from_str("sets:\n  - items: [S]\n    keep: [{ k: a }]\n    source: docs\n")
+                .unwrap();
+        let book = BlessBook::default();
+        let list = "<L><S k=\"a\"/><S k=\"b\"/></L>";
+        for by in ["one", "two"] {
+            let mut o = use_of(by, Some(list), list);
+            o.contract = Arc::new(contract.clone());
+            book.observe(&path, None, o);
+        }
+        let settled = book.settle();
+        let notes = &settled.decided[0].1;
+        assert_eq!(
+            notes.len(),
+            1,
+            "one note, no learning from one recording: {notes:?}"
+        );
+        assert!(notes[0].contains("kept 1 of 2 <S>"), "{notes:?}");
+        let two = dir.path().join("two.xml");
+        let (a, b) = ("<E A=\"1\"/>", "<E A=\"2\"/>");
+        book.observe(&two, None, use_of("one", Some(a), a));
+        book.observe(&two, None, use_of("two", Some(b), b));
+        let notes = &book.settle().decided[0].1;
+        assert_eq!(notes.len(), 2, "no `and 0 more`: {notes:?}");
+    }
+
+    #[test]
+    fn a_single_recording_of_which_the_contract_keeps_nothing_is_not_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("l.xml");
+        let contract: super::super::contract::Contract = serde_yaml::from_str(
+            "sets:\n  - items: [S]\n    own: true\n    source: docs\nopen:\n  - of: [/]\n    name: true\n    source: docs\n",
+        )
+        .unwrap();
+        let book = BlessBook::default();
+        let list = "<L><S k=\"someone else's\"/></L>";
+        let mut o = use_of("one", Some(list), list);
+        o.contract = Arc::new(contract);
+        book.observe(&path, None, o);
+        let settled = book.settle();
+        assert!(!path.exists());
+        assert!(
+            settled.not_written[0].1.contains("would check nothing"),
+            "{settled:?}"
         );
     }
 
