@@ -6,6 +6,8 @@
 
 mod support;
 
+use support::copy_tree;
+
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -49,18 +51,6 @@ fn sessionconf(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Output {
         cmd.env(k, v);
     }
     wait(cmd.spawn().unwrap(), Duration::from_secs(300))
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// A copy of the shipped scenarios and an empty golden directory: the probe,

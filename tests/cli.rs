@@ -3,6 +3,8 @@
 
 mod support;
 
+use support::copy_tree;
+
 use support::{wait, Output};
 
 use std::io::Read;
@@ -1428,18 +1430,6 @@ fn bless_lists_what_it_wrote_changed_left_alone_and_did_not_record() {
     assert!(!golden.join("fail.xml").exists());
     let echo = std::fs::read_to_string(golden.join("echo.xml")).unwrap();
     assert!(echo.contains("<Token") && echo.contains("<Pw>"), "{echo}");
-}
-
-fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 #[test]

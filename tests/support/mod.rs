@@ -263,3 +263,16 @@ pub fn wait(mut child: std::process::Child, limit: std::time::Duration) -> Outpu
         stderr: stderr.join().unwrap(),
     }
 }
+
+/// A copy of the directory `from` (a suite, its goldens) at `to`.
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
